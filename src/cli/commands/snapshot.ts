@@ -1,0 +1,40 @@
+import { openRepo } from '../../git/repo.js';
+import { snapshot } from '../../git/snapshot.js';
+import { EXIT } from '../exit-codes.js';
+import { warn, type Output } from '../output.js';
+import { parseSize } from '../parse-size.js';
+
+export interface SnapshotCommandOptions {
+  cwd: string;
+  json: boolean;
+  noCache: boolean;
+  maxFileSize: string;
+}
+
+export async function snapshotCommand(opts: SnapshotCommandOptions, out: Output): Promise<number> {
+  const maxFileSize = parseSize(opts.maxFileSize, '--max-file-size');
+  const repo = await openRepo({ cwd: opts.cwd });
+  const result = await snapshot({ repo, noCache: opts.noCache, maxFileSize });
+  for (const s of result.skipped) {
+    if (s.reason === 'too-large') warn(out, `left out ${s.path}: ${s.size} bytes is over the ${opts.maxFileSize} cap (raise it with --max-file-size)`);
+  }
+  if (opts.json) {
+    out.out(
+      JSON.stringify(
+        {
+          schemaVersion: 1,
+          tree: result.tree,
+          files: result.files,
+          skipped: result.skipped,
+          cacheHits: result.cacheHits,
+          ms: Math.round(result.ms * 10) / 10,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+  } else {
+    out.out(result.tree + '\n');
+  }
+  return EXIT.OK;
+}

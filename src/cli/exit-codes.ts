@@ -1,0 +1,30 @@
+import type { ErrorCode } from '../errors.js';
+
+/** Stable exit codes; documented in the README. */
+export const EXIT = {
+  OK: 0,
+  FAILURE: 1,
+  USAGE: 2,
+  ENVIRONMENT: 3,
+  NOT_FOUND: 4,
+  BUSY: 5,
+  GIT: 6,
+  BUG: 70,
+} as const;
+
+const BY_CODE: Record<ErrorCode, number> = {
+  BAD_ARGUMENT: EXIT.USAGE,
+  NOT_A_REPO: EXIT.ENVIRONMENT,
+  BARE_REPO: EXIT.ENVIRONMENT,
+  GIT_MISSING: EXIT.ENVIRONMENT,
+  NOT_FOUND: EXIT.NOT_FOUND,
+  LOCKED: EXIT.BUSY,
+  CONCURRENT_UPDATE: EXIT.BUSY,
+  UNREADABLE_FILE: EXIT.GIT,
+  SNAPSHOT_FAILED: EXIT.GIT,
+  GIT_FAILED: EXIT.GIT,
+};
+
+export function exitCodeFor(code: ErrorCode): number {
+  return BY_CODE[code];
+}

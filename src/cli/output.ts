@@ -1,0 +1,22 @@
+/**
+ * The CLI's view of the terminal: where text goes and whether colour is allowed.
+ * Commands write through this so tests can capture output and pipes never lose it.
+ */
+export interface Output {
+  out(text: string): void;
+  err(text: string): void;
+  color: boolean;
+}
+
+export function processOutput(): Output {
+  const color = !!process.stdout.isTTY && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
+  return {
+    out: (text) => void process.stdout.write(text),
+    err: (text) => void process.stderr.write(text),
+    color,
+  };
+}
+
+export function warn(o: Output, message: string): void {
+  o.err(`warning: ${message}\n`);
+}

@@ -1,0 +1,226 @@
+/**
+ * Writes the working tree as a git tree object. The tree id equals what native
+ * git gives for `cp .git/index T; GIT_INDEX_FILE=T git add -A; git write-tree`,
+ * except for two documented differences: paths matched by the root
+ * `.tmtignore`, and files larger than the size cap, are left out (and
+ * reported, never silently). Git does the hashing, so ignore rules, filters
+ * (LFS, autocrlf), modes and submodules match by construction.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import { TmtError } from '../errors.js';
+import { git, GitCommandError } from './exec.js';
+import { entrySize, parseIndex, scanIndex, writeIndex, type IndexEntry } from './index-file.js';
+import type { Repo } from './repo.js';
+import { commitScratchIndex, discardScratchIndex, prepareScratchIndex, type ScratchIndex } from './stat-cache.js';
+
+export const DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024;
+const GITLINK = 0o160000;
+
+export interface SnapshotOptions {
+  repo: Repo;
+  /** Hash every file instead of trusting the stat cache. */
+  noCache?: boolean;
+  /** Files larger than this (bytes) are left out. 0 disables the cap. */
+  maxFileSize?: number;
+  /** For timings; defaults to performance.now. */
+  now?: () => number;
+}
+
+export type SkipReason = 'tmtignore' | 'too-large';
+
+export interface SkippedFile {
+  path: string;
+  reason: SkipReason;
+  size?: number;
+}
+
+export interface SnapshotResult {
+  tree: string;
+  /** Entries in the tree (files, symlinks and gitlinks). */
+  files: number;
+  skipped: SkippedFile[];
+  /** Untracked entries whose hashes came from tmt's stat cache. */
+  cacheHits: number;
+  ms: number;
+}
+
+/** Snapshot the working tree of `repo`; see the module comment for what is included. */
+export async function snapshot(opts: SnapshotOptions): Promise<SnapshotResult> {
+  const now = opts.now ?? (() => performance.now());
+  const started = now();
+  const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const tmtIgnore = loadTmtIgnore(opts.repo.workTree);
+  const excluded = (p: string) => tmtIgnore?.ignores(p) ?? false;
+
+  // A file can vanish between git's directory walk and its read; a retry sees
+  // the settled state. Anything else fails at once.
+  for (let attempt = 1; ; attempt++) {
+    const scratch = await prepareScratchIndex({
+      repo: opts.repo,
+      noCache: opts.noCache ?? false,
+      exclude: excluded,
+    });
+    try {
+      const { untrackedAdded, ...result } = await snapshotWith(opts.repo, scratch, {
+        maxFileSize,
+        excluded,
+        hasTmtIgnore: tmtIgnore !== undefined,
+      });
+      commitScratchIndex(opts.repo, scratch, scratch.reused + untrackedAdded);
+      return { ...result, cacheHits: scratch.reused, ms: now() - started };
+    } catch (err) {
+      discardScratchIndex(scratch);
+      if (attempt < 3 && err instanceof GitCommandError && isVanishedFile(err.stderr)) continue;
+      throw classify(err);
+    }
+  }
+}
+
+interface Filters {
+  maxFileSize: number;
+  hasTmtIgnore: boolean;
+  excluded: (relPath: string) => boolean;
+}
+
+interface Written extends Omit<SnapshotResult, 'ms' | 'cacheHits'> {
+  /** New untracked files that went into the index (they become cache entries). */
+  untrackedAdded: number;
+}
+
+async function snapshotWith(repo: Repo, scratch: ScratchIndex, f: Filters): Promise<Written> {
+  const env = { GIT_INDEX_FILE: scratch.file };
+  const run = { cwd: repo.workTree, env };
+  const skipped: SkippedFile[] = [];
+
+  // New files are checked before git hashes them: a 5 GB checkpoint that
+  // nobody ignored must not be copied into the object store.
+  const { stdout } = await git(['ls-files', '-z', '-o', '--exclude-standard'], run);
+  const keepOut: string[] = [];
+  const candidates = splitZ(stdout);
+  const newFiles = candidates.length;
+  for (const rel of candidates) {
+    if (f.excluded(rel)) {
+      skipped.push({ path: rel, reason: 'tmtignore' });
+      keepOut.push(rel);
+      continue;
+    }
+    if (f.maxFileSize > 0) {
+      const size = sizeOf(path.join(repo.workTree, rel));
+      if (size !== undefined && size > f.maxFileSize) {
+        skipped.push({ path: rel, reason: 'too-large', size });
+        keepOut.push(rel);
+      }
+    }
+  }
+  await addAll(run, keepOut);
+
+  const data = fs.readFileSync(scratch.file);
+  const quick = f.hasTmtIgnore ? undefined : quickScan(data, f.maxFileSize);
+  if (quick && !quick.oversize) {
+    const tree = await writeTree(repo, scratch.file);
+    return { tree, files: quick.count, skipped: sortByPath(skipped), untrackedAdded: newFiles - keepOut.length };
+  }
+  const entries = parseIndex(data).entries;
+  const kept = entries.filter((e) => {
+    const rel = e.path.toString('utf8');
+    if (f.excluded(rel)) {
+      skipped.push({ path: rel, reason: 'tmtignore' });
+      return false;
+    }
+    if (f.maxFileSize > 0 && modeOf(e) !== GITLINK && entrySize(e) > f.maxFileSize) {
+      skipped.push({ path: rel, reason: 'too-large', size: entrySize(e) });
+      return false;
+    }
+    return true;
+  });
+
+  let treeIndex = scratch.file;
+  if (kept.length !== entries.length) {
+    treeIndex = scratch.file + '.filtered';
+    fs.writeFileSync(treeIndex, writeIndex(kept));
+  }
+  try {
+    const tree = await writeTree(repo, treeIndex);
+    return { tree, files: kept.length, skipped: sortByPath(skipped), untrackedAdded: newFiles - keepOut.length };
+  } finally {
+    if (treeIndex !== scratch.file) fs.rmSync(treeIndex, { force: true });
+  }
+}
+
+async function writeTree(repo: Repo, indexFile: string): Promise<string> {
+  const { stdout } = await git(['write-tree'], { cwd: repo.workTree, env: { GIT_INDEX_FILE: indexFile } });
+  return stdout.toString('utf8').trim();
+}
+
+/** Entry count and whether any non-gitlink entry is over the cap, without allocating per entry. */
+function quickScan(data: Buffer, maxFileSize: number): { count: number; oversize: boolean } | undefined {
+  let oversize = false;
+  const count = scanIndex(data, (buf, e) => {
+    if (maxFileSize > 0 && buf.readUInt32BE(e.at + 36) > maxFileSize && buf.readUInt32BE(e.at + 24) !== GITLINK) oversize = true;
+  });
+  return count === undefined ? undefined : { count, oversize };
+}
+
+function sortByPath(skipped: SkippedFile[]): SkippedFile[] {
+  return skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+async function addAll(run: { cwd: string; env: Record<string, string> }, keepOut: readonly string[]): Promise<void> {
+  if (keepOut.length === 0) {
+    await git(['add', '-A'], run);
+    return;
+  }
+  const specs = [':/', ...keepOut.map((p) => `:(top,literal,exclude)${p}`)];
+  await git(['add', '-A', '--pathspec-from-file=-', '--pathspec-file-nul'], {
+    ...run,
+    input: Buffer.from(specs.join('\0') + '\0', 'utf8'),
+  });
+}
+
+function loadTmtIgnore(workTree: string): Ignore | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(workTree, '.tmtignore'), 'utf8');
+  } catch {
+    return undefined; // no .tmtignore (or unreadable): nothing extra to leave out
+  }
+  return ignore({ allowRelativePaths: true }).add(text);
+}
+
+function sizeOf(file: string): number | undefined {
+  try {
+    const st = fs.lstatSync(file);
+    return st.isFile() ? st.size : undefined;
+  } catch {
+    return undefined; // gone already; git will not see it either
+  }
+}
+
+function modeOf(e: IndexEntry): number {
+  return e.head.readUInt32BE(24);
+}
+
+function splitZ(buf: Buffer): string[] {
+  return buf.toString('utf8').split('\0').filter(Boolean);
+}
+
+function isVanishedFile(stderr: string): boolean {
+  return /unable to stat|No such file or directory|short read|failed to insert into database/i.test(stderr);
+}
+
+function classify(err: unknown): unknown {
+  if (!(err instanceof GitCommandError)) return err;
+  const unreadable = /open\("(.+?)"\): (Permission denied|.+)$/m.exec(err.stderr);
+  if (unreadable) {
+    return new TmtError('UNREADABLE_FILE', `cannot read ${unreadable[1]}: ${unreadable[2]}`, {
+      hint: 'fix its permissions, or add it to .tmtignore to leave it out of snapshots',
+      cause: err,
+    });
+  }
+  return new TmtError('SNAPSHOT_FAILED', `snapshot failed: ${err.message}`, {
+    hint: 'run `git add -A --dry-run` to see what git makes of the working tree',
+    cause: err,
+  });
+}
