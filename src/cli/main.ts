@@ -47,7 +47,32 @@ Examples:
       setCode(await snapshotCommand({ cwd: process.cwd(), json: !!opts.json, noCache: !opts.cache, maxFileSize: opts.maxFileSize }, out));
     });
 
+  program
+    .command('save')
+    .description('record the current working tree as a finished run, without running a command')
+    .option('-n, --name <name>', 'run name')
+    .option('-d, --description <text>', 'free-text description')
+    .option('-t, --tag <tag>', 'tag (repeatable)', collect, [])
+    .option('-p, --param <key=value>', 'param (repeatable); numbers stay numbers', collect, [])
+    .option('-m, --metric <key=value>', 'final metric value (repeatable)', collect, [])
+    .option('--json', 'print the run as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ tmt save -n baseline -p lr=0.01 -m acc=0.91
+  $ tmt save -t notebook -d "numbers from the cluster job"`,
+    )
+    .action(async (opts: { name?: string; description?: string; tag: string[]; param: string[]; metric: string[]; json?: boolean }) => {
+      const { saveCommand } = await import('./commands/save.js');
+      setCode(await saveCommand({ cwd: process.cwd(), ...opts, json: !!opts.json }, out));
+    });
+
   return program;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 function reportError(err: unknown, out: Output): number {

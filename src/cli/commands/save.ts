@@ -1,0 +1,28 @@
+import { openRepo } from '../../git/repo.js';
+import { saveRun } from '../../run/save.js';
+import { parseAssignments } from '../../run/values.js';
+import { EXIT } from '../exit-codes.js';
+import { warn, type Output } from '../output.js';
+
+export interface SaveCommandOptions {
+  cwd: string;
+  name?: string;
+  description?: string;
+  tag: string[];
+  param: string[];
+  metric: string[];
+  json: boolean;
+}
+
+export async function saveCommand(opts: SaveCommandOptions, out: Output): Promise<number> {
+  const params = parseAssignments(opts.param, '--param');
+  const metrics = parseAssignments(opts.metric, '--metric');
+  const repo = await openRepo({ cwd: opts.cwd });
+  const run = await saveRun({ repo, name: opts.name, description: opts.description, tags: opts.tag, params, metrics });
+  for (const s of run.snapshot.skipped) {
+    if (s.reason === 'too-large') warn(out, `left out ${s.path} from the snapshot: ${s.size} bytes is over the size cap`);
+  }
+  if (opts.json) out.out(JSON.stringify({ schemaVersion: 1, id: run.id, commit: run.commit, run: run.meta }, null, 2) + '\n');
+  else out.out(`${run.id}\n`);
+  return EXIT.OK;
+}

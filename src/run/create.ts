@@ -1,0 +1,88 @@
+import os from 'node:os';
+import { commitNotes } from '../git/notes.js';
+import { commitIdentityEnv, readHead, writeCommit } from '../git/objects.js';
+import { runRef } from '../git/layout.js';
+import type { Repo } from '../git/repo.js';
+import { snapshot, type SnapshotResult } from '../git/snapshot.js';
+import { systemClock, type Clock } from './clock.js';
+import { newRunId } from './id.js';
+import { SCHEMA_VERSION, serializeMeta, type MetricSummary, type RunMeta, type RunStatus } from './metadata.js';
+
+export interface CreateRunOptions {
+  repo: Repo;
+  name?: string;
+  description?: string;
+  tags?: string[];
+  params?: Record<string, unknown>;
+  metrics?: Record<string, MetricSummary>;
+  status?: RunStatus;
+  clock?: Clock;
+  noCache?: boolean;
+  maxFileSize?: number;
+}
+
+export interface CreatedRun {
+  id: string;
+  commit: string;
+  meta: RunMeta;
+  snapshot: SnapshotResult;
+}
+
+/**
+ * Snapshots the working tree and records it as a run: the run commit, its ref
+ * and its note land in one transaction, so a run never exists without its
+ * metadata, and a failure leaves nothing behind.
+ */
+export async function createRun(opts: CreateRunOptions): Promise<CreatedRun> {
+  const clock = opts.clock ?? systemClock;
+  const { repo } = opts;
+  const [snap, head, identity] = await Promise.all([
+    snapshot({ repo, noCache: opts.noCache, maxFileSize: opts.maxFileSize }),
+    readHead(repo),
+    commitIdentityEnv(repo),
+  ]);
+  const startedMs = clock.now();
+  const id = newRunId(startedMs);
+  const commit = await writeCommit(repo, {
+    tree: snap.tree,
+    parents: head.commit ? [head.commit] : [],
+    message: `tmt run ${id}\n`,
+    time: startedMs / 1000,
+    env: identity,
+  });
+  const meta: RunMeta = {
+    schemaVersion: SCHEMA_VERSION,
+    id,
+    name: opts.name,
+    description: opts.description,
+    tags: opts.tags ?? [],
+    status: opts.status ?? 'running',
+    params: opts.params ?? {},
+    metrics: opts.metrics ?? {},
+    started: new Date(startedMs).toISOString(),
+    host: {
+      hostname: os.hostname(),
+      user: safeUser(),
+      os: `${os.platform()} ${os.release()}`,
+      node: process.version,
+      pid: process.pid,
+    },
+    git: { base: head.commit, branch: head.branch, dirty: head.tree !== snap.tree, tree: snap.tree },
+    snapshot: { files: snap.files, skipped: snap.skipped },
+  };
+  await commitNotes(repo, {
+    notes: [{ object: commit, text: serializeMeta(meta) }],
+    refs: [{ ref: runRef(id), newOid: commit, oldOid: null }],
+    message: `tmt: create run ${id}`,
+    env: identity,
+  });
+  return { id, commit, meta, snapshot: snap };
+}
+
+function safeUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
+}

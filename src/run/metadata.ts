@@ -1,0 +1,73 @@
+/**
+ * The run record kept in a run's note, as YAML. `schemaVersion` lets the
+ * format evolve: readers accept older versions and refuse newer ones loudly.
+ */
+import YAML from 'yaml';
+
+export const SCHEMA_VERSION = 1;
+
+export type RunStatus = 'running' | 'finished' | 'failed' | 'killed';
+
+export interface MetricSummary {
+  first: number;
+  last: number;
+  min: number;
+  max: number;
+  count: number;
+  minStep?: number;
+  maxStep?: number;
+}
+
+export interface RunMeta {
+  schemaVersion: number;
+  id: string;
+  name?: string;
+  description?: string;
+  tags: string[];
+  status: RunStatus;
+  params: Record<string, unknown>;
+  metrics: Record<string, MetricSummary>;
+  started: string;
+  ended?: string;
+  durationMs?: number;
+  exitCode?: number;
+  command?: { argv: string[]; cwd: string };
+  host?: { hostname: string; user: string; os: string; node: string; pid: number };
+  git: { base?: string; branch?: string; dirty: boolean; tree: string };
+  snapshot?: { files: number; skipped: Array<{ path: string; reason: string; size?: number }> };
+  env?: Record<string, string>;
+}
+
+export function serializeMeta(meta: RunMeta): string {
+  return YAML.stringify(dropUndefined(meta), { lineWidth: 0 });
+}
+
+export class MetaParseError extends Error {}
+
+/** Parses a note; throws MetaParseError for text that is not a tmt run record. */
+export function parseMeta(text: string): RunMeta {
+  let doc: unknown;
+  try {
+    doc = YAML.parse(text);
+  } catch (err) {
+    throw new MetaParseError(`not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new MetaParseError('not a YAML mapping');
+  const m = doc as Partial<RunMeta>;
+  if (typeof m.schemaVersion !== 'number') throw new MetaParseError('no schemaVersion');
+  if (m.schemaVersion > SCHEMA_VERSION) throw new MetaParseError(`schemaVersion ${m.schemaVersion} is newer than this tmt understands`);
+  if (typeof m.id !== 'string') throw new MetaParseError('no run id');
+  return {
+    tags: [],
+    params: {},
+    metrics: {},
+    status: 'running',
+    started: '',
+    git: { dirty: false, tree: '' },
+    ...m,
+  } as RunMeta;
+}
+
+function dropUndefined<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}

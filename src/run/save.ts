@@ -1,0 +1,22 @@
+import { TmtError } from '../errors.js';
+import { createRun, type CreateRunOptions, type CreatedRun } from './create.js';
+import type { MetricSummary } from './metadata.js';
+
+export interface SaveOptions extends Omit<CreateRunOptions, 'status' | 'metrics'> {
+  /** Final metric values, one per name. */
+  metrics?: Record<string, unknown>;
+}
+
+/** Records the working tree as a finished run, for results computed outside tmt. */
+export async function saveRun(opts: SaveOptions): Promise<CreatedRun> {
+  const metrics: Record<string, MetricSummary> = {};
+  for (const [name, value] of Object.entries(opts.metrics ?? {})) {
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      throw new TmtError('BAD_ARGUMENT', `metric ${name} must be a finite number, got "${String(value)}"`, {
+        hint: 'metrics are numbers; put text in a param (-p) instead',
+      });
+    }
+    metrics[name] = { first: value, last: value, min: value, max: value, count: 1 };
+  }
+  return createRun({ ...opts, status: 'finished', metrics });
+}

@@ -1,0 +1,219 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanupTemp, fsck, git, gitRaw, makeRepo, nativeTree, tempDir, writeFiles } from './helpers/git.js';
+import { tmt, tmtTree } from './helpers/tmt.js';
+
+afterAll(cleanupTemp);
+
+/** tmt's tree must equal git's, cold (no cache) and warm (through the stat cache). */
+function expectSameAsGit(dir: string, cwd = dir): string {
+  const expected = nativeTree(dir);
+  expect(tmtTree(cwd, ['--no-cache'])).toBe(expected);
+  expect(tmtTree(cwd)).toBe(expected); // seeds the cache
+  expect(tmtTree(cwd)).toBe(expected); // reads it
+  fsck(dir);
+  return expected;
+}
+
+describe('tmt snapshot equals git add -A + write-tree on a copy of the index', () => {
+  it('tracked, modified, staged and untracked files', () => {
+    const dir = makeRepo({ 'a.py': 'a\n', 'src/b.py': 'b\n', 'src/c.py': 'c\n' });
+    writeFiles(dir, { 'a.py': 'a changed\n', 'new.py': 'new\n', 'src/deep/new.txt': 'deep\n' });
+    writeFiles(dir, { 'src/c.py': 'staged\n' });
+    git(dir, 'add', 'src/c.py');
+    writeFiles(dir, { 'src/c.py': 'staged then edited\n' });
+    expectSameAsGit(dir);
+  });
+
+  it('nested .gitignore with negations, info/exclude and core.excludesFile', () => {
+    const dir = makeRepo({
+      '.gitignore': '*.log\n!keep.log\nbuild/\n/data\n',
+      'sub/.gitignore': '*.tmp\n!important.tmp\nnested/\n',
+      'sub/x.py': 'x\n',
+    });
+    const excludes = path.join(tempDir(), 'global-ignore');
+    fs.writeFileSync(excludes, '*.secret\n');
+    git(dir, 'config', 'core.excludesFile', excludes);
+    fs.appendFileSync(path.join(dir, '.git/info/exclude'), 'scratch/\n');
+    writeFiles(dir, {
+      'a.log': 'ignored\n',
+      'keep.log': 'kept\n',
+      'build/out.o': 'ignored\n',
+      'src/build/out.o': 'ignored too\n',
+      'data/big.csv': 'ignored\n',
+      'sub/data/small.csv': 'kept: /data is anchored\n',
+      'sub/a.tmp': 'ignored\n',
+      'sub/important.tmp': 'kept\n',
+      'sub/nested/q.py': 'ignored\n',
+      'token.secret': 'ignored by core.excludesFile\n',
+      'scratch/notes.md': 'ignored by info/exclude\n',
+    });
+    const tree = expectSameAsGit(dir);
+    const listed = git(dir, 'ls-tree', '-r', '--name-only', tree).split('\n');
+    expect(listed).toContain('keep.log');
+    expect(listed).toContain('sub/important.tmp');
+    expect(listed).not.toContain('token.secret');
+    expect(listed).not.toContain('scratch/notes.md');
+  });
+
+  it('keeps a tracked file that an ignore pattern matches', () => {
+    const dir = makeRepo({ 'model.ckpt': 'tracked on purpose\n' });
+    writeFiles(dir, { '.gitignore': '*.ckpt\n', 'other.ckpt': 'untracked, ignored\n' });
+    const tree = expectSameAsGit(dir);
+    expect(git(dir, 'ls-tree', '-r', '--name-only', tree).split('\n')).toEqual(['.gitignore', 'model.ckpt']);
+  });
+
+  it('modes: executable files and symlinks (including a symlink loop)', () => {
+    const dir = makeRepo({ 'run.sh': { content: '#!/bin/sh\n', mode: 0o755 }, 'link': { symlink: 'run.sh' } });
+    writeFiles(dir, {
+      'new.sh': { content: '#!/bin/sh\necho\n', mode: 0o755 },
+      'loop-a': { symlink: 'loop-b' },
+      'loop-b': { symlink: 'loop-a' },
+      'dangling': { symlink: 'does/not/exist' },
+    });
+    const tree = expectSameAsGit(dir);
+    const modes = git(dir, 'ls-tree', '-r', tree);
+    expect(modes).toMatch(/^100755 blob \w+\tnew\.sh$/m);
+    expect(modes).toMatch(/^120000 blob \w+\tloop-a$/m);
+  });
+
+  it('submodules as gitlinks at their checked-out commit', () => {
+    const sub = makeRepo({ 'lib.py': 'v1\n' });
+    const dir = makeRepo({ 'main.py': 'main\n' });
+    git(dir, 'submodule', '--quiet', 'add', sub, 'vendor/lib');
+    git(dir, 'commit', '-qm', 'add submodule');
+    writeFiles(path.join(dir, 'vendor/lib'), { 'lib.py': 'v2\n' });
+    git(path.join(dir, 'vendor/lib'), 'commit', '-qam', 'v2');
+    const tree = expectSameAsGit(dir);
+    const head = git(path.join(dir, 'vendor/lib'), 'rev-parse', 'HEAD');
+    expect(git(dir, 'ls-tree', tree, 'vendor/lib')).toBe(`160000 commit ${head}\tvendor/lib`);
+  });
+
+  it('leaves out empty directories and files deleted from disk but still in the index', () => {
+    const dir = makeRepo({ 'keep.py': 'k\n', 'gone.py': 'g\n' });
+    fs.rmSync(path.join(dir, 'gone.py'));
+    fs.mkdirSync(path.join(dir, 'empty/nested'), { recursive: true });
+    const tree = expectSameAsGit(dir);
+    expect(git(dir, 'ls-tree', '-r', '--name-only', tree)).toBe('keep.py');
+  });
+
+  it('works in a repository with no commits yet', () => {
+    const dir = makeRepo({ 'a.py': 'a\n', 'b/c.py': 'c\n' }, { commit: false });
+    expectSameAsGit(dir);
+    git(dir, 'add', 'a.py');
+    expectSameAsGit(dir);
+  });
+
+  it('works on a detached HEAD, in a linked worktree, and with packed objects', () => {
+    const dir = makeRepo({ 'a.py': 'a\n' });
+    writeFiles(dir, { 'a.py': 'a2\n' });
+    git(dir, 'commit', '-qam', 'second');
+    git(dir, 'checkout', '-q', '--detach', 'HEAD~1');
+    writeFiles(dir, { 'b.py': 'b\n' });
+    expectSameAsGit(dir);
+
+    const wt = path.join(tempDir(), 'wt');
+    git(dir, 'worktree', 'add', '-q', '-b', 'other', wt, 'main');
+    writeFiles(wt, { 'wt-only.py': 'w\n', 'a.py': 'edited in worktree\n' });
+    expectSameAsGit(wt);
+    expect(fs.existsSync(path.join(dir, '.git/worktrees/wt/tmt/index'))).toBe(true);
+
+    git(dir, 'gc', '-q', '--prune=now');
+    expect(git(dir, 'count-objects', '-v')).toMatch(/^count: 0$/m);
+    writeFiles(dir, { 'c.py': 'c\n' });
+    expectSameAsGit(dir);
+  });
+
+  it('unicode names, spaces and newlines in names', () => {
+    const dir = makeRepo({ 'données/été.py': 'é\n', 'with space.txt': 's\n' });
+    writeFiles(dir, { '日本語/ファイル.md': 'j\n', 'tab\tname.txt': 't\n', 'new\nline.txt': 'n\n', 'ü.py': 'u\n' });
+    const tree = expectSameAsGit(dir);
+    expect(git(dir, 'ls-tree', '-r', '-z', '--name-only', tree).split('\0')).toContain('new\nline.txt');
+  });
+
+  it('a repository of several thousand files, half of them untracked', () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 3000; i++) files[`pkg${i % 30}/mod${i % 7}/f${i}.py`] = `value = ${i}\n`;
+    const dir = makeRepo(files);
+    const untracked: Record<string, string> = {};
+    for (let i = 0; i < 3000; i++) untracked[`out${i % 20}/u${i}.txt`] = `u${i}\n`;
+    writeFiles(dir, untracked);
+    expectSameAsGit(dir);
+    const json = JSON.parse(tmt(dir, ['snapshot', '--json']).stdout);
+    expect(json.files).toBe(6000);
+    expect(json.cacheHits).toBe(3000);
+  });
+
+  it('runs from a subdirectory and snapshots the whole working tree', () => {
+    const dir = makeRepo({ 'a.py': 'a\n', 'deep/er/b.py': 'b\n' });
+    writeFiles(dir, { 'top.py': 't\n' });
+    expectSameAsGit(dir, path.join(dir, 'deep/er'));
+  });
+
+  it('stays exact when the stat cache is stale: newly ignored, deleted, re-added files', () => {
+    const dir = makeRepo({ 'a.py': 'a\n' });
+    writeFiles(dir, { 'u1.py': '1\n', 'u2.py': '2\n', 'logs/x.txt': 'x\n' });
+    expectSameAsGit(dir);
+    writeFiles(dir, { '.gitignore': 'u1.py\nlogs/\n' }); // cached untracked files are now ignored
+    fs.rmSync(path.join(dir, 'u2.py')); // cached untracked file deleted
+    writeFiles(dir, { 'u3.py': '3\n' });
+    expectSameAsGit(dir);
+    writeFiles(dir, { 'u2': { content: 'file where a directory was cached\n' } });
+    fs.mkdirSync(path.join(dir, 'u2.py'));
+    writeFiles(dir, { 'u2.py/inner.py': 'dir replaces cached file\n' });
+    expectSameAsGit(dir);
+    git(dir, 'add', '-f', 'u1.py'); // now tracked although ignored
+    git(dir, 'commit', '-qm', 'track u1');
+    expectSameAsGit(dir);
+    // Same size, same mtime second: git's racy-clean rule must still catch the edit.
+    writeFiles(dir, { 'u3.py': '4\n' });
+    expectSameAsGit(dir);
+  });
+
+  it('does not touch the real index, HEAD or the working tree', () => {
+    const dir = makeRepo({ 'a.py': 'a\n' });
+    writeFiles(dir, { 'b.py': 'b\n', 'a.py': 'edited\n' });
+    const before = fs.readFileSync(path.join(dir, '.git/index'));
+    const status = git(dir, 'status', '--porcelain');
+    tmtTree(dir);
+    expect(fs.readFileSync(path.join(dir, '.git/index')).equals(before)).toBe(true);
+    expect(git(dir, 'status', '--porcelain')).toBe(status);
+  });
+});
+
+describe('.tmtignore and the size cap', () => {
+  it('.tmtignore leaves out tracked and untracked paths, and only those', () => {
+    const dir = makeRepo({ 'a.py': 'a\n', 'data/tracked.csv': 't\n' });
+    writeFiles(dir, { '.tmtignore': 'data/\n*.pt\n', 'data/new.csv': 'n\n', 'model.pt': 'w\n', 'b.py': 'b\n' });
+    const json = JSON.parse(tmt(dir, ['snapshot', '--json']).stdout);
+    const names = git(dir, 'ls-tree', '-r', '--name-only', json.tree).split('\n');
+    expect(names).toEqual(['.tmtignore', 'a.py', 'b.py']);
+    expect(json.skipped.map((s: { path: string }) => s.path)).toEqual(['data/new.csv', 'data/tracked.csv', 'model.pt']);
+    // The untracked ones were never hashed into the object store.
+    expect(gitRaw(dir, ['cat-file', '-e', git(dir, 'hash-object', 'model.pt')]).status).not.toBe(0);
+    expect(tmtTree(dir)).toBe(json.tree);
+    fsck(dir);
+  });
+
+  it('a file over the cap is left out with a warning naming it, and never hashed', () => {
+    const dir = makeRepo({ 'a.py': 'a\n' });
+    writeFiles(dir, { 'ckpt.bin': Buffer.alloc(3 * 1024 * 1024, 7), 'small.py': 's\n' });
+    const r = tmt(dir, ['snapshot', '--max-file-size', '1M']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^warning: left out ckpt\.bin: 3145728 bytes is over the 1M cap/m);
+    expect(git(dir, 'ls-tree', '-r', '--name-only', r.stdout.trim())).toBe('a.py\nsmall.py');
+    expect(gitRaw(dir, ['cat-file', '-e', git(dir, 'hash-object', 'ckpt.bin')]).status).not.toBe(0);
+    // Without the cap it is included, and the result is git's.
+    expect(tmtTree(dir, ['--max-file-size', '0'])).toBe(nativeTree(dir));
+  });
+
+  it('a tracked file that grows over the cap is left out too', () => {
+    const dir = makeRepo({ 'w.bin': 'small\n', 'a.py': 'a\n' });
+    writeFiles(dir, { 'w.bin': Buffer.alloc(2 * 1024 * 1024, 1) });
+    const r = tmt(dir, ['snapshot', '--max-file-size', '1M', '--json']);
+    const json = JSON.parse(r.stdout);
+    expect(json.skipped).toEqual([{ path: 'w.bin', reason: 'too-large', size: 2097152 }]);
+    expect(git(dir, 'ls-tree', '-r', '--name-only', json.tree)).toBe('a.py');
+  });
+});
