@@ -8,6 +8,8 @@ export interface GitRunOptions {
   input?: string | Buffer;
   /** Exit codes that are answers, not failures (e.g. 1 for `check-ignore`). */
   okCodes?: readonly number[];
+  /** Aborting kills the process (SIGTERM) and rejects with an AbortError. */
+  signal?: AbortSignal;
 }
 
 export interface GitResult {
@@ -29,13 +31,15 @@ export function git(args: readonly string[], opts: GitRunOptions): Promise<GitRe
       cwd: opts.cwd,
       env: { ...process.env, ...QUIET_ENV, ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
+      signal: opts.signal,
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT') {
+      if (e.name === 'AbortError') reject(e);
+      else if (e.code === 'ENOENT') {
         reject(new TmtError('GIT_MISSING', 'git is not installed or not on PATH', {
           hint: 'install git 2.30 or newer (tmt uses it as its storage engine)',
           cause: e,
@@ -46,6 +50,7 @@ export function git(args: readonly string[], opts: GitRunOptions): Promise<GitRe
       /* git may exit before reading all input; its exit code tells the story */
     });
     child.on('close', (code) => {
+      if (opts.signal?.aborted) return; // already rejected by the 'error' handler
       const result = { stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8'), code: code ?? -1 };
       if (code === 0 || (code !== null && opts.okCodes?.includes(code))) resolve(result);
       else reject(new GitCommandError(args, result));

@@ -84,6 +84,63 @@ export function parseIndex(buf: Buffer): ParsedIndex {
   return { version, entries, extensions };
 }
 
+/**
+ * Forward cursor over a v2/v3 index, allocation-free: fields are read in place
+ * from `buf` at `at` (the entry head) and `pathStart..pathEnd`.
+ */
+export class IndexCursor {
+  readonly count: number;
+  private index = -1;
+  at = 12;
+  pathStart = 0;
+  pathEnd = 0;
+
+  private constructor(readonly buf: Buffer) {
+    this.count = buf.readUInt32BE(8);
+  }
+
+  /** A cursor, or undefined for index versions it cannot walk (v4). */
+  static open(buf: Buffer): IndexCursor | undefined {
+    if (buf.length < 32 || buf.readUInt32BE(0) !== SIGNATURE) throw new UnsupportedIndexError('not an index file');
+    const version = buf.readUInt32BE(4);
+    return version === 2 || version === 3 ? new IndexCursor(buf) : undefined;
+  }
+
+  /** Moves to the next entry; false at the end. */
+  next(): boolean {
+    if (this.index >= 0) this.at += (this.pathEnd - this.at + 8) & ~7;
+    if (++this.index >= this.count) return false;
+    const flags = this.buf.readUInt16BE(this.at + 60);
+    this.pathStart = this.at + HEAD_LEN + (flags & FLAG_EXTENDED ? 2 : 0);
+    this.pathEnd = this.buf.indexOf(0, this.pathStart);
+    if (this.pathEnd < 0) throw new UnsupportedIndexError('truncated index');
+    return true;
+  }
+
+  get done(): boolean {
+    return this.index >= this.count;
+  }
+
+  comparePath(other: IndexCursor): number {
+    return this.buf.compare(other.buf, other.pathStart, other.pathEnd, this.pathStart, this.pathEnd);
+  }
+
+  path(): Buffer {
+    return this.buf.subarray(this.pathStart, this.pathEnd);
+  }
+
+  mode(): number {
+    return this.buf.readUInt32BE(this.at + 24);
+  }
+
+  /** Flags that change what `git add -A` does with an entry: assume-valid, stage, and the v3 extended flags. */
+  semanticFlags(): number {
+    const flags = this.buf.readUInt16BE(this.at + 60);
+    const extended = flags & FLAG_EXTENDED ? this.buf.readUInt16BE(this.at + HEAD_LEN) : 0;
+    return ((flags & 0xb000) << 16) | extended;
+  }
+}
+
 export interface EntryRef {
   /** Offset of the entry's 62-byte head. */
   at: number;

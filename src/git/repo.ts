@@ -12,6 +12,8 @@ export interface Repo {
   commonDir: string;
 }
 
+const LOCATE = ['rev-parse', '--absolute-git-dir', '--git-common-dir', '--show-object-format', '--show-toplevel'];
+
 /**
  * Finds the repository containing `cwd`. tmt snapshots working trees, so a
  * bare repository or a directory inside `.git` is refused with a hint.
@@ -19,47 +21,41 @@ export interface Repo {
 export async function openRepo(opts: { cwd: string }): Promise<Repo> {
   let lines: string[];
   try {
-    const { stdout } = await git(
-      [
-        'rev-parse',
-        '--is-bare-repository',
-        '--is-inside-work-tree',
-        '--absolute-git-dir',
-        '--git-common-dir',
-        '--show-object-format',
-      ],
-      { cwd: opts.cwd },
-    );
-    lines = stdout.toString('utf8').split('\n');
+    lines = (await git(LOCATE, { cwd: opts.cwd })).stdout.toString('utf8').split('\n');
   } catch (err) {
-    if (err instanceof GitCommandError && /not a git repository/i.test(err.stderr)) {
-      throw new TmtError('NOT_A_REPO', `not a git repository: ${opts.cwd}`, {
-        hint: 'run tmt inside a git working tree, or create one with `git init`',
-        cause: err,
-      });
-    }
-    throw err;
+    throw await diagnose(opts.cwd, err);
   }
-  const [bare, inside, gitDir = '', common = '', format] = lines;
-  if (bare === 'true') {
-    throw new TmtError('BARE_REPO', `${gitDir} is a bare repository; tmt needs a working tree to snapshot`, {
-      hint: 'clone it (`git clone <bare> <dir>`) and run tmt in the clone',
-    });
-  }
-  if (inside !== 'true') {
-    throw new TmtError('NOT_A_REPO', `not inside a working tree: ${opts.cwd}`, {
-      hint: 'run tmt from the working tree, not from inside the .git directory',
-    });
-  }
+  const [gitDir = '', common = '', format, workTree = ''] = lines;
   if (format !== 'sha1') {
     throw new TmtError('BAD_ARGUMENT', `${gitDir} uses ${format} object names; tmt supports SHA-1 repositories only`, {
       hint: 'use tmt in a SHA-1 repository (the git default)',
     });
   }
-  const { stdout } = await git(['rev-parse', '--show-toplevel'], { cwd: opts.cwd });
-  return {
-    workTree: stdout.toString('utf8').replace(/\n$/, ''),
-    gitDir,
-    commonDir: path.resolve(opts.cwd, common),
-  };
+  return { workTree, gitDir, commonDir: path.resolve(opts.cwd, common) };
+}
+
+/** Turns a failed lookup into the error a user can act on. */
+async function diagnose(cwd: string, cause: unknown): Promise<unknown> {
+  if (!(cause instanceof GitCommandError)) return cause;
+  if (/not a git repository/i.test(cause.stderr)) {
+    return new TmtError('NOT_A_REPO', `not a git repository: ${cwd}`, {
+      hint: 'run tmt inside a git working tree, or create one with `git init`',
+      cause,
+    });
+  }
+  const probe = await git(['rev-parse', '--is-bare-repository', '--absolute-git-dir'], { cwd }).catch(() => undefined);
+  const [bare, gitDir] = probe?.stdout.toString('utf8').split('\n') ?? [];
+  if (bare === 'true') {
+    return new TmtError('BARE_REPO', `${gitDir} is a bare repository; tmt needs a working tree to snapshot`, {
+      hint: 'clone it (`git clone <bare> <dir>`) and run tmt in the clone',
+      cause,
+    });
+  }
+  if (probe) {
+    return new TmtError('NOT_A_REPO', `not inside a working tree: ${cwd}`, {
+      hint: 'run tmt from the working tree, not from inside the .git directory',
+      cause,
+    });
+  }
+  return cause;
 }

@@ -63,12 +63,12 @@ export async function snapshot(opts: SnapshotOptions): Promise<SnapshotResult> {
       exclude: excluded,
     });
     try {
-      const { untrackedAdded, ...result } = await snapshotWith(opts.repo, scratch, {
+      const result = await snapshotWith(opts.repo, scratch, {
         maxFileSize,
         excluded,
         hasTmtIgnore: tmtIgnore !== undefined,
       });
-      commitScratchIndex(opts.repo, scratch, scratch.reused + untrackedAdded);
+      commitScratchIndex(opts.repo, scratch);
       return { ...result, cacheHits: scratch.reused, ms: now() - started };
     } catch (err) {
       discardScratchIndex(scratch);
@@ -84,43 +84,45 @@ interface Filters {
   excluded: (relPath: string) => boolean;
 }
 
-interface Written extends Omit<SnapshotResult, 'ms' | 'cacheHits'> {
-  /** New untracked files that went into the index (they become cache entries). */
-  untrackedAdded: number;
-}
-
-async function snapshotWith(repo: Repo, scratch: ScratchIndex, f: Filters): Promise<Written> {
-  const env = { GIT_INDEX_FILE: scratch.file };
-  const run = { cwd: repo.workTree, env };
+async function snapshotWith(repo: Repo, scratch: ScratchIndex, f: Filters): Promise<Omit<SnapshotResult, 'ms' | 'cacheHits'>> {
+  const run = { cwd: repo.workTree, env: { GIT_INDEX_FILE: scratch.file } };
   const skipped: SkippedFile[] = [];
 
-  // New files are checked before git hashes them: a 5 GB checkpoint that
-  // nobody ignored must not be copied into the object store.
-  const { stdout } = await git(['ls-files', '-z', '-o', '--exclude-standard'], run);
-  const keepOut: string[] = [];
-  const candidates = splitZ(stdout);
-  const newFiles = candidates.length;
-  for (const rel of candidates) {
-    if (f.excluded(rel)) {
-      skipped.push({ path: rel, reason: 'tmtignore' });
-      keepOut.push(rel);
-      continue;
-    }
-    if (f.maxFileSize > 0) {
-      const size = sizeOf(path.join(repo.workTree, rel));
-      if (size !== undefined && size > f.maxFileSize) {
-        skipped.push({ path: rel, reason: 'too-large', size });
-        keepOut.push(rel);
-      }
-    }
+  // New files must be checked before git hashes them: a 5 GB checkpoint that
+  // nobody ignored must not be copied into the object store. Without a
+  // .tmtignore, listing and adding run side by side (two walks on two cores):
+  // should a new file be over the cap, the add is killed long before it could
+  // finish hashing a file that large, and rerun without it. With a .tmtignore,
+  // whose matches may be small files, the listing comes first.
+  const adding = new AbortController();
+  const firstAdd = f.hasTmtIgnore
+    ? Promise.resolve(false)
+    : addAll(run, [], adding.signal).then(
+        () => true,
+        (err: unknown) => {
+          if (adding.signal.aborted) return false;
+          throw err;
+        },
+      );
+  let keepOut: string[];
+  try {
+    keepOut = await newFilesToKeepOut(repo, run, f, skipped);
+  } catch (err) {
+    adding.abort();
+    await firstAdd.catch(() => undefined);
+    throw err;
   }
-  await addAll(run, keepOut);
+  if (keepOut.length > 0) adding.abort();
+  if (!(await firstAdd)) {
+    fs.rmSync(scratch.file + '.lock', { force: true });
+    await addAll(run, keepOut);
+  }
 
   const data = fs.readFileSync(scratch.file);
   const quick = f.hasTmtIgnore ? undefined : quickScan(data, f.maxFileSize);
   if (quick && !quick.oversize) {
     const tree = await writeTree(repo, scratch.file);
-    return { tree, files: quick.count, skipped: sortByPath(skipped), untrackedAdded: newFiles - keepOut.length };
+    return { tree, files: quick.count, skipped: sortByPath(skipped) };
   }
   const entries = parseIndex(data).entries;
   const kept = entries.filter((e) => {
@@ -143,7 +145,7 @@ async function snapshotWith(repo: Repo, scratch: ScratchIndex, f: Filters): Prom
   }
   try {
     const tree = await writeTree(repo, treeIndex);
-    return { tree, files: kept.length, skipped: sortByPath(skipped), untrackedAdded: newFiles - keepOut.length };
+    return { tree, files: kept.length, skipped: sortByPath(skipped) };
   } finally {
     if (treeIndex !== scratch.file) fs.rmSync(treeIndex, { force: true });
   }
@@ -163,18 +165,42 @@ function quickScan(data: Buffer, maxFileSize: number): { count: number; oversize
   return count === undefined ? undefined : { count, oversize };
 }
 
+/** One report per path (a file can be seen both before and after the add), sorted. */
 function sortByPath(skipped: SkippedFile[]): SkippedFile[] {
-  return skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const unique = new Map(skipped.map((s) => [s.path, s]));
+  return [...unique.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-async function addAll(run: { cwd: string; env: Record<string, string> }, keepOut: readonly string[]): Promise<void> {
+/** Untracked, non-ignored files that are over the cap or matched by .tmtignore. */
+async function newFilesToKeepOut(repo: Repo, run: GitEnv, f: Filters, skipped: SkippedFile[]): Promise<string[]> {
+  const { stdout } = await git(['ls-files', '-z', '-o', '--exclude-standard'], run);
+  const keepOut: string[] = [];
+  for (const rel of splitZ(stdout)) {
+    if (f.excluded(rel)) {
+      skipped.push({ path: rel, reason: 'tmtignore' });
+      keepOut.push(rel);
+    } else if (f.maxFileSize > 0) {
+      const size = sizeOf(path.join(repo.workTree, rel));
+      if (size !== undefined && size > f.maxFileSize) {
+        skipped.push({ path: rel, reason: 'too-large', size });
+        keepOut.push(rel);
+      }
+    }
+  }
+  return keepOut;
+}
+
+type GitEnv = { cwd: string; env: Record<string, string> };
+
+async function addAll(run: GitEnv, keepOut: readonly string[], signal?: AbortSignal): Promise<void> {
   if (keepOut.length === 0) {
-    await git(['add', '-A'], run);
+    await git(['add', '-A'], { ...run, signal });
     return;
   }
   const specs = [':/', ...keepOut.map((p) => `:(top,literal,exclude)${p}`)];
   await git(['add', '-A', '--pathspec-from-file=-', '--pathspec-file-nul'], {
     ...run,
+    signal,
     input: Buffer.from(specs.join('\0') + '\0', 'utf8'),
   });
 }

@@ -2,16 +2,18 @@
  * The snapshot stat cache. Git's own index carries stat data only for tracked
  * files, so `git add -A` on a copy of it re-hashes every untracked file on
  * every snapshot. tmt keeps the index of its last snapshot in
- * `<git-dir>/tmt/index` and, before each snapshot, merges the entries that only
- * it knows (untracked files it already hashed) into a fresh copy of the real
- * index. Entries the real index has are always taken from the real index, so
- * the result is exactly what git would compute; cached entries only save work.
+ * `<git-dir>/tmt/index`. Before each snapshot it checks that this cache agrees
+ * with the real index on every tracked path; if so the cache is used as it is
+ * (with git's cache-tree extension, so `write-tree` is cheap), otherwise the
+ * cached untracked entries are merged into a copy of the real index. Cached
+ * entries that git would now ignore are dropped first, so the result is always
+ * exactly what git computes from the real index; the cache only saves hashing.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { git } from './exec.js';
-import { parseIndex, writeIndex, UnsupportedIndexError, type IndexEntry } from './index-file.js';
+import { IndexCursor, parseIndex, writeIndex, UnsupportedIndexError, type IndexEntry } from './index-file.js';
 import { TMT_DIR } from './layout.js';
 import type { Repo } from './repo.js';
 
@@ -39,54 +41,87 @@ export async function prepareScratchIndex(opts: PrepareOptions): Promise<Scratch
   const dir = cacheDir(opts.repo);
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `index.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-  const realFile = path.join(opts.repo.gitDir, 'index');
-  const real = readIfExists(realFile);
-  const cached = opts.noCache || !hasUntrackedEntries(dir) ? undefined : readIfExists(path.join(dir, 'index'));
+  const real = readIfExists(path.join(opts.repo.gitDir, 'index'));
+  const cached = opts.noCache ? undefined : readIfExists(path.join(dir, 'index'));
 
+  let chosen = real;
   let reused = 0;
-  let content = real?.data;
   if (cached) {
-    const merged = await mergeCached(real?.data, cached.data, opts).catch((err: unknown) => {
+    const built = await fromCache(real, cached, opts).catch((err: unknown) => {
       if (err instanceof UnsupportedIndexError) return undefined; // unreadable cache: just go without
       throw err;
     });
-    if (merged) ({ content, reused } = merged);
+    if (built) ({ chosen, reused } = built);
   }
-  if (content !== undefined) {
-    fs.writeFileSync(file, content);
+  if (chosen !== undefined) {
+    fs.writeFileSync(file, chosen.data);
     // git treats entries as racily clean relative to the index file's mtime;
     // never let the scratch copy look newer than the data it came from.
-    const times = [real?.mtime, reused > 0 ? cached?.mtime : undefined].filter((t): t is Date => !!t);
-    if (times.length) {
-      const oldest = new Date(Math.min(...times.map((t) => t.getTime())));
-      fs.utimesSync(file, oldest, oldest);
-    }
+    const oldest = new Date(Math.min(chosen.mtime.getTime(), real?.mtime.getTime() ?? Infinity));
+    fs.utimesSync(file, oldest, oldest);
   }
   return { file, reused };
 }
 
 /**
- * Keeps the scratch index as the new cache. Last writer wins; any version is a
- * valid cache. `untracked` says how many entries the real index lacks; when it
- * is 0 the next snapshot skips reading the cache altogether. The hint is
- * written apart from the index, so a racing writer can only make it stale,
- * which costs one slower snapshot and never a wrong tree.
+ * The cached index, used as it is, whenever it agrees with the real index on
+ * every tracked path (same stage, mode and flags; object ids may differ, as
+ * git re-hashes any file whose stat data changed). Used verbatim it keeps
+ * git's cache-tree and untracked-cache extensions, which make `add -A` and
+ * `write-tree` cheap. Otherwise the cached entries are merged into the real
+ * index, which loses the extensions but keeps the hashes.
  */
-export function commitScratchIndex(repo: Repo, scratch: ScratchIndex, untracked: number): void {
-  if (!fs.existsSync(scratch.file)) return;
-  const dir = cacheDir(repo);
-  fs.renameSync(scratch.file, path.join(dir, 'index'));
-  const hint = path.join(dir, `untracked.tmp-${process.pid}`);
-  fs.writeFileSync(hint, String(untracked));
-  fs.renameSync(hint, path.join(dir, 'untracked'));
+async function fromCache(real: Loaded | undefined, cached: Loaded, opts: PrepareOptions): Promise<{ chosen: Loaded; reused: number } | undefined> {
+  const agreement = real ? compareWithReal(real.data, cached.data, opts.repo.workTree) : { agrees: true, cachedOnly: allPaths(cached.data) };
+  if (agreement?.agrees) {
+    const only = agreement.cachedOnly;
+    const dropped = only.length ? await droppedNow(opts, only) : new Set<string>();
+    if (dropped.size === 0) return { chosen: cached, reused: only.length };
+  }
+  const merged = await mergeCached(real?.data, cached.data, opts);
+  return merged ? { chosen: { data: merged.content, mtime: cached.mtime }, reused: merged.reused } : undefined;
 }
 
-function hasUntrackedEntries(dir: string): boolean {
-  try {
-    return fs.readFileSync(path.join(dir, 'untracked'), 'utf8').trim() !== '0';
-  } catch {
-    return true; // no hint yet: look at the cache itself
+/** Compares tracked paths; undefined when the indexes cannot be walked cheaply (v4). */
+function compareWithReal(realData: Buffer, cachedData: Buffer, workTree: string): { agrees: boolean; cachedOnly: Buffer[] } | undefined {
+  const r = IndexCursor.open(realData);
+  const c = IndexCursor.open(cachedData);
+  if (!r || !c) return undefined;
+  const cachedOnly: Buffer[] = [];
+  r.next();
+  c.next();
+  while (!r.done || !c.done) {
+    const cmp = r.done ? 1 : c.done ? -1 : r.comparePath(c);
+    if (cmp === 0) {
+      if (r.semanticFlags() !== c.semanticFlags() || r.mode() !== c.mode()) return { agrees: false, cachedOnly };
+      r.next();
+      c.next();
+    } else if (cmp < 0) {
+      // Tracked but not in the cache: harmless only if git would drop it anyway.
+      if (r.semanticFlags() !== 0 || fs.existsSync(path.join(workTree, r.path().toString('utf8')))) return { agrees: false, cachedOnly };
+      r.next();
+    } else {
+      cachedOnly.push(c.path());
+      c.next();
+    }
   }
+  return { agrees: true, cachedOnly };
+}
+
+function allPaths(data: Buffer): Buffer[] {
+  return parseIndex(data).entries.map((e) => e.path);
+}
+
+/** Cached-only paths that git would now ignore, or that .tmtignore leaves out. */
+async function droppedNow(opts: PrepareOptions, paths: readonly Buffer[]): Promise<Set<string>> {
+  const dropped = await ignoredNow(opts.repo, paths);
+  for (const p of paths) if (opts.exclude(p.toString('utf8'))) dropped.add(p.toString('latin1'));
+  return dropped;
+}
+
+/** Keeps the scratch index as the new cache. Last writer wins; any version is a valid cache. */
+export function commitScratchIndex(repo: Repo, scratch: ScratchIndex): void {
+  if (fs.existsSync(scratch.file)) fs.renameSync(scratch.file, path.join(cacheDir(repo), 'index'));
 }
 
 export function discardScratchIndex(scratch: ScratchIndex): void {
@@ -131,7 +166,7 @@ async function mergeCached(
 
   const extra = cachedOnly(real.entries, cached.entries).filter((e) => !opts.exclude(e.path.toString('utf8')));
   if (extra.length === 0) return undefined;
-  const ignored = await ignoredNow(opts.repo, extra);
+  const ignored = await ignoredNow(opts.repo, extra.map((e) => e.path));
   const keep = withoutDirectoryClashes(
     extra.filter((e) => !ignored.has(e.path.toString('latin1'))),
     real.entries,
@@ -152,8 +187,8 @@ function cachedOnly(real: readonly IndexEntry[], cached: readonly IndexEntry[]):
   return out;
 }
 
-async function ignoredNow(repo: Repo, entries: readonly IndexEntry[]): Promise<Set<string>> {
-  const input = Buffer.concat(entries.flatMap((e) => [e.path, Buffer.from([0])]));
+async function ignoredNow(repo: Repo, paths: readonly Buffer[]): Promise<Set<string>> {
+  const input = Buffer.concat(paths.flatMap((p) => [p, NUL]));
   const { stdout } = await git(['check-ignore', '--no-index', '-z', '--stdin'], {
     cwd: repo.workTree,
     input,
@@ -179,6 +214,7 @@ function withoutDirectoryClashes(extra: IndexEntry[], real: readonly IndexEntry[
 }
 
 const SLASH = Buffer.from('/');
+const NUL = Buffer.from([0]);
 
 function lowerBound(entries: readonly IndexEntry[], key: Buffer): number {
   let lo = 0;
