@@ -13,7 +13,8 @@ import { TmtError } from '../errors.js';
 import { git, GitCommandError } from './exec.js';
 import { entrySize, parseIndex, scanIndex, writeIndex, type IndexEntry } from './index-file.js';
 import type { Repo } from './repo.js';
-import { commitScratchIndex, discardScratchIndex, prepareScratchIndex, type ScratchIndex } from './stat-cache.js';
+import { checkDirs, readDirTimes, writeDirTimes } from './dir-times.js';
+import { commitScratchIndex, dirTimesFile, discardScratchIndex, prepareScratchIndex, type ScratchIndex } from './stat-cache.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024;
 const GITLINK = 0o160000;
@@ -69,6 +70,7 @@ export async function snapshot(opts: SnapshotOptions): Promise<SnapshotResult> {
         hasTmtIgnore: tmtIgnore !== undefined,
       });
       commitScratchIndex(opts.repo, scratch);
+      if (scratch.dirTimes) writeDirTimes(dirTimesFile(opts.repo), scratch.dirTimes);
       return { ...result, cacheHits: scratch.reused, ms: now() - started };
     } catch (err) {
       discardScratchIndex(scratch);
@@ -88,35 +90,7 @@ async function snapshotWith(repo: Repo, scratch: ScratchIndex, f: Filters): Prom
   const run = { cwd: repo.workTree, env: { GIT_INDEX_FILE: scratch.file } };
   const skipped: SkippedFile[] = [];
 
-  // New files must be checked before git hashes them: a 5 GB checkpoint that
-  // nobody ignored must not be copied into the object store. Without a
-  // .tmtignore, listing and adding run side by side (two walks on two cores):
-  // should a new file be over the cap, the add is killed long before it could
-  // finish hashing a file that large, and rerun without it. With a .tmtignore,
-  // whose matches may be small files, the listing comes first.
-  const adding = new AbortController();
-  const firstAdd = f.hasTmtIgnore
-    ? Promise.resolve(false)
-    : addAll(run, [], adding.signal).then(
-        () => true,
-        (err: unknown) => {
-          if (adding.signal.aborted) return false;
-          throw err;
-        },
-      );
-  let keepOut: string[];
-  try {
-    keepOut = await newFilesToKeepOut(repo, run, f, skipped);
-  } catch (err) {
-    adding.abort();
-    await firstAdd.catch(() => undefined);
-    throw err;
-  }
-  if (keepOut.length > 0) adding.abort();
-  if (!(await firstAdd)) {
-    fs.rmSync(scratch.file + '.lock', { force: true });
-    await addAll(run, keepOut);
-  }
+  await addGuarded(repo, run, scratch, f, skipped);
 
   const data = fs.readFileSync(scratch.file);
   const quick = f.hasTmtIgnore ? undefined : quickScan(data, f.maxFileSize);
@@ -169,6 +143,43 @@ function quickScan(data: Buffer, maxFileSize: number): { count: number; oversize
 function sortByPath(skipped: SkippedFile[]): SkippedFile[] {
   const unique = new Map(skipped.map((s) => [s.path, s]));
   return [...unique.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/**
+ * `git add -A`, keeping new files that are over the cap or matched by
+ * .tmtignore out of the object store. Finding them takes a second walk of the
+ * tree (`git ls-files -o`), needed only when a file can be new: tmt compares
+ * directory mtimes with those seen at the last snapshot, on its own core while
+ * git already adds. Should a new file have to stay out, the add is killed long
+ * before it could finish hashing a file that large, and run again without it.
+ * With a .tmtignore, whose matches may be small files, nothing runs early.
+ */
+async function addGuarded(repo: Repo, run: GitEnv, scratch: ScratchIndex, f: Filters, skipped: SkippedFile[]): Promise<void> {
+  const adding = new AbortController();
+  const early = f.hasTmtIgnore
+    ? Promise.resolve(false)
+    : addAll(run, [], adding.signal).then(
+        () => true,
+        (err: unknown) => {
+          if (adding.signal.aborted) return false;
+          throw err;
+        },
+      );
+  let keepOut: string[] = [];
+  try {
+    const dirs = checkDirs(repo.workTree, scratch.data, readDirTimes(dirTimesFile(repo)));
+    scratch.dirTimes = dirs?.times;
+    if (!dirs || dirs.changed) keepOut = await newFilesToKeepOut(repo, run, f, skipped);
+  } catch (err) {
+    adding.abort();
+    await early.catch(() => undefined);
+    throw err;
+  }
+  if (keepOut.length > 0) adding.abort();
+  if (!(await early)) {
+    fs.rmSync(scratch.file + '.lock', { force: true });
+    await addAll(run, keepOut);
+  }
 }
 
 /** Untracked, non-ignored files that are over the cap or matched by .tmtignore. */

@@ -22,6 +22,10 @@ export interface ScratchIndex {
   file: string;
   /** How many untracked entries came from the cache (0 when it was not used). */
   reused: number;
+  /** The scratch index's initial content (undefined: no index yet). */
+  data: Buffer | undefined;
+  /** Directory times seen before the add, kept with the cache once it is committed. */
+  dirTimes?: Record<string, number>;
 }
 
 export interface PrepareOptions {
@@ -60,7 +64,12 @@ export async function prepareScratchIndex(opts: PrepareOptions): Promise<Scratch
     const oldest = new Date(Math.min(chosen.mtime.getTime(), real?.mtime.getTime() ?? Infinity));
     fs.utimesSync(file, oldest, oldest);
   }
-  return { file, reused };
+  return { file, reused, data: chosen?.data };
+}
+
+/** Where the directory times of the last snapshot are kept. */
+export function dirTimesFile(repo: Repo): string {
+  return path.join(cacheDir(repo), 'dirs.json');
 }
 
 /**
