@@ -15,7 +15,7 @@ import { backoffMs, sleep } from './backoff.js';
 import { git } from './exec.js';
 import { NOTES_REF, NOTES_WORK_PREFIX } from './layout.js';
 import { writeBlob } from './objects.js';
-import { assertLockNotStale, lockedError, resolveRef, tryUpdateRefs, type RefConflict, type RefUpdate } from './refs.js';
+import { assertLockNotStale, listRefs, lockedError, resolveRef, tryUpdateRefs, type RefConflict, type RefUpdate } from './refs.js';
 import type { Repo } from './repo.js';
 
 export interface NoteWrite {
@@ -57,7 +57,10 @@ export async function commitNotes(repo: Repo, tx: NotesTransaction): Promise<voi
       // The transaction deletes the scratch ref itself; otherwise clean it up.
       if (!committed) await deleteRefQuietly(repo, work);
     }
-    if (result === undefined) return;
+    if (result === undefined) {
+      await pruneAbandonedWorkRefs(repo);
+      return;
+    }
     if (result.kind === 'moved' && result.ref !== NOTES_REF) {
       throw new TmtError('CONCURRENT_UPDATE', `${result.ref} was changed by another process`, {
         hint: 'run the command again',
@@ -131,6 +134,29 @@ async function buildNotesCommit(
   const oid = await resolveRef(repo, work);
   if (!oid) throw new Error(`notes scratch ref ${work} vanished`);
   return oid;
+}
+
+/**
+ * Scratch refs of writers that died (kill -9) between creating and deleting
+ * them. Their names start with the writer's pid; a pid that no longer runs on
+ * this machine cannot come back for its ref. Scratch refs are never pushed.
+ */
+async function pruneAbandonedWorkRefs(repo: Repo): Promise<void> {
+  const refs = await listRefs(repo, NOTES_WORK_PREFIX);
+  const dead = refs.filter(({ ref }) => {
+    const pid = Number(ref.slice(NOTES_WORK_PREFIX.length).split('-')[0]);
+    return Number.isInteger(pid) && pid !== process.pid && !pidAlive(pid);
+  });
+  if (dead.length) await tryUpdateRefs(repo, dead.map((r) => ({ ref: r.ref, newOid: null, oldOid: r.oid })), 'tmt: prune scratch refs');
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 async function deleteRefQuietly(repo: Repo, ref: string): Promise<void> {

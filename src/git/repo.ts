@@ -43,6 +43,12 @@ async function diagnose(cwd: string, cause: unknown): Promise<unknown> {
       cause,
     });
   }
+  if (/dubious ownership/i.test(cause.stderr)) {
+    return new TmtError('NOT_A_REPO', `git refuses ${cwd}: the repository is owned by someone else`, {
+      hint: `if you trust it: git config --global --add safe.directory '${cwd}'`,
+      cause,
+    });
+  }
   const probe = await git(['rev-parse', '--is-bare-repository', '--absolute-git-dir'], { cwd }).catch(() => undefined);
   const [bare, gitDir] = probe?.stdout.toString('utf8').split('\n') ?? [];
   if (bare === 'true') {

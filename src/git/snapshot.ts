@@ -156,14 +156,12 @@ function sortByPath(skipped: SkippedFile[]): SkippedFile[] {
  */
 async function addGuarded(repo: Repo, run: GitEnv, scratch: ScratchIndex, f: Filters, skipped: SkippedFile[]): Promise<void> {
   const adding = new AbortController();
-  const early = f.hasTmtIgnore
-    ? Promise.resolve(false)
+  // Settled at once, so a failing add is never an unhandled rejection while we list.
+  const early: Promise<{ done: boolean; error?: unknown }> = f.hasTmtIgnore
+    ? Promise.resolve({ done: false })
     : addAll(run, [], adding.signal).then(
-        () => true,
-        (err: unknown) => {
-          if (adding.signal.aborted) return false;
-          throw err;
-        },
+        () => ({ done: true }),
+        (error: unknown) => ({ done: false, error: adding.signal.aborted ? undefined : error }),
       );
   let keepOut: string[] = [];
   try {
@@ -172,11 +170,13 @@ async function addGuarded(repo: Repo, run: GitEnv, scratch: ScratchIndex, f: Fil
     if (!dirs || dirs.changed) keepOut = await newFilesToKeepOut(repo, run, f, skipped);
   } catch (err) {
     adding.abort();
-    await early.catch(() => undefined);
+    await early;
     throw err;
   }
   if (keepOut.length > 0) adding.abort();
-  if (!(await early)) {
+  const first = await early;
+  if (first.error !== undefined) throw first.error;
+  if (!first.done) {
     fs.rmSync(scratch.file + '.lock', { force: true });
     await addAll(run, keepOut);
   }

@@ -24,4 +24,4 @@ export const testEnv: Record<string, string> = {
   LC_ALL: 'C',
   NO_COLOR: '1',
 };
-fs.writeFileSync(testEnv.GIT_CONFIG_GLOBAL!, '[init]\n\tdefaultBranch = main\n[commit]\n\tgpgSign = false\n[protocol "file"]\n\tallow = always\n');
+fs.writeFileSync(testEnv.GIT_CONFIG_GLOBAL!, '[init]\n\tdefaultBranch = main\n[commit]\n\tgpgSign = false\n[protocol "file"]\n\tallow = always\n[safe]\n\tdirectory = *\n');

@@ -1,0 +1,111 @@
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { testEnv } from './helpers/env.js';
+import { cleanupTemp, fsck, git, makeRepo, writeFiles } from './helpers/git.js';
+import { BIN, tmt, tmtAsync } from './helpers/tmt.js';
+
+afterAll(cleanupTemp);
+
+/** A background shell loop, stopped by the returned function. */
+function background(cwd: string, script: string): () => Promise<void> {
+  const child = spawn('bash', ['-c', script], { cwd, env: testEnv, stdio: 'ignore', detached: true });
+  return () =>
+    new Promise((resolve) => {
+      child.on('close', () => resolve());
+      process.kill(-child.pid!, 'SIGKILL');
+    });
+}
+
+const oneLineError = /^error: [^\n]+\n(hint: [^\n]+\n)?$/;
+
+describe('the working tree changing under a snapshot', () => {
+  // Editors and training scripts replace files by rename; git then reads either version whole.
+  it('a file replaced during snapshots ends up as one of its versions, never torn', async () => {
+    const dir = makeRepo({ 'a.py': 'a\n', 'hot.txt': 'A'.repeat(100_000) });
+    const stop = background(dir, 'while true; do for c in A B; do head -c 100000 /dev/zero | tr "\\0" $c > .hot.tmp && mv .hot.tmp hot.txt; done; done');
+    const blobs = new Set<string>();
+    try {
+      for (let i = 0; i < 8; i++) {
+        const r = await tmtAsync(dir, ['snapshot']);
+        expect(r.stderr).toBe('');
+        expect(r.code).toBe(0);
+        blobs.add(git(dir, 'rev-parse', `${r.stdout.trim()}:hot.txt`));
+      }
+    } finally {
+      await stop();
+    }
+    const allowed = new Set(['A', 'B'].map((c) => spawnSync('git', ['hash-object', '--stdin'], { input: c.repeat(100_000), encoding: 'utf8' }).stdout.trim()));
+    expect(allowed.size).toBe(2);
+    for (const b of blobs) expect(allowed.has(b)).toBe(true);
+    fsck(dir);
+  });
+
+  it('files appearing and disappearing mid-snapshot: success or one clear line, never a crash', async () => {
+    const dir = makeRepo({ 'a.py': 'a\n' });
+    const stop = background(dir, 'mkdir -p churn; i=0; while true; do i=$((i+1)); echo $i > churn/f$((i % 50)).txt; rm -f churn/f$(((i + 25) % 50)).txt; done');
+    const results = [];
+    try {
+      for (let i = 0; i < 8; i++) results.push(await tmtAsync(dir, ['snapshot']));
+    } finally {
+      await stop();
+    }
+    for (const r of results) {
+      if (r.code === 0) expect(r.stdout.trim()).toMatch(/^[0-9a-f]{40}$/);
+      else expect(r.stderr).toMatch(oneLineError);
+      expect(r.code).not.toBe(70);
+    }
+    expect(results.filter((r) => r.code === 0).length).toBeGreaterThan(0);
+    fsck(dir);
+  });
+});
+
+describe('unreadable files', () => {
+  it('a file the user cannot read gets a one-line error naming it, and no run is created', () => {
+    const dir = makeRepo({ 'a.py': 'a\n' });
+    writeFiles(dir, { 'secret.txt': 'top secret\n' });
+    fs.chmodSync(path.join(dir, 'secret.txt'), 0o000);
+    // root reads anything: run tmt as an unprivileged user when the tests run as root.
+    const asUser = process.getuid?.() === 0;
+    if (asUser) {
+      spawnSync('chmod', ['-R', 'a+rwX', dir]);
+      fs.chmodSync(path.join(dir, 'secret.txt'), 0o000);
+      fs.chmodSync(path.dirname(dir), 0o755);
+    }
+    const cmd = asUser ? 'setpriv' : process.execPath;
+    const args = asUser
+      ? ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, 'save', '-n', 'x']
+      : [BIN, 'save', '-n', 'x'];
+    const env = { ...testEnv, HOME: dir, GIT_CONFIG_PARAMETERS: "'safe.directory=*'" };
+    const r = spawnSync(cmd, args, { cwd: dir, env, encoding: 'utf8' });
+    expect(r.stderr).toBe(
+      'error: cannot read secret.txt: Permission denied\nhint: fix its permissions, or add it to .tmtignore to leave it out of snapshots\n',
+    );
+    expect(r.status).toBe(6);
+    expect(git(dir, 'for-each-ref', 'refs/tmt', 'refs/notes')).toBe('');
+    fs.writeFileSync(path.join(dir, '.tmtignore'), 'secret.txt\n');
+    expect(tmt(dir, ['save', '-n', 'ok']).code).toBe(0);
+  });
+});
+
+describe('killed writers', () => {
+  it('kill -9 at random points leaves every run complete and nothing half-written', async () => {
+    const dir = makeRepo({ 'a.py': 'a\n' });
+    writeFiles(dir, { 'u.py': 'u\n' });
+    for (let i = 0; i < 12; i++) {
+      const child = spawn(process.execPath, [BIN, 'save', '-n', `k${i}`], { cwd: dir, env: testEnv, stdio: 'ignore' });
+      const closed = new Promise((r) => child.on('close', r));
+      await new Promise((r) => setTimeout(r, 40 + ((i * 37) % 200)));
+      child.kill('SIGKILL');
+      await closed;
+    }
+    // Locks a killed git left behind are reported, not waited on forever; clear them as the hint says.
+    for (const lock of ['refs/notes/tmt.lock', 'packed-refs.lock']) fs.rmSync(path.join(dir, '.git', lock), { force: true });
+    expect(tmt(dir, ['save', '-n', 'after']).code).toBe(0);
+    const refs = git(dir, 'for-each-ref', '--format=%(objectname)', 'refs/tmt/runs/').split('\n');
+    for (const c of refs) expect(git(dir, 'notes', '--ref=tmt', 'show', c)).toMatch(/^schemaVersion: 1$/m);
+    expect(git(dir, 'for-each-ref', 'refs/notes/tmt-work/')).toBe('');
+    fsck(dir);
+  });
+});
