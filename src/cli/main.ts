@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { isTmtError } from '../errors.js';
+import { isTmtError, TmtError } from '../errors.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { processOutput, type Output } from './output.js';
 
@@ -11,7 +11,7 @@ const VERSION = '0.1.0';
  */
 export async function main(argv: readonly string[], out: Output = processOutput()): Promise<number> {
   let code: number = EXIT.OK;
-  const program = buildProgram(out, (c) => (code = c));
+  const program = buildProgram(out, (c) => (code = c), argv);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;
@@ -20,8 +20,9 @@ export async function main(argv: readonly string[], out: Output = processOutput(
   }
 }
 
-function buildProgram(out: Output, setCode: (c: number) => void): Command {
+function buildProgram(out: Output, setCode: (c: number) => void, argv: readonly string[]): Command {
   const program = new Command('tmt')
+    .enablePositionalOptions()
     .description('That Metric Timeline: git-native experiment tracking')
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
@@ -68,7 +69,153 @@ Examples:
       setCode(await saveCommand({ cwd: process.cwd(), ...opts, json: !!opts.json }, out));
     });
 
+  program
+    .command('record')
+    .description('run a command as a tracked run: snapshot the code first, capture output, metrics and artifacts')
+    .usage('[options] [--] <command> [args...]')
+    .option('-n, --name <name>', 'run name')
+    .option('-d, --description <text>', 'free-text description')
+    .option('-t, --tag <tag>', 'tag (repeatable)', collect, [])
+    .option('-p, --param <key=value>', 'param (repeatable); overrides params read from the command line', collect, [])
+    .option('--params-file <file>', 'YAML or JSON file of params')
+    .option('--env <NAME>', 'capture this environment variable (repeatable; none are captured by default)', collect, [])
+    .option('-q, --quiet', "don't print tmt's own start and end lines")
+    .option('--no-cache', 'hash every file for the snapshot')
+    .option('--max-file-size <size>', 'leave files larger than this out of the snapshot', '100M')
+    .argument('[command...]', 'the command to run')
+    .passThroughOptions()
+    .addHelpText(
+      'after',
+      `
+The command gets its run through the environment:
+  TMT_RUN_ID      the run id
+  TMT_METRICS     a file: append one JSON object per line, e.g. {"step": 3, "loss": 0.41}
+  TMT_ARTIFACTS   a directory: files left there become the run's artifacts
+
+Params come from --params-file, then the command's own flags (--lr 0.01, --lr=0.01,
+-e 5, --flag), then -p, later ones winning. Numbers stay numbers.
+
+Examples:
+  $ tmt record -- python train.py --lr 0.01 --epochs 10
+  $ tmt record -n baseline -t sweep -p seed=1 -- python train.py
+  $ tmt record --params-file config.yaml -- ./run.sh`,
+    )
+    .action(async (command: string[], opts: RecordFlags) => {
+      const { recordCommand } = await import('./commands/record.js');
+      const at = argv.findIndex((a) => a === 'record');
+      const dashDash = argv.indexOf('--', at) > at;
+      setCode(
+        await recordCommand(
+          { cwd: process.cwd(), command, dashDash, ...opts, tag: opts.tag, param: opts.param, env: opts.env, noCache: !opts.cache, quiet: !!opts.quiet },
+          out,
+        ),
+      );
+    });
+
+  program
+    .command('list')
+    .alias('ls')
+    .description('list runs, newest first')
+    .option('--name <regex>', 'only runs whose name matches')
+    .option('--since <time>', 'started at or after (2026-11-01, 2h, 3d, yesterday)')
+    .option('--until <time>', 'started at or before')
+    .option('--status <status>', 'running, finished, failed, killed or stale (repeatable, or comma-separated)', collect, [])
+    .option('--tag <tag>', 'only runs with this tag (repeatable: all must match)', collect, [])
+    .option('--limit <n>', 'at most this many runs', (v: string) => positiveInt(v, '--limit'))
+    .option('--json', 'print JSON (schemaVersion 1)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ tmt list
+  $ tmt ls --since yesterday --status finished
+  $ tmt list --name '^lr-' --tag sweep --limit 20 --json`,
+    )
+    .action(async (opts: { name?: string; since?: string; until?: string; status: string[]; tag: string[]; limit?: number; json?: boolean }) => {
+      const { listCommand } = await import('./commands/list.js');
+      const width = process.stdout.isTTY ? process.stdout.columns : undefined;
+      setCode(await listCommand({ cwd: process.cwd(), ...opts, json: !!opts.json, width }, out));
+    });
+
+  program
+    .command('show')
+    .description('show one run: metadata, params, metrics, artifacts, logs and the code it carried')
+    .argument('<run>', 'run id prefix, name, NAME~N, last or last~N')
+    .option('--log <stream>', 'print all of stdout or stderr')
+    .option('--json', 'print JSON (schemaVersion 1)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ tmt show last
+  $ tmt show baseline~1 --json
+  $ tmt show 01m81s6q --log stderr`,
+    )
+    .action(async (run: string, opts: { log?: string; json?: boolean }) => {
+      const { showCommand } = await import('./commands/show.js');
+      setCode(await showCommand({ cwd: process.cwd(), run, log: opts.log, json: !!opts.json }, out));
+    });
+
+  const log = program
+    .command('log')
+    .description('log metrics, params or artifacts to the current run (inside tmt record) or to --run')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ tmt log metric loss=0.41 acc=0.8 --step 3     # inside a recorded command
+  $ tmt log param batch=64 --run last
+  $ tmt log artifact confusion.png --run baseline`,
+    );
+  for (const kind of ['metric', 'param', 'artifact'] as const) {
+    const sub = log
+      .command(kind)
+      .description(kind === 'artifact' ? 'attach files to a run' : `log ${kind}s as key=value`)
+      .argument(kind === 'artifact' ? '<path...>' : '<key=value...>')
+      .option('--run <run>', 'the run to log to (default: the run tmt record started)');
+    if (kind === 'metric') sub.option('--step <n>', 'the step these values belong to');
+    sub.action(async (items: string[], opts: { run?: string; step?: string }) => {
+      const { logCommand } = await import('./commands/log.js');
+      setCode(await logCommand({ cwd: process.cwd(), kind, items, run: opts.run, step: opts.step }, out));
+    });
+  }
+
   return program;
+}
+
+interface RecordFlags {
+  name?: string;
+  description?: string;
+  tag: string[];
+  param: string[];
+  paramsFile?: string;
+  env: string[];
+  quiet?: boolean;
+  cache: boolean;
+  maxFileSize: string;
+}
+
+function positiveInt(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new TmtError('BAD_ARGUMENT', `${flag}: expected a whole number of 1 or more, got "${value}"`, { hint: `${flag} 20` });
+  }
+  return n;
+}
+
+/** File-system failures a user can fix: permissions, read-only or full disks. */
+function describeIoError(err: unknown): { message: string; hint: string } | undefined {
+  const e = err as NodeJS.ErrnoException;
+  const what: Record<string, [string, string]> = {
+    EACCES: ['permission denied', 'check that you can write to the repository (including .git)'],
+    EPERM: ['operation not permitted', 'check that you can write to the repository (including .git)'],
+    EROFS: ['read-only file system', 'tmt writes runs into .git; run it where the repository is writable'],
+    ENOSPC: ['no space left on device', 'free some disk space and run the command again'],
+    EDQUOT: ['disk quota exceeded', 'free some space and run the command again'],
+  };
+  const known = e && typeof e.code === 'string' ? what[e.code] : undefined;
+  if (!known) return undefined;
+  return { message: `${e.syscall ?? 'file operation'} ${e.path ?? ''}: ${known[0]}`.replace(/ :/, ':'), hint: known[1] };
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -85,6 +232,11 @@ function reportError(err: unknown, out: Output): number {
     out.err(`error: ${err.message}\n`);
     if (err.hint) out.err(`hint: ${err.hint}\n`);
     return exitCodeFor(err.code);
+  }
+  const io = describeIoError(err);
+  if (io) {
+    out.err(`error: ${io.message}\nhint: ${io.hint}\n`);
+    return EXIT.GIT;
   }
   out.err(`tmt: internal error (this is a bug; please report it)\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   return EXIT.BUG;

@@ -17,6 +17,7 @@ import { NOTES_REF, NOTES_WORK_PREFIX } from './layout.js';
 import { writeBlob } from './objects.js';
 import { assertLockNotStale, listRefs, lockedError, resolveRef, tryUpdateRefs, type RefConflict, type RefUpdate } from './refs.js';
 import type { Repo } from './repo.js';
+import { pidAlive } from '../util/pid.js';
 
 export interface NoteWrite {
   /** Object the note annotates. */
@@ -150,14 +151,6 @@ async function pruneAbandonedWorkRefs(repo: Repo): Promise<void> {
   if (dead.length) await tryUpdateRefs(repo, dead.map((r) => ({ ref: r.ref, newOid: null, oldOid: r.oid })), 'tmt: prune scratch refs');
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function deleteRefQuietly(repo: Repo, ref: string): Promise<void> {
   await git(['update-ref', '-d', ref], { cwd: repo.workTree }).catch(() => undefined);

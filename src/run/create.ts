@@ -16,6 +16,8 @@ export interface CreateRunOptions {
   params?: Record<string, unknown>;
   metrics?: Record<string, MetricSummary>;
   status?: RunStatus;
+  command?: RunMeta['command'];
+  env?: Record<string, string>;
   clock?: Clock;
   noCache?: boolean;
   maxFileSize?: number;
@@ -69,7 +71,13 @@ export async function createRun(opts: CreateRunOptions): Promise<CreatedRun> {
     },
     git: { base: head.commit, branch: head.branch, dirty: head.tree !== snap.tree, tree: snap.tree },
     snapshot: { files: snap.files, skipped: snap.skipped },
+    command: opts.command,
+    env: opts.env,
   };
+  if (meta.status !== 'running') {
+    meta.ended = meta.started;
+    meta.durationMs = 0;
+  }
   await commitNotes(repo, {
     notes: [{ object: commit, text: serializeMeta(meta) }],
     refs: [{ ref: runRef(id), newOid: commit, oldOid: null }],

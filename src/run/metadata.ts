@@ -36,6 +36,12 @@ export interface RunMeta {
   git: { base?: string; branch?: string; dirty: boolean; tree: string };
   snapshot?: { files: number; skipped: Array<{ path: string; reason: string; size?: number }> };
   env?: Record<string, string>;
+  /** The outputs commit (logs, metrics.jsonl, artifacts), once the run has outputs. */
+  outputs?: string;
+  /** Why a run failed when the command's exit code does not say (e.g. log capture failed). */
+  failure?: string;
+  /** Warnings raised while recording (bad metrics lines, ...). */
+  warnings?: string[];
 }
 
 export function serializeMeta(meta: RunMeta): string {

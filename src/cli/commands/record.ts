@@ -1,0 +1,77 @@
+import { TmtError } from '../../errors.js';
+import { openRepo } from '../../git/repo.js';
+import { paramsFromArgv } from '../../run/argv-params.js';
+import { readParamsFile } from '../../run/params-file.js';
+import { recordRun } from '../../run/record.js';
+import { parseAssignments } from '../../run/values.js';
+import { formatDuration, paint, statusColor } from '../render/format.js';
+import { warn, type Output } from '../output.js';
+import { parseSize } from '../parse-size.js';
+
+export interface RecordCommandOptions {
+  cwd: string;
+  command: string[];
+  /** Whether the user separated the command with `--`. */
+  dashDash: boolean;
+  name?: string;
+  description?: string;
+  tag: string[];
+  param: string[];
+  paramsFile?: string;
+  env: string[];
+  noCache: boolean;
+  maxFileSize: string;
+  quiet: boolean;
+}
+
+/** tmt's own record flags: seen after the command without `--`, they make the line ambiguous. */
+const OWN_FLAGS = /^(-n|--name|-d|--description|-t|--tag|-p|--param|--params-file|--env|-q|--quiet|--no-cache|--max-file-size)(=.*)?$/;
+
+export async function recordCommand(opts: RecordCommandOptions, out: Output): Promise<number> {
+  if (opts.command.length === 0) {
+    throw new TmtError('BAD_ARGUMENT', 'no command to record', { hint: 'tmt record [options] -- <command> [args...], e.g. tmt record -- python train.py --lr 0.01' });
+  }
+  if (!opts.dashDash) {
+    const clash = opts.command.slice(1).find((a) => OWN_FLAGS.test(a));
+    if (clash) {
+      throw new TmtError('BAD_ARGUMENT', `ambiguous command line: "${clash}" after the command could be meant for tmt or for ${opts.command[0]}`, {
+        hint: `put tmt's options first and -- before the command: tmt record [options] -- ${opts.command.join(' ')}`,
+      });
+    }
+  }
+  const params = {
+    ...(opts.paramsFile ? readParamsFile(opts.paramsFile) : {}),
+    ...paramsFromArgv(opts.command),
+    ...parseAssignments(opts.param, '--param'),
+  };
+  const maxFileSize = parseSize(opts.maxFileSize, '--max-file-size');
+  const repo = await openRepo({ cwd: opts.cwd });
+  const result = await recordRun({
+    repo,
+    argv: opts.command,
+    cwd: opts.cwd,
+    name: opts.name,
+    description: opts.description,
+    tags: opts.tag,
+    params,
+    captureEnv: opts.env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    signals: process,
+    // On a terminal, Ctrl-C already reaches the whole process group.
+    forwardInterrupt: !process.stdin.isTTY,
+    noCache: opts.noCache,
+    maxFileSize,
+    onStart: (id) => {
+      if (!opts.quiet) out.err(paint(out.color, 'dim', `tmt: recording run ${id}\n`));
+    },
+  });
+  for (const w of result.warnings) warn(out, w);
+  const m = result.meta;
+  if (!opts.quiet) {
+    const status = paint(out.color, statusColor(m.status), m.status);
+    const why = m.failure ? ` (${m.failure})` : m.exitCode ? ` (exit ${m.exitCode})` : '';
+    out.err(`tmt: run ${result.id.slice(0, 12)} ${status}${why} in ${formatDuration(m.durationMs)}\n`);
+  }
+  return result.exitCode;
+}

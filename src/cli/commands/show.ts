@@ -1,0 +1,22 @@
+import { TmtError } from '../../errors.js';
+import { openRepo } from '../../git/repo.js';
+import { showRun } from '../../run/show.js';
+import { renderRunDetails } from '../render/run-details.js';
+import type { Output } from '../output.js';
+
+export async function showCommand(opts: { cwd: string; run: string; json: boolean; log?: string }, out: Output): Promise<number> {
+  if (opts.log !== undefined && opts.log !== 'stdout' && opts.log !== 'stderr') {
+    throw new TmtError('BAD_ARGUMENT', `--log: expected stdout or stderr, got "${opts.log}"`, { hint: 'tmt show <run> --log stdout' });
+  }
+  const repo = await openRepo({ cwd: opts.cwd });
+  const details = await showRun({ repo, selector: opts.run, full: opts.log !== undefined || opts.json });
+  if (opts.log === 'stdout' || opts.log === 'stderr') {
+    const lines = details.logs[opts.log].tail;
+    out.out(lines.length ? lines.join('\n') + '\n' : '');
+  } else if (opts.json) {
+    out.out(JSON.stringify({ schemaVersion: 1, run: details }, null, 2) + '\n');
+  } else {
+    out.out(renderRunDetails(details, out.color));
+  }
+  return 0;
+}

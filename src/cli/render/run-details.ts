@@ -1,0 +1,53 @@
+import type { RunDetails } from '../../run/show.js';
+import { formatBytes, formatDuration, formatTime, formatValue, paint, statusColor } from './format.js';
+import { renderTable } from './table.js';
+
+/** `tmt show`: metadata, params, metrics, artifacts, log tails and the code diff stat. */
+export function renderRunDetails(d: RunDetails, color: boolean): string {
+  const m = d.meta;
+  const out: string[] = [];
+  const field = (k: string, v: string | undefined) => v && out.push(`${paint(color, 'dim', k.padEnd(10))} ${v}`);
+  out.push(`${paint(color, 'yellow', `run ${d.id}`)}${m.name ? `  ${paint(color, 'bold', m.name)}` : ''}`);
+  field('status', paint(color, statusColor(d.status), d.status) + (m.exitCode !== undefined ? ` (exit ${m.exitCode})` : '') + (m.failure ? ` - ${m.failure}` : ''));
+  field('started', formatTime(m.started));
+  field('duration', formatDuration(m.durationMs));
+  field('command', m.command?.argv.map(shellQuote).join(' '));
+  field('cwd', m.command?.cwd);
+  field('host', m.host && `${m.host.user}@${m.host.hostname} (${m.host.os}, node ${m.host.node})`);
+  field('branch', m.git.branch ?? (m.git.base ? '(detached)' : undefined));
+  field('base', m.git.base ?? '(no commits yet)');
+  field('commit', d.commit);
+  field('tree', `${m.git.tree}${m.git.dirty ? ' (uncommitted changes)' : ''}`);
+  field('tags', m.tags.join(', '));
+  field('desc', m.description?.trimEnd());
+  for (const w of m.warnings ?? []) out.push(`${paint(color, 'yellow', 'warning')}    ${w}`);
+
+  const params = Object.entries(m.params);
+  if (params.length) out.push('', paint(color, 'bold', 'params'), ...params.map(([k, v]) => `  ${k} = ${formatValue(v)}`));
+  const metrics = Object.entries(m.metrics);
+  if (metrics.length) {
+    out.push('', paint(color, 'bold', 'metrics'));
+    const rows = metrics.map(([k, s]) => [k, formatValue(s.last), formatValue(s.min), formatValue(s.max), formatValue(s.first), String(s.count)]);
+    out.push(
+      renderTable(
+        [{ header: 'name' }, { header: 'last', align: 'right' }, { header: 'min', align: 'right' }, { header: 'max', align: 'right' }, { header: 'first', align: 'right' }, { header: 'count', align: 'right' }],
+        rows,
+      )
+        .trimEnd()
+        .replace(/^/gm, '  '),
+    );
+  }
+  if (d.artifacts.length) out.push('', paint(color, 'bold', 'artifacts'), ...d.artifacts.map((a) => `  ${a.path}  ${paint(color, 'dim', formatBytes(a.size))}`));
+  for (const name of ['stdout', 'stderr'] as const) {
+    const log = d.logs[name];
+    if (!log.lines) continue;
+    const shown = log.tail.length < log.lines ? `last ${log.tail.length} of ${log.lines} lines` : `${log.lines} lines`;
+    out.push('', `${paint(color, 'bold', name)} ${paint(color, 'dim', `(${shown}; --log ${name} for all)`)}`, ...log.tail.map((l) => `  ${l}`));
+  }
+  if (d.diffStat) out.push('', paint(color, 'bold', 'uncommitted changes in the snapshot'), ...d.diffStat.split('\n').map((l) => `  ${l.trim()}`));
+  return out.join('\n') + '\n';
+}
+
+function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}

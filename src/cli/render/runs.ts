@@ -1,0 +1,30 @@
+import { mainMetrics, type RunRow } from '../../query/list.js';
+import { formatDuration, formatTime, formatValue, paint, statusColor } from './format.js';
+import { renderTable, type Column } from './table.js';
+
+/** The `tmt list` table: short id, name, status, started, duration, main metrics. */
+export function renderRunTable(rows: readonly RunRow[], opts: { width?: number; color: boolean }): string {
+  if (rows.length === 0) return 'no runs\n';
+  const metrics = mainMetrics(rows);
+  const columns: Column[] = [
+    { header: 'ID' },
+    { header: 'NAME', priority: 1 },
+    { header: 'STATUS' },
+    { header: 'STARTED', priority: 3 },
+    { header: 'DURATION', align: 'right', priority: 2 },
+    ...metrics.map((m, i) => ({ header: m, align: 'right' as const, priority: 4 + metrics.length - i })),
+  ];
+  const cells = rows.map((r) => [
+    r.shortId,
+    r.name ?? '',
+    r.status,
+    formatTime(r.started),
+    formatDuration(r.durationMs),
+    ...metrics.map((m) => formatValue(r.metrics[m])),
+  ]);
+  return renderTable(columns, cells, {
+    width: opts.width,
+    color: opts.color,
+    paintCell: (col, text) => (col === 2 ? paint(opts.color, statusColor(text.trim()), text) : col === 0 ? paint(opts.color, 'yellow', text) : text),
+  });
+}

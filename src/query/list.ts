@@ -1,0 +1,105 @@
+/**
+ * `tmt list`: runs newest first, filtered by name, time, status and tag.
+ * Pure over run records, so it is tested without git.
+ */
+import { TmtError } from '../errors.js';
+import type { RunRecord } from '../run/read.js';
+import { displayStatus, type DisplayStatus } from '../run/status.js';
+import { parseTimeSpec } from './time.js';
+
+export interface ListOptions {
+  name?: string;
+  since?: string;
+  until?: string;
+  status?: string[];
+  tags?: string[];
+  limit?: number;
+  nowMs: number;
+}
+
+export interface RunRow {
+  id: string;
+  shortId: string;
+  name: string | undefined;
+  status: DisplayStatus | 'unreadable';
+  started: string | undefined;
+  durationMs: number | undefined;
+  tags: string[];
+  params: Record<string, unknown>;
+  /** Last value of each metric. */
+  metrics: Record<string, number>;
+  problem?: string;
+}
+
+const STATUSES = ['running', 'finished', 'failed', 'killed', 'stale', 'unreadable'];
+
+export function listRuns(runs: readonly RunRecord[], opts: ListOptions): RunRow[] {
+  const nameRe = opts.name === undefined ? undefined : compileRegex(opts.name, '--name');
+  const since = opts.since === undefined ? undefined : parseTimeSpec(opts.since, opts.nowMs, '--since');
+  const until = opts.until === undefined ? undefined : parseTimeSpec(opts.until, opts.nowMs, '--until');
+  for (const s of opts.status ?? []) {
+    if (!STATUSES.includes(s)) throw new TmtError('BAD_ARGUMENT', `--status: unknown status "${s}"`, { hint: `one of ${STATUSES.join(', ')}` });
+  }
+  const short = shortIds(runs.map((r) => r.id));
+  const rows: RunRow[] = [];
+  for (const r of [...runs].reverse()) {
+    const row = toRow(r, short.get(r.id)!);
+    if (nameRe && !nameRe.test(row.name ?? '')) continue;
+    const started = row.started ? Date.parse(row.started) : undefined;
+    if (since !== undefined && (started === undefined || started < since)) continue;
+    if (until !== undefined && (started === undefined || started > until)) continue;
+    if (opts.status?.length && !opts.status.includes(row.status)) continue;
+    if (opts.tags?.length && !opts.tags.every((t) => row.tags.includes(t))) continue;
+    rows.push(row);
+    if (opts.limit !== undefined && rows.length >= opts.limit) break;
+  }
+  return rows;
+}
+
+function toRow(r: RunRecord, shortId: string): RunRow {
+  const m = r.meta;
+  if (!m) return { id: r.id, shortId, name: undefined, status: 'unreadable', started: undefined, durationMs: undefined, tags: [], params: {}, metrics: {}, problem: r.problem };
+  return {
+    id: r.id,
+    shortId,
+    name: m.name,
+    status: displayStatus(m),
+    started: m.started || undefined,
+    durationMs: m.durationMs,
+    tags: m.tags,
+    params: m.params,
+    metrics: Object.fromEntries(Object.entries(m.metrics).map(([k, s]) => [k, s.last])),
+  };
+}
+
+/** The shortest prefix (at least 8 characters) that tells each id apart, as git abbreviates. */
+export function shortIds(ids: readonly string[]): Map<string, string> {
+  const sorted = [...ids].sort();
+  const out = new Map<string, string>();
+  sorted.forEach((id, i) => {
+    let len = 8;
+    for (const other of [sorted[i - 1], sorted[i + 1]]) {
+      if (!other) continue;
+      let k = 0;
+      while (k < id.length && id[k] === other[k]) k++;
+      len = Math.max(len, k + 1);
+    }
+    out.set(id, id.slice(0, len));
+  });
+  return out;
+}
+
+/** The metric names worth a column: the most common across `rows`, at most `max`. */
+export function mainMetrics(rows: readonly RunRow[], max = 3): string[] {
+  const counts = new Map<string, number>();
+  for (const r of rows) for (const k of Object.keys(r.metrics)) counts.set(k, (counts.get(k) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, max).map(([k]) => k);
+}
+
+function compileRegex(source: string, flag: string): RegExp {
+  try {
+    return new RegExp(source);
+  } catch (err) {
+    throw new TmtError('BAD_ARGUMENT', `${flag}: invalid regular expression: ${(err as Error).message}`, { hint: 'escape special characters, e.g. lr\\.01' });
+  }
+}

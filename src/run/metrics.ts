@@ -1,0 +1,105 @@
+/**
+ * The metrics protocol: the command appends JSON objects, one per line, to the
+ * file named by $TMT_METRICS, e.g. {"step": 3, "loss": 0.41, "acc": 0.8}.
+ * Any language can do that with no client library. `step` is optional; a
+ * point without one follows the metric's previous step (the first is step 0). Bad lines and values are
+ * reported with their line numbers and skipped; everything else is kept.
+ */
+import type { MetricSummary } from './metadata.js';
+
+export interface MetricPoint {
+  step: number;
+  value: number;
+}
+
+export type MetricSeries = Record<string, MetricPoint[]>;
+
+export interface ParsedMetrics {
+  series: MetricSeries;
+  warnings: string[];
+}
+
+// Python's json.dumps writes these bare tokens by default; JSON.parse rejects them.
+const NON_FINITE = /(?<=[:,[]\s*)(-?Infinity|NaN)(?=\s*[,}\]])/g;
+const SENTINEL = '__tmt_non_finite__:';
+
+/** Parses metrics lines (`firstLine` numbers the first one, for warnings). */
+export function parseMetrics(text: string, into: ParsedMetrics = { series: {}, warnings: [] }, firstLine = 1): ParsedMetrics {
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  lines.forEach((raw, i) => {
+    const n = firstLine + i;
+    const line = raw.trim();
+    if (!line) return;
+    let doc: unknown;
+    try {
+      doc = JSON.parse(line.replace(NON_FINITE, `"${SENTINEL}$1"`));
+    } catch {
+      into.warnings.push(`metrics line ${n}: not valid JSON; skipped`);
+      return;
+    }
+    if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
+      into.warnings.push(`metrics line ${n}: not a JSON object; skipped`);
+      return;
+    }
+    const record = doc as Record<string, unknown>;
+    let step: number | undefined;
+    if ('step' in record) {
+      if (typeof record.step === 'number' && Number.isFinite(record.step)) step = record.step;
+      else into.warnings.push(`metrics line ${n}: step ${show(record.step)} is not a number; counting instead`);
+    }
+    for (const [name, value] of Object.entries(record)) {
+      if (name === 'step') continue;
+      if (typeof value !== 'number') {
+        into.warnings.push(`metrics line ${n}: "${name}" is ${describe(value)}; skipped`);
+        continue;
+      }
+      const points = (into.series[name] ??= []);
+      points.push({ step: step ?? (points.length ? points[points.length - 1]!.step + 1 : 0), value });
+    }
+  });
+  return into;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string' && value.startsWith(SENTINEL)) return value.slice(SENTINEL.length);
+  return `not a number (${show(value)})`;
+}
+
+function show(value: unknown): string {
+  const s = JSON.stringify(value) ?? String(value);
+  return s.length > 40 ? s.slice(0, 37) + '...' : s;
+}
+
+/** first, last, min, max and count per metric, with the steps of min and max. */
+export function summarize(series: MetricSeries): Record<string, MetricSummary> {
+  const out: Record<string, MetricSummary> = {};
+  for (const [name, points] of Object.entries(series)) {
+    if (points.length === 0) continue;
+    let min = points[0]!;
+    let max = points[0]!;
+    for (const p of points) {
+      if (p.value < min.value) min = p;
+      if (p.value > max.value) max = p;
+    }
+    out[name] = {
+      first: points[0]!.value,
+      last: points[points.length - 1]!.value,
+      min: min.value,
+      max: max.value,
+      count: points.length,
+      minStep: min.step,
+      maxStep: max.step,
+    };
+  }
+  return out;
+}
+
+/** The series as canonical JSON lines, one point per line: {"step":3,"loss":0.41}. */
+export function seriesToJsonl(series: MetricSeries): string {
+  const rows: string[] = [];
+  for (const [name, points] of Object.entries(series)) {
+    for (const p of points) rows.push(JSON.stringify({ step: p.step, [name]: p.value }));
+  }
+  return rows.length ? rows.join('\n') + '\n' : '';
+}

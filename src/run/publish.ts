@@ -1,0 +1,55 @@
+/**
+ * Publishes a new state of an existing run. With new outputs, the outputs
+ * commit is rebuilt and the run commit rewritten (same tree, same base, new
+ * second parent); the note moves to the new commit in the same transaction
+ * that moves the ref, with compare-and-swap on both, so a reader never sees a
+ * ref without its note.
+ */
+import { commitNotes } from '../git/notes.js';
+import { commitIdentityEnv, writeCommit } from '../git/objects.js';
+import { runRef } from '../git/layout.js';
+import type { Repo } from '../git/repo.js';
+import { listTree, writeTreeFrom, type TreeSource } from '../git/tree-writer.js';
+import { serializeMeta, type RunMeta } from './metadata.js';
+
+export interface PublishOptions {
+  repo: Repo;
+  /** The commit the run ref points at now (compare-and-swap). */
+  commit: string;
+  meta: RunMeta;
+  /** New or replaced output files; existing outputs are kept unless replaced. */
+  outputs?: readonly TreeSource[];
+  /** Seconds since the epoch for new commits. */
+  time: number;
+}
+
+/** Returns the run's commit after publishing (new when outputs changed). */
+export async function publishRun(opts: PublishOptions): Promise<string> {
+  const { repo, meta } = opts;
+  const identity = await commitIdentityEnv(repo);
+  let commit = opts.commit;
+  if (opts.outputs?.length) {
+    const replaced = new Set(opts.outputs.map((o) => o.path));
+    const kept: TreeSource[] = meta.outputs
+      ? (await listTree(repo, meta.outputs, '')).filter((e) => !replaced.has(e.path)).map((e) => ({ path: e.path, blob: e.oid }))
+      : [];
+    const tree = await writeTreeFrom(repo, [...kept, ...opts.outputs]);
+    const outputs = await writeCommit(repo, { tree, parents: [], message: `tmt outputs ${meta.id}\n`, time: opts.time, env: identity });
+    meta.outputs = outputs;
+    commit = await writeCommit(repo, {
+      tree: meta.git.tree,
+      parents: [...(meta.git.base ? [meta.git.base] : []), outputs],
+      message: `tmt run ${meta.id}\n`,
+      time: opts.time,
+      env: identity,
+    });
+  }
+  const notes = commit === opts.commit ? [] : [{ object: opts.commit, text: null }];
+  await commitNotes(repo, {
+    notes: [...notes, { object: commit, text: serializeMeta(meta) }],
+    refs: [{ ref: runRef(meta.id), newOid: commit, oldOid: opts.commit }],
+    message: `tmt: update run ${meta.id}`,
+    env: identity,
+  });
+  return commit;
+}

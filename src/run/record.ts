@@ -1,0 +1,208 @@
+/**
+ * `tmt record`: snapshot the code, create the run as `running`, run the
+ * command with its output passed through live and captured, then publish
+ * logs, metrics and artifacts and the final status. The snapshot is taken
+ * before the command starts, so the run records the code that produced the
+ * results, not what was edited during a long run.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import type { EventEmitter } from 'node:events';
+import type { Writable } from 'node:stream';
+import type { Repo } from '../git/repo.js';
+import type { TreeSource } from '../git/tree-writer.js';
+import { systemClock, type Clock } from './clock.js';
+import { createRun } from './create.js';
+import type { RunMeta, RunStatus } from './metadata.js';
+import { parseMetrics, seriesToJsonl, summarize, type ParsedMetrics } from './metrics.js';
+import { publishRun } from './publish.js';
+import { createRunDir, filesUnder, runDir, type RunDir } from './run-dir.js';
+import { Tee } from './tee.js';
+
+export interface RecordOptions {
+  repo: Repo;
+  argv: string[];
+  cwd: string;
+  name?: string;
+  description?: string;
+  tags?: string[];
+  params?: Record<string, unknown>;
+  /** Environment variables to capture on purpose (none by default: they hold secrets). */
+  captureEnv?: string[];
+  stdout: Writable;
+  stderr: Writable;
+  /** Where interrupts come from (the CLI passes `process`). */
+  signals?: EventEmitter;
+  /** Forward SIGINT to the command. Off on a terminal, which already sends it to the whole group. */
+  forwardInterrupt?: boolean;
+  clock?: Clock;
+  noCache?: boolean;
+  maxFileSize?: number;
+  /** Called once the run exists, before the command starts. */
+  onStart?: (id: string) => void;
+}
+
+export interface RecordResult {
+  id: string;
+  commit: string;
+  meta: RunMeta;
+  /** What tmt should exit with: the command's code, 128+N for signal N, 127 if it could not start. */
+  exitCode: number;
+  warnings: string[];
+}
+
+const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+export async function recordRun(opts: RecordOptions): Promise<RecordResult> {
+  const clock = opts.clock ?? systemClock;
+  const env = captureEnv(opts.captureEnv ?? []);
+  const created = await createRun({
+    repo: opts.repo,
+    name: opts.name,
+    description: opts.description,
+    tags: opts.tags,
+    params: opts.params,
+    status: 'running',
+    command: { argv: opts.argv, cwd: opts.cwd },
+    env,
+    clock,
+    noCache: opts.noCache,
+    maxFileSize: opts.maxFileSize,
+  });
+  const { id, meta } = created;
+  const dir = runDir(opts.repo, id);
+  createRunDir(dir);
+  // Held open so that what the command wrote survives if it deletes the file.
+  const metricsFd = fs.openSync(dir.metrics, 'r');
+  opts.onStart?.(id);
+
+  const outcome = await runCommand(opts, dir, id);
+  const warnings: string[] = [];
+  const metrics = readMetrics(dir, metricsFd, warnings);
+  const status: RunStatus = outcome.startError ? 'failed' : outcome.interrupted || outcome.signal ? 'killed' : outcome.code === 0 ? 'finished' : 'failed';
+  const endedMs = clock.now();
+  Object.assign(meta, {
+    status,
+    params: { ...meta.params, ...readLoggedParams(dir, warnings) },
+    metrics: summarize(metrics.series),
+    ended: new Date(endedMs).toISOString(),
+    durationMs: endedMs - Date.parse(meta.started),
+    exitCode: outcome.exitCode,
+  } satisfies Partial<RunMeta>);
+  const failure = outcome.startError ?? outcome.captureError;
+  if (failure) {
+    meta.status = 'failed';
+    meta.failure = failure;
+  }
+  if (outcome.signal) meta.failure ??= `killed by ${outcome.signal}`;
+  warnings.push(...metrics.warnings);
+  if (warnings.length) meta.warnings = warnings;
+
+  const outputs: TreeSource[] = [
+    { path: 'logs/stdout', file: dir.stdout },
+    { path: 'logs/stderr', file: dir.stderr },
+    { path: 'metrics.jsonl', data: seriesToJsonl(metrics.series) },
+    ...filesUnder(dir.artifacts).map((f) => ({ path: `artifacts/${f.rel}`, file: f.abs })),
+  ];
+  const commit = await publishRun({ repo: opts.repo, commit: created.commit, meta, outputs, time: endedMs / 1000 });
+  fs.rmSync(dir.root, { recursive: true, force: true });
+  return { id, commit, meta, exitCode: outcome.exitCode, warnings };
+}
+
+interface Outcome {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  exitCode: number;
+  interrupted: boolean;
+  startError?: string;
+  captureError?: string;
+}
+
+function runCommand(opts: RecordOptions, dir: RunDir, id: string): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const [cmd = '', ...args] = opts.argv;
+    const child = spawn(cmd, args, {
+      cwd: opts.cwd,
+      env: { ...process.env, TMT_RUN_ID: id, TMT_METRICS: dir.metrics, TMT_ARTIFACTS: dir.artifacts, TMT_PARAMS: dir.params },
+      stdio: ['inherit', 'pipe', 'pipe'],
+    });
+    const out = new Tee(child.stdout, opts.stdout, dir.stdout);
+    const err = new Tee(child.stderr, opts.stderr, dir.stderr);
+    let interrupted = false;
+    const handlers = FORWARDED.map((sig) => {
+      const handler = () => {
+        interrupted = true;
+        if (sig !== 'SIGINT' || opts.forwardInterrupt !== false) child.kill(sig);
+      };
+      opts.signals?.on(sig, handler);
+      return () => opts.signals?.off(sig, handler);
+    });
+    let startError: string | undefined;
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      startError = e.code === 'ENOENT' ? `command not found: ${cmd}` : `could not start ${cmd}: ${e.message}`;
+    });
+    child.on('close', async (code, signal) => {
+      await Promise.all([out.finish(), err.finish()]);
+      for (const off of handlers) off();
+      const captureError = out.captureError ?? err.captureError;
+      resolve({
+        code,
+        signal,
+        interrupted,
+        startError,
+        captureError: captureError && `capturing output failed: ${captureError.message}`,
+        exitCode: startError ? 127 : signal ? 128 + (os.constants.signals[signal] ?? 0) : (code ?? 1),
+      });
+    });
+  });
+}
+
+/** Reads what the command appended; a deleted or replaced file is reported, never fatal. */
+function readMetrics(dir: RunDir, fd: number, warnings: string[]): ParsedMetrics {
+  try {
+    const held = fs.fstatSync(fd);
+    let text = fs.readFileSync(fd, 'utf8');
+    let now: fs.Stats | undefined;
+    try {
+      now = fs.statSync(dir.metrics);
+    } catch {
+      warnings.push('the command deleted its metrics file ($TMT_METRICS); kept what it had written');
+    }
+    if (now && now.ino !== held.ino) {
+      warnings.push('the command replaced its metrics file ($TMT_METRICS); read both');
+      text += fs.readFileSync(dir.metrics, 'utf8');
+    }
+    return parseMetrics(text);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Params logged from inside the run with `tmt log param`. */
+function readLoggedParams(dir: RunDir, warnings: string[]): Record<string, unknown> {
+  let text: string;
+  try {
+    text = fs.readFileSync(dir.params, 'utf8');
+  } catch {
+    return {};
+  }
+  const out: Record<string, unknown> = {};
+  text.split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    try {
+      Object.assign(out, JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      warnings.push(`params line ${i + 1}: not valid JSON; skipped`);
+    }
+  });
+  return out;
+}
+
+function captureEnv(names: readonly string[]): Record<string, string> | undefined {
+  if (names.length === 0) return undefined;
+  const out: Record<string, string> = {};
+  for (const n of names) if (process.env[n] !== undefined) out[n] = process.env[n]!;
+  return out;
+}
+

@@ -1,0 +1,55 @@
+/**
+ * A recording run's scratch directory, `<git-dir>/tmt/runs/<id>/`: where the
+ * command writes metrics and artifacts, and where its output is captured,
+ * until everything is committed to git at the end of the run.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Repo } from '../git/repo.js';
+
+export interface RunDir {
+  root: string;
+  metrics: string;
+  artifacts: string;
+  stdout: string;
+  stderr: string;
+  params: string;
+}
+
+export function runDir(repo: Repo, id: string): RunDir {
+  const root = path.join(repo.gitDir, 'tmt', 'runs', id);
+  return {
+    root,
+    metrics: path.join(root, 'metrics.jsonl'),
+    artifacts: path.join(root, 'artifacts'),
+    stdout: path.join(root, 'stdout.log'),
+    stderr: path.join(root, 'stderr.log'),
+    params: path.join(root, 'params.jsonl'),
+  };
+}
+
+export function createRunDir(dir: RunDir): void {
+  fs.mkdirSync(dir.artifacts, { recursive: true });
+  fs.writeFileSync(dir.metrics, '', { flag: 'a' });
+}
+
+/** Every regular file under `dir`, as '/'-separated paths relative to it; symlinks that leave it are skipped. */
+export function filesUnder(dir: string): Array<{ rel: string; abs: string; size: number }> {
+  const out: Array<{ rel: string; abs: string; size: number }> = [];
+  const walk = (abs: string, rel: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(abs, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const childAbs = path.join(abs, e.name);
+      const childRel = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(childAbs, childRel);
+      else if (e.isFile()) out.push({ rel: childRel, abs: childAbs, size: fs.statSync(childAbs).size });
+    }
+  };
+  walk(dir, '');
+  return out.sort((a, b) => (a.rel < b.rel ? -1 : 1));
+}
