@@ -8,4 +8,9 @@ export { snapshot, type SnapshotOptions, type SnapshotResult, type SkippedFile }
 export { createRun, type CreateRunOptions, type CreatedRun } from './run/create.js';
 export { saveRun, type SaveOptions } from './run/save.js';
 export { readRuns, type RunRecord } from './run/read.js';
+export { startRun, RunSession, type StartRunOptions } from './run/session.js';
+export { recordRun, type RecordOptions, type RecordResult } from './run/record.js';
+export { selectRun } from './run/select.js';
+export { showRun, type RunDetails } from './run/show.js';
+export { listRuns, type ListOptions, type RunRow } from './query/list.js';
 export type { RunMeta, RunStatus, MetricSummary } from './run/metadata.js';

@@ -8,6 +8,7 @@
  * value check, so concurrent writers lose notes.
  */
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TmtError } from '../errors.js';
@@ -143,6 +144,9 @@ async function buildNotesCommit(
  * this machine cannot come back for its ref. Scratch refs are never pushed.
  */
 async function pruneAbandonedWorkRefs(repo: Repo): Promise<void> {
+  // Scratch refs are created loose; without any on disk there is nothing to prune.
+  const looseDir = path.join(repo.commonDir, NOTES_WORK_PREFIX);
+  if (!fs.existsSync(looseDir) || fs.readdirSync(looseDir).length === 0) return;
   const refs = await listRefs(repo, NOTES_WORK_PREFIX);
   const dead = refs.filter(({ ref }) => {
     const pid = Number(ref.slice(NOTES_WORK_PREFIX.length).split('-')[0]);

@@ -37,26 +37,29 @@ export interface HeadState {
 }
 
 export async function readHead(repo: Repo): Promise<HeadState> {
-  const [revs, sym] = await Promise.all([
-    git(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], { cwd: repo.workTree, okCodes: [1] }),
-    git(['symbolic-ref', '-q', '--short', 'HEAD'], { cwd: repo.workTree, okCodes: [1] }),
-  ]);
-  const commit = revs.code === 0 ? revs.stdout.toString('utf8').trim() : undefined;
-  const tree = commit ? (await git(['rev-parse', `${commit}^{tree}`], { cwd: repo.workTree })).stdout.toString('utf8').trim() : undefined;
-  return { commit, tree, branch: sym.code === 0 ? sym.stdout.toString('utf8').trim() : undefined };
+  // One process in the common case; an unborn HEAD makes rev-parse fail, and then only the branch is known.
+  const both = await git(['rev-parse', 'HEAD^{commit}', 'HEAD^{tree}', '--abbrev-ref', 'HEAD'], { cwd: repo.workTree, okCodes: [128] });
+  if (both.code === 0) {
+    const [commit, tree, branch] = both.stdout.toString('utf8').trim().split('\n');
+    return { commit, tree, branch: branch === 'HEAD' ? undefined : branch };
+  }
+  const sym = await git(['symbolic-ref', '-q', '--short', 'HEAD'], { cwd: repo.workTree, okCodes: [1] });
+  return { commit: undefined, tree: undefined, branch: sym.code === 0 ? sym.stdout.toString('utf8').trim() : undefined };
 }
 
 /**
  * Identity for commits tmt makes. The user's configured identity is used when
  * there is one; otherwise git would refuse to commit, so tmt supplies its own.
  */
-export async function commitIdentityEnv(repo: Repo): Promise<Record<string, string>> {
-  const { code } = await git(['var', 'GIT_COMMITTER_IDENT'], { cwd: repo.workTree, okCodes: [128] });
-  if (code === 0) return {};
-  return {
-    GIT_AUTHOR_NAME: 'tmt',
-    GIT_AUTHOR_EMAIL: 'tmt@localhost',
-    GIT_COMMITTER_NAME: 'tmt',
-    GIT_COMMITTER_EMAIL: 'tmt@localhost',
-  };
+export function commitIdentityEnv(repo: Repo): Promise<Record<string, string>> {
+  const known = identities.get(repo.workTree);
+  if (known) return known;
+  const found = git(['var', 'GIT_COMMITTER_IDENT'], { cwd: repo.workTree, okCodes: [128] }).then(({ code }): Record<string, string> =>
+    code === 0 ? {} : { GIT_AUTHOR_NAME: 'tmt', GIT_AUTHOR_EMAIL: 'tmt@localhost', GIT_COMMITTER_NAME: 'tmt', GIT_COMMITTER_EMAIL: 'tmt@localhost' },
+  );
+  identities.set(repo.workTree, found);
+  return found;
 }
+
+/** Per process: git config does not change under a running command. */
+const identities = new Map<string, Promise<Record<string, string>>>();

@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import type { Ignore } from 'ignore';
 import { TmtError } from '../errors.js';
 import { git, GitCommandError } from './exec.js';
 import { entrySize, parseIndex, scanIndex, writeIndex, type IndexEntry } from './index-file.js';
@@ -52,7 +52,7 @@ export async function snapshot(opts: SnapshotOptions): Promise<SnapshotResult> {
   const now = opts.now ?? (() => performance.now());
   const started = now();
   const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  const tmtIgnore = loadTmtIgnore(opts.repo.workTree);
+  const tmtIgnore = await loadTmtIgnore(opts.repo.workTree);
   const excluded = (p: string) => tmtIgnore?.ignores(p) ?? false;
 
   // A file can vanish between git's directory walk and its read; a retry sees
@@ -216,13 +216,14 @@ async function addAll(run: GitEnv, keepOut: readonly string[], signal?: AbortSig
   });
 }
 
-function loadTmtIgnore(workTree: string): Ignore | undefined {
+async function loadTmtIgnore(workTree: string): Promise<Ignore | undefined> {
   let text: string;
   try {
     text = fs.readFileSync(path.join(workTree, '.tmtignore'), 'utf8');
   } catch {
     return undefined; // no .tmtignore (or unreadable): nothing extra to leave out
   }
+  const { default: ignore } = await import('ignore'); // only repos with a .tmtignore pay for loading it
   return ignore({ allowRelativePaths: true }).add(text);
 }
 

@@ -38,10 +38,11 @@ export interface CreatedRun {
 export async function createRun(opts: CreateRunOptions): Promise<CreatedRun> {
   const clock = opts.clock ?? systemClock;
   const { repo } = opts;
-  const [snap, head, identity] = await Promise.all([
-    snapshot({ repo, noCache: opts.noCache, maxFileSize: opts.maxFileSize }),
+  // HEAD and identity first: their processes start before the snapshot's synchronous index work.
+  const [head, identity, snap] = await Promise.all([
     readHead(repo),
     commitIdentityEnv(repo),
+    snapshot({ repo, noCache: opts.noCache, maxFileSize: opts.maxFileSize }),
   ]);
   const startedMs = clock.now();
   const id = newRunId(startedMs);

@@ -2,7 +2,7 @@
  * The run record kept in a run's note, as YAML. `schemaVersion` lets the
  * format evolve: readers accept older versions and refuse newer ones loudly.
  */
-import YAML from 'yaml';
+import { emitYaml } from './yaml-emit.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -45,16 +45,25 @@ export interface RunMeta {
 }
 
 export function serializeMeta(meta: RunMeta): string {
-  return YAML.stringify(dropUndefined(meta), { lineWidth: 0 });
+  return emitYaml(dropUndefined(meta));
+}
+
+type YamlParse = (text: string) => unknown;
+let yamlParse: Promise<YamlParse> | undefined;
+
+/** The YAML parser, loaded on first use: commands that only write runs never pay for it. */
+export function loadYamlParser(): Promise<YamlParse> {
+  yamlParse ??= import('yaml').then((m) => (text: string) => m.parse(text));
+  return yamlParse;
 }
 
 export class MetaParseError extends Error {}
 
 /** Parses a note; throws MetaParseError for text that is not a tmt run record. */
-export function parseMeta(text: string): RunMeta {
+export function parseMeta(text: string, parse: YamlParse): RunMeta {
   let doc: unknown;
   try {
-    doc = YAML.parse(text);
+    doc = parse(text);
   } catch (err) {
     throw new MetaParseError(`not valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }

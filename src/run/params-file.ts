@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import YAML from 'yaml';
 import { TmtError } from '../errors.js';
+import { loadYamlParser } from './metadata.js';
 
 /** Params from a YAML or JSON file (JSON is YAML); the top level must be a mapping. */
-export function readParamsFile(file: string): Record<string, unknown> {
+export async function readParamsFile(file: string): Promise<Record<string, unknown>> {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -15,7 +15,7 @@ export function readParamsFile(file: string): Record<string, unknown> {
   }
   let doc: unknown;
   try {
-    doc = YAML.parse(text);
+    doc = (await loadYamlParser())(text);
   } catch (err) {
     throw new TmtError('BAD_ARGUMENT', `--params-file: ${file} is not valid YAML or JSON: ${(err as Error).message.split('\n')[0]}`, {
       hint: 'a params file is a mapping, e.g. "lr: 0.01"',

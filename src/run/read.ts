@@ -2,7 +2,7 @@ import { RUNS_PREFIX } from '../git/layout.js';
 import { readAllNotes } from '../git/notes.js';
 import { listRefs } from '../git/refs.js';
 import type { Repo } from '../git/repo.js';
-import { MetaParseError, parseMeta, type RunMeta } from './metadata.js';
+import { loadYamlParser, MetaParseError, parseMeta, type RunMeta } from './metadata.js';
 
 export interface RunRecord {
   id: string;
@@ -14,16 +14,16 @@ export interface RunRecord {
 
 /** Every run in the repository, oldest first (run ids sort by time). */
 export async function readRuns(repo: Repo): Promise<RunRecord[]> {
-  const [refs, notes] = await Promise.all([listRefs(repo, RUNS_PREFIX), readAllNotes(repo)]);
+  const [refs, notes, parse] = await Promise.all([listRefs(repo, RUNS_PREFIX), readAllNotes(repo), loadYamlParser()]);
   return refs
-    .map(({ ref, oid }) => toRecord(ref.slice(RUNS_PREFIX.length), oid, notes.get(oid)))
+    .map(({ ref, oid }) => toRecord(ref.slice(RUNS_PREFIX.length), oid, notes.get(oid), parse))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-function toRecord(id: string, commit: string, note: string | undefined): RunRecord {
+function toRecord(id: string, commit: string, note: string | undefined, parse: (text: string) => unknown): RunRecord {
   if (note === undefined) return { id, commit, meta: undefined, problem: 'no note (metadata missing)' };
   try {
-    return { id, commit, meta: parseMeta(note) };
+    return { id, commit, meta: parseMeta(note, parse) };
   } catch (err) {
     if (err instanceof MetaParseError) return { id, commit, meta: undefined, problem: `unreadable note: ${err.message}` };
     throw err;

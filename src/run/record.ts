@@ -11,13 +11,11 @@ import os from 'node:os';
 import type { EventEmitter } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Repo } from '../git/repo.js';
-import type { TreeSource } from '../git/tree-writer.js';
 import { systemClock, type Clock } from './clock.js';
 import { createRun } from './create.js';
+import { finishRun } from './finish.js';
 import type { RunMeta, RunStatus } from './metadata.js';
-import { parseMetrics, seriesToJsonl, summarize, type ParsedMetrics } from './metrics.js';
-import { publishRun } from './publish.js';
-import { createRunDir, filesUnder, runDir, type RunDir } from './run-dir.js';
+import { createRunDir, runDir, type RunDir } from './run-dir.js';
 import { Tee } from './tee.js';
 
 export interface RecordOptions {
@@ -78,36 +76,20 @@ export async function recordRun(opts: RecordOptions): Promise<RecordResult> {
   opts.onStart?.(id);
 
   const outcome = await runCommand(opts, dir, id);
-  const warnings: string[] = [];
-  const metrics = readMetrics(dir, metricsFd, warnings);
   const status: RunStatus = outcome.startError ? 'failed' : outcome.interrupted || outcome.signal ? 'killed' : outcome.code === 0 ? 'finished' : 'failed';
-  const endedMs = clock.now();
-  Object.assign(meta, {
+  const failure = outcome.startError ?? outcome.captureError ?? (outcome.signal ? `killed by ${outcome.signal}` : undefined);
+  const finished = await finishRun({
+    repo: opts.repo,
+    commit: created.commit,
+    meta,
+    dir,
     status,
-    params: { ...meta.params, ...readLoggedParams(dir, warnings) },
-    metrics: summarize(metrics.series),
-    ended: new Date(endedMs).toISOString(),
-    durationMs: endedMs - Date.parse(meta.started),
     exitCode: outcome.exitCode,
-  } satisfies Partial<RunMeta>);
-  const failure = outcome.startError ?? outcome.captureError;
-  if (failure) {
-    meta.status = 'failed';
-    meta.failure = failure;
-  }
-  if (outcome.signal) meta.failure ??= `killed by ${outcome.signal}`;
-  warnings.push(...metrics.warnings);
-  if (warnings.length) meta.warnings = warnings;
-
-  const outputs: TreeSource[] = [
-    { path: 'logs/stdout', file: dir.stdout },
-    { path: 'logs/stderr', file: dir.stderr },
-    { path: 'metrics.jsonl', data: seriesToJsonl(metrics.series) },
-    ...filesUnder(dir.artifacts).map((f) => ({ path: `artifacts/${f.rel}`, file: f.abs })),
-  ];
-  const commit = await publishRun({ repo: opts.repo, commit: created.commit, meta, outputs, time: endedMs / 1000 });
-  fs.rmSync(dir.root, { recursive: true, force: true });
-  return { id, commit, meta, exitCode: outcome.exitCode, warnings };
+    failure,
+    endedMs: clock.now(),
+    metricsFd,
+  });
+  return { id, commit: finished.commit, meta: finished.meta, exitCode: outcome.exitCode, warnings: finished.warnings };
 }
 
 interface Outcome {
@@ -156,47 +138,6 @@ function runCommand(opts: RecordOptions, dir: RunDir, id: string): Promise<Outco
       });
     });
   });
-}
-
-/** Reads what the command appended; a deleted or replaced file is reported, never fatal. */
-function readMetrics(dir: RunDir, fd: number, warnings: string[]): ParsedMetrics {
-  try {
-    const held = fs.fstatSync(fd);
-    let text = fs.readFileSync(fd, 'utf8');
-    let now: fs.Stats | undefined;
-    try {
-      now = fs.statSync(dir.metrics);
-    } catch {
-      warnings.push('the command deleted its metrics file ($TMT_METRICS); kept what it had written');
-    }
-    if (now && now.ino !== held.ino) {
-      warnings.push('the command replaced its metrics file ($TMT_METRICS); read both');
-      text += fs.readFileSync(dir.metrics, 'utf8');
-    }
-    return parseMetrics(text);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/** Params logged from inside the run with `tmt log param`. */
-function readLoggedParams(dir: RunDir, warnings: string[]): Record<string, unknown> {
-  let text: string;
-  try {
-    text = fs.readFileSync(dir.params, 'utf8');
-  } catch {
-    return {};
-  }
-  const out: Record<string, unknown> = {};
-  text.split('\n').forEach((line, i) => {
-    if (!line.trim()) return;
-    try {
-      Object.assign(out, JSON.parse(line) as Record<string, unknown>);
-    } catch {
-      warnings.push(`params line ${i + 1}: not valid JSON; skipped`);
-    }
-  });
-  return out;
 }
 
 function captureEnv(names: readonly string[]): Record<string, string> | undefined {

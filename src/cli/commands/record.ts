@@ -40,7 +40,7 @@ export async function recordCommand(opts: RecordCommandOptions, out: Output): Pr
     }
   }
   const params = {
-    ...(opts.paramsFile ? readParamsFile(opts.paramsFile) : {}),
+    ...(opts.paramsFile ? await readParamsFile(opts.paramsFile) : {}),
     ...paramsFromArgv(opts.command),
     ...parseAssignments(opts.param, '--param'),
   };
