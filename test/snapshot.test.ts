@@ -218,3 +218,106 @@ describe('.tmtignore and the size cap', () => {
     expect(git(dir, 'ls-tree', '-r', '--name-only', json.tree)).toBe('a.py');
   });
 });
+
+/** Waits past the racy-timestamp window, so git trusts stat data and stale cache entries would show. */
+function settle(): Promise<void> {
+  return new Promise((r) => setTimeout(r, 1100));
+}
+
+describe('stat cache regressions (found in review)', () => {
+  it('skip-worktree entries after a sparse checkout and a branch switch', async () => {
+    const dir = makeRepo({ 'in/f': '1\n', 'out/g': '1\n' });
+    git(dir, 'branch', 'old');
+    writeFiles(dir, { 'out/g': '2\n' });
+    git(dir, 'commit', '-qam', 'two');
+    git(dir, 'sparse-checkout', 'set', 'in');
+    writeFiles(dir, { 'in/new.txt': 'untracked\n' });
+    expectSameAsGit(dir);
+    await settle();
+    git(dir, 'checkout', '-q', 'old');
+    expectSameAsGit(dir);
+  });
+
+  it('config and attribute changes invalidate cached hashes', async () => {
+    const dir = makeRepo({ 'a.txt': 'a\n' });
+    writeFiles(dir, { 's.sh': { content: '#!/bin/sh\n', mode: 0o755 }, 'w.txt': 'crlf\r\nline\r\n', 'x.dat': 'lower case\n' });
+    expectSameAsGit(dir);
+    await settle();
+    git(dir, 'config', 'core.filemode', 'false');
+    expectSameAsGit(dir);
+    git(dir, 'config', 'core.autocrlf', 'true');
+    expectSameAsGit(dir);
+    git(dir, 'config', 'filter.up.clean', 'tr a-z A-Z');
+    writeFiles(dir, { '.gitattributes': '*.dat filter=up\n' });
+    expectSameAsGit(dir);
+    writeFiles(dir, { 'sub/.gitattributes': '*.txt -text\n', 'sub/t.txt': 'x\r\n' });
+    expectSameAsGit(dir);
+  });
+
+  it('a directory that becomes a nested repository, and back', async () => {
+    const dir = makeRepo({ 'a.py': 'a\n' });
+    writeFiles(dir, { 'sub/f': 'f\n' });
+    expectSameAsGit(dir);
+    await settle();
+    git(path.join(dir, 'sub'), 'init', '-q');
+    git(path.join(dir, 'sub'), 'add', '-A');
+    git(path.join(dir, 'sub'), 'commit', '-qm', 'inner');
+    expectSameAsGit(dir);
+    fs.rmSync(path.join(dir, 'sub/.git'), { recursive: true });
+    expectSameAsGit(dir);
+  });
+
+  it('a tracked, ignored, dangling symlink; a directory replaced by a symlink', async () => {
+    const dir = makeRepo({ '.gitignore': 'link\n', 'a': 'a\n' });
+    expectSameAsGit(dir);
+    fs.symlinkSync('nowhere', path.join(dir, 'link'));
+    git(dir, 'add', '-f', 'link');
+    expectSameAsGit(dir);
+    writeFiles(dir, { 'd/f': 'f\n', 't/x': 'x\n' });
+    expectSameAsGit(dir);
+    fs.rmSync(path.join(dir, 'd'), { recursive: true });
+    fs.symlinkSync('t', path.join(dir, 'd'));
+    expectSameAsGit(dir);
+  });
+
+  it('a split index', () => {
+    const dir = makeRepo({ 'f1': '1\n' });
+    git(dir, 'config', 'core.splitIndex', 'true');
+    git(dir, 'update-index', '--split-index');
+    writeFiles(dir, { 'secret': 's\n', 'u.txt': 'u\n' });
+    git(dir, 'add', 'secret');
+    expectSameAsGit(dir);
+    writeFiles(dir, { '.tmtignore': 'secret\n' });
+    const json = JSON.parse(tmt(dir, ['snapshot', '--json']).stdout);
+    expect(json.skipped).toEqual([{ path: 'secret', reason: 'tmtignore' }]);
+    expect(git(dir, 'ls-tree', '-r', '--name-only', json.tree)).toBe('.tmtignore\nf1\nu.txt');
+    expect(tmt(dir, ['snapshot', '--json']).stdout).toContain(json.tree);
+  });
+
+  it('files kept out are never hashed, on any snapshot', () => {
+    const dir = makeRepo({ 'a.py': 'a\n' });
+    writeFiles(dir, { 'big.bin': Buffer.alloc(3 * 1024 * 1024, 3), '.tmtignore': 'secret.env\n', 'secret.env': 'TOKEN=hunter2\n' });
+    for (let i = 0; i < 3; i++) {
+      const r = tmt(dir, ['snapshot', '--max-file-size', '1M', '--json']);
+      expect(JSON.parse(r.stdout).skipped.map((x: { path: string }) => x.path)).toEqual(['big.bin', 'secret.env']);
+      writeFiles(dir, { 'a.py': `a${i}\n` });
+    }
+    for (const f of ['big.bin', 'secret.env']) expect(gitRaw(dir, ['cat-file', '-e', git(dir, 'hash-object', f)]).status).not.toBe(0);
+  });
+
+  it('a truncated or garbage stat cache is rebuilt without complaint', () => {
+    const dir = makeRepo({ 'a.py': 'a\n' });
+    writeFiles(dir, { 'u.py': 'u\n' });
+    const expected = expectSameAsGit(dir);
+    const cache = path.join(dir, '.git/tmt/index');
+    fs.writeFileSync(cache, fs.readFileSync(cache).subarray(0, 100));
+    let r = tmt(dir, ['snapshot']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe(expected);
+    fs.writeFileSync(cache, 'garbage');
+    r = tmt(dir, ['snapshot']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe(expected);
+  });
+});
+

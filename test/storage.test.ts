@@ -219,3 +219,23 @@ describe('locks and bad input', () => {
     expect(r.stderr).toMatch(/^error: --max-file-size: cannot read "lots" as a size\nhint: /);
   });
 });
+
+describe('edits of one run by several processes', () => {
+  it('8 concurrent tmt log param --run on the same run: every param kept', async () => {
+    const dir = makeRepo({ 'a.py': 'a\n' });
+    tmt(dir, ['save', '-n', 'base']);
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => tmtAsync(dir, ['log', 'param', `k${i}=${i}`, '--run', 'last'])));
+    for (const r of results) expect(r.stderr).toBe('');
+    const note = git(dir, 'notes', '--ref=tmt', 'show', 'refs/tmt/runs/' + git(dir, 'for-each-ref', '--format=%(refname:lstrip=3)', 'refs/tmt/runs/'));
+    for (let i = 0; i < 8; i++) expect(note).toMatch(new RegExp(`^  k${i}: ${i}$`, 'm'));
+    fsck(dir);
+  }, 120_000);
+
+  it('the dirty flag is about the code: a clean checkout with .tmtignore is not dirty', () => {
+    const dir = makeRepo({ 'a.py': 'a\n', '.tmtignore': 'data/\n', 'data/x.csv': 'x\n' });
+    tmt(dir, ['save']);
+    const note = git(dir, 'notes', '--ref=tmt', 'show', 'refs/tmt/runs/' + git(dir, 'for-each-ref', '--format=%(refname:lstrip=3)', 'refs/tmt/runs/'));
+    expect(note).toMatch(/^ {2}dirty: false$/m);
+  });
+});
+

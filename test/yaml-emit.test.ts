@@ -6,7 +6,7 @@ const awkward = [
   '', ' ', 'plain', 'with space', 'trailing ', ' leading', 'yes', 'No', 'null', '~', 'true', '1', '0.5', '1e3', '0x10', '.inf',
   '-', '- item', '? q', ': x', 'a: b', 'a #b', '#c', '"quoted"', "'single'", 'multi\nline\n\n\nblank lines', 'tab\there',
   'unicode é 日本 🙂', '{x}', '[y]', '*alias', '&anchor', '!tag', '%dir', '@at', '`tick', '|', '>', 'C:\\path', '\u0000nul',
-  '2026-11-22', '2026-11-22T10:00:00Z', 'lr=0.01', '--lr', 'a,b', 'key:', 'x:y', '<script>alert(1)</script>',
+  '2026-11-22', '2026-11-22T10:00:00Z', '01m81s6qxthvppe6v04a0pzyw7', '1e3', '1e5a', '0x1f', '0o17', '0b101', '12abc', '9e9', '1d', 'lr=0.01', '--lr', 'a,b', 'key:', 'x:y', '<script>alert(1)</script>',
 ];
 
 function randomValue(rand: () => number, depth: number): unknown {

@@ -50,6 +50,7 @@ export function parseIndex(buf: Buffer): ParsedIndex {
     let p = off + HEAD_LEN;
     let extended: number | undefined;
     if (flags & FLAG_EXTENDED) {
+      if (p + 2 > end) throw new UnsupportedIndexError('truncated index');
       extended = buf.readUInt16BE(p);
       p += 2;
     }
@@ -65,6 +66,7 @@ export function parseIndex(buf: Buffer): ParsedIndex {
         shift += 7;
       } while (byte & 0x80);
       const nul = buf.indexOf(0, p);
+      if (nul < 0 || nul > end || strip > prev.length) throw new UnsupportedIndexError('truncated index');
       path = Buffer.concat([prev.subarray(0, prev.length - strip), buf.subarray(p, nul)]);
       off = nul + 1;
     } else {
@@ -76,6 +78,7 @@ export function parseIndex(buf: Buffer): ParsedIndex {
     entries[i] = extended === undefined ? { path, head } : { path, head, extended };
     prev = path;
   }
+  if (off > end) throw new UnsupportedIndexError('truncated index');
   const extensions: string[] = [];
   while (off + 8 <= end) {
     extensions.push(buf.toString('latin1', off, off + 4));
@@ -110,10 +113,12 @@ export class IndexCursor {
   next(): boolean {
     if (this.index >= 0) this.at += (this.pathEnd - this.at + 8) & ~7;
     if (++this.index >= this.count) return false;
+    const end = this.buf.length - 20;
+    if (this.at + HEAD_LEN + 2 > end) throw new UnsupportedIndexError('truncated index');
     const flags = this.buf.readUInt16BE(this.at + 60);
     this.pathStart = this.at + HEAD_LEN + (flags & FLAG_EXTENDED ? 2 : 0);
     this.pathEnd = this.buf.indexOf(0, this.pathStart);
-    if (this.pathEnd < 0) throw new UnsupportedIndexError('truncated index');
+    if (this.pathEnd < 0 || this.pathEnd > end) throw new UnsupportedIndexError('truncated index');
     return true;
   }
 
@@ -139,34 +144,6 @@ export class IndexCursor {
     const extended = flags & FLAG_EXTENDED ? this.buf.readUInt16BE(this.at + HEAD_LEN) : 0;
     return ((flags & 0xb000) << 16) | extended;
   }
-}
-
-export interface EntryRef {
-  /** Offset of the entry's 62-byte head. */
-  at: number;
-  pathStart: number;
-  pathEnd: number;
-}
-
-/**
- * Walks a v2/v3 index without allocating per entry, for hot paths that only
- * need a few fields. Returns undefined for v4 (callers fall back to parseIndex).
- */
-export function scanIndex(buf: Buffer, visit: (buf: Buffer, e: EntryRef) => void): number | undefined {
-  if (buf.length < 32 || buf.readUInt32BE(0) !== SIGNATURE) throw new UnsupportedIndexError('not an index file');
-  const version = buf.readUInt32BE(4);
-  if (version !== 2 && version !== 3) return undefined;
-  const count = buf.readUInt32BE(8);
-  const ref: EntryRef = { at: 12, pathStart: 0, pathEnd: 0 };
-  for (let i = 0; i < count; i++) {
-    const at = ref.at;
-    const flags = buf.readUInt16BE(at + 60);
-    ref.pathStart = at + HEAD_LEN + (flags & FLAG_EXTENDED ? 2 : 0);
-    ref.pathEnd = buf.indexOf(0, ref.pathStart);
-    visit(buf, ref);
-    ref.at = at + ((ref.pathEnd - at + 8) & ~7);
-  }
-  return count;
 }
 
 /** File size recorded in the entry's stat data (git truncates it to 32 bits). */

@@ -15,6 +15,7 @@ import { TmtError } from '../errors.js';
 import { backoffMs, sleep } from './backoff.js';
 import { git } from './exec.js';
 import { NOTES_REF, NOTES_WORK_PREFIX } from './layout.js';
+import os from 'node:os';
 import { writeBlob } from './objects.js';
 import { assertLockNotStale, listRefs, lockedError, resolveRef, tryUpdateRefs, type RefConflict, type RefUpdate } from './refs.js';
 import type { Repo } from './repo.js';
@@ -35,6 +36,12 @@ export interface NotesTransaction {
   env?: Record<string, string>;
   /** How long to keep retrying when other writers hold the lock (default 30 s). */
   timeoutMs?: number;
+  /**
+   * The note blobs these edits were based on (null: no note). If another writer
+   * changed one meanwhile, the transaction fails with CONCURRENT_UPDATE
+   * (data.retry = true) instead of overwriting that writer's edit.
+   */
+  basedOn?: ReadonlyArray<{ object: string; blob: string | null }>;
 }
 
 /** Writes notes and ref updates atomically; retries while other writers win the race. */
@@ -43,18 +50,19 @@ export async function commitNotes(repo: Repo, tx: NotesTransaction): Promise<voi
   const blobs = await Promise.all(tx.notes.map((n) => (n.text === null ? null : writeBlob(repo, n.text))));
   for (let attempt = 0; ; attempt++) {
     const base = await resolveRef(repo, NOTES_REF);
-    const work = NOTES_WORK_PREFIX + `${process.pid}-${randomBytes(6).toString('hex')}`;
+    const work = NOTES_WORK_PREFIX + `${HOST}-${process.pid}-${randomBytes(6).toString('hex')}`;
     let result: RefConflict | undefined;
     let committed = false;
     try {
-      const next = await buildNotesCommit(repo, work, base, tx.notes, blobs, tx.env);
-      result = await tryUpdateRefs(
-        repo,
-        [...tx.refs, { ref: NOTES_REF, newOid: next, oldOid: base ?? null }, { ref: work, newOid: null }],
-        tx.message,
-      );
-      committed = result === undefined;
-      if (committed) await guardAgainstBlindWriters(repo, next, tx);
+      const next = await buildNotesCommit(repo, work, base, tx, blobs);
+      if (next === undefined) {
+        result = { kind: 'moved', ref: NOTES_REF };
+      } else {
+        const publish = { ref: NOTES_REF, newOid: next, oldOid: base ?? null };
+        result = await tryUpdateRefs(repo, [...tx.refs, publish, { ref: work, newOid: null }], tx.message);
+        committed = result === undefined;
+        if (committed) await guardAgainstBlindWriters(repo, next, tx);
+      }
     } finally {
       // The transaction deletes the scratch ref itself; otherwise clean it up.
       if (!committed) await deleteRefQuietly(repo, work);
@@ -98,7 +106,7 @@ async function guardAgainstBlindWriters(repo: Repo, ours: string, tx: NotesTrans
   }
 }
 
-/** True when something other than tmt wrote refs/notes/tmt in the last 10 minutes. */
+/** True when something other than tmt wrote refs/notes/tmt in the last minute. */
 async function foreignWritersActive(repo: Repo): Promise<boolean> {
   let log: string;
   try {
@@ -106,7 +114,7 @@ async function foreignWritersActive(repo: Repo): Promise<boolean> {
   } catch {
     return false; // no reflog: nothing but tmt has written yet, or reflogs are off
   }
-  const cutoff = Date.now() / 1000 - 600;
+  const cutoff = Date.now() / 1000 - 60;
   return log
     .split('\n')
     .slice(-50)
@@ -116,26 +124,42 @@ async function foreignWritersActive(repo: Repo): Promise<boolean> {
     });
 }
 
-async function buildNotesCommit(
-  repo: Repo,
-  work: string,
-  base: string | undefined,
-  notes: readonly NoteWrite[],
-  blobs: readonly (string | null)[],
-  env: Record<string, string> | undefined,
-): Promise<string> {
-  const run = { cwd: repo.workTree, env: { ...env, GIT_NOTES_REF: work } };
+/**
+ * The notes commit for this transaction, built on `base` through a scratch
+ * ref; undefined when the scratch ref was disturbed (the caller retries).
+ */
+async function buildNotesCommit(repo: Repo, work: string, base: string | undefined, tx: NotesTransaction, blobs: readonly (string | null)[]): Promise<string | undefined> {
+  const run = { cwd: repo.workTree, env: { ...tx.env, GIT_NOTES_REF: work } };
   if (base) await git(['update-ref', work, base, '0'.repeat(40)], run);
-  const removals = notes.filter((n) => n.text === null).map((n) => n.object);
+  for (const expected of tx.basedOn ?? []) {
+    const { stdout, code } = await git(['notes', 'list', expected.object], { ...run, okCodes: [1] });
+    const current = code === 0 ? stdout.toString('utf8').trim() : null;
+    if (current !== expected.blob) {
+      throw new TmtError('CONCURRENT_UPDATE', `the note on ${expected.object.slice(0, 12)} was changed by another process`, {
+        hint: 'run the command again',
+        data: { retry: true },
+      });
+    }
+  }
+  const removals = tx.notes.filter((n) => n.text === null).map((n) => n.object);
   if (removals.length) await git(['notes', 'remove', '--ignore-missing', ...removals], run);
-  for (const [i, n] of notes.entries()) {
+  for (const [i, n] of tx.notes.entries()) {
     const blob = blobs[i];
     // -C reuses the blob as is; -m/-F would run stripspace over the YAML.
     if (blob) await git(['notes', 'add', '-f', '-C', blob, n.object], run);
   }
-  const oid = await resolveRef(repo, work);
-  if (!oid) throw new Error(`notes scratch ref ${work} vanished`);
-  return oid;
+  // Our few commits must sit right on top of base: had the scratch ref been
+  // lost, git would have started a new root and publishing it would drop
+  // every other note.
+  const steps = (removals.length ? 1 : 0) + blobs.filter(Boolean).length;
+  const { stdout } = await git(['rev-list', '--first-parent', '--parents', `--max-count=${steps + 1}`, work], { cwd: repo.workTree });
+  const chain = stdout.toString('utf8').trim().split('\n').map((l) => l.split(' '));
+  const tip = chain[0]?.[0];
+  for (const [, parent] of chain) {
+    if (parent === base) return tip;
+    if (parent === undefined) return base === undefined ? tip : undefined;
+  }
+  return undefined;
 }
 
 /**
@@ -146,15 +170,29 @@ async function buildNotesCommit(
 async function pruneAbandonedWorkRefs(repo: Repo): Promise<void> {
   // Scratch refs are created loose; without any on disk there is nothing to prune.
   const looseDir = path.join(repo.commonDir, NOTES_WORK_PREFIX);
-  if (!fs.existsSync(looseDir) || fs.readdirSync(looseDir).length === 0) return;
-  const refs = await listRefs(repo, NOTES_WORK_PREFIX);
-  const dead = refs.filter(({ ref }) => {
-    const pid = Number(ref.slice(NOTES_WORK_PREFIX.length).split('-')[0]);
-    return Number.isInteger(pid) && pid !== process.pid && !pidAlive(pid);
+  let names: string[];
+  try {
+    names = fs.readdirSync(looseDir);
+  } catch {
+    return;
+  }
+  // Only this host's, only old ones: a pid means nothing on another host or in
+  // another pid namespace, and a young ref may belong to a writer at work.
+  const cutoff = Date.now() - 10 * 60_000;
+  const stale = names.filter((name) => {
+    const m = /^(.*)-(\d+)-[0-9a-f]+$/.exec(name);
+    if (!m || m[1] !== HOST || Number(m[2]) === process.pid || pidAlive(Number(m[2]))) return false;
+    return (fs.statSync(path.join(looseDir, name), { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < cutoff;
   });
+  if (stale.length === 0) return;
+  const refs = await listRefs(repo, NOTES_WORK_PREFIX);
+  const dead = refs.filter(({ ref }) => stale.includes(ref.slice(NOTES_WORK_PREFIX.length)));
   if (dead.length) await tryUpdateRefs(repo, dead.map((r) => ({ ref: r.ref, newOid: null, oldOid: r.oid })), 'tmt: prune scratch refs');
 }
 
+
+/** This machine's name as it may appear in a ref name. */
+const HOST = os.hostname().replace(/[^A-Za-z0-9]+/g, '_') || 'host';
 
 async function deleteRefQuietly(repo: Repo, ref: string): Promise<void> {
   await git(['update-ref', '-d', ref], { cwd: repo.workTree }).catch(() => undefined);
@@ -166,9 +204,15 @@ export async function readNote(repo: Repo, object: string): Promise<string | und
   return code === 0 ? stdout.toString('utf8') : undefined;
 }
 
-/** Every note as object → text, read in two processes whatever the count. */
-export async function readAllNotes(repo: Repo): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
+export interface StoredNote {
+  /** The note's blob id (what `basedOn` compares against). */
+  blob: string;
+  text: string;
+}
+
+/** Every note as annotated object → note, read in two processes whatever the count. */
+export async function readAllNotes(repo: Repo): Promise<Map<string, StoredNote>> {
+  const out = new Map<string, StoredNote>();
   const list = await git(['notes', '--ref', NOTES_REF, 'list'], { cwd: repo.workTree, okCodes: [1] });
   const pairs = list.stdout
     .toString('utf8')
@@ -183,7 +227,7 @@ export async function readAllNotes(repo: Repo): Promise<Map<string, string>> {
     const nl = buf.indexOf(10, off);
     const header = buf.toString('utf8', off, nl).split(' ');
     const size = Number(header[2]);
-    out.set(p.object, buf.toString('utf8', nl + 1, nl + 1 + size));
+    out.set(p.object, { blob: p.blob, text: buf.toString('utf8', nl + 1, nl + 1 + size) });
     off = nl + 1 + size + 1;
   }
   return out;

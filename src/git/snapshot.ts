@@ -5,19 +5,25 @@
  * `.tmtignore`, and files larger than the size cap, are left out (and
  * reported, never silently). Git does the hashing, so ignore rules, filters
  * (LFS, autocrlf), modes and submodules match by construction.
+ *
+ * Steps: a scratch index (see stat-cache.ts); `git ls-files -o` to find new
+ * files, so that ones over the cap or .tmtignore'd are kept out before git
+ * hashes them; `git add -A` without those; a last pass over the index for
+ * tracked files that are over the cap or .tmtignore'd; `git write-tree`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Ignore } from 'ignore';
 import { TmtError } from '../errors.js';
 import { git, GitCommandError } from './exec.js';
-import { entrySize, parseIndex, scanIndex, writeIndex, type IndexEntry } from './index-file.js';
+import { entrySize, IndexCursor, parseIndex, writeIndex, type IndexEntry } from './index-file.js';
 import type { Repo } from './repo.js';
-import { checkDirs, readDirTimes, writeDirTimes } from './dir-times.js';
-import { commitScratchIndex, dirTimesFile, discardScratchIndex, prepareScratchIndex, type ScratchIndex } from './stat-cache.js';
+import { commitScratchIndex, discardScratchIndex, isAttributes, prepareScratchIndex, type ScratchIndex } from './stat-cache.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024;
 const GITLINK = 0o160000;
+/** The scratch index is always written whole, whatever the user's index settings. */
+const INDEX_CONFIG = ['-c', 'core.splitIndex=false'];
 
 export interface SnapshotOptions {
   repo: Repo;
@@ -39,6 +45,8 @@ export interface SkippedFile {
 
 export interface SnapshotResult {
   tree: string;
+  /** The tree before .tmtignore and the size cap; equal to `tree` when nothing was left out. */
+  fullTree: string;
   /** Entries in the tree (files, symlinks and gitlinks). */
   files: number;
   skipped: SkippedFile[];
@@ -53,24 +61,22 @@ export async function snapshot(opts: SnapshotOptions): Promise<SnapshotResult> {
   const started = now();
   const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const tmtIgnore = await loadTmtIgnore(opts.repo.workTree);
-  const excluded = (p: string) => tmtIgnore?.ignores(p) ?? false;
+  const filters: Filters = { maxFileSize, hasTmtIgnore: tmtIgnore !== undefined, excluded: (p) => tmtIgnore?.ignores(p) ?? false };
+  let noCache = opts.noCache ?? false;
 
   // A file can vanish between git's directory walk and its read; a retry sees
-  // the settled state. Anything else fails at once.
+  // the settled state. A new .gitattributes may change how cached files hash:
+  // then the cache is not used. Anything else fails at once.
   for (let attempt = 1; ; attempt++) {
-    const scratch = await prepareScratchIndex({
-      repo: opts.repo,
-      noCache: opts.noCache ?? false,
-      exclude: excluded,
-    });
+    const scratch = await prepareScratchIndex({ repo: opts.repo, noCache, exclude: filters.excluded });
     try {
-      const result = await snapshotWith(opts.repo, scratch, {
-        maxFileSize,
-        excluded,
-        hasTmtIgnore: tmtIgnore !== undefined,
-      });
+      const result = await snapshotWith(opts.repo, scratch, filters);
+      if (result === 'new-attributes') {
+        discardScratchIndex(scratch);
+        noCache = true;
+        continue;
+      }
       commitScratchIndex(opts.repo, scratch);
-      if (scratch.dirTimes) writeDirTimes(dirTimesFile(opts.repo), scratch.dirTimes);
       return { ...result, cacheHits: scratch.reused, ms: now() - started };
     } catch (err) {
       discardScratchIndex(scratch);
@@ -86,17 +92,33 @@ interface Filters {
   excluded: (relPath: string) => boolean;
 }
 
-async function snapshotWith(repo: Repo, scratch: ScratchIndex, f: Filters): Promise<Omit<SnapshotResult, 'ms' | 'cacheHits'>> {
-  const run = { cwd: repo.workTree, env: { GIT_INDEX_FILE: scratch.file } };
+type GitEnv = { cwd: string; env: Record<string, string> };
+
+async function snapshotWith(repo: Repo, scratch: ScratchIndex, f: Filters): Promise<Omit<SnapshotResult, 'ms' | 'cacheHits'> | 'new-attributes'> {
+  const run: GitEnv = { cwd: repo.workTree, env: { GIT_INDEX_FILE: scratch.file } };
   const skipped: SkippedFile[] = [];
 
-  await addGuarded(repo, run, scratch, f, skipped);
+  const newFiles = splitZ((await git(['ls-files', '-z', '-o', '--exclude-standard'], run)).stdout);
+  if (scratch.reused > 0 && newFiles.some(isAttributes)) return 'new-attributes';
+  const keepOut = newFiles.filter((rel) => {
+    if (f.excluded(rel)) {
+      skipped.push({ path: rel, reason: 'tmtignore' });
+      return true;
+    }
+    const size = f.maxFileSize > 0 ? sizeOf(path.join(repo.workTree, rel)) : undefined;
+    if (size !== undefined && size > f.maxFileSize) {
+      skipped.push({ path: rel, reason: 'too-large', size });
+      return true;
+    }
+    return false;
+  });
+  await addAll(run, keepOut);
 
   const data = fs.readFileSync(scratch.file);
-  const quick = f.hasTmtIgnore ? undefined : quickScan(data, f.maxFileSize);
-  if (quick && !quick.oversize) {
-    const tree = await writeTree(repo, scratch.file);
-    return { tree, files: quick.count, skipped: sortByPath(skipped) };
+  const fullTree = await writeTree(repo, scratch.file);
+  const quick = quickScan(data, f.maxFileSize);
+  if (quick && !quick.oversize && !f.hasTmtIgnore) {
+    return { tree: fullTree, fullTree, files: quick.count, skipped: sortByPath(skipped) };
   }
   const entries = parseIndex(data).entries;
   const kept = entries.filter((e) => {
@@ -111,18 +133,27 @@ async function snapshotWith(repo: Repo, scratch: ScratchIndex, f: Filters): Prom
     }
     return true;
   });
-
-  let treeIndex = scratch.file;
-  if (kept.length !== entries.length) {
-    treeIndex = scratch.file + '.filtered';
-    fs.writeFileSync(treeIndex, writeIndex(kept));
-  }
+  if (kept.length === entries.length) return { tree: fullTree, fullTree, files: kept.length, skipped: sortByPath(skipped) };
+  const filtered = scratch.file + '.filtered';
   try {
-    const tree = await writeTree(repo, treeIndex);
-    return { tree, files: kept.length, skipped: sortByPath(skipped) };
+    fs.writeFileSync(filtered, writeIndex(kept));
+    const tree = await writeTree(repo, filtered);
+    return { tree, fullTree, files: kept.length, skipped: sortByPath(skipped) };
   } finally {
-    if (treeIndex !== scratch.file) fs.rmSync(treeIndex, { force: true });
+    fs.rmSync(filtered, { force: true });
   }
+}
+
+async function addAll(run: GitEnv, keepOut: readonly string[]): Promise<void> {
+  if (keepOut.length === 0) {
+    await git([...INDEX_CONFIG, 'add', '-A'], run);
+    return;
+  }
+  const specs = [':/', ...keepOut.map((p) => `:(top,literal,exclude)${p}`)];
+  await git([...INDEX_CONFIG, 'add', '-A', '--pathspec-from-file=-', '--pathspec-file-nul'], {
+    ...run,
+    input: Buffer.from(specs.join('\0') + '\0', 'utf8'),
+  });
 }
 
 async function writeTree(repo: Repo, indexFile: string): Promise<string> {
@@ -132,88 +163,19 @@ async function writeTree(repo: Repo, indexFile: string): Promise<string> {
 
 /** Entry count and whether any non-gitlink entry is over the cap, without allocating per entry. */
 function quickScan(data: Buffer, maxFileSize: number): { count: number; oversize: boolean } | undefined {
+  const c = IndexCursor.open(data);
+  if (!c) return undefined;
   let oversize = false;
-  const count = scanIndex(data, (buf, e) => {
-    if (maxFileSize > 0 && buf.readUInt32BE(e.at + 36) > maxFileSize && buf.readUInt32BE(e.at + 24) !== GITLINK) oversize = true;
-  });
-  return count === undefined ? undefined : { count, oversize };
+  while (c.next()) {
+    if (maxFileSize > 0 && c.buf.readUInt32BE(c.at + 36) > maxFileSize && c.mode() !== GITLINK) oversize = true;
+  }
+  return { count: c.count, oversize };
 }
 
 /** One report per path (a file can be seen both before and after the add), sorted. */
 function sortByPath(skipped: SkippedFile[]): SkippedFile[] {
   const unique = new Map(skipped.map((s) => [s.path, s]));
   return [...unique.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-
-/**
- * `git add -A`, keeping new files that are over the cap or matched by
- * .tmtignore out of the object store. Finding them takes a second walk of the
- * tree (`git ls-files -o`), needed only when a file can be new: tmt compares
- * directory mtimes with those seen at the last snapshot, on its own core while
- * git already adds. Should a new file have to stay out, the add is killed long
- * before it could finish hashing a file that large, and run again without it.
- * With a .tmtignore, whose matches may be small files, nothing runs early.
- */
-async function addGuarded(repo: Repo, run: GitEnv, scratch: ScratchIndex, f: Filters, skipped: SkippedFile[]): Promise<void> {
-  const adding = new AbortController();
-  // Settled at once, so a failing add is never an unhandled rejection while we list.
-  const early: Promise<{ done: boolean; error?: unknown }> = f.hasTmtIgnore
-    ? Promise.resolve({ done: false })
-    : addAll(run, [], adding.signal).then(
-        () => ({ done: true }),
-        (error: unknown) => ({ done: false, error: adding.signal.aborted ? undefined : error }),
-      );
-  let keepOut: string[] = [];
-  try {
-    const dirs = checkDirs(repo.workTree, scratch.data, readDirTimes(dirTimesFile(repo)));
-    scratch.dirTimes = dirs?.times;
-    if (!dirs || dirs.changed) keepOut = await newFilesToKeepOut(repo, run, f, skipped);
-  } catch (err) {
-    adding.abort();
-    await early;
-    throw err;
-  }
-  if (keepOut.length > 0) adding.abort();
-  const first = await early;
-  if (first.error !== undefined) throw first.error;
-  if (!first.done) {
-    fs.rmSync(scratch.file + '.lock', { force: true });
-    await addAll(run, keepOut);
-  }
-}
-
-/** Untracked, non-ignored files that are over the cap or matched by .tmtignore. */
-async function newFilesToKeepOut(repo: Repo, run: GitEnv, f: Filters, skipped: SkippedFile[]): Promise<string[]> {
-  const { stdout } = await git(['ls-files', '-z', '-o', '--exclude-standard'], run);
-  const keepOut: string[] = [];
-  for (const rel of splitZ(stdout)) {
-    if (f.excluded(rel)) {
-      skipped.push({ path: rel, reason: 'tmtignore' });
-      keepOut.push(rel);
-    } else if (f.maxFileSize > 0) {
-      const size = sizeOf(path.join(repo.workTree, rel));
-      if (size !== undefined && size > f.maxFileSize) {
-        skipped.push({ path: rel, reason: 'too-large', size });
-        keepOut.push(rel);
-      }
-    }
-  }
-  return keepOut;
-}
-
-type GitEnv = { cwd: string; env: Record<string, string> };
-
-async function addAll(run: GitEnv, keepOut: readonly string[], signal?: AbortSignal): Promise<void> {
-  if (keepOut.length === 0) {
-    await git(['add', '-A'], { ...run, signal });
-    return;
-  }
-  const specs = [':/', ...keepOut.map((p) => `:(top,literal,exclude)${p}`)];
-  await git(['add', '-A', '--pathspec-from-file=-', '--pathspec-file-nul'], {
-    ...run,
-    signal,
-    input: Buffer.from(specs.join('\0') + '\0', 'utf8'),
-  });
 }
 
 async function loadTmtIgnore(workTree: string): Promise<Ignore | undefined> {

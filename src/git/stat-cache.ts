@@ -2,18 +2,20 @@
  * The snapshot stat cache. Git's own index carries stat data only for tracked
  * files, so `git add -A` on a copy of it re-hashes every untracked file on
  * every snapshot. tmt keeps the index of its last snapshot in
- * `<git-dir>/tmt/index`. Before each snapshot it checks that this cache agrees
- * with the real index on every tracked path; if so the cache is used as it is
- * (with git's cache-tree extension, so `write-tree` is cheap), otherwise the
- * cached untracked entries are merged into a copy of the real index. Cached
- * entries that git would now ignore are dropped first, so the result is always
- * exactly what git computes from the real index; the cache only saves hashing.
+ * `<git-dir>/tmt/index` and merges the entries only it has (untracked files
+ * it already hashed, with their stat data) into a fresh copy of the real
+ * index. The real index's own entries are always taken as they are, so the
+ * result is exactly what git computes from it; cached entries only save
+ * hashing. Cached entries are dropped when git would now ignore them, when
+ * they are or sit inside a nested repository, and the whole cache is dropped
+ * when anything that changes how git hashes a file changed (config,
+ * attributes). Any trouble with the cache means: go without it.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { git } from './exec.js';
-import { IndexCursor, parseIndex, writeIndex, UnsupportedIndexError, type IndexEntry } from './index-file.js';
+import { parseIndex, writeIndex, type IndexEntry, type ParsedIndex } from './index-file.js';
 import { TMT_DIR } from './layout.js';
 import type { Repo } from './repo.js';
 
@@ -22,10 +24,8 @@ export interface ScratchIndex {
   file: string;
   /** How many untracked entries came from the cache (0 when it was not used). */
   reused: number;
-  /** The scratch index's initial content (undefined: no index yet). */
-  data: Buffer | undefined;
-  /** Directory times seen before the add, kept with the cache once it is committed. */
-  dirTimes?: Record<string, number>;
+  /** Fingerprint of what decides how git hashes files, stored with the cache. */
+  key: string;
 }
 
 export interface PrepareOptions {
@@ -35,6 +35,8 @@ export interface PrepareOptions {
   /** Paths (relative to the work tree) that must not be taken from the cache. */
   exclude: (relPath: string) => boolean;
 }
+
+const GITLINK = 0o160000;
 
 function cacheDir(repo: Repo): string {
   return path.join(repo.gitDir, TMT_DIR);
@@ -47,95 +49,77 @@ export async function prepareScratchIndex(opts: PrepareOptions): Promise<Scratch
   const file = path.join(dir, `index.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   const real = readIfExists(path.join(opts.repo.gitDir, 'index'));
   const cached = opts.noCache ? undefined : readIfExists(path.join(dir, 'index'));
+  const realIndex = real ? tryParse(real.data) : EMPTY;
+  const cachedIndex = cached ? tryParse(cached.data) : undefined;
+  const key = await hashingKey(opts.repo, [realIndex, cachedIndex]);
 
-  let chosen = real;
+  let content = real?.data;
   let reused = 0;
-  if (cached) {
-    const built = await fromCache(real, cached, opts).catch((err: unknown) => {
-      if (err instanceof UnsupportedIndexError) return undefined; // unreadable cache: just go without
-      throw err;
-    });
-    if (built) ({ chosen, reused } = built);
+  if (realIndex && cachedIndex && readKey(dir) === key) {
+    const merged = await mergeCached(realIndex, cachedIndex, opts).catch(() => undefined); // any trouble: go without
+    if (merged) ({ content, reused } = merged);
   }
-  if (chosen !== undefined) {
-    fs.writeFileSync(file, chosen.data);
+  if (content !== undefined) {
+    fs.writeFileSync(file, content);
     // git treats entries as racily clean relative to the index file's mtime;
-    // never let the scratch copy look newer than the data it came from.
-    const oldest = new Date(Math.min(chosen.mtime.getTime(), real?.mtime.getTime() ?? Infinity));
-    fs.utimesSync(file, oldest, oldest);
+    // never let the scratch copy look newer than the real index it came from.
+    if (real) fs.utimesSync(file, real.mtime, real.mtime);
   }
-  return { file, reused, data: chosen?.data };
+  return { file, reused, key };
 }
 
-/** Where the directory times of the last snapshot are kept. */
-export function dirTimesFile(repo: Repo): string {
-  return path.join(cacheDir(repo), 'dirs.json');
-}
+const EMPTY: ParsedIndex = { version: 2, entries: [], extensions: [] };
 
-/**
- * The cached index, used as it is, whenever it agrees with the real index on
- * every tracked path (same stage, mode and flags; object ids may differ, as
- * git re-hashes any file whose stat data changed). Used verbatim it keeps
- * git's cache-tree and untracked-cache extensions, which make `add -A` and
- * `write-tree` cheap. Otherwise the cached entries are merged into the real
- * index, which loses the extensions but keeps the hashes.
- */
-async function fromCache(real: Loaded | undefined, cached: Loaded, opts: PrepareOptions): Promise<{ chosen: Loaded; reused: number } | undefined> {
-  const agreement = real ? compareWithReal(real.data, cached.data, opts.repo.workTree) : { agrees: true, cachedOnly: allPaths(cached.data) };
-  if (agreement?.agrees) {
-    const only = agreement.cachedOnly;
-    const dropped = only.length ? await droppedNow(opts, only) : new Set<string>();
-    if (dropped.size === 0) return { chosen: cached, reused: only.length };
+function tryParse(data: Buffer): ParsedIndex | undefined {
+  try {
+    return parseIndex(data);
+  } catch {
+    return undefined; // truncated or foreign: not worth a failure, only a slower snapshot
   }
-  const merged = await mergeCached(real?.data, cached.data, opts);
-  return merged ? { chosen: { data: merged.content, mtime: cached.mtime }, reused: merged.reused } : undefined;
-}
-
-/** Compares tracked paths; undefined when the indexes cannot be walked cheaply (v4). */
-function compareWithReal(realData: Buffer, cachedData: Buffer, workTree: string): { agrees: boolean; cachedOnly: Buffer[] } | undefined {
-  const r = IndexCursor.open(realData);
-  const c = IndexCursor.open(cachedData);
-  if (!r || !c) return undefined;
-  const cachedOnly: Buffer[] = [];
-  r.next();
-  c.next();
-  while (!r.done || !c.done) {
-    const cmp = r.done ? 1 : c.done ? -1 : r.comparePath(c);
-    if (cmp === 0) {
-      if (r.semanticFlags() !== c.semanticFlags() || r.mode() !== c.mode()) return { agrees: false, cachedOnly };
-      r.next();
-      c.next();
-    } else if (cmp < 0) {
-      // Tracked but not in the cache: harmless only if git would drop it anyway.
-      if (r.semanticFlags() !== 0 || fs.existsSync(path.join(workTree, r.path().toString('utf8')))) return { agrees: false, cachedOnly };
-      r.next();
-    } else {
-      cachedOnly.push(c.path());
-      c.next();
-    }
-  }
-  return { agrees: true, cachedOnly };
-}
-
-function allPaths(data: Buffer): Buffer[] {
-  return parseIndex(data).entries.map((e) => e.path);
-}
-
-/** Cached-only paths that git would now ignore, or that .tmtignore leaves out. */
-async function droppedNow(opts: PrepareOptions, paths: readonly Buffer[]): Promise<Set<string>> {
-  const dropped = await ignoredNow(opts.repo, paths);
-  for (const p of paths) if (opts.exclude(p.toString('utf8'))) dropped.add(p.toString('latin1'));
-  return dropped;
 }
 
 /** Keeps the scratch index as the new cache. Last writer wins; any version is a valid cache. */
 export function commitScratchIndex(repo: Repo, scratch: ScratchIndex): void {
-  if (fs.existsSync(scratch.file)) fs.renameSync(scratch.file, path.join(cacheDir(repo), 'index'));
+  if (!fs.existsSync(scratch.file)) return;
+  const dir = cacheDir(repo);
+  // Key first: a reader that sees the new key with the old index merely misses the cache.
+  const tmpKey = path.join(dir, `key.tmp-${process.pid}`);
+  fs.writeFileSync(tmpKey, scratch.key);
+  fs.renameSync(tmpKey, path.join(dir, 'key'));
+  fs.renameSync(scratch.file, path.join(dir, 'index'));
 }
 
 export function discardScratchIndex(scratch: ScratchIndex): void {
   fs.rmSync(scratch.file, { force: true });
   fs.rmSync(scratch.file + '.lock', { force: true });
+}
+
+function readKey(dir: string): string | undefined {
+  try {
+    return fs.readFileSync(path.join(dir, 'key'), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Everything that changes which blob git makes of a file: the effective config
+ * (core.autocrlf, core.filemode, filters, ...) and the attribute files, by
+ * their current content. The cache is only trusted while this stays the same.
+ */
+async function hashingKey(repo: Repo, indexes: ReadonlyArray<ParsedIndex | undefined>): Promise<string> {
+  const h = createHash('sha1');
+  h.update((await git(['config', '--list', '-z'], { cwd: repo.workTree, okCodes: [1] })).stdout);
+  h.update(readIfExists(path.join(repo.commonDir, 'info', 'attributes'))?.data ?? Buffer.alloc(0));
+  const attributes = new Set<string>(['.gitattributes']);
+  for (const idx of indexes) for (const e of idx?.entries ?? []) if (isAttributes(e.path)) attributes.add(e.path.toString('utf8'));
+  for (const rel of [...attributes].sort()) h.update(rel).update(NUL).update(readIfExists(path.join(repo.workTree, rel))?.data ?? Buffer.alloc(0));
+  return h.digest('hex');
+}
+
+export function isAttributes(p: Buffer | string): boolean {
+  const s = typeof p === 'string' ? p : p.toString('latin1');
+  return s === '.gitattributes' || s.endsWith('/.gitattributes');
 }
 
 interface Loaded {
@@ -160,20 +144,16 @@ function readIfExists(file: string): Loaded | undefined {
 
 /**
  * Real index entries plus cached entries for paths the real index lacks and
- * git would still pick up (not ignored now, no file/directory clash).
+ * git would still pick up as ordinary files. undefined: nothing to reuse.
  */
-async function mergeCached(
-  realData: Buffer | undefined,
-  cachedData: Buffer,
-  opts: PrepareOptions,
-): Promise<{ content: Buffer; reused: number } | undefined> {
-  const real = realData ? parseIndex(realData) : { entries: [], extensions: [] };
-  // Split and sparse indexes keep entries elsewhere; let git handle those alone.
-  if (real.extensions.some((x) => x === 'link' || x === 'sdir')) return undefined;
-  const cached = parseIndex(cachedData);
-  if (cached.extensions.some((x) => x === 'link' || x === 'sdir')) return undefined;
-
-  const extra = cachedOnly(real.entries, cached.entries).filter((e) => !opts.exclude(e.path.toString('utf8')));
+async function mergeCached(real: ParsedIndex, cached: ParsedIndex, opts: PrepareOptions): Promise<{ content: Buffer; reused: number } | undefined> {
+  // A split or sparse index keeps entries elsewhere; leave those to git alone.
+  if ([...real.extensions, ...cached.extensions].some((x) => x === 'link' || x === 'sdir')) return undefined;
+  const nested = nestedRepoCheck(opts.repo.workTree);
+  const extra = cachedOnly(real.entries, cached.entries).filter((e) => {
+    const rel = e.path.toString('utf8');
+    return modeOf(e) !== GITLINK && !opts.exclude(rel) && !nested(rel);
+  });
   if (extra.length === 0) return undefined;
   const ignored = await ignoredNow(opts.repo, extra.map((e) => e.path));
   const keep = withoutDirectoryClashes(
@@ -182,6 +162,27 @@ async function mergeCached(
   );
   if (keep.length === 0) return undefined;
   return { content: writeIndex(mergeSorted(real.entries, keep)), reused: keep.length };
+}
+
+function modeOf(e: IndexEntry): number {
+  return e.head.readUInt32BE(24);
+}
+
+/** True for paths inside a directory that has become a repository of its own (git would add a gitlink). */
+function nestedRepoCheck(workTree: string): (rel: string) => boolean {
+  const memo = new Map<string, boolean>();
+  const isRepo = (dir: string): boolean => {
+    let v = memo.get(dir);
+    if (v === undefined) {
+      v = fs.existsSync(path.join(workTree, dir, '.git'));
+      memo.set(dir, v);
+    }
+    return v;
+  };
+  return (rel) => {
+    for (let s = rel.indexOf('/'); s >= 0; s = rel.indexOf('/', s + 1)) if (isRepo(rel.slice(0, s))) return true;
+    return false;
+  };
 }
 
 /** Entries whose path is absent from `real` (both lists are in git's sorted order). */
@@ -198,11 +199,7 @@ function cachedOnly(real: readonly IndexEntry[], cached: readonly IndexEntry[]):
 
 async function ignoredNow(repo: Repo, paths: readonly Buffer[]): Promise<Set<string>> {
   const input = Buffer.concat(paths.flatMap((p) => [p, NUL]));
-  const { stdout } = await git(['check-ignore', '--no-index', '-z', '--stdin'], {
-    cwd: repo.workTree,
-    input,
-    okCodes: [1],
-  });
+  const { stdout } = await git(['check-ignore', '--no-index', '-z', '--stdin'], { cwd: repo.workTree, input, okCodes: [1] });
   return new Set(stdout.toString('latin1').split('\0').filter(Boolean));
 }
 

@@ -70,7 +70,7 @@ export async function createRun(opts: CreateRunOptions): Promise<CreatedRun> {
       node: process.version,
       pid: process.pid,
     },
-    git: { base: head.commit, branch: head.branch, dirty: head.tree !== snap.tree, tree: snap.tree },
+    git: { base: head.commit, branch: head.branch, dirty: head.tree !== snap.fullTree, tree: snap.tree },
     snapshot: { files: snap.files, skipped: snap.skipped },
     command: opts.command,
     env: opts.env,

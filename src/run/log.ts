@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { TmtError } from '../errors.js';
+import { isTmtError, TmtError } from '../errors.js';
 import type { Repo } from '../git/repo.js';
 import { readBlobAt, type TreeSource } from '../git/tree-writer.js';
 import { systemClock, type Clock } from './clock.js';
@@ -14,6 +14,7 @@ import { parseMetrics, seriesToJsonl, summarize } from './metrics.js';
 import { publishRun } from './publish.js';
 import { readRuns } from './read.js';
 import { selectRun } from './select.js';
+import { displayStatus } from './status.js';
 
 /** The live run this process belongs to, from the environment `tmt record` sets. */
 export interface LiveRun {
@@ -76,15 +77,32 @@ interface LoadedRun {
   meta: RunMeta;
 }
 
-/** Applies `change` to a run's metadata (and maybe outputs) and publishes it. */
+/**
+ * Applies `change` to a run's metadata (and maybe outputs) and publishes it,
+ * based on the note it read: if another process edits the same run meanwhile,
+ * its edit is read back and `change` applied again on top of it.
+ */
 async function updateFinished(target: { repo: Repo; selector: string; clock?: Clock }, change: (run: LoadedRun) => Promise<TreeSource[]>): Promise<void> {
-  const run = selectRun(await readRuns(target.repo), target.selector);
-  if (!run.meta) {
-    throw new TmtError('NOT_FOUND', `run ${run.id} has no readable metadata (${run.problem})`, {
-      hint: `inspect it with git notes --ref=tmt show refs/tmt/runs/${run.id}`,
-    });
+  for (let attempt = 1; ; attempt++) {
+    const run = selectRun(await readRuns(target.repo), target.selector);
+    if (!run.meta) {
+      throw new TmtError('NOT_FOUND', `run ${run.id} has no readable metadata (${run.problem})`, {
+        hint: `inspect it with git notes --ref=tmt show refs/tmt/runs/${run.id}`,
+      });
+    }
+    if (displayStatus(run.meta) === 'running') {
+      throw new TmtError('BAD_ARGUMENT', `run ${run.id} is still recording`, {
+        hint: 'log from inside the recorded command (it has TMT_RUN_ID), or wait until it ends',
+      });
+    }
+    const loaded = { id: run.id, commit: run.commit, meta: run.meta };
+    const outputs = await change(loaded);
+    try {
+      await publishRun({ repo: target.repo, commit: run.commit, meta: loaded.meta, outputs, basedOn: run.noteBlob, time: (target.clock ?? systemClock).now() / 1000 });
+      return;
+    } catch (err) {
+      if (attempt < 20 && isTmtError(err, 'CONCURRENT_UPDATE')) continue;
+      throw err;
+    }
   }
-  const loaded = { id: run.id, commit: run.commit, meta: run.meta };
-  const outputs = await change(loaded);
-  await publishRun({ repo: target.repo, commit: run.commit, meta: loaded.meta, outputs, time: (target.clock ?? systemClock).now() / 1000 });
 }

@@ -21,6 +21,8 @@ export interface PublishOptions {
   outputs?: readonly TreeSource[];
   /** Seconds since the epoch for new commits. */
   time: number;
+  /** The note blob this edit was based on: another writer's change then fails the update instead of being lost. */
+  basedOn?: string | null;
 }
 
 /** Returns the run's commit after publishing (new when outputs changed). */
@@ -50,6 +52,7 @@ export async function publishRun(opts: PublishOptions): Promise<string> {
     refs: [{ ref: runRef(meta.id), newOid: commit, oldOid: opts.commit }],
     message: `tmt: update run ${meta.id}`,
     env: identity,
+    basedOn: opts.basedOn === undefined ? undefined : [{ object: opts.commit, blob: opts.basedOn }],
   });
   return commit;
 }

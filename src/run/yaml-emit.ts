@@ -52,8 +52,13 @@ function scalar(v: unknown): string {
   throw new TypeError(`cannot write ${typeof v} as YAML`);
 }
 
+/** Lower-case words that start with a digit (run ids) are strings unless YAML would read a number. */
+const ID_LIKE = /^[0-9][0-9a-z]*[a-z][0-9a-z]*$/;
+const NUMBER_LIKE = /^(0x[0-9a-f]+|0o[0-7]+|0b[01]+|\d+(\.\d*)?e[+-]?\d+)$/;
+
 function scalarString(s: string): string {
-  return PLAIN.test(s) && !RESERVED.test(s) && !/\s$|: | #/.test(s) ? s : JSON.stringify(s);
+  const plain = (PLAIN.test(s) && !RESERVED.test(s) && !/\s$|: | #/.test(s)) || (ID_LIKE.test(s) && !NUMBER_LIKE.test(s));
+  return plain ? s : JSON.stringify(s);
 }
 
 function isMapping(v: unknown): v is Record<string, unknown> {
