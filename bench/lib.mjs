@@ -80,3 +80,10 @@ export function saveResults(name, data) {
   fs.writeFileSync(file, JSON.stringify(data, null, 2));
   return file;
 }
+
+/** `--name value` from the command line, or the default. */
+export function option(name, dflt) {
+  const args = process.argv.slice(2);
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+}

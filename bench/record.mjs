@@ -8,15 +8,10 @@
 // module loading, which are part of every command's cost.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fmtMs, git, measure, median, saveResults, table, tempDir, TMT, writeSyntheticFiles } from './lib.mjs';
+import { option, fmtMs, git, measure, median, saveResults, table, tempDir, TMT, writeSyntheticFiles } from './lib.mjs';
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
-const SIZES = opt('sizes', '1000,10000').split(',').map(Number);
-const RUNS = Number(opt('runs', '7'));
+const SIZES = option('sizes', '1000,10000').split(',').map(Number);
+const RUNS = Number(option('runs', '7'));
 
 const NATIVE = `set -e
 T=.git/bench-index; cp .git/index $T

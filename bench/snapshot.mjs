@@ -6,15 +6,10 @@
 // working tree and checks that their tree ids are identical.
 import fs from 'node:fs';
 import path from 'node:path';
-import { benchEnv, fmtMb, fmtMs, git, measure, median, saveResults, table, tempDir, TMT, writeSyntheticFiles } from './lib.mjs';
+import { option, benchEnv, fmtMb, fmtMs, git, measure, median, saveResults, table, tempDir, TMT, writeSyntheticFiles } from './lib.mjs';
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
-const SIZES = opt('sizes', '1000,10000,50000').split(',').map(Number);
-const RUNS = Number(opt('runs', '5'));
+const SIZES = option('sizes', '1000,10000,50000').split(',').map(Number);
+const RUNS = Number(option('runs', '5'));
 
 const NATIVE = 'if [ -f .git/index ]; then cp .git/index "$T"; else rm -f "$T"; fi; GIT_INDEX_FILE="$T" git add -A && GIT_INDEX_FILE="$T" git write-tree; rm -f "$T"';
 const tmtCmd = (flags = '') => `node ${TMT} snapshot --json ${flags}`;
