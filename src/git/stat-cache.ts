@@ -15,7 +15,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { git } from './exec.js';
-import { parseIndex, writeIndex, type IndexEntry, type ParsedIndex } from './index-file.js';
+import { IndexCursor, parseIndex, writeIndex, type IndexEntry, type ParsedIndex } from './index-file.js';
 import { TMT_DIR } from './layout.js';
 import type { Repo } from './repo.js';
 
@@ -38,6 +38,8 @@ export interface PrepareOptions {
 
 const GITLINK = 0o160000;
 
+const EMPTY: ParsedIndex = { version: 2, entries: [], extensions: [] };
+
 function cacheDir(repo: Repo): string {
   return path.join(repo.gitDir, TMT_DIR);
 }
@@ -49,14 +51,12 @@ export async function prepareScratchIndex(opts: PrepareOptions): Promise<Scratch
   const file = path.join(dir, `index.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   const real = readIfExists(path.join(opts.repo.gitDir, 'index'));
   const cached = opts.noCache ? undefined : readIfExists(path.join(dir, 'index'));
-  const realIndex = real ? tryParse(real.data) : EMPTY;
-  const cachedIndex = cached ? tryParse(cached.data) : undefined;
-  const key = await hashingKey(opts.repo, [realIndex, cachedIndex]);
+  const key = await hashingKey(opts.repo, [real?.data, cached?.data]);
 
   let content = real?.data;
   let reused = 0;
-  if (realIndex && cachedIndex && readKey(dir) === key) {
-    const merged = await mergeCached(realIndex, cachedIndex, opts).catch(() => undefined); // any trouble: go without
+  if (cached && readKey(dir) === key) {
+    const merged = await mergeCached(real?.data, cached.data, opts).catch(() => undefined); // any trouble: go without
     if (merged) ({ content, reused } = merged);
   }
   if (content !== undefined) {
@@ -66,16 +66,6 @@ export async function prepareScratchIndex(opts: PrepareOptions): Promise<Scratch
     if (real) fs.utimesSync(file, real.mtime, real.mtime);
   }
   return { file, reused, key };
-}
-
-const EMPTY: ParsedIndex = { version: 2, entries: [], extensions: [] };
-
-function tryParse(data: Buffer): ParsedIndex | undefined {
-  try {
-    return parseIndex(data);
-  } catch {
-    return undefined; // truncated or foreign: not worth a failure, only a slower snapshot
-  }
 }
 
 /** Keeps the scratch index as the new cache. Last writer wins; any version is a valid cache. */
@@ -107,14 +97,32 @@ function readKey(dir: string): string | undefined {
  * (core.autocrlf, core.filemode, filters, ...) and the attribute files, by
  * their current content. The cache is only trusted while this stays the same.
  */
-async function hashingKey(repo: Repo, indexes: ReadonlyArray<ParsedIndex | undefined>): Promise<string> {
+async function hashingKey(repo: Repo, indexes: ReadonlyArray<Buffer | undefined>): Promise<string> {
   const h = createHash('sha1');
   h.update((await git(['config', '--list', '-z'], { cwd: repo.workTree, okCodes: [1] })).stdout);
   h.update(readIfExists(path.join(repo.commonDir, 'info', 'attributes'))?.data ?? Buffer.alloc(0));
   const attributes = new Set<string>(['.gitattributes']);
-  for (const idx of indexes) for (const e of idx?.entries ?? []) if (isAttributes(e.path)) attributes.add(e.path.toString('utf8'));
+  for (const data of indexes) for (const p of data ? attributePaths(data) : []) attributes.add(p);
   for (const rel of [...attributes].sort()) h.update(rel).update(NUL).update(readIfExists(path.join(repo.workTree, rel))?.data ?? Buffer.alloc(0));
   return h.digest('hex');
+}
+
+/** Paths of .gitattributes entries, found without parsing the whole index. */
+function attributePaths(data: Buffer): string[] {
+  const out: string[] = [];
+  try {
+    const c = IndexCursor.open(data);
+    if (!c) return parseIndex(data).entries.filter((e) => isAttributes(e.path)).map((e) => e.path.toString('utf8'));
+    while (c.next()) {
+      // Cheap tail test first; most paths never become strings.
+      if (c.pathEnd - c.pathStart < 14 || c.buf.toString('latin1', c.pathEnd - 14, c.pathEnd) !== '.gitattributes') continue;
+      const p = c.buf.toString('utf8', c.pathStart, c.pathEnd);
+      if (isAttributes(p)) out.push(p);
+    }
+  } catch {
+    /* an unreadable index contributes nothing; it will not be used either */
+  }
+  return out;
 }
 
 export function isAttributes(p: Buffer | string): boolean {
@@ -146,7 +154,11 @@ function readIfExists(file: string): Loaded | undefined {
  * Real index entries plus cached entries for paths the real index lacks and
  * git would still pick up as ordinary files. undefined: nothing to reuse.
  */
-async function mergeCached(real: ParsedIndex, cached: ParsedIndex, opts: PrepareOptions): Promise<{ content: Buffer; reused: number } | undefined> {
+async function mergeCached(realData: Buffer | undefined, cachedData: Buffer, opts: PrepareOptions): Promise<{ content: Buffer; reused: number } | undefined> {
+  // Most snapshots have nothing to reuse (no untracked files): find out without parsing.
+  if (realData && !hasCachedOnly(realData, cachedData)) return undefined;
+  const real = realData ? parseIndex(realData) : EMPTY;
+  const cached = parseIndex(cachedData);
   // A split or sparse index keeps entries elsewhere; leave those to git alone.
   if ([...real.extensions, ...cached.extensions].some((x) => x === 'link' || x === 'sdir')) return undefined;
   const nested = nestedRepoCheck(opts.repo.workTree);
@@ -183,6 +195,19 @@ function nestedRepoCheck(workTree: string): (rel: string) => boolean {
     for (let s = rel.indexOf('/'); s >= 0; s = rel.indexOf('/', s + 1)) if (isRepo(rel.slice(0, s))) return true;
     return false;
   };
+}
+
+/** Whether the cache has a path the real index lacks; undefined-safe for v4 (answers true). */
+function hasCachedOnly(realData: Buffer, cachedData: Buffer): boolean {
+  const r = IndexCursor.open(realData);
+  const c = IndexCursor.open(cachedData);
+  if (!r || !c) return true;
+  r.next();
+  while (c.next()) {
+    while (!r.done && r.comparePath(c) < 0) r.next();
+    if (r.done || r.comparePath(c) !== 0) return true;
+  }
+  return false;
 }
 
 /** Entries whose path is absent from `real` (both lists are in git's sorted order). */
