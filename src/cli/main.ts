@@ -115,26 +115,65 @@ Examples:
   program
     .command('list')
     .alias('ls')
-    .description('list runs, newest first')
+    .description('list runs, newest first; filter, sort, group and export them')
+    .option('-w, --where <expr>', 'filter expression, e.g. "metrics.acc > 0.9 and params.lr < 0.01"')
+    .option('-s, --sort <keys>', 'sort by FIELD[:asc|desc],... (runs missing a key sort last)')
+    .option('-c, --columns <fields>', 'columns to show, e.g. id,name,params.lr,metrics.acc')
+    .option('-f, --format <format>', 'table, json, csv, tsv or md', 'table')
+    .option('--json', 'same as --format json (schemaVersion 1)')
+    .option('-g, --group-by <fields>', 'one row per distinct value of these fields')
+    .option('--agg <aggs>', "with --group-by: e.g. 'mean(metrics.acc),std(metrics.acc),count'", 'count')
     .option('--name <regex>', 'only runs whose name matches')
     .option('--since <time>', 'started at or after (2026-11-01, 2h, 3d, yesterday)')
     .option('--until <time>', 'started at or before')
     .option('--status <status>', 'running, finished, failed, killed or stale (repeatable, or comma-separated)', collect, [])
     .option('--tag <tag>', 'only runs with this tag (repeatable: all must match)', collect, [])
     .option('--limit <n>', 'at most this many runs', (v: string) => positiveInt(v, '--limit'))
-    .option('--json', 'print JSON (schemaVersion 1)')
+    .addHelpText(
+      'after',
+      `
+Filter expressions (--where): fields name, id, status, tags, started, ended,
+duration (s), host, branch, commit, params.X, metrics.X (last value) and
+metrics.X.min|max|first|last|count; operators = != < <= > >= ~ !~ (regex),
+in (a, b), has (tags), exists FIELD, and, or, not, parentheses; literals are
+numbers, 'quoted' or "quoted" strings, dates (2026-11-01) and times back from
+now (-7d, -2h). A field a run lacks makes its comparison false.
+
+Examples:
+  $ tmt list
+  $ tmt ls --since yesterday --status finished
+  $ tmt list --where 'metrics.acc > 0.5 and params.lr < 0.01' --sort metrics.acc:desc --limit 20
+  $ tmt list --group-by params.lr --agg 'mean(metrics.acc),std(metrics.acc),count'
+  $ tmt list --format csv > runs.csv      # pandas.read_csv('runs.csv')`,
+    )
+    .action(async (opts: ListFlags) => {
+      const { listCommand } = await import('./commands/list.js');
+      const width = process.stdout.isTTY ? process.stdout.columns : undefined;
+      setCode(await listCommand({ cwd: process.cwd(), ...opts, format: opts.json ? 'json' : opts.format, width }, out));
+    });
+
+  program
+    .command('best')
+    .description('the best run by a metric, or the best run per group')
+    .requiredOption('-m, --metric <name>', 'the metric to rank by (its last value, or see --window)')
+    .option('--max', 'higher is better (default, except for loss-like names)')
+    .option('--min', 'lower is better (default for loss, error, mse, perplexity, ...)')
+    .option('-w, --where <expr>', 'only runs matching this filter expression')
+    .option('-g, --group-by <fields>', 'the best run per distinct value of these fields')
+    .option('--window <last:N|last:P%>', 'score by the mean of the last N points or P% of each series')
+    .option('-f, --format <format>', 'table, json, csv, tsv or md', 'table')
+    .option('--json', 'same as --format json')
     .addHelpText(
       'after',
       `
 Examples:
-  $ tmt list
-  $ tmt ls --since yesterday --status finished
-  $ tmt list --name '^lr-' --tag sweep --limit 20 --json`,
+  $ tmt best --metric acc
+  $ tmt best --metric val_loss --where 'params.epochs >= 10'
+  $ tmt best --metric acc --group-by params.model --window last:10%`,
     )
-    .action(async (opts: { name?: string; since?: string; until?: string; status: string[]; tag: string[]; limit?: number; json?: boolean }) => {
-      const { listCommand } = await import('./commands/list.js');
-      const width = process.stdout.isTTY ? process.stdout.columns : undefined;
-      setCode(await listCommand({ cwd: process.cwd(), ...opts, json: !!opts.json, width }, out));
+    .action(async (opts: { metric: string; max?: boolean; min?: boolean; where?: string; groupBy?: string; window?: string; format: string; json?: boolean }) => {
+      const { bestCommand } = await import('./commands/best.js');
+      setCode(await bestCommand({ cwd: process.cwd(), ...opts, format: opts.json ? 'json' : opts.format }, out));
     });
 
   program
@@ -181,6 +220,22 @@ Examples:
   }
 
   return program;
+}
+
+interface ListFlags {
+  where?: string;
+  sort?: string;
+  columns?: string;
+  format: string;
+  json?: boolean;
+  groupBy?: string;
+  agg?: string;
+  name?: string;
+  since?: string;
+  until?: string;
+  status: string[];
+  tag: string[];
+  limit?: number;
 }
 
 interface RecordFlags {

@@ -210,24 +210,52 @@ export interface StoredNote {
   text: string;
 }
 
-/** Every note as annotated object → note, read in two processes whatever the count. */
-export async function readAllNotes(repo: Repo): Promise<Map<string, StoredNote>> {
-  const out = new Map<string, StoredNote>();
-  const list = await git(['notes', '--ref', NOTES_REF, 'list'], { cwd: repo.workTree, okCodes: [1] });
-  const pairs = list.stdout
-    .toString('utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => ({ blob: l.slice(0, 40), object: l.slice(41) }));
-  if (pairs.length === 0) return out;
-  const batch = await git(['cat-file', '--batch'], { cwd: repo.workTree, input: pairs.map((p) => p.blob).join('\n') + '\n' });
-  const buf = batch.stdout;
+/** The notes commit refs/notes/tmt points at, or undefined when there are no notes. */
+export function notesTip(repo: Repo): Promise<string | undefined> {
+  return resolveRef(repo, NOTES_REF);
+}
+
+/** Annotated object → note blob for every note (handles any fanout). */
+export async function listNoteBlobs(repo: Repo): Promise<Map<string, string>> {
+  const { stdout } = await git(['notes', '--ref', NOTES_REF, 'list'], { cwd: repo.workTree, okCodes: [1] });
+  const out = new Map<string, string>();
+  for (const line of stdout.toString('latin1').split('\n')) if (line.length >= 81) out.set(line.slice(41, 81), line.slice(0, 40));
+  return out;
+}
+
+/**
+ * Applies the changes between two notes commits to an object → blob map, in
+ * time proportional to the changes: note paths are object names split by
+ * fanout (ab/cdef...), so removing the slashes gives the annotated object.
+ */
+export async function applyNotesChanges(repo: Repo, from: string, to: string, blobs: Map<string, string>): Promise<void> {
+  const { stdout } = await git(['diff-tree', '-r', '-z', '--no-renames', from, to], { cwd: repo.workTree });
+  const parts = stdout.toString('latin1').split('\0');
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const meta = parts[i]!.split(' '); // :oldmode newmode oldsha newsha status
+    const object = parts[i + 1]!.replace(/\//g, '');
+    if (!/^[0-9a-f]{40}$/.test(object)) continue; // not a note (git keeps other files in notes trees)
+    if (meta[4] === 'D') blobs.delete(object);
+    else blobs.set(object, meta[3]!);
+  }
+}
+
+/** Reads blobs by id in one `git cat-file --batch`; missing ones are left out. */
+export async function readBlobs(repo: Repo, ids: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (ids.length === 0) return out;
+  const { stdout: buf } = await git(['cat-file', '--batch'], { cwd: repo.workTree, input: ids.join('\n') + '\n' });
   let off = 0;
-  for (const p of pairs) {
+  for (const id of ids) {
     const nl = buf.indexOf(10, off);
-    const header = buf.toString('utf8', off, nl).split(' ');
+    if (nl < 0) break;
+    const header = buf.toString('latin1', off, nl).split(' ');
+    if (header[1] === 'missing') {
+      off = nl + 1;
+      continue;
+    }
     const size = Number(header[2]);
-    out.set(p.object, { blob: p.blob, text: buf.toString('utf8', nl + 1, nl + 1 + size) });
+    out.set(id, buf.toString('utf8', nl + 1, nl + 1 + size));
     off = nl + 1 + size + 1;
   }
   return out;

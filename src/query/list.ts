@@ -5,9 +5,16 @@
 import { TmtError } from '../errors.js';
 import type { RunRecord } from '../run/read.js';
 import { displayStatus, type DisplayStatus } from '../run/status.js';
+import { evaluate, parseExpr, type QueryRun } from './expr/index.js';
+import { toQueryRun } from './query-run.js';
+import { parseSort, sortRuns } from './sort.js';
 import { parseTimeSpec } from './time.js';
 
 export interface ListOptions {
+  /** A filter expression (see expr/). */
+  where?: string;
+  /** `FIELD[:asc|desc],...`; default newest first. */
+  sort?: string;
   name?: string;
   since?: string;
   until?: string;
@@ -33,16 +40,35 @@ export interface RunRow {
 
 const STATUSES = ['running', 'finished', 'failed', 'killed', 'stale', 'unreadable'];
 
+/** A listed run: the display row and the flat view filters and columns read from. */
+export interface Listed {
+  row: RunRow;
+  run: QueryRun;
+}
+
 export function listRuns(runs: readonly RunRecord[], opts: ListOptions): RunRow[] {
+  return listRunsWithQuery(runs, opts).map((l) => l.row);
+}
+
+export function listRunsWithQuery(runs: readonly RunRecord[], opts: ListOptions): Listed[] {
   const nameRe = opts.name === undefined ? undefined : compileRegex(opts.name, '--name');
   const since = opts.since === undefined ? undefined : parseTimeSpec(opts.since, opts.nowMs, '--since');
   const until = opts.until === undefined ? undefined : parseTimeSpec(opts.until, opts.nowMs, '--until');
   for (const s of opts.status ?? []) {
     if (!STATUSES.includes(s)) throw new TmtError('BAD_ARGUMENT', `--status: unknown status "${s}"`, { hint: `one of ${STATUSES.join(', ')}` });
   }
+  const where = opts.where === undefined ? undefined : parseExpr(opts.where);
+  const sortKeys = opts.sort ? parseSort(opts.sort) : undefined;
   const short = shortIds(runs.map((r) => r.id));
-  const rows: RunRow[] = [];
-  for (const r of [...runs].reverse()) {
+  let ordered = [...runs].reverse();
+  if (sortKeys) {
+    const byId = new Map(ordered.map((r) => [r.id, r]));
+    ordered = sortRuns(ordered.map(toQueryRun), sortKeys).map((q) => byId.get(q.id)!);
+  }
+  const rows: Listed[] = [];
+  for (const r of ordered) {
+    const run = toQueryRun(r);
+    if (where && !evaluate(where, run, opts.nowMs)) continue;
     const row = toRow(r, short.get(r.id)!);
     if (nameRe && !nameRe.test(row.name ?? '')) continue;
     const started = row.started ? Date.parse(row.started) : undefined;
@@ -50,7 +76,7 @@ export function listRuns(runs: readonly RunRecord[], opts: ListOptions): RunRow[
     if (until !== undefined && (started === undefined || started > until)) continue;
     if (opts.status?.length && !opts.status.includes(row.status)) continue;
     if (opts.tags?.length && !opts.tags.every((t) => row.tags.includes(t))) continue;
-    rows.push(row);
+    rows.push({ row, run });
     if (opts.limit !== undefined && rows.length >= opts.limit) break;
   }
   return rows;

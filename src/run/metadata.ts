@@ -3,6 +3,7 @@
  * format evolve: readers accept older versions and refuse newer ones loudly.
  */
 import { emitYaml } from './yaml-emit.js';
+import { parseFastYaml } from './yaml-fast.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -61,9 +62,9 @@ export class MetaParseError extends Error {}
 
 /** Parses a note; throws MetaParseError for text that is not a tmt run record. */
 export function parseMeta(text: string, parse: YamlParse): RunMeta {
-  let doc: unknown;
+  let doc: unknown = parseFastYaml(text);
   try {
-    doc = parse(text);
+    doc ??= parse(text);
   } catch (err) {
     throw new MetaParseError(`not valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }

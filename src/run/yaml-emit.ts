@@ -56,9 +56,13 @@ function scalar(v: unknown): string {
 const ID_LIKE = /^[0-9][0-9a-z]*[a-z][0-9a-z]*$/;
 const NUMBER_LIKE = /^(0x[0-9a-f]+|0o[0-7]+|0b[01]+|\d+(\.\d*)?e[+-]?\d+)$/;
 
+/** Whether a string can be written unquoted and read back as the same string. */
+export function isPlainString(s: string): boolean {
+  return (PLAIN.test(s) && !RESERVED.test(s) && !/\s$|: | #/.test(s)) || (ID_LIKE.test(s) && !NUMBER_LIKE.test(s));
+}
+
 function scalarString(s: string): string {
-  const plain = (PLAIN.test(s) && !RESERVED.test(s) && !/\s$|: | #/.test(s)) || (ID_LIKE.test(s) && !NUMBER_LIKE.test(s));
-  return plain ? s : JSON.stringify(s);
+  return isPlainString(s) ? s : JSON.stringify(s);
 }
 
 function isMapping(v: unknown): v is Record<string, unknown> {

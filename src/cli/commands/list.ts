@@ -1,26 +1,87 @@
+import { TmtError } from '../../errors.js';
 import { openRepo } from '../../git/repo.js';
-import { listRuns } from '../../query/list.js';
+import { groupRuns, parseAggs } from '../../query/aggregate.js';
+import { checkField, fieldValue } from '../../query/expr/index.js';
+import { listRunsWithQuery, mainMetrics, type Listed } from '../../query/list.js';
 import { readRuns } from '../../run/read.js';
+import { TABULAR_FORMATS, type Tabular, type TabularFormat } from '../render/formats.js';
+import { formatDuration, formatTime } from '../render/format.js';
 import { renderRunTable } from '../render/runs.js';
 import { warn, type Output } from '../output.js';
 
 export interface ListCommandOptions {
   cwd: string;
+  where?: string;
+  sort?: string;
+  columns?: string;
+  format: string;
+  groupBy?: string;
+  agg?: string;
   name?: string;
   since?: string;
   until?: string;
   status: string[];
   tag: string[];
   limit?: number;
-  json: boolean;
   width?: number;
 }
 
+const FORMATS = ['table', 'json', 'csv', 'tsv', 'md'];
+
 export async function listCommand(opts: ListCommandOptions, out: Output): Promise<number> {
+  if (!FORMATS.includes(opts.format)) {
+    throw new TmtError('BAD_ARGUMENT', `--format: unknown format "${opts.format}"`, { hint: `one of ${FORMATS.join(', ')}` });
+  }
+  const columns = opts.columns?.split(',').map((c) => c.trim()).filter(Boolean);
+  for (const c of columns ?? []) checkField(c);
   const repo = await openRepo({ cwd: opts.cwd });
-  const rows = listRuns(await readRuns(repo), { ...opts, status: opts.status.flatMap((s) => s.split(',')), tags: opts.tag, nowMs: Date.now() });
-  for (const r of rows) if (r.problem) warn(out, `run ${r.id}: ${r.problem}`);
-  if (opts.json) out.out(JSON.stringify({ schemaVersion: 1, runs: rows }, null, 2) + '\n');
-  else out.out(renderRunTable(rows, { width: opts.width, color: out.color }));
+  const listed = listRunsWithQuery(await readRuns(repo), { ...opts, status: opts.status.flatMap((s) => s.split(',')), tags: opts.tag, nowMs: Date.now() });
+  for (const { row } of listed) if (row.problem) warn(out, `run ${row.id}: ${row.problem}`);
+
+  if (opts.groupBy) return groupCommand(listed, opts, out);
+  if (opts.format === 'json') {
+    out.out(JSON.stringify({ schemaVersion: 1, runs: listed.map((l) => l.row) }, null, 2) + '\n');
+  } else if (opts.format === 'table' && !columns) {
+    out.out(renderRunTable(listed.map((l) => l.row), { width: opts.width, color: out.color }));
+  } else {
+    out.out(TABULAR_FORMATS[opts.format as TabularFormat](tabulate(listed, columns, opts.format), { width: opts.width, color: out.color }));
+  }
+  return 0;
+}
+
+/** Columns as asked, or for files every param and metric (what a notebook wants). */
+function tabulate(listed: readonly Listed[], columns: string[] | undefined, format: string): Tabular {
+  const params = [...new Set(listed.flatMap((l) => Object.keys(l.run.params)))].sort().map((k) => `params.${k}`);
+  const metrics = format === 'table' ? mainMetrics(listed.map((l) => l.row)).map((k) => `metrics.${k}`) : [...new Set(listed.flatMap((l) => Object.keys(l.run.metrics)))].sort().map((k) => `metrics.${k}`);
+  const cols = columns ?? ['id', 'name', 'status', 'started', 'duration', 'tags', ...params, ...metrics];
+  const human = format === 'table' || format === 'md';
+  return {
+    columns: cols,
+    rows: listed.map((l) =>
+      cols.map((c) => {
+        if (c === 'id' && human) return l.row.shortId;
+        if (c === 'started' && human) return formatTime(l.run.started);
+        if (c === 'duration' && human) return formatDuration(l.run.durationMs);
+        const v = fieldValue(l.run, c);
+        if (Array.isArray(v)) return v.join(human ? ', ' : ';');
+        return v === undefined || v === null || typeof v === 'object' ? (v ? JSON.stringify(v) : null) : (v as string | number | boolean);
+      }),
+    ),
+  };
+}
+
+function groupCommand(listed: readonly Listed[], opts: ListCommandOptions, out: Output): number {
+  const keys = opts.groupBy!.split(',').map((k) => k.trim()).filter(Boolean);
+  const aggs = parseAggs(opts.agg ?? 'count');
+  const groups = groupRuns(listed.map((l) => l.run), keys, aggs);
+  if (opts.format === 'json') {
+    out.out(JSON.stringify({ schemaVersion: 1, groupBy: keys, groups: groups.map((g) => ({ key: g.key, runs: g.runs.map((r) => r.id), values: g.values })) }, null, 2) + '\n');
+    return 0;
+  }
+  const table: Tabular = {
+    columns: [...keys, ...aggs.map((a) => a.label)],
+    rows: groups.map((g) => [...keys.map((k) => g.key[k] as string | number | null), ...aggs.map((a) => g.values[a.label])]),
+  };
+  out.out(TABULAR_FORMATS[opts.format as TabularFormat](table, { width: opts.width, color: out.color }));
   return 0;
 }

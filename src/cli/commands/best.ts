@@ -1,0 +1,49 @@
+import { TmtError } from '../../errors.js';
+import { openRepo } from '../../git/repo.js';
+import { defaultDirection, parseWindow, pickBest, type Direction } from '../../query/best.js';
+import { listRunsWithQuery } from '../../query/list.js';
+import { readRuns } from '../../run/read.js';
+import { readSeries } from '../../run/series.js';
+import { TABULAR_FORMATS, type TabularFormat } from '../render/formats.js';
+import { formatValue } from '../render/format.js';
+import type { Output } from '../output.js';
+
+export interface BestCommandOptions {
+  cwd: string;
+  metric: string;
+  max?: boolean;
+  min?: boolean;
+  where?: string;
+  groupBy?: string;
+  window?: string;
+  format: string;
+}
+
+export async function bestCommand(opts: BestCommandOptions, out: Output): Promise<number> {
+  if (opts.max && opts.min) throw new TmtError('BAD_ARGUMENT', '--max and --min contradict each other', { hint: 'pick one, or neither to use the default for the metric' });
+  const metric = opts.metric.replace(/^metrics\./, '');
+  const direction: Direction = opts.max ? 'max' : opts.min ? 'min' : defaultDirection(metric);
+  const window = opts.window ? parseWindow(opts.window) : undefined;
+  const groupBy = opts.groupBy?.split(',').map((k) => k.trim()).filter(Boolean);
+  const repo = await openRepo({ cwd: opts.cwd });
+  const records = await readRuns(repo);
+  const listed = listRunsWithQuery(records, { where: opts.where, status: [], tags: [], nowMs: Date.now() });
+  const candidates = listed.map((l) => l.run).filter((r) => r.metrics[metric] !== undefined);
+  const series = window ? await readSeries(repo, records.filter((r) => candidates.some((c) => c.id === r.id)), metric) : undefined;
+  const best = pickBest(candidates, { metric, direction, window, groupBy, series });
+  if (best.length === 0) {
+    throw new TmtError('NOT_FOUND', `no run${opts.where ? ' matching --where' : ''} has a metric "${metric}"`, { hint: 'see which metrics runs have with tmt list --format csv' });
+  }
+  const scoreLabel = window ? `${metric} (mean of ${opts.window})` : metric;
+  if (opts.format === 'json') {
+    out.out(JSON.stringify({ schemaVersion: 1, metric, direction, window: opts.window ?? null, best: best.map((b) => ({ group: b.group ?? null, id: b.run.id, name: b.run.name ?? null, score: b.score })) }, null, 2) + '\n');
+    return 0;
+  }
+  const keys = groupBy ?? [];
+  const table = {
+    columns: [...keys, 'id', 'name', scoreLabel],
+    rows: best.map((b) => [...keys.map((k) => (b.group?.[k] ?? null) as string | number | null), b.run.id, b.run.name ?? '', opts.format === 'table' ? formatValue(b.score) : b.score]),
+  };
+  out.out(TABULAR_FORMATS[(opts.format === 'json' ? 'table' : opts.format) as TabularFormat](table, { color: out.color }));
+  return 0;
+}

@@ -1,0 +1,49 @@
+/**
+ * Tabular output formats, one registry: a command builds columns and rows of
+ * raw values; each format renders them. CSV follows RFC 4180 and loads
+ * straight into pandas (`pd.read_csv`); numbers are written in full.
+ */
+import { formatValue } from './format.js';
+import { renderTable } from './table.js';
+
+export type Cell = string | number | boolean | null | undefined;
+export interface Tabular {
+  columns: string[];
+  rows: Cell[][];
+}
+
+export type TabularFormat = 'table' | 'csv' | 'tsv' | 'md';
+
+export const TABULAR_FORMATS: Record<TabularFormat, (t: Tabular, opts: { width?: number; color: boolean }) => string> = {
+  table: (t, opts) => (t.rows.length ? renderTable(t.columns.map((header) => ({ header })), t.rows.map((r) => r.map(display)), opts) : 'no runs\n'),
+  csv: (t) => delimited(t, ',', csvField),
+  tsv: (t) => delimited(t, '\t', (v) => raw(v).replace(/[\t\n\r]/g, ' ')),
+  md: (t) =>
+    [
+      `| ${t.columns.map(mdField).join(' | ')} |`,
+      `|${t.columns.map(() => '---').join('|')}|`,
+      ...t.rows.map((r) => `| ${r.map((v) => mdField(display(v))).join(' | ')} |`),
+    ].join('\n') + '\n',
+};
+
+function display(v: Cell): string {
+  return v === null || v === undefined ? '' : formatValue(v);
+}
+
+function raw(v: Cell): string {
+  if (v === null || v === undefined) return '';
+  return typeof v === 'string' ? v : String(v);
+}
+
+function csvField(v: Cell): string {
+  const s = raw(v);
+  return /[",\n\r]/.test(s) || /^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function mdField(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function delimited(t: Tabular, sep: string, field: (v: Cell) => string): string {
+  return [t.columns.map(field).join(sep), ...t.rows.map((r) => r.map(field).join(sep))].join('\n') + '\n';
+}

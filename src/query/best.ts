@@ -1,0 +1,63 @@
+/**
+ * `tmt best`: the best run, or the best per group, by a metric's last value
+ * or, with a window, by the mean of the last part of its series (so one lucky
+ * final step does not win).
+ */
+import { TmtError } from '../errors.js';
+import type { MetricPoint } from '../run/metrics.js';
+import { fieldValue, type QueryRun } from './expr/index.js';
+
+export type Direction = 'max' | 'min';
+export type Window = { kind: 'percent'; n: number } | { kind: 'count'; n: number };
+
+/** Metrics that are better when smaller, unless the user says otherwise. */
+const LOWER_IS_BETTER = /(^|[._-])(loss|error|err|mse|mae|rmse|perplexity|ppl|wer|cer|time|latency|nll)($|[._-])/i;
+
+export function defaultDirection(metric: string): Direction {
+  return LOWER_IS_BETTER.test(metric) ? 'min' : 'max';
+}
+
+export function parseWindow(spec: string): Window {
+  const m = /^last:(\d+(?:\.\d+)?)(%?)$/.exec(spec.trim());
+  const n = m ? Number(m[1]) : NaN;
+  if (!m || !(n > 0) || (m[2] && n > 100)) {
+    throw new TmtError('BAD_ARGUMENT', `--window: cannot read "${spec}"`, { hint: 'last:10% (the last tenth of each series) or last:50 (the last 50 points)' });
+  }
+  return m[2] ? { kind: 'percent', n } : { kind: 'count', n: Math.floor(n) };
+}
+
+/** Mean of the last part of a series, in step order. */
+export function windowScore(points: readonly MetricPoint[], w: Window): number | undefined {
+  if (points.length === 0) return undefined;
+  const sorted = [...points].sort((a, b) => a.step - b.step);
+  const take = w.kind === 'count' ? Math.min(w.n, sorted.length) : Math.max(1, Math.ceil((sorted.length * w.n) / 100));
+  const tail = sorted.slice(-take);
+  return tail.reduce((s, p) => s + p.value, 0) / tail.length;
+}
+
+export interface Scored {
+  run: QueryRun;
+  score: number;
+  group?: Record<string, unknown>;
+}
+
+/**
+ * The best run per group (one group when `groupBy` is empty). `series` gives
+ * each run's points for the metric when a window is used.
+ */
+export function pickBest(
+  runs: readonly QueryRun[],
+  opts: { metric: string; direction: Direction; window?: Window; groupBy?: readonly string[]; series?: Map<string, MetricPoint[]> },
+): Scored[] {
+  const name = opts.metric.replace(/^metrics\./, '');
+  const best = new Map<string, Scored>();
+  for (const run of runs) {
+    const score = opts.window ? windowScore(opts.series?.get(run.id) ?? [], opts.window) : run.metrics[name]?.last;
+    if (score === undefined || !Number.isFinite(score)) continue;
+    const group = opts.groupBy?.length ? Object.fromEntries(opts.groupBy.map((k) => [k, fieldValue(run, k) ?? null])) : undefined;
+    const key = JSON.stringify(group ?? null);
+    const current = best.get(key);
+    if (!current || (opts.direction === 'max' ? score > current.score : score < current.score)) best.set(key, { run, score, group });
+  }
+  return [...best.values()];
+}

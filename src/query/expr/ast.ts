@@ -1,0 +1,92 @@
+/**
+ * The `--where` AST and its field vocabulary. Fields are resolved once at parse
+ * time into a FieldRef, so evaluating against thousands of runs never re-splits
+ * dotted paths.
+ */
+
+export interface QueryRun {
+  id: string;
+  name?: string;
+  /** running | finished | failed | killed | stale | unreadable */
+  status: string;
+  tags: string[];
+  /** ISO 8601 */
+  started?: string;
+  /** ISO 8601 */
+  ended?: string;
+  durationMs?: number;
+  host?: string;
+  branch?: string;
+  /** The git base commit sha. */
+  commit?: string;
+  /** May be nested objects: params.model.depth */
+  params: Record<string, unknown>;
+  metrics: Record<string, { first: number; last: number; min: number; max: number; count: number }>;
+}
+
+export const BUILTINS = ['name', 'id', 'status', 'tags', 'started', 'ended', 'duration', 'host', 'branch', 'commit'] as const;
+export type Builtin = (typeof BUILTINS)[number];
+export const STATS = ['first', 'last', 'min', 'max', 'count'] as const;
+export type Stat = (typeof STATS)[number];
+
+export type FieldRef =
+  | { kind: 'builtin'; name: Builtin }
+  | { kind: 'param'; path: string[] }
+  | { kind: 'metric'; metric: string; stat: Stat };
+
+/** How a field's values compare; decides which operators and literals the parser accepts. */
+export type FieldKind = 'text' | 'list' | 'time' | 'number' | 'param';
+
+export function fieldKind(ref: FieldRef): FieldKind {
+  if (ref.kind === 'metric') return 'number';
+  if (ref.kind === 'param') return 'param';
+  if (ref.name === 'tags') return 'list';
+  if (ref.name === 'started' || ref.name === 'ended') return 'time';
+  return ref.name === 'duration' ? 'number' : 'text';
+}
+
+export type CmpOp = '=' | '!=' | '<' | '<=' | '>' | '>=' | '~' | '!~' | 'in' | 'has';
+
+/**
+ * A literal already typed for its field. Times keep an anchor instead of an
+ * absolute value so that `-7d` and `today` follow the nowMs given to evaluate().
+ * A `str` remembers `num` when it was written as a bare number, because only
+ * then may it compare numerically against numeric-string params.
+ */
+export type Value =
+  | { kind: 'num'; value: number }
+  | { kind: 'time'; anchor: 'abs' | 'now' | 'midnight'; offset: number }
+  | { kind: 'str'; text: string; num?: number }
+  | { kind: 'regex'; re: RegExp };
+
+export type Expr =
+  | { type: 'and' | 'or'; left: Expr; right: Expr }
+  | { type: 'not'; expr: Expr }
+  | { type: 'exists'; field: FieldRef; path: string }
+  | { type: 'cmp'; field: FieldRef; path: string; op: CmpOp; values: Value[] };
+
+export const FIELD_LIST = `${BUILTINS.join(', ')}, params.<key> or metrics.<name>[.${STATS.join('|.')}]`;
+const PARAM_KEY = /^[A-Za-z0-9_-]+$/;
+
+/** Resolves a field path, or returns what is wrong with it (the caller adds position or flag context). */
+export function parseField(text: string): { ref: FieldRef } | { problem: string } {
+  if ((BUILTINS as readonly string[]).includes(text)) return { ref: { kind: 'builtin', name: text as Builtin } };
+  if (text.startsWith('params.')) {
+    const path = text.slice('params.'.length).split('.');
+    if (path.every((k) => PARAM_KEY.test(k))) return { ref: { kind: 'param', path } };
+    return { problem: `expected params.<key> with keys of letters, digits, _ and - joined by dots, found "${text}"` };
+  }
+  if (text.startsWith('metrics.')) {
+    const rest = text.slice('metrics.'.length);
+    const segs = rest.split('.');
+    if (segs.some((s) => s === '')) return { problem: `expected metrics.<name>, found "${text}"` };
+    const last = segs[segs.length - 1]!;
+    // A dotted metric name ending in a summary word is read as that summary;
+    // anything else is entirely the metric name, which may itself contain dots.
+    if (segs.length > 1 && (STATS as readonly string[]).includes(last)) {
+      return { ref: { kind: 'metric', metric: segs.slice(0, -1).join('.'), stat: last as Stat } };
+    }
+    return { ref: { kind: 'metric', metric: rest, stat: 'last' } };
+  }
+  return { problem: `expected a field (${FIELD_LIST}), found "${text}"` };
+}

@@ -1,0 +1,33 @@
+/**
+ * The `--where` filter language over runs, plus field lookup shared with
+ * `--sort`, `--columns` and `--group-by` so that all of them accept the same
+ * field paths.
+ */
+import { TmtError } from '../../errors.js';
+import { parseField, type FieldRef, type QueryRun } from './ast.js';
+import { resolveField } from './eval.js';
+import { HINT } from './lexer.js';
+
+export type { Expr, QueryRun } from './ast.js';
+export { evaluate } from './eval.js';
+export { parseExpr } from './parser.js';
+
+function refOf(field: string): FieldRef {
+  const r = parseField(field);
+  if ('ref' in r) return r.ref;
+  throw new TmtError('BAD_ARGUMENT', r.problem, { hint: HINT });
+}
+
+/** Throws TmtError('BAD_ARGUMENT') for a field path the filter language would not accept. */
+export function checkField(field: string): void {
+  refOf(field);
+}
+
+/**
+ * A field's value as stored: strings, the tags array, ISO strings for
+ * started/ended, seconds for duration, raw param values, a metric summary.
+ * Undefined when the run lacks it.
+ */
+export function fieldValue(run: QueryRun, field: string): unknown {
+  return resolveField(run, refOf(field));
+}

@@ -1,0 +1,107 @@
+/**
+ * Tokens and literal forms of the `--where` language. Values stay raw words
+ * here: whether `2026-11-01` is a date or `-3` a number depends on the field it
+ * is compared with, which only the parser knows.
+ */
+import { TmtError } from '../../errors.js';
+import type { Value } from './ast.js';
+
+export type TokenType = 'word' | 'string' | 'op' | '(' | ')' | ',' | 'eof';
+export interface Token {
+  type: TokenType;
+  /** As typed, quotes included, for messages. */
+  text: string;
+  /** Unescaped content of a string; same as text otherwise. */
+  value: string;
+  pos: number;
+}
+
+export const HINT =
+  "see the README section 'Filter expressions': FIELD OP VALUE joined by and, or, not and parentheses, e.g. status = finished and metrics.acc > 0.9";
+
+/** Every user mistake names what was expected and points a caret at the offending column. */
+export function syntaxError(source: string, pos: number, what: string): TmtError {
+  // Tabs and newlines would misalign the caret line.
+  const shown = source.replace(/[\t\r\n]/g, ' ');
+  return new TmtError('BAD_ARGUMENT', `--where: ${what} at column ${pos + 1}\n  ${shown}\n  ${' '.repeat(pos)}^`, {
+    hint: HINT,
+    data: { column: pos + 1 },
+  });
+}
+
+export const OPERATORS = '= != < <= > >= ~ !~ in has';
+const OPS = new Set(['=', '!=', '<', '<=', '>', '>=', '~', '!~']);
+const OP_CHAR = /[=!<>~]/;
+// Words are greedy so that paths, dates, `-7d`, `1e-4` and bare regexes stay one token.
+const WORD_END = /[\s()=!<>~,'"]/;
+// Unknown escapes keep their backslash so regexes like "\d+" need no doubling.
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', '\\': '\\', '"': '"', "'": "'" };
+
+export function lex(source: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < source.length) {
+    const c = source[i]!;
+    const start = i;
+    if (/\s/.test(c)) {
+      i++;
+    } else if (c === '(' || c === ')' || c === ',') {
+      tokens.push({ type: c, text: c, value: c, pos: i++ });
+    } else if (OP_CHAR.test(c)) {
+      while (i < source.length && OP_CHAR.test(source[i]!)) i++;
+      const op = source.slice(start, i);
+      if (!OPS.has(op)) throw syntaxError(source, start, `expected an operator (${OPERATORS}), found "${op}"`);
+      tokens.push({ type: 'op', text: op, value: op, pos: start });
+    } else if (c === '"' || c === "'") {
+      let value = '';
+      for (i++; source[i] !== c; ) {
+        if (i >= source.length) throw syntaxError(source, start, `expected a closing ${c} for this string`);
+        if (source[i] === '\\' && i + 1 < source.length) {
+          const next = source[i + 1]!;
+          value += ESCAPES[next] ?? `\\${next}`;
+          i += 2;
+        } else value += source[i++];
+      }
+      i++;
+      tokens.push({ type: 'string', text: source.slice(start, i), value, pos: start });
+    } else {
+      while (i < source.length && !WORD_END.test(source[i]!)) i++;
+      const word = source.slice(start, i);
+      tokens.push({ type: 'word', text: word, value: word, pos: start });
+    }
+  }
+  tokens.push({ type: 'eof', text: '', value: '', pos: source.length });
+  return tokens;
+}
+
+const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
+/** Shared with evaluation, so a param string is numeric exactly when it would lex as a number. */
+export function parseNumber(text: string): number | undefined {
+  return NUMBER.test(text.trim()) ? Number(text) : undefined;
+}
+
+const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const SPAN = /^(\d+(?:\.\d+)?)([smhdw])$/;
+
+/** `90s`, `2h`: a duration in seconds, so `duration > 2h` reads naturally. */
+export function parseSpanSeconds(text: string): number | undefined {
+  const m = SPAN.exec(text.trim().toLowerCase());
+  return m ? (Number(m[1]) * UNIT_MS[m[2]!]!) / 1000 : undefined;
+}
+
+const DATE = /^(\d{4}-\d{2}-\d{2})(?:[t ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** The same forms `--since` accepts: ISO dates (UTC without a zone), `-7d`/`7d`, now, today, yesterday. */
+export function parseTimeLiteral(text: string): Extract<Value, { kind: 'time' }> | undefined {
+  const t = text.trim().toLowerCase();
+  const span = parseSpanSeconds(t.startsWith('-') ? t.slice(1) : t);
+  if (span !== undefined) return { kind: 'time', anchor: 'now', offset: -span * 1000 };
+  if (t === 'now') return { kind: 'time', anchor: 'now', offset: 0 };
+  if (t === 'today') return { kind: 'time', anchor: 'midnight', offset: 0 };
+  if (t === 'yesterday') return { kind: 'time', anchor: 'midnight', offset: -UNIT_MS.d! };
+  const m = DATE.exec(t);
+  if (!m) return undefined;
+  const zone = m[3] === undefined || m[3] === 'z' ? 'Z' : m[3].includes(':') ? m[3] : `${m[3].slice(0, 3)}:${m[3].slice(3)}`;
+  const ms = Date.parse(`${m[1]}T${m[2] ?? '00:00'}${zone}`);
+  return Number.isNaN(ms) ? undefined : { kind: 'time', anchor: 'abs', offset: ms };
+}

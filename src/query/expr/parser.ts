@@ -1,0 +1,150 @@
+/**
+ * Recursive descent over the tokens, precedence lowest first: or, and, not,
+ * comparison. Literals are typed against their field here, so a mistake such
+ * as `started > banana` fails before any run is read rather than silently
+ * matching nothing.
+ */
+import { fieldKind, parseField, type CmpOp, type Expr, type FieldRef, type Value } from './ast.js';
+import { lex, OPERATORS, parseNumber, parseSpanSeconds, parseTimeLiteral, syntaxError, type Token } from './lexer.js';
+
+const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'has', 'exists']);
+const isKeyword = (t: Token, kw?: string) =>
+  t.type === 'word' && (kw === undefined ? KEYWORDS.has(t.text.toLowerCase()) : t.text.toLowerCase() === kw);
+const quoted = (t: Token) => (t.type === 'string' ? t.text : `"${t.text}"`);
+
+export function parseExpr(source: string): Expr {
+  return new Parser(source, lex(source)).parse();
+}
+
+class Parser {
+  private i = 0;
+  private prev: Token | undefined;
+  constructor(
+    private readonly src: string,
+    private readonly toks: Token[],
+  ) {}
+
+  private peek(): Token {
+    return this.toks[this.i]!;
+  }
+  private next(): Token {
+    const t = this.peek();
+    if (t.type !== 'eof') this.i++;
+    this.prev = t;
+    return t;
+  }
+  private fail(at: Token | number, what: string): never {
+    throw syntaxError(this.src, typeof at === 'number' ? at : at.pos, what);
+  }
+
+  parse(): Expr {
+    if (this.peek().type === 'eof') this.fail(0, 'expected an expression');
+    const e = this.or();
+    const t = this.peek();
+    if (t.type !== 'eof') this.fail(t, `expected "and" or "or", found ${quoted(t)}${t.type === ')' ? ' without a matching "("' : ''}`);
+    return e;
+  }
+
+  private or(): Expr {
+    let left = this.and();
+    while (isKeyword(this.peek(), 'or') && this.next()) left = { type: 'or', left, right: this.and() };
+    return left;
+  }
+  private and(): Expr {
+    let left = this.not();
+    while (isKeyword(this.peek(), 'and') && this.next()) left = { type: 'and', left, right: this.not() };
+    return left;
+  }
+  private not(): Expr {
+    if (isKeyword(this.peek(), 'not') && this.next()) return { type: 'not', expr: this.not() };
+    return this.primary();
+  }
+
+  private primary(): Expr {
+    const t = this.peek();
+    // A dangling `and`, `not` or `(` is reported at that token: it is what needs a right-hand side.
+    if (t.type === 'eof') this.fail(this.prev ?? 0, `expected an expression after "${this.prev?.text ?? ''}"`);
+    if (t.type === '(') {
+      this.next();
+      const e = this.or();
+      const close = this.next();
+      if (close.type === ')') return e;
+      if (close.type === 'eof') this.fail(t, 'expected ")" to close this "("');
+      this.fail(close, `expected "and", "or" or ")", found ${quoted(close)}`);
+    }
+    if (isKeyword(t, 'exists')) {
+      this.next();
+      const f = this.peek();
+      if (f.type !== 'word' || isKeyword(f)) this.fail(t, 'expected a field after "exists"');
+      this.next();
+      return { type: 'exists', field: this.field(f), path: f.text };
+    }
+    if (t.type !== 'word' || isKeyword(t)) this.fail(t, `expected a field, found ${quoted(t)}`);
+    this.next();
+    return this.comparison(t, this.field(t));
+  }
+
+  private field(t: Token): FieldRef {
+    const r = parseField(t.text);
+    return 'ref' in r ? r.ref : this.fail(t, r.problem);
+  }
+
+  private comparison(fieldTok: Token, field: FieldRef): Expr {
+    const opTok = this.next();
+    if (opTok.type === 'eof') this.fail(fieldTok, `expected an operator after "${fieldTok.text}"`);
+    if (opTok.type !== 'op' && !isKeyword(opTok, 'in') && !isKeyword(opTok, 'has')) {
+      this.fail(opTok, `expected an operator (${OPERATORS}), found ${quoted(opTok)}`);
+    }
+    const op = opTok.text.toLowerCase() as CmpOp;
+    const kind = fieldKind(field);
+    const path = fieldTok.text;
+    if (kind === 'number' && (op === '~' || op === '!~' || op === 'has')) {
+      this.fail(opTok, `expected = != < <= > >= or in for the number field "${path}", found "${op}"`);
+    }
+    if (op === 'has' && kind !== 'list' && kind !== 'param') this.fail(opTok, `expected tags or params.<key> before "has", found "${path}"`);
+    if (kind === 'list' && ['<', '<=', '>', '>='].includes(op)) this.fail(opTok, `expected = != ~ !~ in or has for "tags", found "${op}"`);
+    const toks = op === 'in' ? this.list(opTok) : [this.value(opTok)];
+    return { type: 'cmp', field, path, op, values: toks.map((v) => this.literal(field, path, op, v)) };
+  }
+
+  private value(after: Token): Token {
+    const t = this.peek();
+    if (t.type === 'string' || (t.type === 'word' && !isKeyword(t))) return this.next();
+    return this.fail(after, `expected a value after "${after.text}"`);
+  }
+
+  private list(inTok: Token): Token[] {
+    const open = this.next();
+    if (open.type !== '(') this.fail(inTok, 'expected "(" after "in"');
+    const items = [this.value(open)];
+    for (let t = this.next(); t.type !== ')'; t = this.next()) {
+      if (t.type === 'eof') this.fail(open, 'expected ")" to close this "("');
+      if (t.type !== ',') this.fail(t, `expected "," or ")", found ${quoted(t)}`);
+      items.push(this.value(t));
+    }
+    return items;
+  }
+
+  private literal(field: FieldRef, path: string, op: CmpOp, t: Token): Value {
+    if (op === '~' || op === '!~') {
+      try {
+        return { kind: 'regex', re: new RegExp(t.value) };
+      } catch (err) {
+        const reason = String((err as Error).message).split(': ').pop();
+        return this.fail(t, `expected a valid regular expression, found ${quoted(t)} (${reason})`);
+      }
+    }
+    const kind = fieldKind(field);
+    if (kind === 'time') {
+      return parseTimeLiteral(t.value) ?? this.fail(t, `expected a date (2026-11-01, 2026-11-01T12:00) or a relative time (-7d, -2h) after "${op}", found ${quoted(t)}`);
+    }
+    if (kind === 'number') {
+      const n = parseNumber(t.value) ?? (field.kind === 'metric' ? undefined : parseSpanSeconds(t.value));
+      if (n !== undefined) return { kind: 'num', value: n };
+      const what = field.kind === 'metric' ? 'a number (metrics are numbers)' : 'a number of seconds or a span such as 2h';
+      return this.fail(t, `expected ${what} after "${op}", found ${quoted(t)}`);
+    }
+    const num = t.type === 'word' ? parseNumber(t.value) : undefined;
+    return num === undefined ? { kind: 'str', text: t.value } : { kind: 'str', text: t.value, num };
+  }
+}

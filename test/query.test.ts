@@ -1,0 +1,197 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupTemp, git, makeRepo, writeFiles } from './helpers/git.js';
+import { tmt } from './helpers/tmt.js';
+
+afterAll(cleanupTemp);
+
+function json(r: { code: number; stdout: string; stderr: string }): any {
+  if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+/** 12 runs: lr x seed, with acc and loss; plus one failed run without metrics. */
+let dir: string;
+beforeAll(() => {
+  dir = makeRepo({ 'train.py': 'x\n' });
+  const lrs = [0.001, 0.01, 0.1];
+  for (const [i, lr] of lrs.entries()) {
+    for (let seed = 1; seed <= 4; seed++) {
+      const acc = 0.5 + i * 0.1 + seed * 0.01;
+      const args = ['save', '-n', `lr${lr}-s${seed}`, '-p', `lr=${lr}`, '-p', `seed=${seed}`, '-p', `opt=${seed % 2 ? 'adam' : 'sgd'}`, '-m', `acc=${acc}`, '-m', `loss=${1 - acc}`];
+      if (seed === 1) args.push('-t', 'first');
+      expect(tmt(dir, args).code).toBe(0);
+    }
+  }
+  tmt(dir, ['record', '-q', '-n', 'broken', '--', 'false']);
+}, 120_000);
+
+const names = (args: string[]) => json(tmt(dir, ['list', '--json', ...args])).runs.map((r: { name: string }) => r.name);
+
+describe('tmt list --where / --sort / --limit', () => {
+  it('filters with and/or/not, sorts by a metric and limits', () => {
+    expect(names(['--where', 'metrics.acc > 0.7 and params.lr < 0.5', '--sort', 'metrics.acc:desc', '--limit', '3'])).toEqual(['lr0.1-s4', 'lr0.1-s3', 'lr0.1-s2']);
+    expect(names(['--where', 'params.lr = 0.01 and (params.seed = 1 or params.seed = 4)', '--sort', 'params.seed'])).toEqual(['lr0.01-s1', 'lr0.01-s4']);
+    expect(names(['--where', 'not exists metrics.acc'])).toEqual(['broken']);
+    expect(names(['--where', 'tags has first', '--sort', 'params.lr:desc'])).toEqual(['lr0.1-s1', 'lr0.01-s1', 'lr0.001-s1']);
+    expect(names(['--where', 'name ~ "^lr0\\.001" and params.opt in (sgd)', '--sort', 'name'])).toEqual(['lr0.001-s2', 'lr0.001-s4']);
+    expect(names(['--where', 'status = failed or metrics.acc.max >= 0.74', '--sort', 'name'])).toEqual(['broken', 'lr0.1-s4']);
+    expect(names(['--where', 'started > -1h'])).toHaveLength(13);
+    expect(names(['--where', 'started < 2020-01-01'])).toEqual([]);
+  });
+
+  it('runs missing the sort key sort last, whatever the direction', () => {
+    expect(names(['--sort', 'metrics.acc:asc']).at(-1)).toBe('broken');
+    expect(names(['--sort', 'metrics.acc:desc']).at(-1)).toBe('broken');
+    expect(names(['--sort', 'params.opt,metrics.acc:desc', '--limit', '2'])).toEqual(['lr0.1-s3', 'lr0.1-s1']);
+  });
+});
+
+describe('formats and columns', () => {
+  it('csv that pandas reads: header of fields, params and metrics as columns, raw numbers', () => {
+    const csv = tmt(dir, ['list', '--format', 'csv', '--where', 'params.lr = 0.1', '--sort', 'params.seed']).stdout.split('\n');
+    expect(csv[0]).toBe('id,name,status,started,duration,tags,params.lr,params.opt,params.seed,metrics.acc,metrics.loss');
+    const first = csv[1]!.split(',');
+    expect(first[1]).toBe('lr0.1-s1');
+    expect(first[0]).toMatch(/^[0-9a-z]{26}$/);
+    expect(Number(first[9])).toBeCloseTo(0.71, 10);
+    expect(first[5]).toBe('first');
+    expect(csv).toHaveLength(6); // header, 4 rows, trailing newline
+  });
+
+  it('tsv, markdown and custom columns', () => {
+    const tsv = tmt(dir, ['list', '--format', 'tsv', '--columns', 'name,params.lr,metrics.acc', '--where', 'params.seed = 2', '--sort', 'params.lr']).stdout;
+    expect(tsv).toBe('name\tparams.lr\tmetrics.acc\nlr0.001-s2\t0.001\t0.52\nlr0.01-s2\t0.01\t0.62\nlr0.1-s2\t0.1\t0.72\n');
+    const md = tmt(dir, ['list', '--format', 'md', '--columns', 'name,metrics.acc', '--where', 'params.seed = 2', '--sort', 'params.lr']).stdout;
+    expect(md.split('\n').slice(0, 3)).toEqual(['| name | metrics.acc |', '|---|---|', '| lr0.001-s2 | 0.52 |']);
+    const table = tmt(dir, ['list', '--columns', 'name,params.opt', '--limit', '1', '--sort', 'name']).stdout;
+    expect(table).toBe('name    params.opt\nbroken  \n');
+  });
+});
+
+describe('group-by and aggregation', () => {
+  it('averages seeds per learning rate', () => {
+    const out = json(tmt(dir, ['list', '--group-by', 'params.lr', '--agg', 'mean(metrics.acc),std(metrics.acc),min(metrics.acc),max(metrics.acc),count', '--where', 'exists params.lr', '--json']));
+    expect(out.schemaVersion).toBe(1);
+    const byLr = Object.fromEntries(out.groups.map((g: any) => [g.key['params.lr'], g.values]));
+    expect(byLr[0.01]['mean(metrics.acc)']).toBeCloseTo(0.625, 10);
+    expect(byLr[0.01]['std(metrics.acc)']).toBeCloseTo(Math.sqrt((0.015 ** 2 * 2 + 0.005 ** 2 * 2) / 3), 10);
+    expect(byLr[0.1]).toMatchObject({ 'min(metrics.acc)': 0.71, 'max(metrics.acc)': 0.74, count: 4 });
+  });
+
+  it('several keys, as csv', () => {
+    const csv = tmt(dir, ['list', '--group-by', 'params.lr,params.opt', '--agg', 'mean(metrics.acc),count', '--where', 'exists params.lr', '--sort', 'params.lr', '--format', 'csv']).stdout.trim().split('\n');
+    expect(csv[0]).toBe('params.lr,params.opt,mean(metrics.acc),count');
+    expect(csv).toHaveLength(7);
+    expect(csv).toContain('0.001,adam,0.52,2');
+  });
+});
+
+describe('tmt best', () => {
+  it('best run overall, by direction, filtered and per group', () => {
+    expect(json(tmt(dir, ['best', '--metric', 'acc', '--json'])).best[0].name).toBe('lr0.1-s4');
+    expect(json(tmt(dir, ['best', '--metric', 'loss', '--json'])).best[0]).toMatchObject({ name: 'lr0.1-s4' }); // loss: lower is better
+    expect(json(tmt(dir, ['best', '--metric', 'acc', '--min', '--json'])).best[0].name).toBe('lr0.001-s1');
+    expect(json(tmt(dir, ['best', '--metric', 'acc', '--where', 'params.lr < 0.05', '--json'])).best[0].name).toBe('lr0.01-s4');
+    const groups = json(tmt(dir, ['best', '--metric', 'metrics.acc', '--group-by', 'params.opt', '--json'])).best;
+    expect(Object.fromEntries(groups.map((g: any) => [g.group['params.opt'], g.name]))).toEqual({ adam: 'lr0.1-s3', sgd: 'lr0.1-s4' });
+    const table = tmt(dir, ['best', '--metric', 'acc']).stdout;
+    expect(table).toMatch(/^id\s+name\s+acc\n\w{26}\s+lr0\.1-s4\s+0\.74\n$/);
+  });
+
+  it('--window scores by the mean of the end of each series', () => {
+    const d = makeRepo({ 'a.py': 'a\n' });
+    // steady climbs to 0.8; lucky jumps to 0.9 on its very last step only.
+    const steady = Array.from({ length: 10 }, (_, i) => `{"step": ${i}, "acc": ${0.7 + i * 0.01}}`).join('\n');
+    const lucky = Array.from({ length: 10 }, (_, i) => `{"step": ${i}, "acc": ${i === 9 ? 0.9 : 0.5}}`).join('\n');
+    writeFiles(d, { 'steady.jsonl': steady + '\n', 'lucky.jsonl': lucky + '\n' });
+    tmt(d, ['record', '-q', '-n', 'steady', '--', 'sh', '-c', 'cat steady.jsonl >> "$TMT_METRICS"']);
+    tmt(d, ['record', '-q', '-n', 'lucky', '--', 'sh', '-c', 'cat lucky.jsonl >> "$TMT_METRICS"']);
+    expect(json(tmt(d, ['best', '--metric', 'acc', '--json'])).best[0].name).toBe('lucky');
+    const windowed = json(tmt(d, ['best', '--metric', 'acc', '--window', 'last:30%', '--json'])).best[0];
+    expect(windowed.name).toBe('steady');
+    expect(windowed.score).toBeCloseTo((0.77 + 0.78 + 0.79) / 3, 10);
+    expect(json(tmt(d, ['best', '--metric', 'acc', '--window', 'last:2', '--json'])).best[0].name).toBe('steady');
+    expect(tmt(d, ['best', '--metric', 'acc', '--window', 'first:2']).code).toBe(2);
+  });
+
+  it('no run with the metric is a clear not-found', () => {
+    const r = tmt(dir, ['best', '--metric', 'bleu']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/^error: no run has a metric "bleu"\nhint: /);
+  });
+});
+
+describe('bad expressions get the position', () => {
+  const cases: Array<[string, RegExp]> = [
+    ['foo.bar > 1', /expected a field .*found "foo\.bar" at column 1/],
+    ['name ~ "("', /regular expression/i],
+    ['metrics.acc ~ 3', /~/],
+    ['started > banana', /banana|date/],
+    ['', /expected an expression at column 1/],
+  ];
+  for (const [expr, message] of cases) {
+    it(`--where '${expr}'`, () => {
+      const r = tmt(dir, ['list', '--where', expr]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^error: /);
+      expect(r.stderr).toMatch(message);
+      if (expr.trim()) expect(r.stderr).toMatch(/\n +\^/); // a caret under the position
+      expect(r.stderr).toMatch(/\nhint: /);
+    });
+  }
+  it('an unknown --sort or --columns field, and an unknown format', () => {
+    expect(tmt(dir, ['list', '--sort', 'nope.x']).code).toBe(2);
+    expect(tmt(dir, ['list', '--columns', 'name,metric.acc']).code).toBe(2);
+    const r = tmt(dir, ['list', '--format', 'xml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: --format: unknown format "xml"\nhint: one of table, json, csv, tsv, md\n$/);
+  });
+});
+
+describe('the query cache', () => {
+  it('is updated incrementally, survives truncation, and sees notes edited by git', () => {
+    const d = makeRepo({ 'a.py': 'a\n' });
+    tmt(d, ['save', '-n', 'one', '-m', 'acc=0.1']);
+    const cacheFile = path.join(d, '.git/tmt/runs-cache.json');
+    expect(json(tmt(d, ['list', '--json'])).runs).toHaveLength(1);
+    const first = JSON.parse(fs.readFileSync(cacheFile, 'utf8'));
+    expect(first.notesTip).toBe(git(d, 'rev-parse', 'refs/notes/tmt'));
+    tmt(d, ['save', '-n', 'two', '-m', 'acc=0.2']);
+    expect(names.call(null, []) && json(tmt(d, ['list', '--json'])).runs.map((r: any) => r.name)).toEqual(['two', 'one']);
+    const second = JSON.parse(fs.readFileSync(cacheFile, 'utf8'));
+    expect(Object.keys(second.metas)).toHaveLength(2);
+
+    // A note edited with plain git is seen.
+    const commit = git(d, 'for-each-ref', '--format=%(objectname)', '--sort=refname', 'refs/tmt/runs/').split('\n')[0]!;
+    const note = git(d, 'notes', '--ref=tmt', 'show', commit).replace('name: one', 'name: renamed');
+    git(d, 'notes', '--ref=tmt', 'add', '-f', '-m', note, commit);
+    expect(json(tmt(d, ['list', '--json'])).runs.map((r: any) => r.name)).toEqual(['two', 'renamed']);
+
+    // Truncated, or from an older version: rebuilt without complaint.
+    fs.writeFileSync(cacheFile, fs.readFileSync(cacheFile, 'utf8').slice(0, 50));
+    let r = tmt(d, ['list', '--json']);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout).runs).toHaveLength(2);
+    fs.writeFileSync(cacheFile, JSON.stringify({ version: 0, notes: {}, metas: {} }));
+    r = tmt(d, ['list', '--where', 'metrics.acc > 0.15', '--json']);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout).runs.map((x: any) => x.name)).toEqual(['two']);
+  });
+
+  it('a corrupt note: the run is listed with a warning and the query goes on', () => {
+    const d = makeRepo({ 'a.py': 'a\n' });
+    tmt(d, ['save', '-n', 'good', '-m', 'acc=0.9']);
+    tmt(d, ['save', '-n', 'bad']);
+    const commit = git(d, 'for-each-ref', '--format=%(objectname)', '--sort=-refname', 'refs/tmt/runs/').split('\n')[0]!;
+    git(d, 'notes', '--ref=tmt', 'add', '-f', '-m', 'this: is: not: yaml: [', commit);
+    const r = tmt(d, ['list', '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^warning: run \w{26}: unreadable note: /m);
+    const runs = JSON.parse(r.stdout).runs;
+    expect(runs.map((x: any) => x.status)).toEqual(['unreadable', 'finished']);
+    expect(names.length).toBe(1);
+    expect(json(tmt(d, ['list', '--where', 'metrics.acc > 0.5', '--json'])).runs.map((x: any) => x.name)).toEqual(['good']);
+  });
+});
