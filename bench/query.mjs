@@ -92,7 +92,8 @@ for (const n of SIZES) {
     warmRss = Math.max(warmRss, w.rssKb ?? 0);
   }
   results.push({ runs: n, cold: median(cold), warm: median(warm), native: median(native), coldRssKb: coldRss, warmRssKb: warmRss, matched: rows.trim().split('\n').length - 1 });
-  fs.rmSync(dir, { recursive: true, force: true });
+  if (option('keep', '') === 'yes') process.stderr.write(`  kept ${dir}\n`);
+  else fs.rmSync(dir, { recursive: true, force: true });
 }
 
 console.log(`\nquery: medians of ${RUNS} runs, whole process; ${new Date().toISOString()}\n  tmt ${QUERY}\n`);
