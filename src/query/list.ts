@@ -60,13 +60,9 @@ export function listRunsWithQuery(runs: readonly RunRecord[], opts: ListOptions)
   const where = opts.where === undefined ? undefined : parseExpr(opts.where);
   const sortKeys = opts.sort ? parseSort(opts.sort) : undefined;
   const short = shortIds(runs.map((r) => r.id));
-  let ordered = [...runs].reverse();
-  if (sortKeys) {
-    const byId = new Map(ordered.map((r) => [r.id, r]));
-    ordered = sortRuns(ordered.map(toQueryRun), sortKeys).map((q) => byId.get(q.id)!);
-  }
-  const rows: Listed[] = [];
-  for (const r of ordered) {
+  // Filter first, then sort what is left: at 100,000 runs the order matters.
+  let candidates: Listed[] = [];
+  for (const r of [...runs].reverse()) {
     const run = toQueryRun(r);
     if (where && !evaluate(where, run, opts.nowMs)) continue;
     const row = toRow(r, short.get(r.id)!);
@@ -76,11 +72,16 @@ export function listRunsWithQuery(runs: readonly RunRecord[], opts: ListOptions)
     if (until !== undefined && (started === undefined || started > until)) continue;
     if (opts.status?.length && !opts.status.includes(row.status)) continue;
     if (opts.tags?.length && !opts.tags.every((t) => row.tags.includes(t))) continue;
-    rows.push({ row, run });
-    if (opts.limit !== undefined && rows.length >= opts.limit) break;
+    candidates.push({ row, run });
+    if (!sortKeys && opts.limit !== undefined && candidates.length >= opts.limit) break;
   }
-  return rows;
+  if (sortKeys) {
+    const byId = new Map(candidates.map((c) => [c.run.id, c]));
+    candidates = sortRuns(candidates.map((c) => c.run), sortKeys).map((q) => byId.get(q.id)!);
+  }
+  return opts.limit === undefined ? candidates : candidates.slice(0, opts.limit);
 }
+
 
 function toRow(r: RunRecord, shortId: string): RunRow {
   const m = r.meta;

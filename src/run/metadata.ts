@@ -60,11 +60,17 @@ export function loadYamlParser(): Promise<YamlParse> {
 
 export class MetaParseError extends Error {}
 
-/** Parses a note; throws MetaParseError for text that is not a tmt run record. */
-export function parseMeta(text: string, parse: YamlParse): RunMeta {
+/**
+ * Parses a note; throws MetaParseError for text that is not a tmt run record.
+ * Without a full parser, notes outside the subset tmt writes return undefined.
+ */
+export function parseMeta(text: string, parse: YamlParse): RunMeta;
+export function parseMeta(text: string, parse?: YamlParse): RunMeta | undefined;
+export function parseMeta(text: string, parse?: YamlParse): RunMeta | undefined {
   let doc: unknown = parseFastYaml(text);
+  if (doc === undefined && !parse) return undefined;
   try {
-    doc ??= parse(text);
+    doc ??= parse!(text);
   } catch (err) {
     throw new MetaParseError(`not valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }

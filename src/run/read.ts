@@ -50,10 +50,14 @@ export async function readRuns(repo: Repo): Promise<RunRecord[]> {
     if (blob && !(blob in metas)) wanted.add(blob);
   }
   if (wanted.size > 0) {
-    const [texts, parse] = await Promise.all([readBlobs(repo, [...wanted]), loadYamlParser()]);
+    const texts = await readBlobs(repo, [...wanted]);
+    // The full YAML parser (slow to load and to run) only for notes tmt did not write.
+    let parse: ((text: string) => unknown) | undefined;
     for (const [blob, text] of texts) {
       try {
-        metas[blob] = parseMeta(text, parse);
+        let meta = parseMeta(text);
+        if (!meta) meta = parseMeta(text, (parse ??= await loadYamlParser()));
+        metas[blob] = meta;
       } catch (err) {
         if (!(err instanceof MetaParseError)) throw err;
         metas[blob] = { problem: `unreadable note: ${err.message}` };
