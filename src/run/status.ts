@@ -9,8 +9,16 @@ export type DisplayStatus = RunMeta['status'] | 'stale';
  * (kill -9, power loss) is `stale`. Runs from other hosts cannot be checked
  * and keep their recorded status.
  */
-export function displayStatus(meta: RunMeta, hostname = os.hostname()): DisplayStatus {
+export function displayStatus(meta: RunMeta, hostname = thisHost()): DisplayStatus {
   if (meta.status !== 'running' || !meta.host || meta.host.hostname !== hostname) return meta.status;
   return pidAlive(meta.host.pid) ? 'running' : 'stale';
 }
 
+
+let host: string | undefined;
+
+/** Asked once per process: listing 100,000 runs must not ask the OS 100,000 times. */
+function thisHost(): string {
+  host ??= os.hostname();
+  return host;
+}
