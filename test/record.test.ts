@@ -140,6 +140,36 @@ describe('how a recorded command ends', () => {
   });
 });
 
+describe('on a terminal', () => {
+  // `script` gives tmt a terminal, as a researcher's shell would.
+  const onTty = (cwd: string, cmd: string) =>
+    spawnSync('script', ['-qefc', cmd, '/dev/null'], { cwd, env: { ...testEnv, TERM: 'xterm' }, encoding: 'utf8', input: '' });
+
+  it('the command gets a terminal of its own, so progress bars work; the run still captures them', () => {
+    const dir = makeRepo({ 'a.py': 'a\n' });
+    const py = `import sys\nprint(sys.stdout.isatty(), sys.stderr.isatty())\nfor i in range(3): sys.stderr.write(f"\\rprogress {i}/3")\nprint()`;
+    const r = onTty(dir, `node ${BIN} record -q -n tty -- python3 -c '${py}'`);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('True True');
+    const run = json(tmt(dir, ['show', 'tty', '--json'])).run;
+    expect(run.meta.status).toBe('finished');
+    const log = git(dir, 'cat-file', 'blob', `${run.meta.outputs}:logs/stdout`);
+    expect(log).toContain('True True');
+    expect(log).toContain('\rprogress 2/3');
+  });
+
+  it('--no-pty gives it pipes instead; a failing command keeps its exit code', () => {
+    const dir = makeRepo({ 'a.py': 'a\n' });
+    const r = onTty(dir, `node ${BIN} record -q --no-pty -n pipes -- python3 -c 'import sys; print(sys.stdout.isatty()); sys.exit(4)'`);
+    expect(r.status).toBe(4);
+    expect(r.stdout).toContain('False');
+    expect(json(tmt(dir, ['show', 'pipes', '--json'])).run.meta).toMatchObject({ status: 'failed', exitCode: 4 });
+    const missing = onTty(dir, `node ${BIN} record -q -n missing -- no-such-command-xyz`);
+    expect(missing.status).toBe(127);
+    expect(json(tmt(dir, ['show', 'missing', '--json'])).run.meta.failure).toMatch(/^command not found/);
+  });
+});
+
 describe('capturing output', () => {
   it('a command printing 1,000,000 lines: everything captured, memory bounded', async () => {
     const dir = makeRepo({ 'a.py': 'a\n' });

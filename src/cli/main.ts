@@ -80,6 +80,7 @@ Examples:
     .option('--params-file <file>', 'YAML or JSON file of params')
     .option('--env <NAME>', 'capture this environment variable (repeatable; none are captured by default)', collect, [])
     .option('-q, --quiet', "don't print tmt's own start and end lines")
+    .option('--no-pty', 'on a terminal, give the command pipes instead of a terminal of its own')
     .option('--no-cache', 'hash every file for the snapshot')
     .option('--max-file-size <size>', 'leave files larger than this out of the snapshot', '100M')
     .argument('[command...]', 'the command to run')
@@ -106,7 +107,7 @@ Examples:
       const dashDash = argv.indexOf('--', at) > at;
       setCode(
         await recordCommand(
-          { cwd: process.cwd(), command, dashDash, ...opts, tag: opts.tag, param: opts.param, env: opts.env, noCache: !opts.cache, quiet: !!opts.quiet },
+          { cwd: process.cwd(), command, dashDash, ...opts, tag: opts.tag, param: opts.param, env: opts.env, noCache: !opts.cache, quiet: !!opts.quiet, noPty: !opts.pty },
           out,
         ),
       );
@@ -246,6 +247,7 @@ interface RecordFlags {
   paramsFile?: string;
   env: string[];
   quiet?: boolean;
+  pty: boolean;
   cache: boolean;
   maxFileSize: string;
 }

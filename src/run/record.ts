@@ -34,6 +34,12 @@ export interface RecordOptions {
   signals?: EventEmitter;
   /** Forward SIGINT to the command. Off on a terminal, which already sends it to the whole group. */
   forwardInterrupt?: boolean;
+  /**
+   * Run the command on a pseudo-terminal (through util-linux `script`), so that
+   * progress bars and colours behave as on the user's terminal. Its stdout and
+   * stderr then arrive merged, as on a terminal, and are captured as stdout.
+   */
+  pty?: boolean;
   clock?: Clock;
   noCache?: boolean;
   maxFileSize?: number;
@@ -51,6 +57,12 @@ export interface RecordResult {
 }
 
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** Exit codes `script -e` gives for a command ended by SIGHUP, SIGINT, SIGKILL or SIGTERM. */
+const PTY_KILLED = new Set([129, 130, 137, 143]);
+
+function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
 
 export async function recordRun(opts: RecordOptions): Promise<RecordResult> {
   const clock = opts.clock ?? systemClock;
@@ -104,7 +116,8 @@ interface Outcome {
 function runCommand(opts: RecordOptions, dir: RunDir, id: string): Promise<Outcome> {
   return new Promise((resolve) => {
     const [cmd = '', ...args] = opts.argv;
-    const child = spawn(cmd, args, {
+    const [program, programArgs] = opts.pty ? ['script', ['-qefc', opts.argv.map(shellQuote).join(' '), '/dev/null']] : [cmd, args];
+    const child = spawn(program, programArgs, {
       cwd: opts.cwd,
       env: { ...process.env, TMT_RUN_ID: id, TMT_METRICS: dir.metrics, TMT_ARTIFACTS: dir.artifacts, TMT_PARAMS: dir.params },
       stdio: ['inherit', 'pipe', 'pipe'],
@@ -128,13 +141,16 @@ function runCommand(opts: RecordOptions, dir: RunDir, id: string): Promise<Outco
       await Promise.all([out.finish(), err.finish()]);
       for (const off of handlers) off();
       const captureError = out.captureError ?? err.captureError;
+      // Under `script` the shell reports a missing command as exit 127.
+      if (opts.pty && code === 127 && !startError) startError = `command not found (or not executable): ${cmd}`;
       resolve({
         code,
         signal,
-        interrupted,
         startError,
         captureError: captureError && `capturing output failed: ${captureError.message}`,
         exitCode: startError ? 127 : signal ? 128 + (os.constants.signals[signal] ?? 0) : (code ?? 1),
+        // On a pty, Ctrl-C reaches the command through the terminal; `script` reports it as 128+N.
+        interrupted: interrupted || (!!opts.pty && code !== null && PTY_KILLED.has(code)),
       });
     });
   });

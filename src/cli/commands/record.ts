@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { TmtError } from '../../errors.js';
 import { openRepo } from '../../git/repo.js';
 import { paramsFromArgv } from '../../run/argv-params.js';
@@ -22,10 +23,11 @@ export interface RecordCommandOptions {
   noCache: boolean;
   maxFileSize: string;
   quiet: boolean;
+  noPty: boolean;
 }
 
 /** tmt's own record flags: seen after the command without `--`, they make the line ambiguous. */
-const OWN_FLAGS = /^(-n|--name|-d|--description|-t|--tag|-p|--param|--params-file|--env|-q|--quiet|--no-cache|--max-file-size)(=.*)?$/;
+const OWN_FLAGS = /^(-n|--name|-d|--description|-t|--tag|-p|--param|--params-file|--env|-q|--quiet|--no-cache|--no-pty|--max-file-size)(=.*)?$/;
 
 export async function recordCommand(opts: RecordCommandOptions, out: Output): Promise<number> {
   if (opts.command.length === 0) {
@@ -60,6 +62,7 @@ export async function recordCommand(opts: RecordCommandOptions, out: Output): Pr
     signals: process,
     // On a terminal, Ctrl-C already reaches the whole process group.
     forwardInterrupt: !process.stdin.isTTY,
+    pty: !!process.stdout.isTTY && !!process.stdin.isTTY && !opts.noPty && hasScript(),
     noCache: opts.noCache,
     maxFileSize,
     onStart: (id) => {
@@ -74,4 +77,9 @@ export async function recordCommand(opts: RecordCommandOptions, out: Output): Pr
     out.err(`tmt: run ${result.id.slice(0, 12)} ${status}${why} in ${formatDuration(m.durationMs)}\n`);
   }
   return result.exitCode;
+}
+
+/** util-linux `script` gives the command a terminal of its own; without it, pipes it is. */
+function hasScript(): boolean {
+  return (process.env.PATH ?? '').split(':').some((dir) => dir && fs.existsSync(`${dir}/script`));
 }
