@@ -150,36 +150,7 @@ describe('bad expressions get the position', () => {
   });
 });
 
-describe('the query cache', () => {
-  it('is updated incrementally, survives truncation, and sees notes edited by git', () => {
-    const d = makeRepo({ 'a.py': 'a\n' });
-    tmt(d, ['save', '-n', 'one', '-m', 'acc=0.1']);
-    const cacheFile = path.join(d, '.git/tmt/runs-cache.json');
-    expect(json(tmt(d, ['list', '--json'])).runs).toHaveLength(1);
-    const first = JSON.parse(fs.readFileSync(cacheFile, 'utf8'));
-    expect(first.notesTip).toBe(git(d, 'rev-parse', 'refs/notes/tmt'));
-    tmt(d, ['save', '-n', 'two', '-m', 'acc=0.2']);
-    expect(names.call(null, []) && json(tmt(d, ['list', '--json'])).runs.map((r: any) => r.name)).toEqual(['two', 'one']);
-    const second = JSON.parse(fs.readFileSync(cacheFile, 'utf8'));
-    expect(Object.keys(second.metas)).toHaveLength(2);
-
-    // A note edited with plain git is seen.
-    const commit = git(d, 'for-each-ref', '--format=%(objectname)', '--sort=refname', 'refs/tmt/runs/').split('\n')[0]!;
-    const note = git(d, 'notes', '--ref=tmt', 'show', commit).replace('name: one', 'name: renamed');
-    git(d, 'notes', '--ref=tmt', 'add', '-f', '-m', note, commit);
-    expect(json(tmt(d, ['list', '--json'])).runs.map((r: any) => r.name)).toEqual(['two', 'renamed']);
-
-    // Truncated, or from an older version: rebuilt without complaint.
-    fs.writeFileSync(cacheFile, fs.readFileSync(cacheFile, 'utf8').slice(0, 50));
-    let r = tmt(d, ['list', '--json']);
-    expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout).runs).toHaveLength(2);
-    fs.writeFileSync(cacheFile, JSON.stringify({ version: 0, notes: {}, metas: {} }));
-    r = tmt(d, ['list', '--where', 'metrics.acc > 0.15', '--json']);
-    expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout).runs.map((x: any) => x.name)).toEqual(['two']);
-  });
-
+describe('corrupt notes', () => {
   it('a corrupt note: the run is listed with a warning and the query goes on', () => {
     const d = makeRepo({ 'a.py': 'a\n' });
     tmt(d, ['save', '-n', 'good', '-m', 'acc=0.9']);

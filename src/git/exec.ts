@@ -25,7 +25,17 @@ export interface GitResult {
 const QUIET_ENV = { GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', GIT_OPTIONAL_LOCKS: '0' };
 
 /** Runs `git ARGS` and resolves with its output; rejects on unexpected exit codes. */
-export function git(args: readonly string[], opts: GitRunOptions): Promise<GitResult> {
+export async function git(args: readonly string[], opts: GitRunOptions): Promise<GitResult> {
+  const out: Buffer[] = [];
+  const { stderr, code } = await gitStream(args, opts, (b) => out.push(b));
+  return { stdout: Buffer.concat(out), stderr, code };
+}
+
+/**
+ * Like `git()`, but hands stdout to `onData` chunk by chunk as git writes it,
+ * so a reader can work while git is still producing (and memory stays bounded).
+ */
+export function gitStream(args: readonly string[], opts: GitRunOptions, onData: (chunk: Buffer) => void): Promise<Omit<GitResult, 'stdout'>> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, {
       cwd: opts.cwd,
@@ -33,9 +43,17 @@ export function git(args: readonly string[], opts: GitRunOptions): Promise<GitRe
       stdio: ['pipe', 'pipe', 'pipe'],
       signal: opts.signal,
     });
-    const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
+    let failed: unknown;
+    child.stdout.on('data', (b: Buffer) => {
+      if (failed !== undefined) return;
+      try {
+        onData(b);
+      } catch (e) {
+        failed = e; // the reader gave up: stop git and report the reader's error
+        child.kill();
+      }
+    });
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e: NodeJS.ErrnoException) => {
       if (e.name === 'AbortError') reject(e);
@@ -51,8 +69,9 @@ export function git(args: readonly string[], opts: GitRunOptions): Promise<GitRe
     });
     child.on('close', (code) => {
       if (opts.signal?.aborted) return; // already rejected by the 'error' handler
-      const result = { stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8'), code: code ?? -1 };
-      if (code === 0 || (code !== null && opts.okCodes?.includes(code))) resolve(result);
+      if (failed !== undefined) return reject(failed);
+      const result = { stdout: Buffer.alloc(0), stderr: Buffer.concat(err).toString('utf8'), code: code ?? -1 };
+      if (code === 0 || (code !== null && opts.okCodes?.includes(code))) resolve({ stderr: result.stderr, code: result.code });
       else reject(new GitCommandError(args, result));
     });
     child.stdin.end(opts.input);

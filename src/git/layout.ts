@@ -29,6 +29,10 @@
  *                            refs/notes/tmt with compare-and-swap. Removed in the
  *                            same transaction; stale ones are safe to delete.
  *
+ * <common-dir>/tmt/catalog/  The run catalog (src/run/catalog-store.ts): a cache of
+ *                            every run's note and queryable columns, shared by all
+ *                            worktrees; deleting it only costs speed.
+ *
  * <git-dir>/tmt/             Per-worktree scratch space, never shared:
  *   index                    Stat cache: a git index of the last snapshot, so
  *                            untracked files are not re-hashed on every run.

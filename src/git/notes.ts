@@ -224,39 +224,23 @@ export async function listNoteBlobs(repo: Repo): Promise<Map<string, string>> {
 }
 
 /**
- * Applies the changes between two notes commits to an object → blob map, in
- * time proportional to the changes: note paths are object names split by
- * fanout (ab/cdef...), so removing the slashes gives the annotated object.
+ * The notes that differ between two notes commits, as annotated object → new
+ * note blob (null: removed), in time proportional to the changes: note paths
+ * are object names split by fanout (ab/cdef...), so removing the slashes
+ * gives the annotated object.
  */
-export async function applyNotesChanges(repo: Repo, from: string, to: string, blobs: Map<string, string>): Promise<void> {
+export async function notesChanges(repo: Repo, from: string, to: string): Promise<Map<string, string | null>> {
   const { stdout } = await git(['diff-tree', '-r', '-z', '--no-renames', from, to], { cwd: repo.workTree });
   const parts = stdout.toString('latin1').split('\0');
+  const out = new Map<string, string | null>();
   for (let i = 0; i + 1 < parts.length; i += 2) {
     const meta = parts[i]!.split(' '); // :oldmode newmode oldsha newsha status
     const object = parts[i + 1]!.replace(/\//g, '');
     if (!/^[0-9a-f]{40}$/.test(object)) continue; // not a note (git keeps other files in notes trees)
-    if (meta[4] === 'D') blobs.delete(object);
-    else blobs.set(object, meta[3]!);
-  }
-}
-
-/** Reads blobs by id in one `git cat-file --batch`; missing ones are left out. */
-export async function readBlobs(repo: Repo, ids: readonly string[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  if (ids.length === 0) return out;
-  const { stdout: buf } = await git(['cat-file', '--batch'], { cwd: repo.workTree, input: ids.join('\n') + '\n' });
-  let off = 0;
-  for (const id of ids) {
-    const nl = buf.indexOf(10, off);
-    if (nl < 0) break;
-    const header = buf.toString('latin1', off, nl).split(' ');
-    if (header[1] === 'missing') {
-      off = nl + 1;
-      continue;
-    }
-    const size = Number(header[2]);
-    out.set(id, buf.toString('utf8', nl + 1, nl + 1 + size));
-    off = nl + 1 + size + 1;
+    // When git re-fans the tree, a note moves (ab/cdef... added, abcdef... deleted,
+    // in that order): a deletion never undoes an addition of the same note.
+    if (meta[4] !== 'D') out.set(object, meta[3]!);
+    else if (!out.has(object)) out.set(object, null);
   }
   return out;
 }

@@ -80,8 +80,16 @@ export async function resolveRef(repo: Repo, ref: string): Promise<string | unde
 
 /** Lists refs under a prefix with their object ids: `git for-each-ref` reads loose and packed refs alike. */
 export async function listRefs(repo: Repo, prefix: string): Promise<Array<{ ref: string; oid: string }>> {
-  const { stdout } = await git(['for-each-ref', '--format=%(objectname) %(refname)', prefix], { cwd: repo.workTree });
-  return stdout
+  return parseRefList(await listRefsRaw(repo, prefix));
+}
+
+/** `<oid> <refname>` lines sorted by refname, as git prints them (callers may fingerprint the bytes). */
+export async function listRefsRaw(repo: Repo, prefix: string): Promise<Buffer> {
+  return (await git(['for-each-ref', '--format=%(objectname) %(refname)', prefix], { cwd: repo.workTree })).stdout;
+}
+
+export function parseRefList(raw: Buffer): Array<{ ref: string; oid: string }> {
+  return raw
     .toString('utf8')
     .split('\n')
     .filter(Boolean)

@@ -1,12 +1,14 @@
 /**
- * `tmt list`: runs newest first, filtered by name, time, status and tag.
- * Pure over run records, so it is tested without git.
+ * `tmt list`: runs newest first, filtered by an expression, name, time,
+ * status and tag, sorted and limited. Selection reads only the columns the
+ * options name; whole records are loaded for the rows that are shown.
  */
 import { TmtError } from '../errors.js';
 import type { RunRecord } from '../run/read.js';
+import { isRunSource, recordSource, type RunSource } from '../run/run-source.js';
 import { displayStatus, type DisplayStatus } from '../run/status.js';
-import { evaluate, parseExpr, type QueryRun } from './expr/index.js';
-import { toQueryRun } from './query-run.js';
+import { evaluate, fieldRef, parseExpr, type QueryRun } from './expr/index.js';
+import { columnsFor, fieldsOf, partialRuns, toQueryRun } from './query-run.js';
 import { parseSort, sortRuns } from './sort.js';
 import { parseTimeSpec } from './time.js';
 
@@ -22,6 +24,8 @@ export interface ListOptions {
   tags?: string[];
   limit?: number;
   nowMs: number;
+  /** Fields the caller reads from the selected runs (e.g. group-by keys); validated already. */
+  fields?: readonly string[];
 }
 
 export interface RunRow {
@@ -46,11 +50,32 @@ export interface Listed {
   run: QueryRun;
 }
 
-export function listRuns(runs: readonly RunRecord[], opts: ListOptions): RunRow[] {
+/** Rows of the selected runs (newest first, or as sorted), with their partial QueryRuns. */
+export interface Selection {
+  rows: number[];
+  /** Index-aligned with `rows`; hold the fields the options and `fields` name. */
+  runs: QueryRun[];
+}
+
+export function listRuns(runs: RunSource | readonly RunRecord[], opts: ListOptions): RunRow[] {
   return listRunsWithQuery(runs, opts).map((l) => l.row);
 }
 
-export function listRunsWithQuery(runs: readonly RunRecord[], opts: ListOptions): Listed[] {
+/** Selects runs and loads their whole records. */
+export function listRunsWithQuery(runs: RunSource | readonly RunRecord[], opts: ListOptions): Listed[] {
+  const source = isRunSource(runs) ? runs : recordSource(runs);
+  return listedRows(source, selectRuns(source, opts).rows);
+}
+
+/** Whole records for rows of a source. */
+export function listedRows(source: RunSource, rows: readonly number[]): Listed[] {
+  return rows.map((row) => {
+    const record = source.record(row);
+    return { row: toRow(record, shortIdAt(source.ids, row)), run: toQueryRun(record) };
+  });
+}
+
+export function selectRuns(source: RunSource, opts: ListOptions): Selection {
   const nameRe = opts.name === undefined ? undefined : compileRegex(opts.name, '--name');
   const since = opts.since === undefined ? undefined : parseTimeSpec(opts.since, opts.nowMs, '--since');
   const until = opts.until === undefined ? undefined : parseTimeSpec(opts.until, opts.nowMs, '--until');
@@ -59,29 +84,36 @@ export function listRunsWithQuery(runs: readonly RunRecord[], opts: ListOptions)
   }
   const where = opts.where === undefined ? undefined : parseExpr(opts.where);
   const sortKeys = opts.sort ? parseSort(opts.sort) : undefined;
-  const short = shortIds(runs.map((r) => r.id));
+  const columns = columnsFor([
+    ...fieldsOf(where),
+    ...(sortKeys ?? []).map((k) => fieldRef(k.field)),
+    ...(opts.fields ?? []).map(fieldRef),
+    ...(nameRe ? [fieldRef('name')] : []),
+    ...(since !== undefined || until !== undefined ? [fieldRef('started')] : []),
+    ...(opts.tags?.length ? [fieldRef('tags')] : []),
+  ]);
+  const runs = partialRuns(source, columns);
   // Filter first, then sort what is left: at 100,000 runs the order matters.
-  let candidates: Listed[] = [];
-  for (const r of [...runs].reverse()) {
-    const run = toQueryRun(r);
+  let picked: number[] = [];
+  for (let row = runs.length - 1; row >= 0; row--) {
+    const run = runs[row]!;
     if (where && !evaluate(where, run, opts.nowMs)) continue;
-    const row = toRow(r, short.get(r.id)!);
-    if (nameRe && !nameRe.test(row.name ?? '')) continue;
-    const started = row.started ? Date.parse(row.started) : undefined;
+    if (nameRe && !nameRe.test(run.name ?? '')) continue;
+    const started = run.started ? Date.parse(run.started) : undefined;
     if (since !== undefined && (started === undefined || started < since)) continue;
     if (until !== undefined && (started === undefined || started > until)) continue;
-    if (opts.status?.length && !opts.status.includes(row.status)) continue;
-    if (opts.tags?.length && !opts.tags.every((t) => row.tags.includes(t))) continue;
-    candidates.push({ row, run });
-    if (!sortKeys && opts.limit !== undefined && candidates.length >= opts.limit) break;
+    if (opts.status?.length && !opts.status.includes(run.status)) continue;
+    if (opts.tags?.length && !opts.tags.every((t) => run.tags.includes(t))) continue;
+    picked.push(row);
+    if (!sortKeys && opts.limit !== undefined && picked.length >= opts.limit) break;
   }
   if (sortKeys) {
-    const byId = new Map(candidates.map((c) => [c.run.id, c]));
-    candidates = sortRuns(candidates.map((c) => c.run), sortKeys).map((q) => byId.get(q.id)!);
+    const rowOf = new Map(picked.map((row) => [runs[row]!, row]));
+    picked = sortRuns(picked.map((row) => runs[row]!), sortKeys).map((r) => rowOf.get(r)!);
   }
-  return opts.limit === undefined ? candidates : candidates.slice(0, opts.limit);
+  if (opts.limit !== undefined) picked = picked.slice(0, opts.limit);
+  return { rows: picked, runs: picked.map((row) => runs[row]!) };
 }
-
 
 function toRow(r: RunRecord, shortId: string): RunRow {
   const m = r.meta;
@@ -99,21 +131,17 @@ function toRow(r: RunRecord, shortId: string): RunRow {
   };
 }
 
-/** The shortest prefix (at least 8 characters) that tells each id apart, as git abbreviates. */
-export function shortIds(ids: readonly string[]): Map<string, string> {
-  const sorted = [...ids].sort();
-  const out = new Map<string, string>();
-  sorted.forEach((id, i) => {
-    let len = 8;
-    for (const other of [sorted[i - 1], sorted[i + 1]]) {
-      if (!other) continue;
-      let k = 0;
-      while (k < id.length && id[k] === other[k]) k++;
-      len = Math.max(len, k + 1);
-    }
-    out.set(id, id.slice(0, len));
-  });
-  return out;
+/** The shortest prefix (at least 8 characters) that tells ids[row] from its neighbours in sorted `ids`, as git abbreviates. */
+export function shortIdAt(ids: readonly string[], row: number): string {
+  const id = ids[row]!;
+  let len = 8;
+  for (const other of [ids[row - 1], ids[row + 1]]) {
+    if (!other) continue;
+    let k = 0;
+    while (k < id.length && id[k] === other[k]) k++;
+    len = Math.max(len, k + 1);
+  }
+  return id.slice(0, len);
 }
 
 /** The metric names worth a column: the most common across `rows`, at most `max`. */

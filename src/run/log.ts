@@ -12,8 +12,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { RunMeta } from './metadata.js';
 import { parseMetrics, seriesToJsonl, summarize } from './metrics.js';
 import { publishRun } from './publish.js';
-import { readRuns } from './read.js';
-import { selectRun } from './select.js';
+import { resolveRun } from './resolve.js';
 import { displayStatus } from './status.js';
 
 /** The live run this process belongs to, from the environment `tmt record` sets. */
@@ -84,7 +83,7 @@ interface LoadedRun {
  */
 async function updateFinished(target: { repo: Repo; selector: string; clock?: Clock }, change: (run: LoadedRun) => Promise<TreeSource[]>): Promise<void> {
   for (let attempt = 1; ; attempt++) {
-    const run = selectRun(await readRuns(target.repo), target.selector);
+    const run = await resolveRun(target.repo, target.selector);
     if (!run.meta) {
       throw new TmtError('NOT_FOUND', `run ${run.id} has no readable metadata (${run.problem})`, {
         hint: `inspect it with git notes --ref=tmt show refs/tmt/runs/${run.id}`,

@@ -1,4 +1,4 @@
-import { readBlobs } from '../git/notes.js';
+import { readBlobs } from '../git/cat-file.js';
 import type { Repo } from '../git/repo.js';
 import { parseMetrics, type MetricPoint } from './metrics.js';
 import type { RunRecord } from './read.js';

@@ -3,8 +3,7 @@ import { diffStat } from '../git/diff.js';
 import type { Repo } from '../git/repo.js';
 import { listTree, readBlobAt } from '../git/tree-writer.js';
 import type { RunMeta } from './metadata.js';
-import { readRuns } from './read.js';
-import { selectRun } from './select.js';
+import { resolveRun } from './resolve.js';
 import { displayStatus, type DisplayStatus } from './status.js';
 
 export interface LogView {
@@ -26,7 +25,7 @@ export interface RunDetails {
 }
 
 export async function showRun(opts: { repo: Repo; selector: string; tailLines?: number; full?: boolean }): Promise<RunDetails> {
-  const run = selectRun(await readRuns(opts.repo), opts.selector);
+  const run = await resolveRun(opts.repo, opts.selector);
   if (!run.meta) {
     throw new TmtError('NOT_FOUND', `run ${run.id} has no readable metadata: ${run.problem}`, {
       hint: `inspect it with git notes --ref=tmt show refs/tmt/runs/${run.id}`,

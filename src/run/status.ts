@@ -10,10 +10,13 @@ export type DisplayStatus = RunMeta['status'] | 'stale';
  * and keep their recorded status.
  */
 export function displayStatus(meta: RunMeta, hostname = thisHost()): DisplayStatus {
-  if (meta.status !== 'running' || !meta.host || meta.host.hostname !== hostname) return meta.status;
-  return pidAlive(meta.host.pid) ? 'running' : 'stale';
+  return displayStatusOf(meta.status, meta.host?.hostname, meta.host?.pid, hostname);
 }
 
+export function displayStatusOf(status: RunMeta['status'], host: string | undefined, pid: number | undefined, hostname = thisHost()): DisplayStatus {
+  if (status !== 'running' || host !== hostname || pid === undefined) return status;
+  return pidAlive(pid) ? 'running' : 'stale';
+}
 
 let host: string | undefined;
 

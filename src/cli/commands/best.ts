@@ -1,8 +1,8 @@
 import { TmtError } from '../../errors.js';
 import { openRepo } from '../../git/repo.js';
 import { defaultDirection, parseWindow, pickBest, type Direction } from '../../query/best.js';
-import { listRunsWithQuery } from '../../query/list.js';
-import { readRuns } from '../../run/read.js';
+import { selectRuns } from '../../query/list.js';
+import { withCatalog } from '../../run/read.js';
 import { readSeries } from '../../run/series.js';
 import { TABULAR_FORMATS, type TabularFormat } from '../render/formats.js';
 import { formatValue } from '../render/format.js';
@@ -26,23 +26,27 @@ export async function bestCommand(opts: BestCommandOptions, out: Output): Promis
   const window = opts.window ? parseWindow(opts.window) : undefined;
   const groupBy = opts.groupBy?.split(',').map((k) => k.trim()).filter(Boolean);
   const repo = await openRepo({ cwd: opts.cwd });
-  const records = await readRuns(repo);
-  const listed = listRunsWithQuery(records, { where: opts.where, status: [], tags: [], nowMs: Date.now() });
-  const candidates = listed.map((l) => l.run).filter((r) => r.metrics[metric] !== undefined);
-  const series = window ? await readSeries(repo, records.filter((r) => candidates.some((c) => c.id === r.id)), metric) : undefined;
-  const best = pickBest(candidates, { metric, direction, window, groupBy, series });
+  const best = await withCatalog(repo, async (catalog) => {
+    const selection = selectRuns(catalog, { where: opts.where, nowMs: Date.now(), fields: [`metrics.${metric}`, ...(groupBy ?? [])] });
+    const candidates = selection.runs.filter((r) => r.metrics[metric] !== undefined);
+    const rowOf = new Map(selection.runs.map((r, k) => [r.id, selection.rows[k]!]));
+    // The window reads each candidate's series from its outputs commit.
+    const series = window ? await readSeries(repo, candidates.map((c) => catalog.record(rowOf.get(c.id)!)), metric) : undefined;
+    const picked = pickBest(candidates, { metric, direction, window, groupBy, series });
+    return picked.map((b) => ({ ...b, name: catalog.meta(rowOf.get(b.run.id)!)?.name }));
+  });
   if (best.length === 0) {
     throw new TmtError('NOT_FOUND', `no run${opts.where ? ' matching --where' : ''} has a metric "${metric}"`, { hint: 'see which metrics runs have with tmt list --format csv' });
   }
   const scoreLabel = window ? `${metric} (mean of ${opts.window})` : metric;
   if (opts.format === 'json') {
-    out.out(JSON.stringify({ schemaVersion: 1, metric, direction, window: opts.window ?? null, best: best.map((b) => ({ group: b.group ?? null, id: b.run.id, name: b.run.name ?? null, score: b.score })) }, null, 2) + '\n');
+    out.out(JSON.stringify({ schemaVersion: 1, metric, direction, window: opts.window ?? null, best: best.map((b) => ({ group: b.group ?? null, id: b.run.id, name: b.name ?? null, score: b.score })) }, null, 2) + '\n');
     return 0;
   }
   const keys = groupBy ?? [];
   const table = {
     columns: [...keys, 'id', 'name', scoreLabel],
-    rows: best.map((b) => [...keys.map((k) => (b.group?.[k] ?? null) as string | number | null), b.run.id, b.run.name ?? '', opts.format === 'table' ? formatValue(b.score) : b.score]),
+    rows: best.map((b) => [...keys.map((k) => (b.group?.[k] ?? null) as string | number | null), b.run.id, b.name ?? '', opts.format === 'table' ? formatValue(b.score) : b.score]),
   };
   out.out(TABULAR_FORMATS[(opts.format === 'json' ? 'table' : opts.format) as TabularFormat](table, { color: out.color }));
   return 0;

@@ -1,9 +1,9 @@
 import { TmtError } from '../../errors.js';
 import { openRepo } from '../../git/repo.js';
-import { groupRuns, parseAggs } from '../../query/aggregate.js';
+import { groupRuns, parseAggs, type Agg } from '../../query/aggregate.js';
 import { checkField, fieldValue } from '../../query/expr/index.js';
-import { listRunsWithQuery, mainMetrics, type Listed } from '../../query/list.js';
-import { readRuns } from '../../run/read.js';
+import { listedRows, mainMetrics, selectRuns, type Listed, type Selection } from '../../query/list.js';
+import { withCatalog } from '../../run/read.js';
 import { TABULAR_FORMATS, type Tabular, type TabularFormat } from '../render/formats.js';
 import { formatDuration, formatTime } from '../render/format.js';
 import { renderRunTable } from '../render/runs.js';
@@ -34,19 +34,27 @@ export async function listCommand(opts: ListCommandOptions, out: Output): Promis
   }
   const columns = opts.columns?.split(',').map((c) => c.trim()).filter(Boolean);
   for (const c of columns ?? []) checkField(c);
+  const groupBy = opts.groupBy?.split(',').map((k) => k.trim()).filter(Boolean);
+  for (const k of groupBy ?? []) checkField(k);
+  const aggs = groupBy ? parseAggs(opts.agg ?? 'count') : [];
   const repo = await openRepo({ cwd: opts.cwd });
-  const listed = listRunsWithQuery(await readRuns(repo), { ...opts, status: opts.status.flatMap((s) => s.split(',')), tags: opts.tag, nowMs: Date.now() });
-  for (const { row } of listed) if (row.problem) warn(out, `run ${row.id}: ${row.problem}`);
-
-  if (opts.groupBy) return groupCommand(listed, opts, out);
-  if (opts.format === 'json') {
-    out.out(JSON.stringify({ schemaVersion: 1, runs: listed.map((l) => l.row) }, null, 2) + '\n');
-  } else if (opts.format === 'table' && !columns) {
-    out.out(renderRunTable(listed.map((l) => l.row), { width: opts.width, color: out.color }));
-  } else {
-    out.out(TABULAR_FORMATS[opts.format as TabularFormat](tabulate(listed, columns, opts.format), { width: opts.width, color: out.color }));
-  }
-  return 0;
+  return withCatalog(repo, (catalog) => {
+    const query = { ...opts, status: opts.status.flatMap((s) => s.split(',')), tags: opts.tag, nowMs: Date.now() };
+    const fields = [...(groupBy ?? []), ...aggs.flatMap((a) => (a.field ? [a.field] : []))];
+    const selection = selectRuns(catalog, { ...query, fields });
+    selection.runs.forEach((run, k) => run.status === 'unreadable' && warn(out, `run ${run.id}: ${catalog.problem(selection.rows[k]!)}`));
+    // Grouping reads only the columns it needs; listing loads the shown runs whole.
+    if (groupBy) return groupCommand(selection, groupBy, aggs, opts, out);
+    const listed = listedRows(catalog, selection.rows);
+    if (opts.format === 'json') {
+      out.out(JSON.stringify({ schemaVersion: 1, runs: listed.map((l) => l.row) }, null, 2) + '\n');
+    } else if (opts.format === 'table' && !columns) {
+      out.out(renderRunTable(listed.map((l) => l.row), { width: opts.width, color: out.color }));
+    } else {
+      out.out(TABULAR_FORMATS[opts.format as TabularFormat](tabulate(listed, columns, opts.format), { width: opts.width, color: out.color }));
+    }
+    return 0;
+  });
 }
 
 /** Columns as asked, or for files every param and metric (what a notebook wants). */
@@ -70,10 +78,8 @@ function tabulate(listed: readonly Listed[], columns: string[] | undefined, form
   };
 }
 
-function groupCommand(listed: readonly Listed[], opts: ListCommandOptions, out: Output): number {
-  const keys = opts.groupBy!.split(',').map((k) => k.trim()).filter(Boolean);
-  const aggs = parseAggs(opts.agg ?? 'count');
-  const groups = groupRuns(listed.map((l) => l.run), keys, aggs);
+function groupCommand(selection: Selection, keys: string[], aggs: Agg[], opts: ListCommandOptions, out: Output): number {
+  const groups = groupRuns(selection.runs, keys, aggs);
   if (opts.format === 'json') {
     out.out(JSON.stringify({ schemaVersion: 1, groupBy: keys, groups: groups.map((g) => ({ key: g.key, runs: g.runs.map((r) => r.id), values: g.values })) }, null, 2) + '\n');
     return 0;

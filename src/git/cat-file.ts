@@ -1,0 +1,70 @@
+/**
+ * Reading many objects through one `git cat-file --batch`. Objects are handed
+ * over one by one while git is still reading the rest, so a caller parsing
+ * 100,000 notes works on one core while git inflates on the other, and never
+ * holds the whole output in memory.
+ */
+import { gitStream } from './exec.js';
+import type { Repo } from './repo.js';
+
+/**
+ * Calls `onObject` for each of `specs` (object ids or `<rev>:<path>`), in
+ * order, with its content; `undefined` for one git cannot find.
+ */
+export async function streamObjects(repo: Repo, specs: readonly string[], onObject: (index: number, data: Buffer | undefined) => void): Promise<void> {
+  if (specs.length === 0) return;
+  const reader = new BatchReader(onObject);
+  // --buffer: git flushes when its buffer fills, not after every object.
+  await gitStream(['cat-file', '--batch', '--buffer'], { cwd: repo.workTree, input: specs.join('\n') + '\n' }, (chunk) => reader.push(chunk));
+}
+
+/** Reads objects by spec into a map of UTF-8 text; missing ones are left out. */
+export async function readBlobs(repo: Repo, specs: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  await streamObjects(repo, specs, (i, data) => {
+    if (data) out.set(specs[i]!, data.toString('utf8'));
+  });
+  return out;
+}
+
+/**
+ * Splits cat-file's output (`<oid> <type> <size>\n<content>\n`, or
+ * `<spec> missing\n`) at object boundaries, across chunk boundaries.
+ */
+class BatchReader {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  /** Bytes still needed for the current object's content plus its newline; 0 while reading a header. */
+  private need = 0;
+  private index = 0;
+
+  constructor(private readonly onObject: (index: number, data: Buffer | undefined) => void) {}
+
+  push(chunk: Buffer): void {
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.need > 0 && this.pendingBytes < this.need) return; // a large object: wait for all of it, copy once
+    let buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+    let off = 0;
+    for (;;) {
+      if (this.need === 0) {
+        const nl = buf.indexOf(10, off);
+        if (nl < 0) break;
+        const header = buf.toString('latin1', off, nl);
+        off = nl + 1;
+        if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
+          this.onObject(this.index++, undefined);
+          continue;
+        }
+        this.need = Number(header.slice(header.lastIndexOf(' ') + 1)) + 1;
+      }
+      if (buf.length - off < this.need) break;
+      this.onObject(this.index++, buf.subarray(off, off + this.need - 1));
+      off += this.need;
+      this.need = 0;
+    }
+    buf = buf.subarray(off);
+    this.pending = buf.length ? [buf] : [];
+    this.pendingBytes = buf.length;
+  }
+}

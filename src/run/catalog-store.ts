@@ -1,0 +1,284 @@
+/**
+ * Keeps the run catalog (catalog.ts) in step with git, in
+ * `<common-dir>/tmt/catalog/`:
+ *
+ *   current.json     the state: notes commit and refs fingerprint it stands
+ *                    for, the base file it builds on, and the delta (runs
+ *                    changed since the base, their notes inline)
+ *   base-<rand>      a base file (catalog-file.ts): ids, commits, note blob
+ *                    ids, every note's text, and one section per column
+ *
+ * Every query lists `refs/tmt/runs/` and resolves `refs/notes/tmt`; when both
+ * match the state, nothing else is read from git. Otherwise the notes that
+ * changed come from `git diff-tree` between the two notes commits, and only
+ * the changed runs' notes are read and parsed, into the delta. A large delta
+ * is folded into a new base by a full pass, which streams every note through
+ * one `git cat-file --batch` while parsing. Files are replaced by rename, so
+ * concurrent tmt processes each see a whole state; any state is checked
+ * against git before use, so the worst a race or a damaged file costs is a
+ * rebuild. Deleting the folder only costs time.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { streamObjects } from '../git/cat-file.js';
+import { NOTES_REF, RUNS_PREFIX, TMT_DIR } from '../git/layout.js';
+import { listNoteBlobs, notesChanges, notesTip } from '../git/notes.js';
+import { listRefsRaw, parseRefList } from '../git/refs.js';
+import { refsFingerprint } from '../git/refs-stat.js';
+import type { Repo } from '../git/repo.js';
+import { SectionReader, SectionWriter } from './catalog-file.js';
+import { Catalog, NO_NOTE, type CatalogState, type DeltaRun } from './catalog.js';
+import { ColumnsBuilder } from './columns.js';
+import { loadYamlParser, MetaParseError, parseMeta, type RunMeta } from './metadata.js';
+
+const VERSION = 1;
+
+interface RunRef {
+  id: string;
+  commit: string;
+}
+
+/** The catalog as of the repository's current runs and notes. Close it when done. */
+export async function openCatalog(repo: Repo): Promise<Catalog> {
+  const dir = path.join(repo.commonDir, TMT_DIR, 'catalog');
+  // Taken before git is asked: a change after this point makes a later fingerprint differ.
+  const fingerprint = refsFingerprint(repo, [RUNS_PREFIX.slice(0, -1)], [NOTES_REF]) ?? null;
+  const current = loadState(dir);
+  if (current && fingerprint !== null && current.state.fingerprint === fingerprint) return current;
+  // Started together: git works on the other core while this one reads the catalog.
+  const pending = Promise.all([listRefsRaw(repo, RUNS_PREFIX), notesTip(repo), current ? undefined : listNoteBlobs(repo)]);
+  let raw: Buffer, tip: string | undefined, notes: Map<string, string> | undefined;
+  try {
+    [raw, tip, notes] = await pending;
+  } catch (err) {
+    current?.close();
+    throw err;
+  }
+  const digest = createHash('sha1').update(raw).digest('hex');
+  const refs = parseRefList(raw).map((r) => ({ id: r.ref.slice(RUNS_PREFIX.length), commit: r.oid }));
+  const now = { notesTip: tip ?? null, refsDigest: digest, fingerprint };
+  if (current) {
+    if (current.state.refsDigest === digest && current.state.notesTip === now.notesTip) {
+      const same = current.withState({ ...current.state, fingerprint });
+      saveState(dir, same.state);
+      return same;
+    }
+    let updated: Catalog | undefined;
+    try {
+      updated = await update(repo, dir, current, refs, now);
+    } finally {
+      if (!updated) current.close();
+    }
+    if (updated) return updated;
+  }
+  return build(repo, dir, refs, now, notes ?? (tip ? await listNoteBlobs(repo) : new Map()));
+}
+
+type Now = Pick<CatalogState, 'notesTip' | 'refsDigest' | 'fingerprint'>;
+
+function loadState(dir: string): Catalog | undefined {
+  let state: CatalogState & { version?: number };
+  try {
+    state = JSON.parse(fs.readFileSync(path.join(dir, 'current.json'), 'utf8')) as CatalogState & { version?: number };
+  } catch {
+    return undefined; // none yet, truncated, or not ours: rebuilt
+  }
+  if (state.version !== VERSION || typeof state.delta !== 'object' || state.delta === null) return undefined;
+  if (state.base === null) return new Catalog(state, undefined);
+  const base = SectionReader.open(path.join(dir, path.basename(state.base)));
+  if (!base) return undefined;
+  if (base.meta.endianness !== os.endianness()) {
+    base.close(); // metric columns are doubles in the byte order of the machine that wrote them
+    return undefined;
+  }
+  try {
+    return new Catalog(state, base);
+  } catch {
+    base.close();
+    return undefined;
+  }
+}
+
+/** Beyond this many changed runs, one full pass is cheaper than carrying the delta. */
+function deltaLimit(baseSize: number): number {
+  return Math.max(1000, baseSize >> 4);
+}
+
+async function update(repo: Repo, dir: string, old: Catalog, refs: RunRef[], now: Now): Promise<Catalog | undefined> {
+  const tip = now.notesTip;
+  let changed: Map<string, string | null> | undefined = old.state.notesTip === tip ? new Map() : undefined;
+  if (!changed && old.state.notesTip && tip) changed = await notesChanges(repo, old.state.notesTip, tip).catch(() => undefined); // old commit gone: list all
+  let all: Map<string, string> | undefined = changed ? undefined : tip ? await listNoteBlobs(repo) : new Map();
+
+  // Walk old rows and current refs together; both are in id order.
+  const edits = new Map<string, { commit: string; blob: string | null | undefined } | null>();
+  let j = 0;
+  for (const { id, commit } of refs) {
+    while (j < old.size && old.ids[j]! < id) edits.set(old.ids[j++]!, null);
+    const same = j < old.size && old.ids[j] === id && old.commit(j) === commit;
+    const blob = all ? (all.get(commit) ?? null) : changed!.has(commit) ? changed!.get(commit)! : same ? old.noteBlob(j) : undefined;
+    if (!(same && old.noteBlob(j) === blob)) edits.set(id, { commit, blob });
+    if (j < old.size && old.ids[j] === id) j++;
+  }
+  while (j < old.size) edits.set(old.ids[j++]!, null);
+  if (old.deltaSize + edits.size > deltaLimit(old.baseSize)) return undefined;
+
+  // A ref that moved to a commit whose note did not change: look its note up.
+  if ([...edits.values()].some((e) => e?.blob === undefined && e !== null)) all = await listNoteBlobs(repo);
+  const todo = [...edits].filter((e): e is [string, { commit: string; blob: string | null }] => {
+    if (e[1] && e[1].blob === undefined) e[1].blob = all!.get(e[1].commit) ?? null;
+    return e[1] !== null;
+  });
+  const read: ReadNote[] = [];
+  await readNotes(repo, todo.map(([, e]) => e.blob), (k, note) => (read[k] = note));
+
+  const delta = { ...old.state.delta };
+  for (const [id, e] of edits) {
+    if (e === null && !old.hasBaseRun(id)) delete delta[id];
+    else if (e === null) delta[id] = null;
+  }
+  todo.forEach(([id, e], k) => (delta[id] = { commit: e.commit, blob: e.blob, ...stored(read[k]!) }));
+  const state: CatalogState = { ...now, base: old.state.base, delta };
+  saveState(dir, state);
+  return old.withState(state);
+}
+
+/** How a delta keeps a note: its text, which the fast reader re-reads, or what the full parser made of it. */
+function stored(note: ReadNote): Pick<DeltaRun, 'text' | 'meta' | 'problem'> {
+  if ('problem' in note) return { problem: note.problem };
+  return note.slow ? { meta: note.meta } : { text: note.text };
+}
+
+type ReadNote = { meta: RunMeta; text: string; slow: boolean } | { problem: string };
+
+/**
+ * Reads and parses notes by blob id (null: no note). `onNote` gets each
+ * result, in order except that notes needing the full YAML parser come last;
+ * `onData` gets each note's bytes as they arrive.
+ */
+async function readNotes(
+  repo: Repo,
+  blobs: ReadonlyArray<string | null>,
+  onNote: (k: number, note: ReadNote) => void,
+  onData?: (k: number, data: Buffer) => void,
+): Promise<void> {
+  const wanted: number[] = [];
+  blobs.forEach((b, k) => (b ? wanted.push(k) : onNote(k, { problem: NO_NOTE })));
+  const slow: Array<[number, string]> = [];
+  await streamObjects(repo, wanted.map((k) => blobs[k]!), (w, data) => {
+    const k = wanted[w]!;
+    if (!data) return onNote(k, { problem: 'note blob missing from the object store' });
+    onData?.(k, data);
+    const text = data.toString('utf8');
+    try {
+      const meta = parseMeta(text);
+      if (meta) onNote(k, { meta, text, slow: false });
+      else slow.push([k, text]);
+    } catch (err) {
+      onNote(k, unreadable(err));
+    }
+  });
+  if (slow.length === 0) return;
+  // The full YAML parser only for notes tmt did not write itself.
+  const parse = await loadYamlParser();
+  for (const [k, text] of slow) {
+    try {
+      onNote(k, { meta: parseMeta(text, parse), text, slow: true });
+    } catch (err) {
+      onNote(k, unreadable(err));
+    }
+  }
+}
+
+function unreadable(err: unknown): { problem: string } {
+  if (!(err instanceof MetaParseError)) throw err;
+  return { problem: `unreadable note: ${err.message}` };
+}
+
+/** One pass over every note: writes a new base file and an empty delta. */
+async function build(repo: Repo, dir: string, refs: RunRef[], now: Now, notes: Map<string, string>): Promise<Catalog> {
+  const blobs = refs.map((r) => notes.get(r.commit) ?? null);
+  const name = `base-${randomBytes(6).toString('hex')}`;
+  const target = writableDir(dir) ? path.join(dir, name) : path.join(os.tmpdir(), `tmt-catalog-${process.pid}-${name}`);
+  const writer = new SectionWriter(`${target}.tmp`);
+  try {
+    const ends: number[] = new Array<number>(refs.length).fill(0);
+    let at = 0;
+    const columns = new ColumnsBuilder(refs.length);
+    const problems: Record<number, string> = {};
+    const slowMetas: Record<number, RunMeta> = {};
+    writer.begin('notes');
+    await readNotes(
+      repo,
+      blobs,
+      (k, note) => {
+        if ('problem' in note) return void (problems[k] = note.problem);
+        columns.add(k, note.meta);
+        if (note.slow) slowMetas[k] = note.meta;
+      },
+      (k, data) => {
+        writer.append(data);
+        at += data.length;
+        ends[k] = at;
+      },
+    );
+    writer.end();
+    for (let k = 1; k < ends.length; k++) if (ends[k] === 0) ends[k] = ends[k - 1]!; // rows without a note
+    writer.json('ids', refs.map((r) => r.id));
+    writer.json('commits', refs.map((r) => r.commit));
+    writer.json('blobs', blobs);
+    writer.json('noteEnds', ends);
+    writer.json('problems', problems);
+    writer.json('slowMetas', slowMetas);
+    for (const [col, json] of columns.valueColumns()) writer.section(`col:${col}`, json);
+    for (const [metric, cells] of columns.metricColumns()) writer.section(`mcol:${metric}`, Buffer.from(cells.buffer, cells.byteOffset, cells.byteLength));
+    writer.finish(target, { version: VERSION, notesTip: now.notesTip, refsDigest: now.refsDigest, endianness: os.endianness() });
+  } catch (err) {
+    writer.abandon();
+    throw err;
+  }
+  const state: CatalogState = { ...now, base: name, delta: {} };
+  const base = SectionReader.open(target)!;
+  if (path.dirname(target) === dir) {
+    saveState(dir, state);
+    removeOldBases(dir, name);
+    fs.rmSync(path.join(repo.gitDir, TMT_DIR, 'runs-cache.json'), { force: true }); // the cache tmt 0.1 kept
+  } else {
+    fs.rmSync(target, { force: true }); // not kept: the open file stays readable until closed
+  }
+  return new Catalog(state, base);
+}
+
+function writableDir(dir: string): boolean {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.accessSync(dir, fs.constants.W_OK);
+    return true;
+  } catch {
+    return false; // a read-only .git still answers queries, from a temporary file
+  }
+}
+
+function saveState(dir: string, state: CatalogState): void {
+  try {
+    const tmp = path.join(dir, `current.json.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+    fs.writeFileSync(tmp, JSON.stringify({ version: VERSION, ...state }));
+    fs.renameSync(tmp, path.join(dir, 'current.json'));
+  } catch {
+    /* read-only: the next query does this work again */
+  }
+}
+
+/** Bases no state refers to any more; a reader that opened one keeps its open file. */
+function removeOldBases(dir: string, keep: string): void {
+  const cutoff = Date.now() - 60_000;
+  for (const f of fs.readdirSync(dir)) {
+    if (f === keep || !f.startsWith('base-')) continue;
+    const file = path.join(dir, f);
+    // Young ones may be another process's, just written or still being written.
+    const st = fs.statSync(file, { throwIfNoEntry: false });
+    if (st && st.mtimeMs < cutoff) fs.rmSync(file, { force: true });
+  }
+}
