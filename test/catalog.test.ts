@@ -61,6 +61,37 @@ describe('the run catalog', () => {
     expect(json(tmt(d, ['show', 'renamed', '--json'])).run.meta.metrics.acc.last).toBe(0.1);
   });
 
+  it('starts no git process to check refs that have not changed, and still sees every change', () => {
+    const d = makeRepo({ 'a.py': 'a\n' });
+    tmt(d, ['save', '-n', 'one', '-m', 'acc=0.1']);
+    tmt(d, ['save', '-n', 'two', '-m', 'acc=0.2']);
+    // Ref files written seconds ago: old enough to be trusted by their stat data.
+    const age = (Date.now() - 10_000) / 1000;
+    const backdate = (p: string): void => {
+      for (const e of fs.readdirSync(p, { withFileTypes: true })) {
+        const f = path.join(p, e.name);
+        if (e.isDirectory()) backdate(f);
+        else fs.utimesSync(f, age, age);
+      }
+    };
+    backdate(path.join(d, '.git/refs'));
+    const first = tmt(d, ['list', '--json']);
+    expect(state(d).fingerprint).toMatch(/^[0-9a-f]{40}$/);
+
+    const trace = path.join(d, '.git/trace');
+    const again = tmt(d, ['list', '--json'], { GIT_TRACE: trace });
+    expect(again.stdout).toBe(first.stdout);
+    const commands = fs.readFileSync(trace, 'utf8').split('\n').filter((l) => l.includes('trace: built-in: git'));
+    expect(commands.map((l) => l.replace(/.*built-in: git /, '').split(' ')[0])).toEqual(['rev-parse']); // openRepo only
+
+    // Any change to the refs, by any writer, is seen.
+    const commit = runCommits(d)[1]!;
+    git(d, 'notes', '--ref=tmt', 'add', '-f', '-m', git(d, 'notes', '--ref=tmt', 'show', commit).replace('name: two', 'name: three'), commit);
+    expect(json(tmt(d, ['list', '--json'])).runs.map((r: any) => r.name)).toEqual(['three', 'one']);
+    git(d, 'update-ref', '-d', `refs/tmt/runs/${json(tmt(d, ['list', '--json'])).runs[1].id}`);
+    expect(json(tmt(d, ['list', '--json'])).runs.map((r: any) => r.name)).toEqual(['three']);
+  });
+
   it('is rebuilt without complaint when its files are truncated, garbage or from another version', () => {
     const d = makeRepo({ 'a.py': 'a\n' });
     tmt(d, ['save', '-n', 'one', '-m', 'acc=0.1']);
