@@ -86,11 +86,18 @@ export class GitCommandError extends TmtError {
 
   constructor(args: readonly string[], result: GitResult) {
     const first = firstMeaningfulLine(result.stderr) ?? `exited with code ${result.code}`;
-    super('GIT_FAILED', `git ${args[0] ?? ''}: ${first}`, { data: { args, exitCode: result.code } });
+    super('GIT_FAILED', `git ${subcommand(args)}: ${first}`, { data: { args, exitCode: result.code } });
     this.args = args;
     this.stderr = result.stderr;
     this.exitCode = result.code;
   }
+}
+
+/** The git command's name, past any `-c key=value` options. */
+function subcommand(args: readonly string[]): string {
+  let i = 0;
+  while (args[i] === '-c') i += 2;
+  return args[i] ?? '';
 }
 
 function firstMeaningfulLine(stderr: string): string | undefined {

@@ -6,10 +6,13 @@
  * reported, never silently). Git does the hashing, so ignore rules, filters
  * (LFS, autocrlf), modes and submodules match by construction.
  *
- * Steps: a scratch index (see stat-cache.ts); `git ls-files -o` to find new
- * files, so that ones over the cap or .tmtignore'd are kept out before git
- * hashes them; `git add -A` without those; a last pass over the index for
- * tracked files that are over the cap or .tmtignore'd; `git write-tree`.
+ * Steps: a scratch index (see stat-cache.ts); at the same time, on both
+ * cores, `git ls-files -o` for new files (so that ones over the cap or
+ * .tmtignore'd are kept out before git hashes them) and `git diff-files` for
+ * tracked files that changed or vanished; `git update-index` with exactly
+ * those paths, which is what `git add -A` would do, minus its second walk of
+ * the working tree; a last pass over the index for tracked files that are
+ * over the cap or .tmtignore'd; `git write-tree`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -98,7 +101,11 @@ async function snapshotWith(repo: Repo, scratch: ScratchIndex, f: Filters): Prom
   const run: GitEnv = { cwd: repo.workTree, env: { GIT_INDEX_FILE: scratch.file } };
   const skipped: SkippedFile[] = [];
 
-  const newFiles = splitZ((await git(['ls-files', '-z', '-o', '--exclude-standard'], run)).stdout);
+  const [untracked, changed] = await Promise.all([
+    git(['ls-files', '-z', '-o', '--exclude-standard'], run),
+    git(['diff-files', '-z', '--name-only', '--ignore-submodules=dirty'], run),
+  ]);
+  const newFiles = splitZ(untracked.stdout);
   if (scratch.reused > 0 && newFiles.some(isAttributes)) return 'new-attributes';
   const keepOut = newFiles.filter((rel) => {
     if (f.excluded(rel)) {
@@ -112,7 +119,9 @@ async function snapshotWith(repo: Repo, scratch: ScratchIndex, f: Filters): Prom
     }
     return false;
   });
-  await addAll(run, keepOut);
+  const out = new Set(keepOut);
+  // A nested repository is listed as `dir/`; git records it as a gitlink named `dir`.
+  await updateIndex(run, [...splitZ(changed.stdout), ...newFiles.filter((f) => !out.has(f)).map((f) => (f.endsWith('/') ? f.slice(0, -1) : f))]);
 
   const data = fs.readFileSync(scratch.file);
   const fullTree = await writeTree(repo, scratch.file);
@@ -144,15 +153,12 @@ async function snapshotWith(repo: Repo, scratch: ScratchIndex, f: Filters): Prom
   }
 }
 
-async function addAll(run: GitEnv, keepOut: readonly string[]): Promise<void> {
-  if (keepOut.length === 0) {
-    await git([...INDEX_CONFIG, 'add', '-A'], run);
-    return;
-  }
-  const specs = [':/', ...keepOut.map((p) => `:(top,literal,exclude)${p}`)];
-  await git([...INDEX_CONFIG, 'add', '-A', '--pathspec-from-file=-', '--pathspec-file-nul'], {
+/** Re-hashes changed and new paths and drops vanished ones, as `git add -A` does for them. */
+async function updateIndex(run: GitEnv, paths: readonly string[]): Promise<void> {
+  if (paths.length === 0) return;
+  await git([...INDEX_CONFIG, 'update-index', '--add', '--remove', '--replace', '-z', '--stdin'], {
     ...run,
-    input: Buffer.from(specs.join('\0') + '\0', 'utf8'),
+    input: Buffer.from(paths.join('\0') + '\0', 'utf8'),
   });
 }
 
@@ -216,6 +222,13 @@ function classify(err: unknown): unknown {
   if (unreadable) {
     return new TmtError('UNREADABLE_FILE', `cannot read ${unreadable[1]}: ${unreadable[2]}`, {
       hint: 'fix its permissions, or add it to .tmtignore to leave it out of snapshots',
+      cause: err,
+    });
+  }
+  const emptyRepo = /^error: (.+?): is a directory - add files inside instead$/m.exec(err.stderr);
+  if (emptyRepo) {
+    return new TmtError('SNAPSHOT_FAILED', `${emptyRepo[1]}/ is a git repository with no commit checked out, so it cannot be recorded (git add -A refuses it too)`, {
+      hint: `commit something in it, add it to .tmtignore, or remove ${emptyRepo[1]}/.git`,
       cause: err,
     });
   }
