@@ -4,18 +4,59 @@
  * 100,000 notes works on one core while git inflates on the other, and never
  * holds the whole output in memory.
  */
+import fs from 'node:fs';
 import { gitStream } from './exec.js';
 import type { Repo } from './repo.js';
+
+/** Receives each object: its index among the specs, its content (undefined: missing) and where the content starts in git's output. */
+export type OnObject = (index: number, data: Buffer | undefined, offset: number) => void;
 
 /**
  * Calls `onObject` for each of `specs` (object ids or `<rev>:<path>`), in
  * order, with its content; `undefined` for one git cannot find.
  */
-export async function streamObjects(repo: Repo, specs: readonly string[], onObject: (index: number, data: Buffer | undefined) => void): Promise<void> {
+export async function streamObjects(repo: Repo, specs: readonly string[], onObject: OnObject): Promise<void> {
   if (specs.length === 0) return;
   const reader = new BatchReader(onObject);
   // --buffer: git flushes when its buffer fills, not after every object.
   await gitStream(['cat-file', '--batch', '--buffer'], { cwd: repo.workTree, input: specs.join('\n') + '\n' }, (chunk) => reader.push(chunk));
+}
+
+/**
+ * Like streamObjects, but git writes its output into `file` and the objects
+ * are read back from it as it grows. A pipe makes git write and tmt wake up
+ * 4 KB at a time, which at 100,000 notes costs more than reading them; a
+ * file is read a megabyte at a time. The file is left in place: its bytes at
+ * each object's `offset` are the object's content. Returns the file's size.
+ */
+export async function streamObjectsToFile(repo: Repo, specs: readonly string[], file: string, onObject: OnObject): Promise<number> {
+  const out = fs.openSync(file, 'w');
+  let running = true;
+  const done = gitStream(['cat-file', '--batch', '--buffer'], { cwd: repo.workTree, input: specs.length ? specs.join('\n') + '\n' : '' }, { fd: out }).finally(() => {
+    running = false;
+  });
+  fs.closeSync(out); // git has its own copy
+  const reader = new BatchReader(onObject);
+  const fd = fs.openSync(file, 'r');
+  let at = 0;
+  try {
+    for (;;) {
+      const more = running; // read after git ended: this read then sees everything
+      const buf = Buffer.allocUnsafe(1 << 20);
+      const n = fs.readSync(fd, buf, 0, buf.length, at);
+      if (n > 0) {
+        at += n;
+        reader.push(buf.subarray(0, n));
+      } else if (more) {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      } else break;
+    }
+  } finally {
+    fs.closeSync(fd);
+    await done.catch(() => undefined);
+  }
+  await done;
+  return at;
 }
 
 /** Reads objects by spec into a map of UTF-8 text; missing ones are left out. */
@@ -37,8 +78,10 @@ class BatchReader {
   /** Bytes still needed for the current object's content plus its newline; 0 while reading a header. */
   private need = 0;
   private index = 0;
+  /** Position in git's output of the first pending byte. */
+  private base = 0;
 
-  constructor(private readonly onObject: (index: number, data: Buffer | undefined) => void) {}
+  constructor(private readonly onObject: OnObject) {}
 
   push(chunk: Buffer): void {
     this.pending.push(chunk);
@@ -53,17 +96,18 @@ class BatchReader {
         const header = buf.toString('latin1', off, nl);
         off = nl + 1;
         if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
-          this.onObject(this.index++, undefined);
+          this.onObject(this.index++, undefined, this.base + off);
           continue;
         }
         this.need = Number(header.slice(header.lastIndexOf(' ') + 1)) + 1;
       }
       if (buf.length - off < this.need) break;
-      this.onObject(this.index++, buf.subarray(off, off + this.need - 1));
+      this.onObject(this.index++, buf.subarray(off, off + this.need - 1), this.base + off);
       off += this.need;
       this.need = 0;
     }
     buf = buf.subarray(off);
+    this.base += off;
     this.pending = buf.length ? [buf] : [];
     this.pendingBytes = buf.length;
   }

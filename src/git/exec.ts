@@ -33,28 +33,30 @@ export async function git(args: readonly string[], opts: GitRunOptions): Promise
 
 /**
  * Like `git()`, but hands stdout to `onData` chunk by chunk as git writes it,
- * so a reader can work while git is still producing (and memory stays bounded).
+ * so a reader can work while git is still producing (and memory stays bounded),
+ * or sends it straight to an open file (`{ fd }`).
  */
-export function gitStream(args: readonly string[], opts: GitRunOptions, onData: (chunk: Buffer) => void): Promise<Omit<GitResult, 'stdout'>> {
+export function gitStream(args: readonly string[], opts: GitRunOptions, stdout: ((chunk: Buffer) => void) | { fd: number }): Promise<Omit<GitResult, 'stdout'>> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, {
       cwd: opts.cwd,
       env: { ...process.env, ...QUIET_ENV, ...opts.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: ['pipe', typeof stdout === 'function' ? 'pipe' : stdout.fd, 'pipe'],
       signal: opts.signal,
     });
     const err: Buffer[] = [];
     let failed: unknown;
-    child.stdout.on('data', (b: Buffer) => {
+    const onData = typeof stdout === 'function' ? stdout : undefined;
+    child.stdout?.on('data', (b: Buffer) => {
       if (failed !== undefined) return;
       try {
-        onData(b);
+        onData!(b);
       } catch (e) {
         failed = e; // the reader gave up: stop git and report the reader's error
         child.kill();
       }
     });
-    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.stderr!.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e: NodeJS.ErrnoException) => {
       if (e.name === 'AbortError') reject(e);
       else if (e.code === 'ENOENT') {
@@ -64,7 +66,7 @@ export function gitStream(args: readonly string[], opts: GitRunOptions, onData: 
         }));
       } else reject(e);
     });
-    child.stdin.on('error', () => {
+    child.stdin!.on('error', () => {
       /* git may exit before reading all input; its exit code tells the story */
     });
     child.on('close', (code) => {
@@ -74,7 +76,7 @@ export function gitStream(args: readonly string[], opts: GitRunOptions, onData: 
       if (code === 0 || (code !== null && opts.okCodes?.includes(code))) resolve({ stderr: result.stderr, code: result.code });
       else reject(new GitCommandError(args, result));
     });
-    child.stdin.end(opts.input);
+    child.stdin!.end(opts.input);
   });
 }
 

@@ -29,8 +29,20 @@ export class SectionWriter {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
 
-  constructor(private readonly tmpFile: string) {
-    this.fd = fs.openSync(tmpFile, 'w');
+  constructor(
+    private readonly tmpFile: string,
+    adopt?: string,
+  ) {
+    this.fd = fs.openSync(tmpFile, adopt ? 'a' : 'w');
+    if (adopt) {
+      this.offset = fs.fstatSync(this.fd).size;
+      this.sections[adopt] = [0, this.offset];
+    }
+  }
+
+  /** A writer that keeps what `tmpFile` holds already as the section `name` and appends the rest. */
+  static adopt(tmpFile: string, name: string): SectionWriter {
+    return new SectionWriter(tmpFile, name);
   }
 
   /** Writes a whole section. */

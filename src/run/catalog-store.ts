@@ -22,7 +22,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { streamObjects } from '../git/cat-file.js';
+import { streamObjects, streamObjectsToFile, type OnObject } from '../git/cat-file.js';
 import { NOTES_REF, RUNS_PREFIX, TMT_DIR } from '../git/layout.js';
 import { listNoteBlobs, notesChanges, notesTip } from '../git/notes.js';
 import { listRefsRaw, parseRefList } from '../git/refs.js';
@@ -33,7 +33,7 @@ import { Catalog, NO_NOTE, type CatalogState, type DeltaRun } from './catalog.js
 import { ColumnsBuilder } from './columns.js';
 import { loadYamlParser, MetaParseError, parseMeta, type RunMeta } from './metadata.js';
 
-const VERSION = 1;
+const VERSION = 2;
 
 interface RunRef {
   id: string;
@@ -155,39 +155,43 @@ type ReadNote = { meta: RunMeta; text: string; slow: boolean } | { problem: stri
 
 /**
  * Reads and parses notes by blob id (null: no note). `onNote` gets each
- * result, in order except that notes needing the full YAML parser come last;
- * `onData` gets each note's bytes as they arrive.
+ * result, in order except that notes needing the full YAML parser come last.
+ * With `file`, git's output is kept there and `onNote` also gets where each
+ * note's text starts in it.
  */
 async function readNotes(
   repo: Repo,
   blobs: ReadonlyArray<string | null>,
-  onNote: (k: number, note: ReadNote) => void,
-  onData?: (k: number, data: Buffer) => void,
+  onNote: (k: number, note: ReadNote, at?: { offset: number; length: number }) => void,
+  file?: string,
 ): Promise<void> {
   const wanted: number[] = [];
   blobs.forEach((b, k) => (b ? wanted.push(k) : onNote(k, { problem: NO_NOTE })));
-  const slow: Array<[number, string]> = [];
-  await streamObjects(repo, wanted.map((k) => blobs[k]!), (w, data) => {
+  const slow: Array<[number, string, { offset: number; length: number }]> = [];
+  const specs = wanted.map((k) => blobs[k]!);
+  const read: OnObject = (w, data, offset) => {
     const k = wanted[w]!;
     if (!data) return onNote(k, { problem: 'note blob missing from the object store' });
-    onData?.(k, data);
+    const at = { offset, length: data.length };
     const text = data.toString('utf8');
     try {
       const meta = parseMeta(text);
-      if (meta) onNote(k, { meta, text, slow: false });
-      else slow.push([k, text]);
+      if (meta) onNote(k, { meta, text, slow: false }, at);
+      else slow.push([k, text, at]);
     } catch (err) {
-      onNote(k, unreadable(err));
+      onNote(k, unreadable(err), at);
     }
-  });
+  };
+  if (file) await streamObjectsToFile(repo, specs, file, read);
+  else await streamObjects(repo, specs, read);
   if (slow.length === 0) return;
   // The full YAML parser only for notes tmt did not write itself.
   const parse = await loadYamlParser();
-  for (const [k, text] of slow) {
+  for (const [k, text, at] of slow) {
     try {
-      onNote(k, { meta: parseMeta(text, parse), text, slow: true });
+      onNote(k, { meta: parseMeta(text, parse), text, slow: true }, at);
     } catch (err) {
-      onNote(k, unreadable(err));
+      onNote(k, unreadable(err), at);
     }
   }
 }
@@ -202,41 +206,43 @@ async function build(repo: Repo, dir: string, refs: RunRef[], now: Now, notes: M
   const blobs = refs.map((r) => notes.get(r.commit) ?? null);
   const name = `base-${randomBytes(6).toString('hex')}`;
   const target = writableDir(dir) ? path.join(dir, name) : path.join(os.tmpdir(), `tmt-catalog-${process.pid}-${name}`);
-  const writer = new SectionWriter(`${target}.tmp`);
+  const tmp = `${target}.tmp`;
+  let writer: SectionWriter | undefined;
   try {
-    const ends: number[] = new Array<number>(refs.length).fill(0);
-    let at = 0;
+    // git's own output becomes the notes section: the notes are never copied.
+    const starts: number[] = new Array<number>(refs.length).fill(0);
+    const lengths: number[] = new Array<number>(refs.length).fill(0);
     const columns = new ColumnsBuilder(refs.length);
     const problems: Record<number, string> = {};
     const slowMetas: Record<number, RunMeta> = {};
-    writer.begin('notes');
     await readNotes(
       repo,
       blobs,
-      (k, note) => {
+      (k, note, at) => {
+        if (at) {
+          starts[k] = at.offset;
+          lengths[k] = at.length;
+        }
         if ('problem' in note) return void (problems[k] = note.problem);
         columns.add(k, note.meta);
         if (note.slow) slowMetas[k] = note.meta;
       },
-      (k, data) => {
-        writer.append(data);
-        at += data.length;
-        ends[k] = at;
-      },
+      tmp,
     );
-    writer.end();
-    for (let k = 1; k < ends.length; k++) if (ends[k] === 0) ends[k] = ends[k - 1]!; // rows without a note
+    writer = SectionWriter.adopt(tmp, 'notes');
     writer.json('ids', refs.map((r) => r.id));
     writer.json('commits', refs.map((r) => r.commit));
     writer.json('blobs', blobs);
-    writer.json('noteEnds', ends);
+    writer.json('noteStarts', starts);
+    writer.json('noteLengths', lengths);
     writer.json('problems', problems);
     writer.json('slowMetas', slowMetas);
     for (const [col, json] of columns.valueColumns()) writer.section(`col:${col}`, json);
     for (const [metric, cells] of columns.metricColumns()) writer.section(`mcol:${metric}`, Buffer.from(cells.buffer, cells.byteOffset, cells.byteLength));
     writer.finish(target, { version: VERSION, notesTip: now.notesTip, refsDigest: now.refsDigest, endianness: os.endianness() });
   } catch (err) {
-    writer.abandon();
+    writer?.abandon();
+    fs.rmSync(tmp, { force: true });
     throw err;
   }
   const state: CatalogState = { ...now, base: name, delta: {} };

@@ -152,8 +152,8 @@ export class Catalog {
   }
 
   private noteText(baseRow: number): string {
-    const ends = this.section<number[]>('noteEnds');
-    return this.base!.bytes('notes', baseRow === 0 ? 0 : ends[baseRow - 1]!, ends[baseRow]!).toString('utf8');
+    const start = this.section<number[]>('noteStarts')[baseRow]!;
+    return this.base!.bytes('notes', start, start + this.section<number[]>('noteLengths')[baseRow]!).toString('utf8');
   }
 
   record(row: number): RunRecord {
