@@ -11,7 +11,7 @@ import { writeRunsBulk } from '../dist/git/bulk.js';
 import { serializeMeta } from '../dist/run/metadata.js';
 import { newRunId } from '../dist/run/id.js';
 import { cleanupTemp, fsck, git, gitRaw, makeRepo, tempDir } from './helpers/git.js';
-import { tmt } from './helpers/tmt.js';
+import { tmt, tmtAsync } from './helpers/tmt.js';
 
 afterAll(cleanupTemp);
 
@@ -173,6 +173,24 @@ describe('the run catalog', () => {
     const runs = listBothWays(repo, ['--where', 'name = "edited-010" or params.batch = 64 or status = unreadable', '--sort', 'name']).runs;
     expect(runs.map((r: any) => r.name ?? r.status)).toEqual(['edited-010', 'fixture-007', 'unreadable', 'unreadable']);
     fsck(repo);
+  });
+
+  it('concurrent readers and writers: every reader succeeds, and the catalog ends equal to a rebuild', async () => {
+    const d = makeRepo({ 'a.py': 'a\n' });
+    tmt(d, ['save', '-n', 'seed', '-m', 'acc=0.5']);
+    const writers = Array.from({ length: 3 }, async (_, w) => {
+      for (let i = 0; i < 6; i++) expect((await tmtAsync(d, ['save', '-n', `w${w}-${i}`, '-m', `acc=${i / 10}`])).code).toBe(0);
+    });
+    const readers = Array.from({ length: 3 }, async () => {
+      for (let i = 0; i < 8; i++) {
+        const r = await tmtAsync(d, ['list', '--json', '--where', 'metrics.acc >= 0']);
+        expect(r.stderr).toBe('');
+        expect(r.code).toBe(0);
+        expect(JSON.parse(r.stdout).runs.length).toBeGreaterThanOrEqual(1);
+      }
+    });
+    await Promise.all([...writers, ...readers]);
+    expect(listBothWays(d).runs).toHaveLength(19);
   });
 
   it('folds a large delta into a new base', async () => {
