@@ -16,6 +16,7 @@ import { backoffMs, sleep } from './backoff.js';
 import { git } from './exec.js';
 import { NOTES_REF, NOTES_WORK_PREFIX } from './layout.js';
 import os from 'node:os';
+import { readObjects } from './blobs.js';
 import { writeBlob } from './objects.js';
 import { assertLockNotStale, listRefs, lockedError, resolveRef, tryUpdateRefs, type RefConflict, type RefUpdate } from './refs.js';
 import type { Repo } from './repo.js';
@@ -240,23 +241,9 @@ export async function applyNotesChanges(repo: Repo, from: string, to: string, bl
   }
 }
 
-/** Reads blobs by id in one `git cat-file --batch`; missing ones are left out. */
+/** Reads blobs by id in one `git cat-file --batch`, as UTF-8 text; missing ones are left out. */
 export async function readBlobs(repo: Repo, ids: readonly string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  if (ids.length === 0) return out;
-  const { stdout: buf } = await git(['cat-file', '--batch'], { cwd: repo.workTree, input: ids.join('\n') + '\n' });
-  let off = 0;
-  for (const id of ids) {
-    const nl = buf.indexOf(10, off);
-    if (nl < 0) break;
-    const header = buf.toString('latin1', off, nl).split(' ');
-    if (header[1] === 'missing') {
-      off = nl + 1;
-      continue;
-    }
-    const size = Number(header[2]);
-    out.set(id, buf.toString('utf8', nl + 1, nl + 1 + size));
-    off = nl + 1 + size + 1;
-  }
+  for (const [id, buf] of await readObjects(repo, ids)) out.set(id, buf.toString('utf8'));
   return out;
 }

@@ -1,0 +1,41 @@
+/**
+ * Turning a failed git diff into the error a user can act on: when a run's
+ * snapshot (or base commit) is not fully in this repository, usually after a
+ * partial fetch, say which run and how to get it.
+ */
+import { TmtError } from '../errors.js';
+import { GitCommandError } from '../git/exec.js';
+import { firstMissingObject } from '../git/missing.js';
+import type { Repo } from '../git/repo.js';
+import { describe, type ResolvedRun } from './resolve.js';
+
+/** A tree (or commit) a diff reads, and the run it belongs to. */
+export interface Involved {
+  run: ResolvedRun;
+  rev: string;
+  what: 'snapshot' | 'base commit';
+}
+
+/** Runs `fn`; if git fails because objects are missing, throws MISSING_OBJECTS naming the run. */
+export async function explainingMissing<T>(repo: Repo, involved: readonly Involved[], fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (!(err instanceof GitCommandError)) throw err;
+    throw (await missingError(repo, involved)) ?? err;
+  }
+}
+
+/** The MISSING_OBJECTS error for the first involved run with a missing object, if any. */
+export async function missingError(repo: Repo, involved: readonly Involved[]): Promise<TmtError | undefined> {
+  for (const item of involved) {
+    const missing = await firstMissingObject(repo, item.what === 'base commit' ? `${item.rev}^{tree}` : item.rev);
+    if (missing === undefined) continue;
+    const object = missing.endsWith('^{tree}') ? item.rev : missing;
+    return new TmtError('MISSING_OBJECTS', `run ${describe(item.run)}: its ${item.what} is not complete in this repository (object ${object.slice(0, 12)} is missing)`, {
+      hint: 'fetch the run in full with `tmt pull` (a partial fetch or clone leaves objects out)',
+      data: { run: item.run.id, object },
+    });
+  }
+  return undefined;
+}
