@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { tempDir } from './git.js';
+import { tmt } from './tmt.js';
+
+export interface RunSpec {
+  name?: string;
+  params?: Record<string, string | number>;
+  tags?: string[];
+  /** metrics.jsonl lines, as objects. */
+  metrics?: Array<Record<string, number>>;
+  /** Artifact name → content. */
+  artifacts?: Record<string, string | Buffer>;
+}
+
+let emitter: string | undefined;
+
+/** A script outside every test repo (so snapshots never include it) that writes a run's metrics and artifacts. */
+function emitScript(): string {
+  if (emitter) return emitter;
+  emitter = path.join(tempDir('tmt-emit-'), 'emit.cjs');
+  fs.writeFileSync(
+    emitter,
+    `const fs = require('fs'), path = require('path');
+const spec = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+for (const m of spec.metrics || []) fs.appendFileSync(process.env.TMT_METRICS, JSON.stringify(m) + '\\n');
+for (const [name, b64] of Object.entries(spec.artifacts || {})) {
+  const file = path.join(process.env.TMT_ARTIFACTS, name);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, Buffer.from(b64, 'base64'));
+}
+`,
+  );
+  return emitter;
+}
+
+/** Records a run of the working tree in `dir` with `tmt record`; returns its id. */
+export function recordRun(dir: string, spec: RunSpec = {}): string {
+  const specFile = path.join(path.dirname(emitScript()), `spec-${Math.random().toString(36).slice(2)}.json`);
+  const artifacts = Object.fromEntries(Object.entries(spec.artifacts ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]));
+  fs.writeFileSync(specFile, JSON.stringify({ metrics: spec.metrics ?? [], artifacts }));
+  const args = ['record', '-q', '--no-pty'];
+  if (spec.name !== undefined) args.push('-n', spec.name);
+  for (const t of spec.tags ?? []) args.push('-t', t);
+  for (const [k, v] of Object.entries(spec.params ?? {})) args.push('-p', `${k}=${v}`);
+  const r = tmt(dir, [...args, '--', process.execPath, emitScript(), specFile]);
+  if (r.code !== 0) throw new Error(`tmt record exited ${r.code}: ${r.stderr}`);
+  const list = tmt(dir, ['list', '--json', '--limit', '1']);
+  return JSON.parse(list.stdout).runs[0].id as string;
+}
+
+/** `{step, name: value}` lines for a smooth curve, for charts. */
+export function curve(name: string, steps: number, f: (s: number) => number): Array<Record<string, number>> {
+  return Array.from({ length: steps }, (_, s) => ({ step: s, [name]: f(s) }));
+}
