@@ -227,7 +227,7 @@ Examples:
     const tty = !!process.stdout.isTTY;
     setCode(
       await diffCommand(
-        { cwd: process.cwd(), runs: operands, paths, stat: !!opts.stat, nameOnly: !!opts.nameOnly, json: !!opts.json, pager: opts.pager, page: readPageFlags(opts), tty, columns: tty ? process.stdout.columns : undefined, version: VERSION },
+        { cwd: process.cwd(), runs: operands, paths, stat: !!opts.stat, nameOnly: !!opts.nameOnly, json: !!opts.json, pager: opts.pager, page: readPageFlags(opts), tty, columns: (tty && process.stdout.columns) || undefined, version: VERSION },
         out,
       ),
     );
@@ -274,7 +274,7 @@ Examples:
           format: opts.json ? 'json' : opts.format,
           page: readPageFlags(opts),
           tty,
-          width: tty ? process.stdout.columns : undefined,
+          width: (tty && process.stdout.columns) || undefined,
           version: VERSION,
         },
         out,

@@ -70,7 +70,7 @@ export function fileBlock(f: FileDiff, anchor: string, patchId: string): FileBlo
       if (f.lines > AUTO_DRAW_MAX_LINES && !forced) {
         const button = h('button', { type: 'button', class: 'draw-large' }, `Show this diff (${plural(f.lines, 'line')})`);
         button.addEventListener('click', () => block.draw(format, true));
-        body.replaceChildren(h('p', { class: 'note' }, 'A large diff: drawn on request to keep the page responsive. '), button);
+        body.replaceChildren(h('p', { class: 'note' }, 'A large diff: drawn on request, without syntax highlighting, to keep the page responsive (about a second per 5,000 lines). '), button);
         return;
       }
       const source = document.getElementById(patchId);
@@ -84,8 +84,9 @@ export function fileBlock(f: FileDiff, anchor: string, patchId: string): FileBlo
       new Diff2HtmlUI(target, patch, {
         outputFormat: format,
         drawFileList: false,
-        matching: 'lines',
-        highlight: true,
+        // Line matching and highlighting cost most; a file past the automatic limit goes without them.
+        matching: f.lines > AUTO_DRAW_MAX_LINES ? 'none' : 'lines',
+        highlight: f.lines <= AUTO_DRAW_MAX_LINES,
         fileListToggle: false,
         fileContentToggle: false,
         stickyFileHeaders: false,
