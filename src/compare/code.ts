@@ -6,8 +6,8 @@
  * embedded, and the page says how many and which flag shows them.
  */
 import { objectInfo } from '../git/blobs.js';
-import { listChangedFiles, type ChangedFile } from '../git/diff-files.js';
-import { pairPatches, splitPatch, treePatch } from '../git/diff-patch.js';
+import type { ChangedFile } from '../git/diff-files.js';
+import { pairPatches, splitPatch, treeDiff } from '../git/diff-patch.js';
 import type { TreePair } from '../git/diff.js';
 import { decodeBytes } from '../git/names.js';
 import type { Repo } from '../git/repo.js';
@@ -47,7 +47,7 @@ export interface CodeDiff {
 }
 
 export async function buildCodeDiff(repo: Repo, pair: TreePair, limits: DiffLimits): Promise<CodeDiff> {
-  const [changed, patch] = await Promise.all([listChangedFiles(pair), treePatch(pair)]);
+  const { files: changed, patch } = await treeDiff(pair);
   const pieces = pairPatches(changed, splitPatch(patch));
   const sizes = await objectInfo(repo, changed.filter((f) => f.added === null).flatMap((f) => [f.oldOid, f.newOid]).filter((o) => !/^0+$/.test(o)));
   let lineBudget = limits.maxLines || Infinity;

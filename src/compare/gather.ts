@@ -8,9 +8,9 @@ import type { Repo } from '../git/repo.js';
 import { readArtifacts } from './artifacts.js';
 import { buildCodeDiff, type DiffLimits } from './code.js';
 import { metricDirections, type DirectionFlags } from './direction.js';
-import { explainingMissing, type Involved } from './missing.js';
+import { explainingMissing, involvedIn } from './missing.js';
 import { buildComparison, type Comparison, type DiffEntry } from './model.js';
-import type { ResolvedRun } from './resolve.js';
+import { runLabel, type ResolvedRun } from './resolve.js';
 import { readRunSeries } from './series.js';
 
 export interface GatherOptions {
@@ -47,7 +47,7 @@ async function codeDiffs(repo: Repo, o: GatherOptions): Promise<DiffEntry[]> {
     const to = o.runs[p.toRun]!;
     const pair: TreePair = { cwd: o.cwd, from: from ? from.meta.git.tree : to.meta.git.base, to: to.meta.git.tree, paths: o.paths };
     const code = await explainingMissing(repo, involvedIn(from, to), () => buildCodeDiff(repo, pair, o.limits));
-    out.push({ ...p, fromLabel: from ? runLabel(from) : baseLabel(to), toLabel: runLabel(to), code });
+    out.push({ ...p, fromLabel: from ? runLabel(from, o.runs) : baseLabel(to), toLabel: runLabel(to, o.runs), code });
   }
   return out;
 }
@@ -56,17 +56,6 @@ async function codeDiffs(repo: Repo, o: GatherOptions): Promise<DiffEntry[]> {
 export function codePairs(runs: readonly ResolvedRun[]): Array<{ fromRun: number | null; toRun: number }> {
   if (runs.length === 1) return [{ fromRun: null, toRun: 0 }];
   return runs.slice(1).map((_, i) => ({ fromRun: 0, toRun: i + 1 }));
-}
-
-/** The objects a diff reads, for naming the run whose objects are missing. */
-export function involvedIn(from: ResolvedRun | undefined, to: ResolvedRun): Involved[] {
-  const sides: Involved[] = from ? [{ run: from, rev: from.meta.git.tree, what: 'snapshot' }] : [];
-  if (!from && to.meta.git.base) sides.push({ run: to, rev: to.meta.git.base, what: 'base commit' });
-  return [...sides, { run: to, rev: to.meta.git.tree, what: 'snapshot' }];
-}
-
-export function runLabel(r: ResolvedRun): string {
-  return r.meta.name ? `${r.meta.name} (${r.id.slice(0, 8)})` : r.id.slice(0, 12);
 }
 
 function baseLabel(r: ResolvedRun): string {

@@ -39,3 +39,10 @@ export async function missingError(repo: Repo, involved: readonly Involved[]): P
   }
   return undefined;
 }
+
+/** The objects a diff reads, for naming the run whose objects are missing. */
+export function involvedIn(from: ResolvedRun | undefined, to: ResolvedRun): Involved[] {
+  const sides: Involved[] = from ? [{ run: from, rev: from.meta.git.tree, what: 'snapshot' }] : [];
+  if (!from && to.meta.git.base) sides.push({ run: to, rev: to.meta.git.base, what: 'base commit' });
+  return [...sides, { run: to, rev: to.meta.git.tree, what: 'snapshot' }];
+}

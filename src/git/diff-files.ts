@@ -37,39 +37,40 @@ export async function listChangedFiles(pair: TreePair): Promise<ChangedFile[]> {
 
 /** Parses the `--raw --numstat -z` output: all raw records first, then one numstat record per file. */
 export function parseRawNumstat(buf: Buffer): ChangedFile[] {
-  const tokens = splitNul(buf);
+  return parseRecords(buf).files;
+}
+
+/**
+ * Parses the records, reading tokens one at a time; `end` is the offset just
+ * past the last numstat record (a patch asked for in the same call follows it).
+ */
+export function parseRecords(buf: Buffer): { files: ChangedFile[]; end: number } {
+  let at = 0;
+  const next = (): Buffer => {
+    const nul = buf.indexOf(0, at);
+    const token = buf.subarray(at, nul < 0 ? buf.length : nul);
+    at = nul < 0 ? buf.length : nul + 1;
+    return token;
+  };
   const files: ChangedFile[] = [];
-  let i = 0;
-  while (i < tokens.length && tokens[i]![0] === 0x3a /* ':' */) {
-    const [oldMode = '', newMode = '', oldOid = '', newOid = '', code = ''] = tokens[i]!.toString('latin1').slice(1).split(' ');
+  while (at < buf.length && buf[at] === 0x3a /* ':' */) {
+    const [oldMode = '', newMode = '', oldOid = '', newOid = '', code = ''] = next().toString('latin1').slice(1).split(' ');
     const status = code[0] as ChangeStatus;
-    const two = status === 'R' || status === 'C';
-    const first = decodeName(tokens[i + 1]!);
+    const first = decodeName(next());
     const file: ChangedFile = { status, path: first, oldMode, newMode, oldOid, newOid, added: null, deleted: null };
-    if (two) {
+    if (status === 'R' || status === 'C') {
       file.oldPath = first;
-      file.path = decodeName(tokens[i + 2]!);
+      file.path = decodeName(next());
       file.similarity = Number(code.slice(1));
     }
     files.push(file);
-    i += two ? 3 : 2;
   }
   for (const file of files) {
-    const fields = (tokens[i] ?? Buffer.alloc(0)).toString('latin1').split('\t');
+    const fields = next().toString('latin1').split('\t');
     // A rename's or copy's numstat record has an empty path, then the old and new paths as two more tokens.
-    i += file.oldPath !== undefined ? 3 : 1;
+    if (file.oldPath !== undefined) next(), next();
     file.added = fields[0] === '-' ? null : Number(fields[0]);
     file.deleted = fields[1] === '-' ? null : Number(fields[1]);
   }
-  return files;
-}
-
-function splitNul(buf: Buffer): Buffer[] {
-  const out: Buffer[] = [];
-  let start = 0;
-  for (let nul = buf.indexOf(0, start); nul >= 0; nul = buf.indexOf(0, start)) {
-    out.push(buf.subarray(start, nul));
-    start = nul + 1;
-  }
-  return out;
+  return { files, end: at };
 }

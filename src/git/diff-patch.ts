@@ -4,18 +4,22 @@
  * "diff --git " is always a file header: splitting there is exact.
  */
 import { git } from './exec.js';
-import { MACHINE_DIFF_OPTIONS, type ChangedFile } from './diff-files.js';
+import { MACHINE_DIFF_OPTIONS, parseRecords, type ChangedFile } from './diff-files.js';
 import { treeArgs, type TreePair } from './diff.js';
 
 const HEADER = Buffer.from('diff --git ');
 
 /**
- * The patch as git writes it, with fixed prefixes (a/, b/) whatever the
- * user's diff.noprefix or diff.mnemonicPrefix say, and names unquoted.
+ * The changed files and the patch, from one git diff (renames are detected
+ * once): `--raw --numstat -z` records, a NUL, then the patch as git writes it,
+ * with fixed prefixes (a/, b/) whatever diff.noprefix or diff.mnemonicPrefix
+ * say, and names in headers unquoted.
  */
-export async function treePatch(pair: TreePair): Promise<Buffer> {
-  const args = ['-c', 'core.quotePath=false', 'diff', ...MACHINE_DIFF_OPTIONS, '--src-prefix=a/', '--dst-prefix=b/', ...treeArgs(pair)];
-  return (await git(args, { cwd: pair.cwd })).stdout;
+export async function treeDiff(pair: TreePair): Promise<{ files: ChangedFile[]; patch: Buffer }> {
+  const args = ['-c', 'core.quotePath=false', 'diff', '--raw', '--numstat', '-p', '-z', ...MACHINE_DIFF_OPTIONS, '--src-prefix=a/', '--dst-prefix=b/', ...treeArgs(pair)];
+  const { stdout } = await git(args, { cwd: pair.cwd });
+  const { files, end } = parseRecords(stdout);
+  return { files, patch: stdout.subarray(stdout[end] === 0 ? end + 1 : end) };
 }
 
 /** Splits a patch at its file headers. */

@@ -5,7 +5,6 @@ import { openRepo } from '../../git/repo.js';
 import { compareRows, renderCompareTable } from '../render/compare-table.js';
 import { TABULAR_FORMATS } from '../render/formats.js';
 import { warn, type Output } from '../output.js';
-import { writeComparisonPage } from './page-output.js';
 import type { PageFlags } from './page-flags.js';
 
 export interface CompareCommandOptions {
@@ -36,6 +35,7 @@ export async function compareCommand(opts: CompareCommandOptions, out: Output): 
   if (opts.page.html) {
     const title = `tmt compare: ${runs.length} run${runs.length === 1 ? '' : 's'}`;
     const name = `compare-${runs[0]!.id.slice(0, 12)}-${runs.length}.html`;
+    const { writeComparisonPage } = await import('./page-output.js');
     return writeComparisonPage({ repo, cwd: opts.cwd, kind: 'compare', runs, paths: opts.paths, title, defaultName: name, flags: opts.page, version: opts.version, tty: opts.tty }, out);
   }
   if (opts.paths.length) warn(out, 'paths after -- limit the code diff, which only the --html page shows');

@@ -2,13 +2,11 @@ import { listChangedFiles } from '../../git/diff-files.js';
 import { streamTreeDiff, type DiffView, type TreePair } from '../../git/diff.js';
 import { diffColor, diffPager } from '../../git/config.js';
 import { openRepo } from '../../git/repo.js';
-import { involvedIn, runLabel } from '../../compare/gather.js';
-import { explainingMissing } from '../../compare/missing.js';
-import { resolveRuns, type ResolvedRun } from '../../compare/resolve.js';
+import { explainingMissing, involvedIn } from '../../compare/missing.js';
+import { resolveRuns, runLabel, type ResolvedRun } from '../../compare/resolve.js';
 import { TmtError } from '../../errors.js';
 import { deliver } from '../pager.js';
 import type { Output } from '../output.js';
-import { writeComparisonPage } from './page-output.js';
 import type { PageFlags } from './page-flags.js';
 
 export interface DiffCommandOptions {
@@ -38,8 +36,9 @@ export async function diffCommand(opts: DiffCommandOptions, out: Output): Promis
   const involved = involvedIn(from, to);
 
   if (opts.page.html) {
-    const title = `tmt diff: ${from ? runLabel(from) : `base of ${runLabel(to)}`} → ${runLabel(to)}`;
+    const title = `tmt diff: ${from ? runLabel(from, runs) : `base of ${runLabel(to)}`} → ${runLabel(to, runs)}`;
     const name = `diff-${from ? `${from.id.slice(0, 12)}-` : ''}${to.id.slice(0, 12)}.html`;
+    const { writeComparisonPage } = await import('./page-output.js');
     return writeComparisonPage({ repo, cwd: opts.cwd, kind: 'diff', runs, paths: opts.paths, title, defaultName: name, flags: opts.page, version: opts.version, tty: opts.tty }, out);
   }
   if (opts.json) {
