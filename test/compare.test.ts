@@ -131,6 +131,7 @@ describe('tmt compare', () => {
     expect(twice.stderr).toMatch(oneLineError);
     expect(twice.stderr).toContain(`"base" and "${ids.base.slice(0, 12)}" name the same run, ${ids.base.slice(0, 12)} (base)`);
     expect(tmt(dir, ['compare'])).toMatchObject({ code: 2, stderr: expect.stringMatching(oneLineError) });
+    expect(tmt(dir, ['compare', 'base', '--limit', '3'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--limit goes with --where/) });
   });
 
   it('--html diffs the first run against each other run, paths limited by --', () => {

@@ -73,6 +73,10 @@ describe('the page file', () => {
     const sub = path.join(dir, 'reports');
     fs.mkdirSync(sub);
     expect(tmt(sub, ['compare', 'a', 'b', '-o', 'cmp.html']).stdout).toBe(`${path.join(fs.realpathSync(sub), 'cmp.html')}\n`);
+    // -o - writes the page itself to stdout.
+    const piped = tmt(dir, ['diff', 'a', 'b', '-o', '-']);
+    expect(piped.code).toBe(0);
+    expect(piped.stdout).toMatch(/^<!doctype html>\n[\s\S]*<\/html>\n$/);
   });
 
   it('bad output paths: a missing directory, a directory; one line, exit 2, nothing left behind', () => {

@@ -328,7 +328,7 @@ interface CompareFlags extends RawPageFlags {
 function addPageOptions(cmd: Command): Command {
   return cmd
     .option('--html', 'write one self-contained HTML page (no network needed) and print its path')
-    .option('-o, --output <file>', 'where to write the page (implies --html; default under .git/tmt/html/)')
+    .option('-o, --output <file>', 'where to write the page (implies --html; - for stdout; default under .git/tmt/html/)')
     .option('--no-open', "don't open the page in a browser (it never opens off a terminal or under CI)")
     .option('--max-files <n>', 'files whose diff the page embeds, at most (default 1000; 0 = all)')
     .option('--max-lines <n>', 'diff lines the page embeds, at most (default 1000000; 0 = all)')

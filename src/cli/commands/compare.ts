@@ -30,6 +30,9 @@ export async function compareCommand(opts: CompareCommandOptions, out: Output): 
   if (opts.runs.length === 0 && opts.where === undefined) {
     throw new TmtError('BAD_ARGUMENT', 'tmt compare: name the runs to compare, or give --where', { hint: "tmt compare baseline tuned, or tmt compare --where 'tags has sweep'" });
   }
+  if (opts.limit !== undefined && opts.where === undefined) {
+    throw new TmtError('BAD_ARGUMENT', '--limit goes with --where', { hint: "tmt compare --where 'tags has sweep' --limit 10" });
+  }
   const repo = await openRepo({ cwd: opts.cwd });
   const runs = await resolveRuns(repo, { selectors: opts.runs, where: opts.where, limit: opts.limit, nowMs: Date.now() });
   if (opts.page.html) {

@@ -1,7 +1,7 @@
 /**
  * What `tmt diff --html` and `tmt compare --html` share: gathering the
  * comparison, writing the page (to -o, or under <git-dir>/tmt/html/, which
- * snapshots never include), printing its path, and opening it.
+ * snapshots never include; `-o -` is stdout), printing its path, and opening it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -41,13 +41,18 @@ export async function writeComparisonPage(req: PageRequest, out: Output): Promis
     generatedAt: new Date().toISOString(),
   });
   for (const w of comparison.warnings) warn(out, w);
+  const page = renderPage(comparison, { title: req.title, tmtVersion: req.version });
+  if (req.flags.output === '-') {
+    for (const part of page) out.out(part); // -o -: the page itself on stdout, for pipes
+    return 0;
+  }
   let target = req.flags.output;
   if (target === undefined) {
     const dir = path.join(req.repo.gitDir, TMT_DIR, 'html');
     fs.mkdirSync(dir, { recursive: true });
     target = path.join(dir, req.defaultName);
   }
-  const file = writePage(path.resolve(req.cwd, target), renderPage(comparison, { title: req.title, tmtVersion: req.version }));
+  const file = writePage(path.resolve(req.cwd, target), page);
   out.out(`${file}\n`);
   if (shouldOpen({ open: req.flags.open, tty: req.tty, env: process.env })) await openPage(file, out);
   return 0;
