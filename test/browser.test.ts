@@ -32,6 +32,7 @@ describe('tmt diff --html in Chromium', () => {
       'run.sh': '#!/bin/sh\necho run\n',
       'latin1.txt': Buffer.from('caf\xe9\n', 'latin1'),
       'weights.bin': Buffer.from([0, 1, 2, 3]),
+      'figure.png': png(10, 10, [220, 20, 20]),
     });
     recordRun(dir, {
       name: 'baseline',
@@ -40,7 +41,7 @@ describe('tmt diff --html in Chromium', () => {
       metrics: curve('loss', 100, (s) => 2 * Math.exp(-s / 30) + 0.1).map((m, s) => ({ ...m, acc: 1 - Math.exp(-s / 40) })),
       artifacts: { 'plot.png': png(40, 20, [200, 30, 30]), 'diagram.svg': '<svg xmlns="http://www.w3.org/2000/svg" width="30" height="30"><circle cx="15" cy="15" r="10" fill="blue"/></svg>', 'log.txt': 'epoch 1\nepoch 2\n' },
     });
-    writeFiles(dir, { 'train.py': 'import torch\n\ndef train(lr):\n    return lr * 3  # tuned\n', 'latin1.txt': Buffer.from('caf\xe9 cr\xe8me\n', 'latin1'), 'weights.bin': Buffer.from([0, 1, 2, 3, 4]), 'added.py': 'print("new")\n' });
+    writeFiles(dir, { 'train.py': 'import torch\n\ndef train(lr):\n    return lr * 3  # tuned\n', 'latin1.txt': Buffer.from('caf\xe9 cr\xe8me\n', 'latin1'), 'weights.bin': Buffer.from([0, 1, 2, 3, 4]), 'added.py': 'print("new")\n', 'figure.png': png(12, 10, [20, 200, 20]) });
     fs.renameSync(path.join(dir, 'old.txt'), path.join(dir, 'new.txt'));
     fs.rmSync(path.join(dir, 'gone.txt'));
     fs.chmodSync(path.join(dir, 'run.sh'), 0o755);
@@ -96,7 +97,7 @@ describe('tmt diff --html in Chromium', () => {
 
     // The code: file list, each file drawn by diff2html with syntax highlighting, the hard cases named.
     await p.locator('#code').scrollIntoViewIfNeeded();
-    expect(await p.locator('#code .diff-head').innerText()).toMatch(/baseline \(01\w+\) → tuned \(01\w+\): 7 files changed/);
+    expect(await p.locator('#code .diff-head').innerText()).toMatch(/baseline \(01\w+\) → tuned \(01\w+\): 8 files changed/);
     const list = await p.locator('#code .file-list li').allInnerTexts();
     expect(list.join('\n')).toMatch(/ADDED added\.py \+1 −0/);
     expect(list.join('\n')).toMatch(/RENAMED 100% old\.txt → new\.txt/);
@@ -115,6 +116,12 @@ describe('tmt diff --html in Chromium', () => {
     const binary = p.locator('details.file', { hasText: 'weights.bin' });
     await binary.scrollIntoViewIfNeeded();
     await expect.poll(() => binary.locator('.note').textContent()).toBe('Binary file modified: 4 B → 5 B.');
+    expect(await binary.locator('img').count()).toBe(0);
+    // A binary file that is an image is shown before and after.
+    const figure = p.locator('details.file', { hasText: 'figure.png' });
+    await figure.scrollIntoViewIfNeeded();
+    await expect.poll(() => figure.locator('.before-after img').count()).toBe(2);
+    expect(await figure.locator('.before-after img').evaluateAll((imgs) => (imgs as HTMLImageElement[]).map((i) => [i.alt.replace(/^.* /, ''), i.naturalWidth]))).toEqual([['before', 10], ['after', 12]]);
     await p.locator('details.file', { hasText: 'new.txt' }).scrollIntoViewIfNeeded();
     await expect.poll(() => p.locator('details.file', { hasText: 'new.txt' }).locator('.note').textContent()).toBe('Renamed without changes to the content.');
     await screenshot(p, 'diff-line-by-line');
@@ -167,7 +174,7 @@ describe('tmt diff --html in Chromium', () => {
     const picker = p.locator('#code select');
     expect(await picker.locator('option').allInnerTexts()).toEqual([expect.stringMatching(/^baseline \(01\w+\) → tuned \(01\w+\)$/), expect.stringMatching(/^baseline \(01\w+\) → wide \(01\w+\)$/)]);
     await picker.selectOption('1');
-    await expect.poll(() => p.locator('#code .diff-head').innerText()).toMatch(/→ wide \(01\w+\): 8 files changed/);
+    await expect.poll(() => p.locator('#code .diff-head').innerText()).toMatch(/→ wide \(01\w+\): 9 files changed/);
     const wide = p.locator('details.file', { hasText: 'wide.py' });
     await wide.scrollIntoViewIfNeeded();
     await expect.poll(() => wide.locator('td.d2h-ins .d2h-code-line-ctn').innerText()).toBe('WIDTH = 1024');

@@ -10,6 +10,7 @@ import type { ChangedFile } from '../git/diff-files.js';
 import { pairPatches, splitPatch, treeDiff } from '../git/diff-patch.js';
 import type { TreePair } from '../git/diff.js';
 import { decodeBytes } from '../git/names.js';
+import { attachImages } from './code-images.js';
 import type { Repo } from '../git/repo.js';
 
 export interface DiffLimits {
@@ -34,6 +35,9 @@ export interface FileDiff extends ChangedFile {
   truncatedAt?: number;
   /** The patch is not valid UTF-8 and was read as Latin-1. */
   latin1?: boolean;
+  /** Binary files that are images: each side as a data: URI. */
+  oldImage?: string;
+  newImage?: string;
 }
 
 export interface CodeDiff {
@@ -67,6 +71,7 @@ export async function buildCodeDiff(repo: Repo, pair: TreePair, limits: DiffLimi
     shown++;
     return file;
   });
+  await attachImages(repo, files.slice(0, shown));
   const totals = { files: files.length, added: 0, deleted: 0, binary: 0 };
   for (const f of files) {
     totals.added += f.added ?? 0;

@@ -54,8 +54,10 @@ td.worse { background: var(--worse-bg); }
 .chart .best { stroke: var(--bg); stroke-width: 1.5px; }
 .chart .crosshair { stroke: var(--dim); stroke-dasharray: 3 3; }
 .chart .tip { position: absolute; top: 4px; right: 8px; background: var(--bg); border: 1px solid var(--border); border-radius: 4px; padding: 4px 8px; font-size: 12px; pointer-events: none; max-width: 90%; }
-.artifacts img { max-width: 360px; max-height: 300px; display: block; cursor: zoom-in; background: repeating-conic-gradient(#ccc 0 25%, #fff 0 50%) 50% / 16px 16px; }
-.artifacts img.enlarged { max-width: none; max-height: none; cursor: zoom-out; }
+.before-after { display: flex; gap: 16px; flex-wrap: wrap; margin: 6px 10px; }
+.before-after figure { margin: 0; }
+.before-after img, .artifacts img { max-width: 360px; max-height: 300px; display: block; cursor: zoom-in; background: repeating-conic-gradient(#ccc 0 25%, #fff 0 50%) 50% / 16px 16px; }
+.before-after img.enlarged, .artifacts img.enlarged { max-width: none; max-height: none; cursor: zoom-out; }
 .artifacts th.path { white-space: pre-wrap; }
 .artifact-text { max-height: 400px; overflow: auto; background: var(--head); padding: 6px; margin: 4px 0; white-space: pre; }
 button, select { font: inherit; padding: 3px 10px; border: 1px solid var(--border); border-radius: 6px; background: var(--head); color: var(--fg); cursor: pointer; }

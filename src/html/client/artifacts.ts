@@ -3,12 +3,11 @@
  * image types the server checked by magic bytes; an <img> never runs
  * scripts, SVG included), text behind a disclosure, the rest by size.
  */
-import { h, section, type Child } from './dom.js';
+import { h, image, section, type Child } from './dom.js';
 import { fmtBytes, plural } from './format.js';
 import { swatch } from './run-style.js';
 import type { ArtifactView, PageData, RunStyle } from './types.js';
 
-const IMAGE_URI = /^data:image\/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=]*$/;
 
 export function artifactsSection(data: PageData, style: RunStyle): HTMLElement | null {
   if (data.artifacts.length === 0) return null;
@@ -20,12 +19,8 @@ export function artifactsSection(data: PageData, style: RunStyle): HTMLElement |
 function cell(a: ArtifactView | null): Child {
   if (!a) return h('span', { class: 'missing' }, '—');
   const size = h('span', { class: 'detail' }, fmtBytes(a.size));
-  if (a.kind === 'image' && a.dataUri && IMAGE_URI.test(a.dataUri)) {
-    const img = h('img', { alt: a.path, loading: 'lazy', title: 'click to enlarge' });
-    img.src = a.dataUri;
-    img.addEventListener('click', () => img.classList.toggle('enlarged'));
-    return h('div', null, img, size);
-  }
+  const img = a.kind === 'image' && a.dataUri ? image(a.dataUri, a.path) : null;
+  if (img) return h('div', null, img, size);
   if (a.kind === 'text' && a.text !== undefined) {
     const pre = h('pre', { class: 'artifact-text' });
     const box = h('details', null, h('summary', null, 'show text ', size), pre);

@@ -58,8 +58,10 @@ export function drawChart(set: SeriesSet, style: RunStyle, view: ChartView): HTM
     const keep = r.values.map((v) => !logY || v > 0);
     const path = (ys: readonly number[]) => r.steps.map((x, k) => (keep[k] ? `${px(x).toFixed(1)},${py(ys[k]!).toFixed(1)}` : '')).filter(Boolean).join('L');
     const smooth = view.smoothing > 0 ? ema(r.values, view.smoothing) : undefined;
-    svg.append(s('path', { class: 'line raw', d: `M${path(r.values)}`, fill: 'none', stroke: color, 'stroke-width': 1.5, 'stroke-opacity': smooth ? 0.25 : 1, 'data-run': i }));
-    if (smooth) svg.append(s('path', { class: 'line smooth', d: `M${path(smooth)}`, fill: 'none', stroke: color, 'stroke-width': 2, 'data-run': i }));
+    // Past the palette's ten colours, runs are told apart by dashes as well.
+    const dash = i >= 10 ? `${4 + 2 * Math.floor(i / 10)} 3` : undefined;
+    svg.append(s('path', { class: 'line raw', d: `M${path(r.values)}`, fill: 'none', stroke: color, 'stroke-width': 1.5, 'stroke-opacity': smooth ? 0.25 : 1, 'stroke-dasharray': dash, 'data-run': i }));
+    if (smooth) svg.append(s('path', { class: 'line smooth', d: `M${path(smooth)}`, fill: 'none', stroke: color, 'stroke-width': 2, 'stroke-dasharray': dash, 'data-run': i }));
     const b = bestIndex(r.values, set.direction);
     if (b >= 0 && keep[b]) {
       const title = `${style.labels[i]}: best ${set.name} ${fmtNum(r.values[b])} at step ${fmtNum(r.steps[b])}`;

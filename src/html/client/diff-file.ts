@@ -3,7 +3,7 @@
  * diff2html only when it comes near the viewport (or is opened), so a page
  * with thousands of files opens at once. Very large files wait for a click.
  */
-import { h, type Child } from './dom.js';
+import { append, h, image, type Child } from './dom.js';
 import { fmtBytes, fmtCount, plural } from './format.js';
 import type { FileDiff } from './types.js';
 
@@ -64,7 +64,8 @@ export function fileBlock(f: FileDiff, anchor: string, patchId: string): FileBlo
       forced ||= force;
       body.style.minHeight = '';
       if (f.binary) {
-        body.replaceChildren(h('p', { class: 'note' }, `Binary file ${STATUS[f.status] ?? 'changed'}: ${sizes(f)}.`));
+        body.replaceChildren();
+        append(body, [h('p', { class: 'note' }, `Binary file ${STATUS[f.status] ?? 'changed'}: ${sizes(f)}.`), beforeAfter(f)]);
         return;
       }
       if (f.lines > AUTO_DRAW_MAX_LINES && !forced) {
@@ -80,7 +81,8 @@ export function fileBlock(f: FileDiff, anchor: string, patchId: string): FileBlo
         return;
       }
       const target = h('div', { class: 'd2h-target' });
-      body.replaceChildren(...notes().filter(Boolean).map((n) => n as Node), target);
+      body.replaceChildren();
+      append(body, [...notes(), target]);
       new Diff2HtmlUI(target, patch, {
         outputFormat: format,
         drawFileList: false,
@@ -96,6 +98,12 @@ export function fileBlock(f: FileDiff, anchor: string, patchId: string): FileBlo
     },
   };
   return block;
+}
+
+/** An image file's old and new versions side by side. */
+function beforeAfter(f: FileDiff): Child {
+  const sides = ([['before', f.oldImage], ['after', f.newImage]] as const).map(([label, uri]) => (uri ? h('figure', null, image(uri, `${f.path} ${label}`), h('figcaption', { class: 'dim' }, label)) : null));
+  return sides.some(Boolean) ? h('div', { class: 'before-after' }, ...sides) : null;
 }
 
 /** What a file without hunks changed: a pure rename or copy, a mode, an empty file. */

@@ -8,7 +8,7 @@
 export type Child = Node | string | number | null | undefined | false;
 export type Attrs = Record<string, string | number | boolean | undefined>;
 
-const SAFE = /^(class|id|title|type|value|min|max|step|role|open|checked|disabled|for|name|colspan|rowspan|scope|alt|loading|width|height|viewBox|d|x|y|x1|x2|y1|y2|cx|cy|r|fill|stroke|stroke-width|stroke-opacity|fill-opacity|opacity|text-anchor|dominant-baseline|points|transform|aria-[a-z]+|data-[a-z-]+|tabindex|lang|dir)$/;
+const SAFE = /^(class|id|title|type|value|min|max|step|role|open|checked|disabled|for|name|colspan|rowspan|scope|alt|loading|width|height|viewBox|d|x|y|x1|x2|y1|y2|cx|cy|r|fill|stroke|stroke-width|stroke-opacity|stroke-dasharray|fill-opacity|opacity|text-anchor|dominant-baseline|points|transform|aria-[a-z]+|data-[a-z-]+|tabindex|lang|dir)$/;
 
 function setAttrs(el: Element, attrs: Attrs | null | undefined): void {
   for (const [k, v] of Object.entries(attrs ?? {})) {
@@ -40,6 +40,20 @@ export function s<K extends keyof SVGElementTagNameMap>(tag: K, attrs?: Attrs | 
   setAttrs(el, attrs);
   append(el, children);
   return el;
+}
+
+const IMAGE_URI = /^data:image\/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=]*$/;
+
+/**
+ * An <img> for a data: URI of a checked image type, or null for anything
+ * else (the only way the page sets a `src`). Click to see it full size.
+ */
+export function image(uri: string, alt: string): HTMLImageElement | null {
+  if (!IMAGE_URI.test(uri)) return null;
+  const img = h('img', { alt, loading: 'lazy', title: 'click to enlarge' });
+  img.src = uri;
+  img.addEventListener('click', () => img.classList.toggle('enlarged'));
+  return img;
 }
 
 /** A titled page section with an anchor for the navigation bar. */

@@ -67,7 +67,8 @@ export function metricsSection(data: PageData, style: RunStyle): HTMLElement {
         { class: `metric ${verdict ?? ''}`.trim(), title: verdict ? `${verdict} than ${style.labels[0]}` : undefined },
         h('span', { class: 'value' }, fmtNum(s.last)),
         best ? h('span', { class: 'best-mark', title: 'best of these runs' }, ' ★') : null,
-        h('span', { class: 'detail' }, `min ${fmtNum(s.min)} · max ${fmtNum(s.max)} · ${plural(s.count, 'point')}`),
+        // The verdict in words too, for readers who cannot tell the colours apart.
+        h('span', { class: 'detail' }, `${verdict && verdict !== 'same' ? `${verdict} · ` : ''}min ${fmtNum(s.min)} · max ${fmtNum(s.max)} · ${plural(s.count, 'point')}`),
       );
     });
     return h('tr', null, h('th', { scope: 'row' }, h('span', null, m.name), h('span', { class: 'detail' }, arrow + source)), ...cells);
