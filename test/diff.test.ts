@@ -163,7 +163,7 @@ describe('tmt diff: bad input', () => {
     dir = makeRepo({ 'train.py': 'v1\n' });
     a = recordRun(dir, { name: 'same' });
     writeFiles(dir, { 'train.py': 'v2\n', 'only-in-b.py': 'unique content of run b\n' });
-    b = recordRun(dir, { name: 'other' });
+    b = recordRun(dir, { name: 'other', metrics: [{ step: 0, loss: 0.25 }, { step: 1, loss: 0.125 }] });
   });
 
   it('two selectors that name the same run: one line, exit 2', () => {
@@ -196,6 +196,20 @@ describe('tmt diff: bad input', () => {
     }
     // The other run is whole and still diffs against its base.
     expect(tmt(copy, ['diff', 'same']).code).toBe(0);
+  });
+
+  it("a run whose outputs are missing: the page leaves its curves out, says so, and still shows the code", () => {
+    const copy = tempDir();
+    fs.cpSync(dir, copy, { recursive: true });
+    const blob = git(copy, 'rev-parse', `refs/tmt/runs/${b}^2:metrics.jsonl`);
+    fs.rmSync(path.join(copy, '.git/objects', blob.slice(0, 2), blob.slice(2)));
+    const file = path.join(tempDir(), 'p.html');
+    const r = tmt(copy, ['diff', 'same', 'other', '-o', file]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`warning: run ${b.slice(0, 12)} (other): its outputs (metrics, artifacts) are not complete in this repository, so its curves and artifacts are left out; fetch them with tmt pull\n`);
+    const html = fs.readFileSync(file, 'utf8');
+    expect(html).toContain('only-in-b.py');
+    expect(html).toContain('its outputs (metrics, artifacts) are not complete');
   });
 
   it('after a partial fetch (--filter=blob:none) whose promisor is gone, the error names the run', () => {

@@ -8,7 +8,7 @@ import type { Repo } from '../git/repo.js';
 import { readArtifacts } from './artifacts.js';
 import { buildCodeDiff, type DiffLimits } from './code.js';
 import { metricDirections, type DirectionFlags } from './direction.js';
-import { explainingMissing, involvedIn } from './missing.js';
+import { explainingMissing, involvedIn, withCompleteOutputs } from './missing.js';
 import { buildComparison, type Comparison, type DiffEntry } from './model.js';
 import { runLabel, type ResolvedRun } from './resolve.js';
 import { readRunSeries } from './series.js';
@@ -28,14 +28,15 @@ export interface GatherOptions {
 
 export async function gatherComparison(repo: Repo, o: GatherOptions): Promise<Comparison> {
   const names = [...new Set(o.runs.flatMap((r) => Object.keys(r.meta.metrics)))];
-  const series = o.parts.series ? await readRunSeries(repo, o.runs) : undefined;
+  const outputs = o.parts.series || o.parts.artifacts ? await withCompleteOutputs(repo, o.runs) : { runs: [], warnings: [] };
+  const series = o.parts.series ? await readRunSeries(repo, outputs.runs) : undefined;
   for (const s of series?.values() ?? []) names.push(...Object.keys(s));
   const [{ directions, warnings }, artifacts, diffs] = await Promise.all([
     metricDirections(repo, [...new Set(names)], o.directions),
-    o.parts.artifacts ? readArtifacts(repo, o.runs) : undefined,
+    o.parts.artifacts ? readArtifacts(repo, outputs.runs) : undefined,
     o.parts.code ? codeDiffs(repo, o) : [],
   ]);
-  return buildComparison({ kind: o.kind, runs: o.runs, directions, series, artifacts, diffs, generatedAt: o.generatedAt, warnings });
+  return buildComparison({ kind: o.kind, runs: o.runs, directions, series, artifacts, diffs, generatedAt: o.generatedAt, warnings: [...outputs.warnings, ...warnings] });
 }
 
 /** One diff after another: each can be large, and git is faster than two of them at once on two cores. */

@@ -46,3 +46,18 @@ export function involvedIn(from: ResolvedRun | undefined, to: ResolvedRun): Invo
   if (!from && to.meta.git.base) sides.push({ run: to, rev: to.meta.git.base, what: 'base commit' });
   return [...sides, { run: to, rev: to.meta.git.tree, what: 'snapshot' }];
 }
+
+/**
+ * The runs whose outputs (metrics, logs, artifacts) are all here, and a
+ * warning for each run whose outputs are not: a page can still show those
+ * runs' metadata and code.
+ */
+export async function withCompleteOutputs(repo: Repo, runs: readonly ResolvedRun[]): Promise<{ runs: ResolvedRun[]; warnings: string[] }> {
+  const checked = await Promise.all(runs.map(async (r) => ({ r, missing: r.meta.outputs ? await firstMissingObject(repo, `${r.meta.outputs}^{tree}`) : undefined })));
+  return {
+    runs: checked.filter((c) => c.missing === undefined).map((c) => c.r),
+    warnings: checked
+      .filter((c) => c.missing !== undefined)
+      .map((c) => `run ${describe(c.r)}: its outputs (metrics, artifacts) are not complete in this repository, so its curves and artifacts are left out; fetch them with tmt pull`),
+  };
+}
