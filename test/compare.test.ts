@@ -134,6 +134,15 @@ describe('tmt compare', () => {
     expect(tmt(dir, ['compare', 'base', '--limit', '3'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--limit goes with --where/) });
   });
 
+  it('a reader that stops early (| head) ends a long table quietly, exit 0', () => {
+    const wide = makeRepo({ 'a.py': 'x\n' });
+    const params = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`param_${i}`, `value of param number ${i}`]));
+    recordRun(wide, { name: 'many', params });
+    const r = spawnSync('bash', ['-c', `set -o pipefail; ${process.execPath} ${BIN} compare many --format csv | head -1; echo "rc=$?"`], { cwd: wide, env: testEnv, encoding: 'utf8' });
+    expect(r.stdout).toBe('field,many\nrc=0\n');
+    expect(r.stderr).toBe('');
+  });
+
   it('--html diffs the first run against each other run, paths limited by --', () => {
     const file = path.join(tempDir(), 'c.html');
     const r = tmt(dir, ['compare', 'base', 'better', 'worse', '-o', file, '--', 'train.py']);
