@@ -9,7 +9,8 @@ import { readArtifacts } from './artifacts.js';
 import { buildCodeDiff, type DiffLimits } from './code.js';
 import { metricDirections, type DirectionFlags } from './direction.js';
 import { explainingMissing, involvedIn, withCompleteOutputs } from './missing.js';
-import { buildComparison, type Comparison, type DiffEntry } from './model.js';
+import { buildComparison } from './build.js';
+import type { Comparison, DiffEntry } from './model.js';
 import { runLabel, type ResolvedRun } from './resolve.js';
 import { readRunSeries } from './series.js';
 
