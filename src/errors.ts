@@ -15,7 +15,8 @@ export type ErrorCode =
   | 'UNREADABLE_FILE'
   | 'SNAPSHOT_FAILED'
   | 'BAD_ARGUMENT'
-  | 'NOT_FOUND';
+  | 'NOT_FOUND'
+  | 'MISSING_OBJECTS';
 
 export class TmtError extends Error {
   readonly code: ErrorCode;

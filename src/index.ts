@@ -14,3 +14,6 @@ export { selectRun } from './run/select.js';
 export { showRun, type RunDetails } from './run/show.js';
 export { listRuns, type ListOptions, type RunRow } from './query/list.js';
 export type { RunMeta, RunStatus, MetricSummary } from './run/metadata.js';
+export { compareRuns, type CompareRunsOptions } from './compare/api.js';
+export type { Comparison, RunView, ParamRow, MetricRow, SeriesSet, ArtifactRow, DiffEntry } from './compare/model.js';
+export { renderPage as renderComparisonPage, type PageOptions } from './html/page.js';

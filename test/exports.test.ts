@@ -6,12 +6,14 @@ describe('library API', () => {
     expect(Object.keys(api).sort()).toEqual([
       'RunSession',
       'TmtError',
+      'compareRuns',
       'createRun',
       'isTmtError',
       'listRuns',
       'openRepo',
       'readRuns',
       'recordRun',
+      'renderComparisonPage',
       'saveRun',
       'selectRun',
       'showRun',
@@ -37,6 +39,25 @@ describe('library API', () => {
     const [read] = await api.readRuns(repo);
     expect(read!.meta).toEqual(done.meta);
     expect(git(dir, 'cat-file', 'blob', `${done.meta.outputs}:artifacts/weights.bin`)).toBe('w');
+    cleanupTemp();
+  });
+
+  it('compares runs from a program and renders the page', async () => {
+    const { makeRepo, writeFiles, cleanupTemp } = await import('./helpers/git.js');
+    const dir = makeRepo({ 'train.py': 'v1\n' });
+    const repo = await api.openRepo({ cwd: dir });
+    for (const [name, lr, loss] of [['a', 0.1, 0.5], ['b', 0.01, 0.3]] as const) {
+      writeFiles(dir, { 'train.py': `lr = ${lr}\n` });
+      const run = await api.startRun({ repo, name, params: { lr } });
+      run.logMetrics({ loss }, 0);
+      await run.end();
+    }
+    const c = await api.compareRuns({ repo, runs: ['a', 'b'], nowMs: Date.UTC(2026, 0, 1) });
+    expect(c.params).toEqual([{ key: 'lr', values: ['0.1', '0.01'], changed: true }]);
+    expect(c.metrics[0]).toMatchObject({ name: 'loss', direction: 'min', verdicts: [null, 'better'], best: 1 });
+    expect(c.diffs[0]!.code.files.map((f) => [f.status, f.path, f.added, f.deleted])).toEqual([['M', 'train.py', 1, 1]]);
+    const html = api.renderComparisonPage(c, { title: 'a vs b', tmtVersion: 'test' }).join('');
+    expect(html).toMatch(/^<!doctype html>[\s\S]*<title>a vs b<\/title>[\s\S]*lr = 0\.01/);
     cleanupTemp();
   });
 });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openRepo, readRuns } from '../dist/index.js';
@@ -144,7 +144,7 @@ describe('concurrent writers', () => {
     }
     const script = targets.map((c, i) => `git notes --ref=tmt add -m "native ${i}" ${c}`).join('\n');
     const native = new Promise<number>((resolve) => {
-      const child = spawn('bash', ['-c', script], { cwd: dir, env: testEnv, stdio: 'ignore' });
+      const child = spawn('bash', ['-c', script], { cwd: dir, env: liveEnv, stdio: 'ignore' });
       child.on('close', (code) => resolve(code ?? -1));
     });
     const tmtWorkers = Array.from({ length: 3 }, async (_, w) => {
@@ -155,6 +155,9 @@ describe('concurrent writers', () => {
     });
     const [nativeCode] = await Promise.all([native, ...tmtWorkers]);
     expect(nativeCode).toBe(0);
+    // A native writer slower than tmt's own checks may still have dropped a note;
+    // the next tmt command puts it back from tmt's journal.
+    expect(tmt(dir, ['list', '--json']).code).toBe(0);
     const notes = notesList(dir);
     for (const [i, c] of targets.entries()) expect(git(dir, 'notes', '--ref=tmt', 'show', c)).toBe(`native ${i}`);
     const runs = runRefs(dir);
@@ -162,6 +165,44 @@ describe('concurrent writers', () => {
     for (const c of runs.values()) expect(notes.has(c)).toBe(true);
     fsck(dir);
   }, 300_000);
+});
+
+/** The test environment with the real clock: reflog times then say when a native writer was at work. */
+const liveEnv = Object.fromEntries(Object.entries(testEnv).filter(([k]) => k !== 'GIT_COMMITTER_DATE' && k !== 'GIT_AUTHOR_DATE'));
+const gitLive = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: liveEnv, encoding: 'utf8' }).trim();
+
+describe('a native git notes writer that drops tmt\'s commit', () => {
+  it('is repaired by the next tmt command from the journal, and a deliberate removal is not undone', () => {
+    const dir = makeRepo({ 'train.py': 'x\n' });
+    const other = git(dir, 'rev-parse', 'HEAD');
+    gitLive(dir, 'notes', '--ref=tmt', 'add', '-m', 'native first', other); // a native writer, seen in the reflog
+    const before = git(dir, 'rev-parse', 'refs/notes/tmt');
+    expect(tmt(dir, ['save', '-n', 'kept']).code).toBe(0);
+    const run = [...runRefs(dir).values()][0]!;
+    expect(fs.existsSync(path.join(dir, '.git/tmt/notes-journal'))).toBe(true);
+
+    // A blind writer that read the notes before tmt's save and writes after it.
+    git(dir, 'commit', '-q', '--allow-empty', '-m', 'x');
+    const late = git(dir, 'rev-parse', 'HEAD');
+    const blind = git(dir, 'commit-tree', '-p', before, '-m', 'Notes added by \'git notes add\'', git(dir, 'rev-parse', `${before}^{tree}`));
+    gitLive(dir, 'update-ref', 'refs/notes/tmt', blind);
+    gitLive(dir, 'notes', '--ref=tmt', 'add', '-m', 'native late', late);
+    expect(notesList(dir).has(run)).toBe(false); // tmt's note is gone...
+
+    const r = tmt(dir, ['list', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).runs.map((x: any) => x.name)).toEqual(['kept']); // ...and back
+    expect(git(dir, 'notes', '--ref=tmt', 'show', run)).toMatch(/^name: kept$/m);
+    expect(git(dir, 'notes', '--ref=tmt', 'show', late)).toBe('native late');
+    expect(git(dir, 'notes', '--ref=tmt', 'show', other)).toBe('native first');
+
+    // Removed on purpose, by someone who saw it: it stays removed.
+    git(dir, 'notes', '--ref=tmt', 'remove', run);
+    expect(tmt(dir, ['list', '--json']).code).toBe(0);
+    expect(notesList(dir).has(run)).toBe(false);
+    expect(fs.existsSync(path.join(dir, '.git/tmt/notes-journal'))).toBe(false); // everything settled
+    fsck(dir);
+  });
 });
 
 describe('locks and bad input', () => {

@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { isTmtError, TmtError } from '../errors.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { processOutput, type Output } from './output.js';
+import type { RawPageFlags } from './commands/page-flags.js';
 
 const VERSION = '0.1.0';
 
@@ -196,6 +197,91 @@ Examples:
       setCode(await showCommand({ cwd: process.cwd(), run, log: opts.log, json: !!opts.json }, out));
     });
 
+  const diff = program
+    .command('diff')
+    .description("show the code diff between two runs' snapshots, or one run against its base commit")
+    .usage('[options] <run-a> [run-b] [-- <path>...]')
+    .argument('[runs...]', 'one run (diffed against its base commit) or two; paths after --')
+    .option('--stat', 'a diffstat instead of the patch')
+    .option('--name-only', 'only the names of changed files')
+    .option('--json', 'the changed files as JSON (schemaVersion 1)')
+    .option('--no-pager', 'do not page the output on a terminal');
+  addPageOptions(diff).addHelpText(
+    'after',
+    `
+The terminal diff is exactly \`git diff -M <tree-a> <tree-b> -- <path>...\`: colour,
+pager (pager.diff, GIT_PAGER, core.pager, PAGER, less with LESS=FRX) and diff
+settings come from your git configuration, on a terminal only.
+
+Examples:
+  $ tmt diff last                      # the uncommitted changes the newest run carried
+  $ tmt diff baseline tuned            # code diff between two runs
+  $ tmt diff baseline~1 baseline -- src/model.py
+  $ tmt diff baseline tuned --stat
+  $ tmt diff baseline tuned --html     # one self-contained page: runs, params, metrics, charts, code
+  $ tmt diff baseline tuned -o diff.html --lower-is-better val_score`,
+  ).action(async (args: string[], opts: DiffFlags) => {
+    const { diffCommand } = await import('./commands/diff.js');
+    const { readPageFlags } = await import('./commands/page-flags.js');
+    const { operands, paths } = splitPaths(argv, 'diff', args);
+    const tty = !!process.stdout.isTTY;
+    setCode(
+      await diffCommand(
+        { cwd: process.cwd(), runs: operands, paths, stat: !!opts.stat, nameOnly: !!opts.nameOnly, json: !!opts.json, pager: opts.pager, page: readPageFlags(opts), tty, columns: (tty && process.stdout.columns) || undefined, version: VERSION },
+        out,
+      ),
+    );
+  });
+
+  const compare = program
+    .command('compare')
+    .description('compare any number of runs side by side: params, metrics, and (with --html) charts, artifacts and code')
+    .usage('[options] [run...] [-- <path>...]')
+    .argument('[runs...]', 'runs to compare; the first is the reference')
+    .option('-w, --where <expr>', 'also compare the runs matching this filter expression (oldest first)')
+    .option('--limit <n>', 'with --where: at most the newest N matching runs', (v: string) => positiveInt(v, '--limit'))
+    .option('--only-changed', 'only the params and metrics that differ between the runs')
+    .option('-f, --format <format>', 'table, json, csv or md', 'table')
+    .option('--json', 'same as --format json (schemaVersion 1)');
+  addPageOptions(compare).addHelpText(
+    'after',
+    `
+Runs named twice are an error; runs that --where matches again are listed once.
+In the terminal, metric values are green when better and red when worse than the
+first run's (direction: --higher-is-better/--lower-is-better, then git config
+tmt.metric.<name>.direction higher|lower, then loss-like names lower, others higher).
+The --html page diffs the first run's code against each other run's.
+
+Examples:
+  $ tmt compare baseline tuned wide
+  $ tmt compare --where 'tags has sweep' --only-changed
+  $ tmt compare baseline --where 'params.lr < 0.01' --format csv > runs.csv
+  $ tmt compare baseline tuned --html -o compare.html`,
+  ).action(async (args: string[], opts: CompareFlags) => {
+    const { compareCommand } = await import('./commands/compare.js');
+    const { readPageFlags } = await import('./commands/page-flags.js');
+    const { operands, paths } = splitPaths(argv, 'compare', args);
+    const tty = !!process.stdout.isTTY;
+    setCode(
+      await compareCommand(
+        {
+          cwd: process.cwd(),
+          runs: operands,
+          paths,
+          where: opts.where,
+          limit: opts.limit,
+          onlyChanged: !!opts.onlyChanged,
+          format: opts.json ? 'json' : opts.format,
+          page: readPageFlags(opts),
+          tty,
+          width: (tty && process.stdout.columns) || undefined,
+          version: VERSION,
+        },
+        out,
+      ),
+    );
+  });
+
   const log = program
     .command('log')
     .description('log metrics, params or artifacts to the current run (inside tmt record) or to --run')
@@ -221,6 +307,44 @@ Examples:
   }
 
   return program;
+}
+
+interface DiffFlags extends RawPageFlags {
+  stat?: boolean;
+  nameOnly?: boolean;
+  json?: boolean;
+  pager: boolean;
+}
+
+interface CompareFlags extends RawPageFlags {
+  where?: string;
+  limit?: number;
+  onlyChanged?: boolean;
+  format: string;
+  json?: boolean;
+}
+
+/** The options of the HTML page, shared by diff and compare. */
+function addPageOptions(cmd: Command): Command {
+  return cmd
+    .option('--html', 'write one self-contained HTML page (no network needed) and print its path')
+    .option('-o, --output <file>', 'where to write the page (implies --html; - for stdout; default under .git/tmt/html/)')
+    .option('--no-open', "don't open the page in a browser (it never opens off a terminal or under CI)")
+    .option('--max-files <n>', 'files whose diff the page embeds, at most (default 1000; 0 = all)')
+    .option('--max-lines <n>', 'diff lines the page embeds, at most (default 1000000; 0 = all)')
+    .option('--higher-is-better <metric>', 'this metric is better when higher (repeatable, or comma-separated)', collect, [])
+    .option('--lower-is-better <metric>', 'this metric is better when lower (repeatable, or comma-separated)', collect, []);
+}
+
+/**
+ * Operands before `--` name runs; those after it are paths. Commander hands
+ * both over as one list, so count what followed `--` on the command line.
+ */
+function splitPaths(argv: readonly string[], command: string, args: string[]): { operands: string[]; paths: string[] } {
+  const at = argv.indexOf(command);
+  const dashDash = argv.indexOf('--', at + 1);
+  const after = dashDash < 0 ? 0 : argv.length - dashDash - 1;
+  return { operands: args.slice(0, args.length - after), paths: args.slice(args.length - after) };
 }
 
 interface ListFlags {

@@ -9,6 +9,8 @@ export interface Output {
 }
 
 export function processOutput(): Output {
+  // A reader that went away (`tmt ... | head`) is how pipelines end, not a crash: later writes are dropped.
+  if (!process.stdout.listeners('error').includes(ignoreClosedPipe)) process.stdout.on('error', ignoreClosedPipe);
   const color = !!process.stdout.isTTY && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
   return {
     out: (text) => void process.stdout.write(text),
@@ -19,4 +21,8 @@ export function processOutput(): Output {
 
 export function warn(o: Output, message: string): void {
   o.err(`warning: ${message}\n`);
+}
+
+function ignoreClosedPipe(err: NodeJS.ErrnoException): void {
+  if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
 }

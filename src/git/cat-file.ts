@@ -5,7 +5,7 @@
  * holds the whole output in memory.
  */
 import fs from 'node:fs';
-import { gitStream } from './exec.js';
+import { git, gitStream } from './exec.js';
 import type { Repo } from './repo.js';
 
 /** Receives each object: its index among the specs, its content (undefined: missing) and where the content starts in git's output. */
@@ -65,6 +65,36 @@ export async function readBlobs(repo: Repo, specs: readonly string[]): Promise<M
   await streamObjects(repo, specs, (i, data) => {
     if (data) out.set(specs[i]!, data.toString('utf8'));
   });
+  return out;
+}
+
+/** Reads objects by spec as bytes (images and non-UTF-8 text must not be decoded); missing ones are left out. */
+export async function readObjects(repo: Repo, specs: readonly string[]): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  await streamObjects(repo, specs, (i, data) => {
+    if (data) out.set(specs[i]!, data);
+  });
+  return out;
+}
+
+export interface ObjectInfo {
+  oid: string;
+  type: string;
+  size: number;
+}
+
+/** Type and size of each spec, from `git cat-file --batch-check`; specs git does not have are left out. */
+export async function objectInfo(repo: Repo, specs: readonly string[]): Promise<Map<string, ObjectInfo>> {
+  const out = new Map<string, ObjectInfo>();
+  if (specs.length === 0) return out;
+  const { stdout } = await git(['cat-file', '--batch-check'], { cwd: repo.workTree, input: specs.join('\n') + '\n' });
+  stdout
+    .toString('utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      const [oid = '', type = '', size] = line.split(' ');
+      if (i < specs.length && size !== undefined && type !== 'missing') out.set(specs[i]!, { oid, type, size: Number(size) });
+    });
   return out;
 }
 

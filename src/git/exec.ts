@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { TmtError } from '../errors.js';
 
 export interface GitRunOptions {
@@ -105,6 +106,42 @@ function subcommand(args: readonly string[]): string {
 function firstMeaningfulLine(stderr: string): string | undefined {
   const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
   return lines.find((l) => l.startsWith('fatal:') || l.startsWith('error:'))?.replace(/^(fatal|error):\s*/, '') ?? lines[0];
+}
+
+/** A git process whose stdout is read as a stream (diffs too large to buffer, output for a pager). */
+export interface GitPipe {
+  stdout: Readable;
+  /** Settles when git exits: rejects on unexpected exit codes, like `git()`; a reader that stopped early is not a failure. */
+  done: Promise<{ code: number; stderr: string }>;
+  /** Stops git (the reader went away). */
+  kill(): void;
+}
+
+/** Runs `git ARGS` with stdout left to the caller as a stream; stderr is kept for errors. */
+export function gitPipe(args: readonly string[], opts: GitRunOptions): GitPipe {
+  const child = spawn('git', args, { cwd: opts.cwd, env: { ...process.env, ...QUIET_ENV, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const err: Buffer[] = [];
+  child.stderr.on('data', (b: Buffer) => err.push(b));
+  let killed = false;
+  const done = new Promise<{ code: number; stderr: string }>((resolve, reject) => {
+    child.on('error', (e: NodeJS.ErrnoException) =>
+      reject(e.code === 'ENOENT' ? new TmtError('GIT_MISSING', 'git is not installed or not on PATH', { hint: 'install git 2.30 or newer', cause: e }) : e),
+    );
+    child.on('close', (code, signal) => {
+      const result = { stdout: Buffer.alloc(0), stderr: Buffer.concat(err).toString('utf8'), code: code ?? -1 };
+      // SIGPIPE/SIGTERM after the reader left (a pager quit, `| head`) is how a pipeline ends, not an error.
+      if (code === 0 || (code !== null && opts.okCodes?.includes(code)) || (killed && signal) || signal === 'SIGPIPE') resolve(result);
+      else reject(new GitCommandError(args, result));
+    });
+  });
+  return {
+    stdout: child.stdout,
+    done,
+    kill: () => {
+      killed = true;
+      child.kill();
+    },
+  };
 }
 
 /** stdout as text without the trailing newline. */

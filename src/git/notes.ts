@@ -17,6 +17,8 @@ import { git } from './exec.js';
 import { NOTES_REF, NOTES_WORK_PREFIX } from './layout.js';
 import os from 'node:os';
 import { writeBlob } from './objects.js';
+import { readBlobs } from './cat-file.js';
+import { droppedNotes, journalActive, journalNotes } from './notes-journal.js';
 import { assertLockNotStale, listRefs, lockedError, resolveRef, tryUpdateRefs, type RefConflict, type RefUpdate } from './refs.js';
 import type { Repo } from './repo.js';
 import { pidAlive } from '../util/pid.js';
@@ -61,7 +63,7 @@ export async function commitNotes(repo: Repo, tx: NotesTransaction): Promise<voi
         const publish = { ref: NOTES_REF, newOid: next, oldOid: base ?? null };
         result = await tryUpdateRefs(repo, [...tx.refs, publish, { ref: work, newOid: null }], tx.message);
         committed = result === undefined;
-        if (committed) await guardAgainstBlindWriters(repo, next, tx);
+        if (committed) await guardAgainstBlindWriters(repo, next, tx, blobs);
       }
     } finally {
       // The transaction deletes the scratch ref itself; otherwise clean it up.
@@ -94,8 +96,12 @@ export async function commitNotes(repo: Repo, tx: NotesTransaction): Promise<voi
  * for any in flight to finish, and if our commit is no longer in the notes
  * history, write our notes again on top of theirs.
  */
-async function guardAgainstBlindWriters(repo: Repo, ours: string, tx: NotesTransaction): Promise<void> {
-  if (!(await foreignWritersActive(repo))) return;
+async function guardAgainstBlindWriters(repo: Repo, ours: string, tx: NotesTransaction, blobs: readonly (string | null)[]): Promise<void> {
+  const active = await foreignWritersActive(repo);
+  if (!active && !journalActive(repo)) return;
+  // A writer slower than the checks below would still drop it: the journal lets a later tmt command put it back.
+  await journalNotes(repo, tx.notes.flatMap((n, i) => (blobs[i] ? [{ commit: ours, object: n.object, blob: blobs[i]! }] : [])));
+  if (!active) return;
   for (const delay of [60, 400]) {
     await sleep(delay);
     const { code } = await git(['merge-base', '--is-ancestor', ours, NOTES_REF], { cwd: repo.workTree, okCodes: [1] });
@@ -104,6 +110,21 @@ async function guardAgainstBlindWriters(repo: Repo, ours: string, tx: NotesTrans
       return;
     }
   }
+}
+
+/**
+ * Writes again the notes of tmt commits that a native `git notes` writer
+ * dropped (see notes-journal.ts). Cheap when there is nothing to check: one
+ * file lookup.
+ */
+export async function restoreDroppedNotes(repo: Repo): Promise<void> {
+  if (!journalActive(repo)) return;
+  const lost = await droppedNotes(repo);
+  if (lost.length === 0) return;
+  const texts = await readBlobs(repo, lost.map((e) => e.blob));
+  const notes = lost.filter((e) => texts.has(e.blob)).map((e) => ({ object: e.object, text: texts.get(e.blob)! }));
+  await commitNotes(repo, { notes, refs: [], message: 'tmt: restore notes a native git notes writer dropped' });
+  await droppedNotes(repo); // settles the entries just restored
 }
 
 /** True when something other than tmt wrote refs/notes/tmt in the last minute. */

@@ -144,6 +144,12 @@ export function shortIdAt(ids: readonly string[], row: number): string {
   return id.slice(0, len);
 }
 
+/** Short ids for many ids at once (see shortIdAt). */
+export function shortIds(ids: readonly string[]): Map<string, string> {
+  const sorted = [...ids].sort();
+  return new Map(sorted.map((id, row) => [id, shortIdAt(sorted, row)]));
+}
+
 /** The metric names worth a column: the most common across `rows`, at most `max`. */
 export function mainMetrics(rows: readonly RunRow[], max = 3): string[] {
   const counts = new Map<string, number>();

@@ -24,7 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { streamObjects, streamObjectsToFile, type OnObject } from '../git/cat-file.js';
 import { NOTES_REF, RUNS_PREFIX, TMT_DIR } from '../git/layout.js';
-import { listNoteBlobs, notesChanges, notesTip } from '../git/notes.js';
+import { listNoteBlobs, notesChanges, notesTip, restoreDroppedNotes } from '../git/notes.js';
 import { listRefsRaw, parseRefList } from '../git/refs.js';
 import { refsFingerprint } from '../git/refs-stat.js';
 import type { Repo } from '../git/repo.js';
@@ -43,6 +43,7 @@ interface RunRef {
 /** The catalog as of the repository's current runs and notes. Close it when done. */
 export async function openCatalog(repo: Repo): Promise<Catalog> {
   const dir = path.join(repo.commonDir, TMT_DIR, 'catalog');
+  await restoreDroppedNotes(repo);
   // Taken before git is asked: a change after this point makes a later fingerprint differ.
   const fingerprint = refsFingerprint(repo, [RUNS_PREFIX.slice(0, -1)], [NOTES_REF]) ?? null;
   const current = loadState(dir);

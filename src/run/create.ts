@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { commitNotes } from '../git/notes.js';
+import { commitNotes, restoreDroppedNotes } from '../git/notes.js';
 import { commitIdentityEnv, readHead, writeCommit } from '../git/objects.js';
 import { runRef } from '../git/layout.js';
 import type { Repo } from '../git/repo.js';
@@ -79,6 +79,7 @@ export async function createRun(opts: CreateRunOptions): Promise<CreatedRun> {
     meta.ended = meta.started;
     meta.durationMs = 0;
   }
+  await restoreDroppedNotes(repo);
   await commitNotes(repo, {
     notes: [{ object: commit, text: serializeMeta(meta) }],
     refs: [{ ref: runRef(id), newOid: commit, oldOid: null }],

@@ -1,6 +1,7 @@
 import type { RunDetails } from '../../run/show.js';
 import { formatBytes, formatDuration, formatTime, formatValue, paint, statusColor } from './format.js';
 import { renderTable } from './table.js';
+import { shellQuote } from '../../util/shell-quote.js';
 
 /** `tmt show`: metadata, params, metrics, artifacts, log tails and the code diff stat. */
 export function renderRunDetails(d: RunDetails, color: boolean): string {
@@ -46,8 +47,4 @@ export function renderRunDetails(d: RunDetails, color: boolean): string {
   }
   if (d.diffStat) out.push('', paint(color, 'bold', 'uncommitted changes in the snapshot'), ...d.diffStat.split('\n').map((l) => `  ${l.trim()}`));
   return out.join('\n') + '\n';
-}
-
-function shellQuote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }

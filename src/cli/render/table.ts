@@ -11,7 +11,7 @@ export interface Column {
  * A plain-text table fitted to `width`: columns are dropped from the lowest
  * priority until it fits, then the widest text column is truncated with "…".
  */
-export function renderTable(columns: Column[], rows: string[][], opts: { width?: number; color?: boolean; paintCell?: (col: number, text: string) => string } = {}): string {
+export function renderTable(columns: Column[], rows: string[][], opts: { width?: number; color?: boolean; paintCell?: (col: number, text: string, row: number) => string } = {}): string {
   let cols = columns.map((c, i) => ({ ...c, i }));
   const widthOf = (i: number) => Math.max(columns[i]!.header.length, ...rows.map((r) => visibleLength(r[i] ?? '')));
   const widths = new Map(cols.map((c) => [c.i, widthOf(c.i)]));
@@ -26,18 +26,18 @@ export function renderTable(columns: Column[], rows: string[][], opts: { width?:
     const widest = cols.filter((c) => c.align !== 'right').reduce((a, b) => (widths.get(b.i)! > widths.get(a.i)! ? b : a), cols[0]!);
     widths.set(widest.i, Math.max(8, widths.get(widest.i)! - (total() - limit)));
   }
-  const line = (cells: string[], isHeader: boolean) =>
+  const line = (cells: string[], isHeader: boolean, row = -1) =>
     cols
       .map((c, k) => {
         const w = widths.get(c.i)!;
         let text = truncate(cells[c.i] ?? '', w);
         const pad = ' '.repeat(Math.max(0, w - visibleLength(text)));
-        if (!isHeader && opts.paintCell) text = opts.paintCell(c.i, text);
+        if (!isHeader && opts.paintCell) text = opts.paintCell(c.i, text, row);
         const cell = c.align === 'right' ? pad + text : text + (k === cols.length - 1 ? '' : pad);
         return isHeader ? paint(!!opts.color, 'bold', cell) : cell;
       })
       .join('  ');
-  return [line(columns.map((c) => c.header), true), ...rows.map((r) => line(r, false))].join('\n') + '\n';
+  return [line(columns.map((c) => c.header), true), ...rows.map((r, i) => line(r, false, i))].join('\n') + '\n';
 }
 
 function visibleLength(s: string): number {

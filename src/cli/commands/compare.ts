@@ -1,0 +1,66 @@
+import { gatherComparison } from '../../compare/gather.js';
+import { resolveRuns } from '../../compare/resolve.js';
+import { TmtError } from '../../errors.js';
+import { openRepo } from '../../git/repo.js';
+import { compareRows, renderCompareTable } from '../render/compare-table.js';
+import { TABULAR_FORMATS } from '../render/formats.js';
+import { warn, type Output } from '../output.js';
+import type { PageFlags } from './page-flags.js';
+
+export interface CompareCommandOptions {
+  cwd: string;
+  runs: string[];
+  paths: string[];
+  where?: string;
+  limit?: number;
+  onlyChanged: boolean;
+  format: string;
+  page: PageFlags;
+  tty: boolean;
+  width?: number;
+  version: string;
+}
+
+const FORMATS = ['table', 'json', 'csv', 'md'] as const;
+
+export async function compareCommand(opts: CompareCommandOptions, out: Output): Promise<number> {
+  if (!(FORMATS as readonly string[]).includes(opts.format)) {
+    throw new TmtError('BAD_ARGUMENT', `--format: unknown format "${opts.format}"`, { hint: `one of ${FORMATS.join(', ')}` });
+  }
+  if (opts.runs.length === 0 && opts.where === undefined) {
+    throw new TmtError('BAD_ARGUMENT', 'tmt compare: name the runs to compare, or give --where', { hint: "tmt compare baseline tuned, or tmt compare --where 'tags has sweep'" });
+  }
+  if (opts.limit !== undefined && opts.where === undefined) {
+    throw new TmtError('BAD_ARGUMENT', '--limit goes with --where', { hint: "tmt compare --where 'tags has sweep' --limit 10" });
+  }
+  const repo = await openRepo({ cwd: opts.cwd });
+  const runs = await resolveRuns(repo, { selectors: opts.runs, where: opts.where, limit: opts.limit, nowMs: Date.now() });
+  if (opts.page.html) {
+    const title = `tmt compare: ${runs.length} run${runs.length === 1 ? '' : 's'}`;
+    const name = `compare-${runs[0]!.id.slice(0, 12)}-${runs.length}.html`;
+    const { writeComparisonPage } = await import('./page-output.js');
+    return writeComparisonPage({ repo, cwd: opts.cwd, kind: 'compare', runs, paths: opts.paths, title, defaultName: name, flags: opts.page, version: opts.version, tty: opts.tty }, out);
+  }
+  if (opts.paths.length) warn(out, 'paths after -- limit the code diff, which only the --html page shows');
+  const c = await gatherComparison(repo, {
+    kind: 'compare',
+    runs,
+    cwd: opts.cwd,
+    paths: [],
+    limits: opts.page.limits,
+    directions: opts.page.directions,
+    parts: { code: false, series: false, artifacts: false },
+    generatedAt: new Date().toISOString(),
+  });
+  for (const w of c.warnings) warn(out, w);
+  if (opts.format === 'json') {
+    const params = opts.onlyChanged ? c.params.filter((p) => p.changed) : c.params;
+    const metrics = opts.onlyChanged ? c.metrics.filter((m) => m.summaries.some((s) => s?.last !== m.summaries[0]?.last)) : c.metrics;
+    out.out(JSON.stringify({ schemaVersion: c.schemaVersion, runs: c.runs, params, metrics }, null, 2) + '\n');
+  } else if (opts.format === 'table') {
+    out.out(renderCompareTable(c, { onlyChanged: opts.onlyChanged, width: opts.width, color: out.color }));
+  } else {
+    out.out(TABULAR_FORMATS[opts.format as 'csv' | 'md'](compareRows(c, { onlyChanged: opts.onlyChanged, human: opts.format === 'md' }).tabular, { color: false }));
+  }
+  return 0;
+}

@@ -1,0 +1,59 @@
+/**
+ * What `tmt diff --html` and `tmt compare --html` share: gathering the
+ * comparison, writing the page (to -o, or under <git-dir>/tmt/html/, which
+ * snapshots never include; `-o -` is stdout), printing its path, and opening it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { gatherComparison } from '../../compare/gather.js';
+import type { ResolvedRun } from '../../compare/resolve.js';
+import { TMT_DIR } from '../../git/layout.js';
+import type { Repo } from '../../git/repo.js';
+import { renderPage } from '../../html/page.js';
+import { writePage } from '../../html/write.js';
+import { openPage, shouldOpen } from '../open-page.js';
+import { warn, type Output } from '../output.js';
+import type { PageFlags } from './page-flags.js';
+
+export interface PageRequest {
+  repo: Repo;
+  cwd: string;
+  kind: 'diff' | 'compare';
+  runs: ResolvedRun[];
+  paths: readonly string[];
+  title: string;
+  /** File name under <git-dir>/tmt/html/ when there is no -o. */
+  defaultName: string;
+  flags: PageFlags;
+  version: string;
+  tty: boolean;
+}
+
+export async function writeComparisonPage(req: PageRequest, out: Output): Promise<number> {
+  const comparison = await gatherComparison(req.repo, {
+    kind: req.kind,
+    runs: req.runs,
+    cwd: req.cwd,
+    paths: req.paths,
+    limits: req.flags.limits,
+    directions: req.flags.directions,
+    parts: { code: true, series: true, artifacts: true },
+    generatedAt: new Date().toISOString(),
+  });
+  for (const w of comparison.warnings) warn(out, w);
+  const page = renderPage(comparison, { title: req.title, tmtVersion: req.version });
+  if (req.flags.output === '-') {
+    for (const part of page) out.out(part); // -o -: the page itself on stdout, for pipes
+    return 0;
+  }
+  let target = req.flags.output;
+  if (target === undefined) {
+    const dir = path.join(req.repo.gitDir, TMT_DIR, 'html');
+    fs.mkdirSync(dir, { recursive: true });
+    target = path.join(dir, req.defaultName);
+  }
+  const file = writePage(path.resolve(req.cwd, target), page);
+  out.out(`${file}\n`);
+  if (shouldOpen({ open: req.flags.open, tty: req.tty, env: process.env })) await openPage(file, out);
+  return 0;
+}

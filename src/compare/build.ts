@@ -1,0 +1,105 @@
+/**
+ * Assembling a comparison from what was read: runs as views, params as rows
+ * (changed ones marked), metrics judged against the first run, series thinned
+ * for charts, artifacts lined up by path. Pure: no git, no clock.
+ */
+import type { MetricSeries } from '../run/metrics.js';
+import { displayStatus } from '../run/status.js';
+import { shellQuote } from '../util/shell-quote.js';
+import type { ArtifactView } from './artifacts.js';
+import type { DirectionChoice } from './direction.js';
+import { COMPARISON_SCHEMA_VERSION, type ArtifactRow, type Comparison, type DiffEntry, type MetricRow, type ParamRow, type RunView, type Verdict } from './model.js';
+import { flattenParams, formatParam } from './params.js';
+import type { ResolvedRun } from './resolve.js';
+import { thin, type SeriesColumns } from './series.js';
+
+export interface ComparisonParts {
+  kind: 'diff' | 'compare';
+  runs: readonly ResolvedRun[];
+  directions: ReadonlyMap<string, DirectionChoice>;
+  series?: ReadonlyMap<string, MetricSeries>;
+  artifacts?: ReadonlyMap<string, ArtifactView[]>;
+  diffs?: DiffEntry[];
+  generatedAt: string;
+  warnings?: string[];
+  /** Points kept per series for charts. */
+  maxPoints?: number;
+}
+
+/** Assembles a comparison from what was read; pure. */
+export function buildComparison(p: ComparisonParts): Comparison {
+  const names = [...new Set(p.runs.flatMap((r) => Object.keys(r.meta.metrics)))].sort();
+  const seriesNames = [...new Set([...(p.series?.values() ?? [])].flatMap((s) => Object.keys(s)))].sort();
+  const dir = (n: string) => p.directions.get(n) ?? { direction: 'max' as const, source: 'default' as const };
+  return {
+    schemaVersion: COMPARISON_SCHEMA_VERSION,
+    kind: p.kind,
+    generatedAt: p.generatedAt,
+    runs: p.runs.map(runView),
+    params: paramRows(p.runs),
+    metrics: names.map((n) => metricRow(n, p.runs, dir(n))),
+    series: p.series ? seriesNames.map((n) => ({ name: n, direction: dir(n).direction, runs: p.runs.map((r) => seriesOf(p.series!, r.id, n, p.maxPoints ?? 4000)) })) : [],
+    artifacts: p.artifacts ? artifactRows(p.runs, p.artifacts) : [],
+    diffs: p.diffs ?? [],
+    warnings: p.warnings ?? [],
+  };
+}
+
+function runView(r: ResolvedRun): RunView {
+  const m = r.meta;
+  return {
+    id: r.id,
+    name: m.name,
+    status: displayStatus(m),
+    started: m.started || undefined,
+    ended: m.ended,
+    durationMs: m.durationMs,
+    exitCode: m.exitCode,
+    failure: m.failure,
+    command: m.command?.argv.map(shellQuote).join(' '),
+    cwd: m.command?.cwd,
+    host: m.host ? `${m.host.user}@${m.host.hostname}` : undefined,
+    branch: m.git.branch,
+    base: m.git.base,
+    tree: m.git.tree,
+    dirty: m.git.dirty,
+    commit: r.commit,
+    tags: m.tags,
+    description: m.description,
+  };
+}
+
+function paramRows(runs: readonly ResolvedRun[]): ParamRow[] {
+  const flat = runs.map((r) => flattenParams(r.meta.params));
+  const keys = [...new Set(flat.flatMap((f) => [...f.keys()]))].sort();
+  return keys.map((key) => {
+    const values = flat.map((f) => (f.has(key) ? formatParam(f.get(key)) : null));
+    return { key, values, changed: values.some((v) => v !== values[0]) };
+  });
+}
+
+function metricRow(name: string, runs: readonly ResolvedRun[], d: DirectionChoice): MetricRow {
+  const summaries = runs.map((r) => r.meta.metrics[name] ?? null);
+  const better = (a: number, b: number) => (d.direction === 'max' ? a > b : a < b);
+  const ref = summaries[0]?.last;
+  const verdicts = summaries.map((s, i): Verdict | null => {
+    if (i === 0 || !s || ref === undefined || !Number.isFinite(s.last) || !Number.isFinite(ref)) return null;
+    return s.last === ref ? 'same' : better(s.last, ref) ? 'better' : 'worse';
+  });
+  let best: number | null = null;
+  summaries.forEach((s, i) => {
+    if (s && Number.isFinite(s.last) && (best === null || better(s.last, summaries[best]!.last))) best = i;
+  });
+  return { name, direction: d.direction, directionSource: d.source, summaries, verdicts, best };
+}
+
+function seriesOf(series: ReadonlyMap<string, MetricSeries>, id: string, name: string, maxPoints: number): SeriesColumns | null {
+  const points = series.get(id)?.[name];
+  return points?.length ? thin(points, maxPoints) : null;
+}
+
+function artifactRows(runs: readonly ResolvedRun[], artifacts: ReadonlyMap<string, ArtifactView[]>): ArtifactRow[] {
+  const byRun = runs.map((r) => new Map((artifacts.get(r.id) ?? []).map((a) => [a.path, a])));
+  const paths = [...new Set(byRun.flatMap((m) => [...m.keys()]))].sort();
+  return paths.map((path) => ({ path, cells: byRun.map((m) => m.get(path) ?? null) }));
+}

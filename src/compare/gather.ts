@@ -1,0 +1,65 @@
+/**
+ * Reads everything a comparison shows, for the runs already chosen: metric
+ * directions, series, artifacts and the code diffs (the first run against
+ * each other run; a single run against its base commit).
+ */
+import type { TreePair } from '../git/diff.js';
+import type { Repo } from '../git/repo.js';
+import { readArtifacts } from './artifacts.js';
+import { buildCodeDiff, type DiffLimits } from './code.js';
+import { metricDirections, type DirectionFlags } from './direction.js';
+import { explainingMissing, involvedIn, withCompleteOutputs } from './missing.js';
+import { buildComparison } from './build.js';
+import type { Comparison, DiffEntry } from './model.js';
+import { runLabel, type ResolvedRun } from './resolve.js';
+import { readRunSeries } from './series.js';
+
+export interface GatherOptions {
+  kind: 'diff' | 'compare';
+  runs: ResolvedRun[];
+  /** Where pathspecs are relative to (the user's working directory). */
+  cwd: string;
+  paths: readonly string[];
+  limits: DiffLimits;
+  directions: DirectionFlags;
+  /** What to read beyond metadata; a terminal table needs none of it. */
+  parts: { code: boolean; series: boolean; artifacts: boolean };
+  generatedAt: string;
+}
+
+export async function gatherComparison(repo: Repo, o: GatherOptions): Promise<Comparison> {
+  const names = [...new Set(o.runs.flatMap((r) => Object.keys(r.meta.metrics)))];
+  const outputs = o.parts.series || o.parts.artifacts ? await withCompleteOutputs(repo, o.runs) : { runs: [], warnings: [] };
+  const series = o.parts.series ? await readRunSeries(repo, outputs.runs) : undefined;
+  for (const s of series?.values() ?? []) names.push(...Object.keys(s));
+  const [{ directions, warnings }, artifacts, diffs] = await Promise.all([
+    metricDirections(repo, [...new Set(names)], o.directions),
+    o.parts.artifacts ? readArtifacts(repo, outputs.runs) : undefined,
+    o.parts.code ? codeDiffs(repo, o) : [],
+  ]);
+  return buildComparison({ kind: o.kind, runs: o.runs, directions, series, artifacts, diffs, generatedAt: o.generatedAt, warnings: [...outputs.warnings, ...warnings] });
+}
+
+/** One diff after another: each can be large, and git is faster than two of them at once on two cores. */
+async function codeDiffs(repo: Repo, o: GatherOptions): Promise<DiffEntry[]> {
+  const pairs = codePairs(o.runs);
+  const out: DiffEntry[] = [];
+  for (const p of pairs) {
+    const from = p.fromRun === null ? undefined : o.runs[p.fromRun]!;
+    const to = o.runs[p.toRun]!;
+    const pair: TreePair = { cwd: o.cwd, from: from ? from.meta.git.tree : to.meta.git.base, to: to.meta.git.tree, paths: o.paths };
+    const code = await explainingMissing(repo, involvedIn(from, to), () => buildCodeDiff(repo, pair, o.limits));
+    out.push({ ...p, fromLabel: from ? runLabel(from, o.runs) : baseLabel(to), toLabel: runLabel(to, o.runs), code });
+  }
+  return out;
+}
+
+/** Which runs are diffed: a single run against its base, otherwise the first run against each other. */
+export function codePairs(runs: readonly ResolvedRun[]): Array<{ fromRun: number | null; toRun: number }> {
+  if (runs.length === 1) return [{ fromRun: null, toRun: 0 }];
+  return runs.slice(1).map((_, i) => ({ fromRun: 0, toRun: i + 1 }));
+}
+
+function baseLabel(r: ResolvedRun): string {
+  return r.meta.git.base ? `base ${r.meta.git.base.slice(0, 12)}` : 'empty tree (no commits yet)';
+}

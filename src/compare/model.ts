@@ -1,0 +1,90 @@
+/**
+ * A comparison of runs as plain data: the runs side by side, params with the
+ * changed ones marked, metric summaries judged better or worse against the
+ * first run, series for charts, artifacts and code diffs. Terminal tables,
+ * JSON and the HTML page all render this one value.
+ */
+import type { Direction } from '../query/best.js';
+import type { MetricSummary } from '../run/metadata.js';
+import type { DisplayStatus } from '../run/status.js';
+import type { ArtifactView } from './artifacts.js';
+import type { CodeDiff } from './code.js';
+import type { DirectionChoice } from './direction.js';
+import type { SeriesColumns } from './series.js';
+
+export const COMPARISON_SCHEMA_VERSION = 1;
+
+export interface RunView {
+  id: string;
+  name?: string;
+  status: DisplayStatus;
+  started?: string;
+  ended?: string;
+  durationMs?: number;
+  exitCode?: number;
+  failure?: string;
+  command?: string;
+  cwd?: string;
+  host?: string;
+  branch?: string;
+  /** The commit the run was recorded on (absent: an empty repository). */
+  base?: string;
+  tree: string;
+  dirty: boolean;
+  commit: string;
+  tags: string[];
+  description?: string;
+}
+
+export interface ParamRow {
+  key: string;
+  /** Each run's value as text; null where the run lacks the param. */
+  values: Array<string | null>;
+  changed: boolean;
+}
+
+export type Verdict = 'better' | 'worse' | 'same';
+
+export interface MetricRow {
+  name: string;
+  direction: Direction;
+  directionSource: DirectionChoice['source'];
+  summaries: Array<MetricSummary | null>;
+  /** Each run's last value against the first run's (null: the first run, or a run without the metric). */
+  verdicts: Array<Verdict | null>;
+  /** The run with the best last value. */
+  best: number | null;
+}
+
+export interface SeriesSet {
+  name: string;
+  direction: Direction;
+  runs: Array<SeriesColumns | null>;
+}
+
+export interface ArtifactRow {
+  path: string;
+  cells: Array<ArtifactView | null>;
+}
+
+export interface DiffEntry {
+  /** Index into `runs` of the old side, or null for the run's base commit. */
+  fromRun: number | null;
+  toRun: number;
+  fromLabel: string;
+  toLabel: string;
+  code: CodeDiff;
+}
+
+export interface Comparison {
+  schemaVersion: number;
+  kind: 'diff' | 'compare';
+  generatedAt: string;
+  runs: RunView[];
+  params: ParamRow[];
+  metrics: MetricRow[];
+  series: SeriesSet[];
+  artifacts: ArtifactRow[];
+  diffs: DiffEntry[];
+  warnings: string[];
+}

@@ -1,0 +1,123 @@
+/**
+ * One file of a code diff: a collapsible block whose body is drawn by
+ * diff2html only when it comes near the viewport (or is opened), so a page
+ * with thousands of files opens at once. Very large files wait for a click.
+ */
+import { append, h, image, type Child } from './dom.js';
+import { fmtBytes, fmtCount, plural } from './format.js';
+import type { FileDiff } from './types.js';
+
+/** diff2html's UI class, inlined in the page before this script. */
+declare const Diff2HtmlUI: new (target: HTMLElement, diff: string, config: Record<string, unknown>) => { draw(): void };
+
+export type DiffFormat = 'line-by-line' | 'side-by-side';
+
+/** Files with more patch lines than this are drawn on request: diff2html takes about a second per 10,000 lines. */
+export const AUTO_DRAW_MAX_LINES = 3000;
+
+const STATUS: Record<string, string> = { A: 'added', D: 'deleted', M: 'modified', R: 'renamed', C: 'copied', T: 'type changed', U: 'unmerged', X: 'unknown' };
+
+export interface FileBlock {
+  el: HTMLDetailsElement;
+  /** Draws the body (again) in `format`. */
+  draw(format: DiffFormat, force?: boolean): void;
+  reset(): void;
+}
+
+export function fileTitle(f: FileDiff): Child[] {
+  const tag = h('span', { class: `tag tag-${f.status}` }, STATUS[f.status] ?? f.status, f.similarity !== undefined && f.status !== 'M' ? ` ${f.similarity}%` : '');
+  const name = f.oldPath !== undefined && f.oldPath !== f.path ? `${f.oldPath} → ${f.path}` : f.path;
+  const stat = f.binary ? h('span', { class: 'stat' }, 'binary') : h('span', { class: 'stat' }, h('span', { class: 'add' }, `+${fmtCount(f.added ?? 0)}`), ' ', h('span', { class: 'del' }, `−${fmtCount(f.deleted ?? 0)}`));
+  return [tag, ' ', h('span', { class: 'path' }, name), ' ', stat, modeNote(f)];
+}
+
+function modeNote(f: FileDiff): Child {
+  const zero = /^0+$/;
+  if (f.status === 'A' && f.newMode !== '100644') return h('span', { class: 'mode' }, ` mode ${f.newMode}`);
+  if (!zero.test(f.oldMode) && !zero.test(f.newMode) && f.oldMode !== f.newMode) return h('span', { class: 'mode' }, ` mode ${f.oldMode} → ${f.newMode}`);
+  return null;
+}
+
+export function fileBlock(f: FileDiff, anchor: string, patchId: string): FileBlock {
+  const body = h('div', { class: 'file-body' });
+  const el = h('details', { class: 'file', id: anchor, open: true }, h('summary', null, ...fileTitle(f)), body);
+  let drawn = false;
+  let forced = false; // the user asked for this large file once: keep drawing it
+  const placeholder = () => {
+    body.replaceChildren();
+    body.style.minHeight = `${Math.min(Math.max(f.lines, 2) * 20, 4000)}px`;
+  };
+  placeholder();
+  const notes = (): Child[] => [
+    f.latin1 ? h('p', { class: 'note' }, 'This file is not UTF-8; it is shown as Latin-1.') : null,
+    f.truncatedAt !== undefined ? h('p', { class: 'note' }, `Cut at ${plural(f.truncatedAt, 'line')} of ${fmtCount(f.lines)} by the page's line limit (--max-lines).`) : null,
+  ];
+  const block: FileBlock = {
+    el,
+    reset() {
+      drawn = false;
+      placeholder();
+    },
+    draw(format, force = false) {
+      if (drawn && !force) return;
+      drawn = true;
+      forced ||= force;
+      body.style.minHeight = '';
+      if (f.binary) {
+        body.replaceChildren();
+        append(body, [h('p', { class: 'note' }, `Binary file ${STATUS[f.status] ?? 'changed'}: ${sizes(f)}.`), beforeAfter(f)]);
+        return;
+      }
+      if (f.lines > AUTO_DRAW_MAX_LINES && !forced) {
+        const button = h('button', { type: 'button', class: 'draw-large' }, `Show this diff (${plural(f.lines, 'line')})`);
+        button.addEventListener('click', () => block.draw(format, true));
+        body.replaceChildren(h('p', { class: 'note' }, 'A large diff: drawn on request, without syntax highlighting, to keep the page responsive (about a second per 5,000 lines). '), button);
+        return;
+      }
+      const source = document.getElementById(patchId);
+      const patch = source ? (JSON.parse(source.textContent ?? '""') as string) : '';
+      if (!/^@@ /m.test(patch)) {
+        body.replaceChildren(h('p', { class: 'note' }, headerOnly(f)));
+        return;
+      }
+      const target = h('div', { class: 'd2h-target' });
+      body.replaceChildren();
+      append(body, [...notes(), target]);
+      new Diff2HtmlUI(target, patch, {
+        outputFormat: format,
+        drawFileList: false,
+        // Line matching and highlighting cost most; a file past the automatic limit goes without them.
+        matching: f.lines > AUTO_DRAW_MAX_LINES ? 'none' : 'lines',
+        highlight: f.lines <= AUTO_DRAW_MAX_LINES,
+        fileListToggle: false,
+        fileContentToggle: false,
+        stickyFileHeaders: false,
+        synchronisedScroll: true,
+        colorScheme: 'auto',
+      }).draw();
+    },
+  };
+  return block;
+}
+
+/** An image file's old and new versions side by side. */
+function beforeAfter(f: FileDiff): Child {
+  const sides = ([['before', f.oldImage], ['after', f.newImage]] as const).map(([label, uri]) => (uri ? h('figure', null, image(uri, `${f.path} ${label}`), h('figcaption', { class: 'dim' }, label)) : null));
+  return sides.some(Boolean) ? h('div', { class: 'before-after' }, ...sides) : null;
+}
+
+/** What a file without hunks changed: a pure rename or copy, a mode, an empty file. */
+function headerOnly(f: FileDiff): string {
+  const mode = f.oldMode !== f.newMode && !/^0+$/.test(f.oldMode) && !/^0+$/.test(f.newMode) ? `mode ${f.oldMode} → ${f.newMode}` : '';
+  if (f.status === 'R' || f.status === 'C') return `${f.status === 'R' ? 'Renamed' : 'Copied'} without changes to the content${mode ? `; ${mode}` : ''}.`;
+  if (mode) return `Only the mode changed: ${mode}.`;
+  if (f.status === 'A') return 'A new, empty file.';
+  if (f.status === 'D') return 'An empty file, deleted.';
+  return 'No changes to show.';
+}
+
+function sizes(f: FileDiff): string {
+  if (f.status === 'A') return fmtBytes(f.newSize);
+  if (f.status === 'D') return fmtBytes(f.oldSize);
+  return `${fmtBytes(f.oldSize)} → ${fmtBytes(f.newSize)}`;
+}

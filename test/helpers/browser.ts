@@ -1,0 +1,96 @@
+/**
+ * A real headless Chromium (Debian's, at /usr/bin/chromium) driven by
+ * playwright-core, with no network: every request that is not for a file:
+ * URL is aborted and recorded, so a test can assert that none was tried.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { cleanupTemp, tempDir } from './git.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test-artifacts/html');
+
+export interface Browser {
+  ctx: BrowserContext;
+  /** URLs the pages tried to reach beyond file: and data: (should stay empty). */
+  network: string[];
+  close(): Promise<void>;
+}
+
+export async function launch(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is not installed at ${CHROMIUM}: the browser tests need it (apt-get install -y chromium; .ci/run installs it)`);
+  }
+  const ctx = await chromium.launchPersistentContext(tempDir('tmt-chromium-'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    offline: true,
+    viewport: { width: 1280, height: 900 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const network: string[] = [];
+  await ctx.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith('file:') || url.startsWith('data:')) return route.continue();
+    network.push(url);
+    return route.abort();
+  });
+  ctx.on('request', (r) => {
+    const url = r.url();
+    if (!url.startsWith('file:') && !url.startsWith('data:') && !network.includes(url)) network.push(url);
+  });
+  return { ctx, network, close: () => ctx.close() };
+}
+
+/** One browser for a test file: launched before its tests, closed (and temp dirs removed) after them. */
+export function useBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    cleanupTemp();
+  });
+  return () => browser!;
+}
+
+export interface Loaded {
+  page: Page;
+  /** Uncaught errors, console errors (CSP violations are logged there too) and dialogs. */
+  errors: string[];
+  dialogs: string[];
+}
+
+/** Opens a page from a file: URL and waits until its script says the first screen is drawn. */
+export async function load(browser: Browser, file: string): Promise<Loaded> {
+  const page = await browser.ctx.newPage();
+  const errors: string[] = [];
+  const dialogs: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()}`));
+  page.on('dialog', (d) => {
+    dialogs.push(`${d.type()}: ${d.message()}`);
+    void d.dismiss();
+  });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      const w = window as unknown as { __csp?: string[] };
+      (w.__csp ??= []).push(`${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  await page.goto(pathToFileURL(file).href);
+  await page.waitForSelector('html[data-ready="1"]', { timeout: 30_000 });
+  return { page, errors, dialogs };
+}
+
+/** Saves a screenshot under the git-ignored test-artifacts/html/. */
+export async function screenshot(page: Page, name: string, fullPage = true): Promise<string> {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage });
+  return file;
+}

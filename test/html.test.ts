@@ -1,0 +1,129 @@
+/**
+ * The page as a file: self-contained (nothing to fetch, every inline script
+ * and style allowed by hash and nothing else), where it is written, when a
+ * browser is opened, and bad output paths.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testEnv } from './helpers/env.js';
+import { cleanupTemp, git, makeRepo, tempDir, writeFiles } from './helpers/git.js';
+import { recordRun } from './helpers/runs.js';
+import { BIN, tmt } from './helpers/tmt.js';
+
+afterAll(cleanupTemp);
+
+const oneLineError = /^error: [^\n]+\nhint: [^\n]+\n$/;
+const sha = (s: string) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;
+
+let dir: string;
+beforeAll(() => {
+  dir = makeRepo({ 'train.py': 'lr = 0.1\n' });
+  recordRun(dir, { name: 'a', params: { lr: 0.1 }, metrics: [{ step: 0, loss: 1 }] });
+  writeFiles(dir, { 'train.py': 'lr = 0.01\n' });
+  recordRun(dir, { name: 'b', params: { lr: 0.01 }, metrics: [{ step: 0, loss: 0.5 }] });
+});
+
+/** Runs tmt on a terminal (util-linux script), outside CI unless `env` says otherwise. */
+function onTty(args: string, env: Record<string, string | undefined>): { stdout: string; status: number | null } {
+  const r = spawnSync('script', ['-qefc', `${process.execPath} ${BIN} ${args}`, '/dev/null'], { cwd: dir, env: { ...testEnv, CI: undefined, TERM: 'xterm', ...env }, encoding: 'utf8', input: '' });
+  return { stdout: r.stdout.replace(/\r\n/g, '\n'), status: r.status };
+}
+
+/** A fake browser for xdg-open ($BROWSER): it records what it was asked to open. */
+function fakeBrowser(): { env: Record<string, string>; opened: () => string | undefined } {
+  const home = tempDir('tmt-browser-');
+  const marker = path.join(home, 'opened');
+  const script = path.join(home, 'browser.sh');
+  fs.writeFileSync(script, `#!/bin/sh\nprintf '%s' "$1" > '${marker}'\n`, { mode: 0o755 });
+  return { env: { BROWSER: script }, opened: () => (fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8') : undefined) };
+}
+
+describe('the page file', () => {
+  it('is self-contained: no URL to fetch, and a CSP that allows exactly its own inline scripts and style', () => {
+    const file = path.join(tempDir(), 'p.html');
+    expect(tmt(dir, ['diff', 'a', 'b', '-o', file])).toMatchObject({ code: 0, stdout: `${file}\n`, stderr: '' });
+    const html = fs.readFileSync(file, 'utf8');
+    expect(html).not.toMatch(/<(link|iframe|object|embed|base)\b/i);
+    expect(html).not.toMatch(/<script[^>]*\ssrc=/i);
+    expect(html).not.toMatch(/<img\b/i); // images are added by the script, from data: URIs only
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)![1]!.replace(/&#39;/g, "'");
+    const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
+    const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]!);
+    expect(scripts).toHaveLength(2);
+    expect(styles).toHaveLength(1);
+    expect(csp).toBe(`default-src 'none'; script-src ${scripts.map(sha).join(' ')}; style-src ${sha(styles[0]!)}; img-src data:; base-uri 'none'; form-action 'none'`);
+    // Data blocks hold JSON with no raw <, > or &: nothing in them can close the block.
+    for (const m of html.matchAll(/<script type="application\/json" id="([^"]+)">([\s\S]*?)<\/script>/g)) {
+      expect(m[2]).not.toMatch(/[<>&]/);
+      expect(() => JSON.parse(m[2]!)).not.toThrow();
+    }
+  });
+
+  it('goes under .git/tmt/html/ by default, never into the working tree; the path is printed', () => {
+    const r = tmt(dir, ['diff', 'a', 'b', '--html']);
+    expect(r.code).toBe(0);
+    const printed = r.stdout.trim();
+    expect(printed.startsWith(path.join(fs.realpathSync(dir), '.git/tmt/html/diff-'))).toBe(true);
+    expect(fs.statSync(printed).size).toBeGreaterThan(100_000);
+    expect(git(dir, 'status', '--porcelain', '--untracked-files=all')).toBe(' M train.py'); // the edit the runs carried, and nothing new
+    // -o is relative to the working directory and implies --html.
+    const sub = path.join(dir, 'reports');
+    fs.mkdirSync(sub);
+    expect(tmt(sub, ['compare', 'a', 'b', '-o', 'cmp.html']).stdout).toBe(`${path.join(fs.realpathSync(sub), 'cmp.html')}\n`);
+    // -o - writes the page itself to stdout.
+    const piped = tmt(dir, ['diff', 'a', 'b', '-o', '-']);
+    expect(piped.code).toBe(0);
+    expect(piped.stdout).toMatch(/^<!doctype html>\n[\s\S]*<\/html>\n$/);
+  });
+
+  it('bad output paths: a missing directory, a directory; one line, exit 2, nothing left behind', () => {
+    const base = tempDir();
+    const missing = tmt(dir, ['diff', 'a', 'b', '-o', path.join(base, 'no/such/dir/p.html')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(oneLineError);
+    expect(missing.stderr).toContain(`directory ${path.join(base, 'no/such/dir')} does not exist`);
+    expect(missing.stdout).toBe('');
+    const isDir = tmt(dir, ['compare', 'a', 'b', '-o', base]);
+    expect(isDir.code).toBe(2);
+    expect(isDir.stderr).toMatch(/it is a directory/);
+    expect(fs.readdirSync(base)).toEqual([]);
+    for (const bad of [['--max-files', '-1'], ['--max-lines', 'many']]) {
+      expect(tmt(dir, ['diff', 'a', 'b', '--html', ...bad])).toMatchObject({ code: 2, stderr: expect.stringMatching(oneLineError) });
+    }
+  });
+});
+
+describe('opening the page', () => {
+  it('opens it in the browser on a terminal; the path is printed first', () => {
+    const browser = fakeBrowser();
+    const r = onTty('diff a b --html', browser.env);
+    expect(r.status).toBe(0);
+    const printed = r.stdout.trim();
+    expect(printed).toMatch(/\.git\/tmt\/html\/diff-\w+-\w+\.html$/);
+    expect(browser.opened()).toBe(printed);
+  });
+
+  it('never off a terminal, under CI, or with --no-open', () => {
+    for (const [how, run] of [
+      ['off a terminal', (env: Record<string, string>) => tmt(dir, ['diff', 'a', 'b', '--html'], env)],
+      ['under CI', (env: Record<string, string>) => onTty('diff a b --html', { ...env, CI: 'true' })],
+      ['--no-open', (env: Record<string, string>) => onTty('diff a b --html --no-open', env)],
+    ] as const) {
+      const browser = fakeBrowser();
+      const r = run(browser.env);
+      expect(r.stdout, how).toMatch(/\.html\n$/);
+      expect(browser.opened(), how).toBeUndefined();
+    }
+  });
+
+  it('when no browser can be opened: a warning, the path, exit 0', () => {
+    const r = onTty('diff a b --html', { BROWSER: 'false', DISPLAY: undefined, WAYLAND_DISPLAY: undefined });
+    expect(r.status).toBe(0);
+    const [pathLine, warning] = r.stdout.trim().split('\n');
+    expect(fs.existsSync(pathLine!)).toBe(true);
+    expect(warning).toBe(`warning: could not open a browser (the opener exited with code 3); open ${pathLine} yourself`);
+  });
+});
