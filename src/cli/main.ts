@@ -150,7 +150,7 @@ Examples:
     )
     .action(async (opts: ListFlags) => {
       const { listCommand } = await import('./commands/list.js');
-      const width = process.stdout.isTTY ? process.stdout.columns : undefined;
+      const width = (process.stdout.isTTY && process.stdout.columns) || undefined; // a pty with no size says 0
       setCode(await listCommand({ cwd: process.cwd(), ...opts, format: opts.json ? 'json' : opts.format, width }, out));
     });
 
