@@ -100,6 +100,20 @@ describe('tmt best', () => {
     expect(table).toMatch(/^id\s+name\s+acc\n\w{26}\s+lr0\.1-s4\s+0\.74\n$/);
   });
 
+  it('takes the direction from git config tmt.metric.<name>.direction, as compare does', () => {
+    const d = makeRepo({ 'a.py': 'a\n' });
+    tmt(d, ['save', '-n', 'low', '-m', 'score=1']);
+    tmt(d, ['save', '-n', 'high', '-m', 'score=2']);
+    expect(json(tmt(d, ['best', '--metric', 'score', '--json'])).best[0].name).toBe('high');
+    git(d, 'config', 'tmt.metric.score.direction', 'lower');
+    expect(json(tmt(d, ['best', '--metric', 'score', '--json']))).toMatchObject({ direction: 'min', best: [{ name: 'low' }] });
+    expect(json(tmt(d, ['best', '--metric', 'score', '--max', '--json'])).best[0].name).toBe('high'); // the flag wins
+    git(d, 'config', 'tmt.metric.score.direction', 'sideways');
+    const r = tmt(d, ['best', '--metric', 'score', '--json']);
+    expect(r.stderr).toMatch(/^warning: git config tmt\.metric\.score\.direction: expected higher or lower, got "sideways"; using the default$/m);
+    expect(JSON.parse(r.stdout).best[0].name).toBe('high');
+  });
+
   it('--window scores by the mean of the end of each series', () => {
     const d = makeRepo({ 'a.py': 'a\n' });
     // steady climbs to 0.8; lucky jumps to 0.9 on its very last step only.

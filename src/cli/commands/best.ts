@@ -1,12 +1,13 @@
 import { TmtError } from '../../errors.js';
 import { openRepo } from '../../git/repo.js';
-import { defaultDirection, parseWindow, pickBest, type Direction } from '../../query/best.js';
+import { metricDirections } from '../../compare/direction.js';
+import { parseWindow, pickBest, type Direction } from '../../query/best.js';
 import { selectRuns } from '../../query/list.js';
 import { withCatalog } from '../../run/read.js';
 import { readSeries } from '../../run/series.js';
 import { TABULAR_FORMATS, type TabularFormat } from '../render/formats.js';
 import { formatValue } from '../render/format.js';
-import type { Output } from '../output.js';
+import { warn, type Output } from '../output.js';
 
 export interface BestCommandOptions {
   cwd: string;
@@ -22,10 +23,13 @@ export interface BestCommandOptions {
 export async function bestCommand(opts: BestCommandOptions, out: Output): Promise<number> {
   if (opts.max && opts.min) throw new TmtError('BAD_ARGUMENT', '--max and --min contradict each other', { hint: 'pick one, or neither to use the default for the metric' });
   const metric = opts.metric.replace(/^metrics\./, '');
-  const direction: Direction = opts.max ? 'max' : opts.min ? 'min' : defaultDirection(metric);
   const window = opts.window ? parseWindow(opts.window) : undefined;
   const groupBy = opts.groupBy?.split(',').map((k) => k.trim()).filter(Boolean);
   const repo = await openRepo({ cwd: opts.cwd });
+  // --max/--min, else `git config tmt.metric.<name>.direction`, else the default for the name.
+  const { directions, warnings } = await metricDirections(repo, [metric], { higher: opts.max ? [metric] : [], lower: opts.min ? [metric] : [] });
+  for (const w of warnings) warn(out, w);
+  const direction: Direction = directions.get(metric)!.direction;
   const best = await withCatalog(repo, async (catalog) => {
     const selection = selectRuns(catalog, { where: opts.where, nowMs: Date.now(), fields: [`metrics.${metric}`, ...(groupBy ?? [])] });
     const candidates = selection.runs.filter((r) => r.metrics[metric] !== undefined);
