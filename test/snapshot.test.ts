@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { testEnv } from './helpers/env.js';
 import { cleanupTemp, fsck, git, gitRaw, makeRepo, nativeTree, tempDir, writeFiles } from './helpers/git.js';
 import { tmt, tmtTree } from './helpers/tmt.js';
 
@@ -130,6 +132,23 @@ describe('tmt snapshot equals git add -A + write-tree on a copy of the index', (
     writeFiles(dir, { '日本語/ファイル.md': 'j\n', 'tab\tname.txt': 't\n', 'new\nline.txt': 'n\n', 'ü.py': 'u\n' });
     const tree = expectSameAsGit(dir);
     expect(git(dir, 'ls-tree', '-r', '-z', '--name-only', tree).split('\0')).toContain('new\nline.txt');
+  });
+
+  it('names that are not UTF-8: tracked and changed, new, kept out by the size cap', () => {
+    const latin = (s: string) => Buffer.from(s, 'latin1');
+    const dir = makeRepo({});
+    fs.writeFileSync(Buffer.concat([Buffer.from(dir + '/'), latin('caf\xe9.txt')]), 'v1\n');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'latin-1 name');
+    fs.writeFileSync(Buffer.concat([Buffer.from(dir + '/'), latin('caf\xe9.txt')]), 'v2\n');
+    fs.writeFileSync(Buffer.concat([Buffer.from(dir + '/'), latin('new\xff.txt')]), 'new\n');
+    const tree = expectSameAsGit(dir);
+    const names = execFileSync('git', ['ls-tree', '-r', '-z', '--name-only', tree], { cwd: dir, env: testEnv }).toString('latin1').split('\0');
+    expect(names).toContain('caf\xe9.txt');
+    expect(names).toContain('new\xff.txt');
+    fs.writeFileSync(Buffer.concat([Buffer.from(dir + '/'), latin('big\xfe.bin')]), Buffer.alloc(2048));
+    const r = tmt(dir, ['snapshot', '--json', '--max-file-size', '1K']);
+    expect(JSON.parse(r.stdout).skipped).toEqual([{ path: 'big\ufffd.bin', reason: 'too-large', size: 2048 }]);
   });
 
   it('a repository of several thousand files, half of them untracked', () => {

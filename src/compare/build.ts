@@ -79,7 +79,7 @@ function paramRows(runs: readonly ResolvedRun[]): ParamRow[] {
 }
 
 function metricRow(name: string, runs: readonly ResolvedRun[], d: DirectionChoice): MetricRow {
-  const summaries = runs.map((r) => r.meta.metrics[name] ?? null);
+  const summaries = runs.map((r) => (Object.hasOwn(r.meta.metrics, name) ? r.meta.metrics[name]! : null));
   const better = (a: number, b: number) => (d.direction === 'max' ? a > b : a < b);
   const ref = summaries[0]?.last;
   const verdicts = summaries.map((s, i): Verdict | null => {
@@ -94,7 +94,8 @@ function metricRow(name: string, runs: readonly ResolvedRun[], d: DirectionChoic
 }
 
 function seriesOf(series: ReadonlyMap<string, MetricSeries>, id: string, name: string, maxPoints: number): SeriesColumns | null {
-  const points = series.get(id)?.[name];
+  const all = series.get(id);
+  const points = all && Object.hasOwn(all, name) ? all[name] : undefined;
   return points?.length ? thin(points, maxPoints) : null;
 }
 

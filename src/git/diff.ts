@@ -24,13 +24,17 @@ export type DiffView = 'patch' | 'stat' | 'name-only';
 
 /** `git diff --stat` between two trees or commits (base undefined: the empty tree). */
 export async function diffStat(repo: Repo, base: string | undefined, target: string): Promise<string> {
-  const { stdout } = await git(['diff', '--stat=100', '--no-color', '--no-ext-diff', base ?? EMPTY_TREE, target, '--'], { cwd: repo.workTree });
+  const { stdout } = await git(['diff', '--stat=100', '--no-color', '--no-ext-diff', '--end-of-options', base ?? EMPTY_TREE, target, '--'], { cwd: repo.workTree });
   return stdout.toString('utf8').replace(/\n$/, '');
 }
 
-/** The arguments after `git diff` that name the trees and paths. */
+/**
+ * The arguments after `git diff` that name the trees and paths. Tree ids come
+ * from notes, which may come from others: --end-of-options keeps one that
+ * slipped past the note checks from being read as an option.
+ */
 export function treeArgs(pair: TreePair): string[] {
-  return [pair.from ?? EMPTY_TREE, pair.to, '--', ...(pair.paths ?? [])];
+  return ['--end-of-options', pair.from ?? EMPTY_TREE, pair.to, '--', ...(pair.paths ?? [])];
 }
 
 /**

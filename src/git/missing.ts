@@ -12,7 +12,7 @@ import type { Repo } from './repo.js';
  * repository, or undefined when the whole tree is present.
  */
 export async function firstMissingObject(repo: Repo, tree: string): Promise<string | undefined> {
-  const { stdout, code } = await git(['rev-list', '--objects', '--missing=print', '--no-object-names', tree, '--'], {
+  const { stdout, code } = await git(['rev-list', '--objects', '--missing=print', '--no-object-names', '--end-of-options', tree, '--'], {
     cwd: repo.workTree,
     okCodes: [128],
   });

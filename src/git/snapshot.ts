@@ -105,14 +105,18 @@ async function snapshotWith(repo: Repo, scratch: ScratchIndex, f: Filters): Prom
     git(['ls-files', '-z', '-o', '--exclude-standard'], run),
     git(['diff-files', '-z', '--name-only', '--ignore-submodules=dirty'], run),
   ]);
+  // Paths stay as git's bytes (one latin1 char a byte) on their way back to git;
+  // names that are not UTF-8 must survive the round trip.
   const newFiles = splitZ(untracked.stdout);
   if (scratch.reused > 0 && newFiles.some(isAttributes)) return 'new-attributes';
-  const keepOut = newFiles.filter((rel) => {
+  const root = Buffer.from(repo.workTree + path.sep);
+  const keepOut = newFiles.filter((raw) => {
+    const rel = Buffer.from(raw, 'latin1').toString('utf8');
     if (f.excluded(rel)) {
       skipped.push({ path: rel, reason: 'tmtignore' });
       return true;
     }
-    const size = f.maxFileSize > 0 ? sizeOf(path.join(repo.workTree, rel)) : undefined;
+    const size = f.maxFileSize > 0 ? sizeOf(Buffer.concat([root, Buffer.from(raw, 'latin1')])) : undefined;
     if (size !== undefined && size > f.maxFileSize) {
       skipped.push({ path: rel, reason: 'too-large', size });
       return true;
@@ -158,7 +162,7 @@ async function updateIndex(run: GitEnv, paths: readonly string[]): Promise<void>
   if (paths.length === 0) return;
   await git([...INDEX_CONFIG, 'update-index', '--add', '--remove', '--replace', '-z', '--stdin'], {
     ...run,
-    input: Buffer.from(paths.join('\0') + '\0', 'utf8'),
+    input: Buffer.from(paths.join('\0') + '\0', 'latin1'),
   });
 }
 
@@ -195,7 +199,7 @@ async function loadTmtIgnore(workTree: string): Promise<Ignore | undefined> {
   return ignore({ allowRelativePaths: true }).add(text);
 }
 
-function sizeOf(file: string): number | undefined {
+function sizeOf(file: Buffer): number | undefined {
   try {
     const st = fs.lstatSync(file);
     return st.isFile() ? st.size : undefined;
@@ -208,8 +212,9 @@ function modeOf(e: IndexEntry): number {
   return e.head.readUInt32BE(24);
 }
 
+/** NUL-separated paths, as latin1 strings: one char per byte, so nothing is lost. */
 function splitZ(buf: Buffer): string[] {
-  return buf.toString('utf8').split('\0').filter(Boolean);
+  return buf.toString('latin1').split('\0').filter(Boolean);
 }
 
 function isVanishedFile(stderr: string): boolean {

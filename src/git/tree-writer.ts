@@ -46,7 +46,7 @@ export async function writeTreeFrom(repo: Repo, sources: readonly TreeSource[]):
 
 /** Reads a blob at `<rev>:<path>`; undefined when it does not exist. */
 export async function readBlobAt(repo: Repo, rev: string, file: string): Promise<Buffer | undefined> {
-  const { stdout, code } = await git(['cat-file', 'blob', `${rev}:${file}`], { cwd: repo.workTree, okCodes: [128] });
+  const { stdout, code } = await git(['cat-file', 'blob', '--end-of-options', `${rev}:${file}`], { cwd: repo.workTree, okCodes: [128] });
   return code === 0 ? stdout : undefined;
 }
 
@@ -58,7 +58,7 @@ export interface TreeEntry {
 
 /** Files under `<rev>:<dir>` recursively, with sizes. */
 export async function listTree(repo: Repo, rev: string, dir: string): Promise<TreeEntry[]> {
-  const args = ['ls-tree', '-r', '-l', '-z', rev, ...(dir ? ['--', dir] : [])];
+  const args = ['ls-tree', '-r', '-l', '-z', '--end-of-options', rev, ...(dir ? ['--', dir] : [])];
   const { stdout, code } = await git(args, { cwd: repo.workTree, okCodes: [128] });
   if (code !== 0) return [];
   return stdout

@@ -52,7 +52,7 @@ export function pickBest(
   const name = opts.metric.replace(/^metrics\./, '');
   const best = new Map<string, Scored>();
   for (const run of runs) {
-    const score = opts.window ? windowScore(opts.series?.get(run.id) ?? [], opts.window) : run.metrics[name]?.last;
+    const score = opts.window ? windowScore(opts.series?.get(run.id) ?? [], opts.window) : Object.hasOwn(run.metrics, name) ? run.metrics[name]!.last : undefined;
     if (score === undefined || !Number.isFinite(score)) continue;
     const group = opts.groupBy?.length ? Object.fromEntries(opts.groupBy.map((k) => [k, fieldValue(run, k) ?? null])) : undefined;
     const key = JSON.stringify(group ?? null);

@@ -63,8 +63,9 @@ export function columnsFor(refs: readonly FieldRef[]): Set<string> {
 }
 
 const NONE: string[] = Object.freeze([]) as unknown as string[];
-const NO_PARAMS: QueryRun['params'] = Object.freeze({});
-const NO_METRICS: QueryRun['metrics'] = Object.freeze({});
+// No prototypes: a param or metric may be called constructor or __proto__.
+const NO_PARAMS: QueryRun['params'] = Object.freeze(Object.create(null) as QueryRun['params']);
+const NO_METRICS: QueryRun['metrics'] = Object.freeze(Object.create(null) as QueryRun['metrics']);
 
 /** A QueryRun per row holding only `columns` (plus id and status), index-aligned with the source. */
 export function partialRuns(source: RunSource, columns: ReadonlySet<string>): QueryRun[] {
@@ -84,7 +85,7 @@ export function partialRuns(source: RunSource, columns: ReadonlySet<string>): Qu
       runs.forEach((run, row) => {
         const at = row * METRIC_WIDTH;
         if (Number.isNaN(cells[at + 4]!)) return;
-        if (run.metrics === NO_METRICS) run.metrics = {};
+        if (run.metrics === NO_METRICS) run.metrics = Object.create(null) as QueryRun['metrics'];
         run.metrics[metric] = { first: cells[at]!, last: cells[at + 1]!, min: cells[at + 2]!, max: cells[at + 3]!, count: cells[at + 4]! };
       });
       continue;
@@ -102,7 +103,7 @@ function setter(column: string): (run: QueryRun, value: unknown) => void {
   if (column.startsWith('p:')) {
     const key = column.slice(2);
     return (run, v) => {
-      if (run.params === NO_PARAMS) run.params = {};
+      if (run.params === NO_PARAMS) run.params = Object.create(null) as QueryRun['params'];
       run.params[key] = v;
     };
   }

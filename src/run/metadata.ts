@@ -4,6 +4,10 @@
  */
 import { emitYaml } from './yaml-emit.js';
 import { parseFastYaml } from './yaml-fast.js';
+import { MetaParseError } from './meta-error.js';
+import { checkMetaShape } from './meta-shape.js';
+
+export { MetaParseError };
 
 export const SCHEMA_VERSION = 1;
 
@@ -58,7 +62,6 @@ export function loadYamlParser(): Promise<YamlParse> {
   return yamlParse;
 }
 
-export class MetaParseError extends Error {}
 
 /**
  * Parses a note; throws MetaParseError for text that is not a tmt run record.
@@ -79,6 +82,7 @@ export function parseMeta(text: string, parse?: YamlParse): RunMeta | undefined 
   if (typeof m.schemaVersion !== 'number') throw new MetaParseError('no schemaVersion');
   if (m.schemaVersion > SCHEMA_VERSION) throw new MetaParseError(`schemaVersion ${m.schemaVersion} is newer than this tmt understands`);
   if (typeof m.id !== 'string') throw new MetaParseError('no run id');
+  checkMetaShape(m as Record<string, unknown>);
   return {
     tags: [],
     params: {},

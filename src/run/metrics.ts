@@ -23,8 +23,12 @@ export interface ParsedMetrics {
 const NON_FINITE = /(?<=[:,[]\s*)(-?Infinity|NaN)(?=\s*[,}\]])/g;
 const SENTINEL = '__tmt_non_finite__:';
 
-/** Parses metrics lines (`firstLine` numbers the first one, for warnings). */
-export function parseMetrics(text: string, into: ParsedMetrics = { series: {}, warnings: [] }, firstLine = 1): ParsedMetrics {
+/**
+ * Parses metrics lines (`firstLine` numbers the first one, for warnings).
+ * Series are keyed by metric name in an object with no prototype: a metric
+ * may be called `constructor` or `toString`.
+ */
+export function parseMetrics(text: string, into: ParsedMetrics = { series: Object.create(null) as MetricSeries, warnings: [] }, firstLine = 1): ParsedMetrics {
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   lines.forEach((raw, i) => {
@@ -73,7 +77,7 @@ function show(value: unknown): string {
 
 /** first, last, min, max and count per metric, with the steps of min and max. */
 export function summarize(series: MetricSeries): Record<string, MetricSummary> {
-  const out: Record<string, MetricSummary> = {};
+  const out: Record<string, MetricSummary> = Object.create(null) as Record<string, MetricSummary>;
   for (const [name, points] of Object.entries(series)) {
     if (points.length === 0) continue;
     let min = points[0]!;

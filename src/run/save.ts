@@ -9,7 +9,7 @@ export interface SaveOptions extends Omit<CreateRunOptions, 'status' | 'metrics'
 
 /** Records the working tree as a finished run, for results computed outside tmt. */
 export async function saveRun(opts: SaveOptions): Promise<CreatedRun> {
-  const metrics: Record<string, MetricSummary> = {};
+  const metrics: Record<string, MetricSummary> = Object.create(null) as Record<string, MetricSummary>; // a metric may be called __proto__
   for (const [name, value] of Object.entries(opts.metrics ?? {})) {
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       throw new TmtError('BAD_ARGUMENT', `metric ${name} must be a finite number, got "${String(value)}"`, {

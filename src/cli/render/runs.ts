@@ -20,7 +20,7 @@ export function renderRunTable(rows: readonly RunRow[], opts: { width?: number; 
     r.status,
     formatTime(r.started),
     formatDuration(r.durationMs),
-    ...metrics.map((m) => formatValue(r.metrics[m])),
+    ...metrics.map((m) => formatValue(Object.hasOwn(r.metrics, m) ? r.metrics[m] : undefined)),
   ]);
   return renderTable(columns, cells, {
     width: opts.width,

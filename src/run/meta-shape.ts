@@ -1,0 +1,67 @@
+/**
+ * The shape every run record must have before anything uses it. Notes come
+ * from other people's machines (`tmt fetch`), so a field that tmt later hands
+ * to git as an argument must be exactly an object id, never text like
+ * `--output=~/.bashrc`, and a field the code treats as a list must be one.
+ * A note that fails is reported as unreadable, naming the field.
+ */
+import { MetaParseError } from './meta-error.js';
+
+const OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+const RUN_ID = /^[0-9a-z]{1,64}$/;
+const STATUSES = new Set(['running', 'finished', 'failed', 'killed']);
+
+type Check = (v: unknown) => boolean;
+const isString: Check = (v) => typeof v === 'string';
+const isNumber: Check = (v) => typeof v === 'number';
+const isBoolean: Check = (v) => typeof v === 'boolean';
+const isOid: Check = (v) => typeof v === 'string' && OID.test(v);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const listOf = (item: Check): Check => (v) => Array.isArray(v) && v.every(item);
+const recordOf = (item: Check): Check => (v) => isObject(v) && Object.values(v).every(item);
+const shape =
+  (fields: Record<string, Check>, required: readonly string[] = []): Check =>
+  (v) =>
+    isObject(v) && required.every((k) => v[k] !== undefined) && Object.entries(fields).every(([k, check]) => v[k] === undefined || v[k] === null || check(v[k]));
+
+const summary = shape({ first: isNumber, last: isNumber, min: isNumber, max: isNumber, count: isNumber, minStep: isNumber, maxStep: isNumber }, ['first', 'last', 'min', 'max', 'count']);
+
+/** Top-level fields and what each must be when present. */
+const FIELDS: Record<string, Check> = {
+  id: (v) => typeof v === 'string' && RUN_ID.test(v),
+  name: isString,
+  description: isString,
+  tags: listOf(isString),
+  status: (v) => typeof v === 'string' && STATUSES.has(v),
+  params: isObject,
+  metrics: recordOf(summary),
+  started: isString,
+  ended: isString,
+  durationMs: isNumber,
+  exitCode: isNumber,
+  command: shape({ argv: listOf(isString), cwd: isString }),
+  host: shape({ hostname: isString, user: isString, os: isString, node: isString, pid: isNumber }),
+  git: shape({ base: isOid, branch: isString, dirty: isBoolean, tree: isOid }),
+  snapshot: shape({ files: isNumber, skipped: listOf(shape({ path: isString, reason: isString, size: isNumber })) }),
+  env: recordOf(isString),
+  outputs: isOid,
+  failure: isString,
+  warnings: listOf(isString),
+};
+
+/** Throws MetaParseError naming the first field of the wrong shape; null fields are dropped as absent. */
+export function checkMetaShape(m: Record<string, unknown>): void {
+  for (const [key, check] of Object.entries(FIELDS)) {
+    const v = m[key];
+    if (v === null) delete m[key];
+    else if (v !== undefined && !check(v)) throw new MetaParseError(`field "${key}" is not ${describe(key)}`);
+  }
+}
+
+function describe(key: string): string {
+  if (key === 'outputs') return 'an object id';
+  if (key === 'git') return 'a mapping whose base and tree are object ids';
+  if (key === 'id') return 'a run id';
+  if (key === 'status') return `one of ${[...STATUSES].join(', ')}`;
+  return 'what tmt writes there';
+}
