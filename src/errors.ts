@@ -15,7 +15,13 @@ export type ErrorCode =
   | 'UNREADABLE_FILE'
   | 'SNAPSHOT_FAILED'
   | 'BAD_ARGUMENT'
-  | 'NOT_FOUND';
+  | 'NOT_FOUND'
+  | 'UNKNOWN_REMOTE'
+  | 'REMOTE_UNREACHABLE'
+  | 'AUTH_FAILED'
+  | 'PUSH_REJECTED'
+  | 'FOREIGN_NOTES'
+  | 'MISSING_OBJECTS';
 
 export class TmtError extends Error {
   readonly code: ErrorCode;

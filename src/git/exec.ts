@@ -10,6 +10,8 @@ export interface GitRunOptions {
   okCodes?: readonly number[];
   /** Aborting kills the process (SIGTERM) and rejects with an AbortError. */
   signal?: AbortSignal;
+  /** Sees stderr as it arrives (git's progress for long transfers); it is still collected. */
+  onStderr?: (chunk: Buffer) => void;
 }
 
 export interface GitResult {
@@ -36,7 +38,10 @@ export function git(args: readonly string[], opts: GitRunOptions): Promise<GitRe
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.stderr.on('data', (b: Buffer) => {
+      err.push(b);
+      opts.onStderr?.(b);
+    });
     child.on('error', (e: NodeJS.ErrnoException) => {
       if (e.name === 'AbortError') reject(e);
       else if (e.code === 'ENOENT') {

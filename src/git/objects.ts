@@ -63,3 +63,23 @@ export function commitIdentityEnv(repo: Repo): Promise<Record<string, string>> {
 
 /** Per process: git config does not change under a running command. */
 const identities = new Map<string, Promise<Record<string, string>>>();
+
+/** Objects by id in one `git cat-file --batch`; missing ones are left out. */
+export async function readObjects(repo: Repo, ids: readonly string[]): Promise<Map<string, { type: string; data: Buffer }>> {
+  const out = new Map<string, { type: string; data: Buffer }>();
+  if (ids.length === 0) return out;
+  const { stdout: buf } = await git(['cat-file', '--batch'], { cwd: repo.workTree, input: ids.join('\n') + '\n' });
+  let off = 0;
+  for (const id of ids) {
+    const nl = buf.indexOf(10, off);
+    if (nl < 0) break;
+    const [, type, size] = buf.toString('latin1', off, nl).split(' ');
+    if (type === 'missing' || size === undefined) {
+      off = nl + 1;
+      continue;
+    }
+    out.set(id, { type: type!, data: buf.subarray(nl + 1, nl + 1 + Number(size)) });
+    off = nl + 1 + Number(size) + 1;
+  }
+  return out;
+}

@@ -1,0 +1,65 @@
+/**
+ * `tmt push`: the selected run refs and the notes, in one atomic push. The
+ * notes go with --force-with-lease on what tmt last saw of the remote's notes
+ * (and merged): if someone pushed since, the push is refused, tmt fetches,
+ * merges and tries again with backoff. It never replaces the remote's notes
+ * blindly, and a first push from a clone that never fetched merges too (its
+ * lease says "no notes there yet").
+ */
+import { TmtError } from '../../errors.js';
+import { backoffMs, sleep } from '../../git/backoff.js';
+import { NOTES_REF } from '../../git/layout.js';
+import { fetchRemote } from './fetch.js';
+import { notesToPush } from './push-notes.js';
+import type { SyncContext } from './types.js';
+
+export interface PushSummary {
+  remote: string;
+  /** Run refs created or moved on the remote. */
+  runsPushed: number;
+  notesPushed: boolean;
+  /** How many times the remote had moved on and was merged first. */
+  merges: number;
+}
+
+/** `ids` undefined: every local run. */
+export async function pushRemote(ctx: SyncContext, ids: readonly string[] | undefined): Promise<PushSummary> {
+  const { store, transport, progress } = ctx;
+  const deadline = Date.now() + 120_000;
+  let merges = 0;
+  for (let attempt = 0; ; attempt++) {
+    const refs = await store.readRefs([NOTES_REF, transport.trackingNotes]);
+    const local = refs.get(NOTES_REF);
+    const seen = refs.get(transport.trackingNotes);
+    if (seen && seen !== local && !(local && (await store.isAncestor(seen, local)))) {
+      // What we last saw of the remote is not merged here yet: merge it first.
+      await fetchRemote({ ...ctx, progress: undefined });
+      merges++;
+      continue;
+    }
+    const notes = local ? await notesToPush(store, local, seen, ids) : undefined;
+    if (progress && !progress.tty && attempt === 0) progress.line(`tmt: pushing ${ids ? `${ids.length} run${ids.length === 1 ? '' : 's'}` : 'all runs'} to ${transport.label}`);
+    const outcome = await transport.push({
+      runs: ids ?? 'all',
+      deletes: [],
+      notes: notes && notes !== seen ? { oid: notes, expect: seen ?? null } : undefined,
+    });
+    if (outcome.ok) {
+      if (notes && notes !== seen) await store.updateRefs([{ ref: transport.trackingNotes, newOid: notes, oldOid: seen ?? null }], `tmt: pushed to ${transport.label}`);
+      return { remote: transport.label, runsPushed: outcome.runsUpdated, notesPushed: outcome.notesUpdated, merges };
+    }
+    if (Date.now() > deadline) {
+      throw new TmtError('CONCURRENT_UPDATE', `gave up pushing to ${transport.label}: it kept moving on (${outcome.reason})`, { hint: 'run the command again' });
+    }
+    if (progress && !progress.tty) progress.line(`tmt: ${transport.label} moved on (${outcome.reason}); merging and pushing again`);
+    await sleep(backoffMs(attempt + 3));
+    await fetchRemote({ ...ctx, progress: undefined });
+    merges++;
+  }
+}
+
+export function describePush(s: PushSummary): string {
+  const runs = s.runsPushed ? `pushed ${s.runsPushed} run${s.runsPushed === 1 ? '' : 's'}` : 'no runs to push';
+  const merged = s.merges ? `, after merging what was there ${s.merges === 1 ? 'once' : `${s.merges} times`}` : '';
+  return `${runs}${s.notesPushed ? ' and notes' : ''} to ${s.remote}${merged}`;
+}

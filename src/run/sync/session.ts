@@ -1,0 +1,42 @@
+/**
+ * Opens both sides for a sharing command: native git when it is installed,
+ * else (HTTP remotes only) isomorphic-git, loaded only then.
+ */
+import { TmtError } from '../../errors.js';
+import { openRepo } from '../../git/repo.js';
+import { chooseRemote, isUrlLike, readRemoteConfig, type RemoteConfig, type ResolvedRemote } from '../../git/remote/resolve.js';
+import { gitStore } from '../../git/remote/store.js';
+import { gitTransport } from '../../git/remote/transport.js';
+import { gitOnPath } from '../../git/which.js';
+import type { Progress, SyncContext } from './types.js';
+
+export interface OpenOptions {
+  cwd: string;
+  /** A remote name, URL or path; default: the upstream remote, else origin. */
+  remote?: string;
+  /** The first of `tmt push [REMOTE] [RUN...]`: taken as the remote when it names one. */
+  maybeRemote?: string;
+  progress?: Progress;
+  now?: () => number;
+}
+
+export interface OpenedSync extends SyncContext {
+  /** Whether `maybeRemote` was taken as the remote. */
+  tookRemote: boolean;
+}
+
+export async function openSync(opts: OpenOptions): Promise<OpenedSync> {
+  const now = opts.now ?? Date.now;
+  if (!gitOnPath()) throw new TmtError('GIT_MISSING', 'git is not installed or not on PATH', { hint: 'install git 2.30 or newer' });
+  const repo = await openRepo({ cwd: opts.cwd });
+  const { remote, tookRemote } = pick(await readRemoteConfig(repo), opts);
+  return { store: gitStore(repo), transport: gitTransport(repo, remote, opts.progress), progress: opts.progress, now, tookRemote };
+}
+
+function pick(config: RemoteConfig, opts: OpenOptions): { remote: ResolvedRemote; tookRemote: boolean } {
+  const m = opts.maybeRemote;
+  if (opts.remote === undefined && m !== undefined && (config.remotes.has(m) || isUrlLike(m, opts.cwd))) {
+    return { remote: chooseRemote(config, m, opts.cwd), tookRemote: true };
+  }
+  return { remote: chooseRemote(config, opts.remote, opts.cwd), tookRemote: false };
+}
