@@ -10,8 +10,15 @@ const UNREACHABLE =
   /Could not resolve host|Connection refused|Connection timed out|Failed to connect|No route to host|does not appear to be a git repository|Could not read from remote repository|repository .* not found|unable to access|returned error: 404|Name or service not known|Network is unreachable|unable to connect|ssh: connect to host|not a git repository|No such file or directory|unable to find remote helper/i;
 const MISSING = /bad object|pack-objects died|missing (blob|tree|commit)|unable to read [0-9a-f]{40}|did not send all necessary objects|fatal: unable to find [0-9a-f]{40}|Could not read [0-9a-f]{40}/i;
 
+/** Whether git failed here because objects are missing locally. */
+export function missingHere(stderr: string): boolean {
+  return MISSING.test(stderr.split('\n').filter((l) => !l.startsWith('remote:')).join('\n'));
+}
+
 /** The remote problem `stderr` describes, or undefined when it is none of the known ones. */
 export function classifyRemoteFailure(stderr: string, remote: string): TmtError | undefined {
+  // What the remote's hooks print ("remote: ...") is theirs, not git's verdict here.
+  stderr = stderr.split('\n').filter((l) => !l.startsWith('remote:')).join('\n');
   const said = gitSaid(stderr);
   if (AUTH.test(stderr)) {
     return new TmtError('AUTH_FAILED', `${remote}: authentication failed (${said})`, {

@@ -37,7 +37,8 @@ export function gitStore(repo: Repo) {
       mergeNotesCommits(repo, local, remote, edits, message, timeMs / 1000),
     updateRefs: (updates: readonly RefUpdate[], message: string): Promise<RefConflict | undefined> => tryUpdateRefs(repo, updates, message),
     async missingObjects(commit: string): Promise<string[]> {
-      const { stdout } = await git(['rev-list', '--objects', '--missing=print', '--no-object-names', commit], { cwd: repo.workTree, okCodes: [128] });
+      const { stdout, code } = await git(['rev-list', '--objects', '--missing=print', '--no-object-names', commit], { cwd: repo.workTree, okCodes: [128] });
+      if (code !== 0) return [commit]; // the run commit itself cannot be read
       return stdout.toString('utf8').split('\n').filter((l) => l.startsWith('?')).slice(0, 5).map((l) => l.slice(1));
     },
   };

@@ -11,7 +11,7 @@ import { git, GitCommandError, type GitRunOptions } from '../exec.js';
 import { NOTES_REF, RUNS_PREFIX, runRef, trackingNotesRef, trackingRunsPrefix } from '../layout.js';
 import { listRefs } from '../refs.js';
 import type { Repo } from '../repo.js';
-import { classifyRemoteFailure } from './errors.js';
+import { classifyRemoteFailure, missingHere } from './errors.js';
 import { judgePush, parsePorcelain } from './push-report.js';
 import type { ResolvedRemote } from './resolve.js';
 
@@ -93,7 +93,7 @@ export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Prog
         if (specs.length === 0) continue;
         const { stdout, stderr, code } = await talk(['push', '--atomic', '--porcelain', ...loud, ...leases, remote.arg, ...specs], [1]);
         const results = parsePorcelain(stdout.toString('utf8'));
-        if (code !== 0 && results.length === 0) throw classifyRemoteFailure(stderr, remote.arg) ?? new GitCommandError(['push'], { stdout, stderr, code });
+        if (code !== 0 && (results.length === 0 || missingHere(stderr))) throw classifyRemoteFailure(stderr, remote.arg) ?? new GitCommandError(['push'], { stdout, stderr, code });
         const verdict = judgePush(results, stderr, remote.arg);
         if (!verdict.ok) return verdict;
         for (const r of verdict.updated) {

@@ -6,7 +6,7 @@
  * blindly, and a first push from a clone that never fetched merges too (its
  * lease says "no notes there yet").
  */
-import { TmtError } from '../../errors.js';
+import { isTmtError, TmtError } from '../../errors.js';
 import { backoffMs, sleep } from '../../git/backoff.js';
 import { NOTES_REF } from '../../git/layout.js';
 import { fetchRemote } from './fetch.js';
@@ -39,11 +39,11 @@ export async function pushRemote(ctx: SyncContext, ids: readonly string[] | unde
     }
     const notes = local ? await notesToPush(store, local, seen, ids) : undefined;
     if (progress && !progress.tty && attempt === 0) progress.line(`tmt: pushing ${ids ? `${ids.length} run${ids.length === 1 ? '' : 's'}` : 'all runs'} to ${transport.label}`);
-    const outcome = await transport.push({
-      runs: ids ?? 'all',
-      deletes: [],
-      notes: notes && notes !== seen ? { oid: notes, expect: seen ?? null } : undefined,
-    });
+    const outcome = await transport
+      .push({ runs: ids ?? 'all', deletes: [], notes: notes && notes !== seen ? { oid: notes, expect: seen ?? null } : undefined })
+      .catch(async (err: unknown) => {
+        throw isTmtError(err, 'MISSING_OBJECTS') ? ((await whichRunIsBroken(ctx, ids)) ?? err) : err;
+      });
     if (outcome.ok) {
       if (notes && notes !== seen) await store.updateRefs([{ ref: transport.trackingNotes, newOid: notes, oldOid: seen ?? null }], `tmt: pushed to ${transport.label}`);
       return { remote: transport.label, runsPushed: outcome.runsUpdated, notesPushed: outcome.notesUpdated, merges };
@@ -56,6 +56,20 @@ export async function pushRemote(ctx: SyncContext, ids: readonly string[] | unde
     await fetchRemote({ ...ctx, progress: undefined });
     merges++;
   }
+}
+
+/** The first run (of those pushed) with objects missing here, as an error that names it. */
+async function whichRunIsBroken(ctx: SyncContext, ids: readonly string[] | undefined): Promise<TmtError | undefined> {
+  const runs = await ctx.store.runRefs();
+  for (const id of ids ?? [...runs.keys()]) {
+    const missing = await ctx.store.missingObjects(runs.get(id)!);
+    if (missing.length === 0) continue;
+    return new TmtError('MISSING_OBJECTS', `run ${id} cannot be pushed: ${missing.length > 1 ? 'objects' : 'an object'} it needs ${missing.length > 1 ? 'are' : 'is'} missing here (${missing.slice(0, 3).join(', ')})`, {
+      hint: `run git fsck to see the damage; if a remote has the run, tmt fetch gets it again; or push the other runs by name`,
+      data: { run: id, missing },
+    });
+  }
+  return undefined;
 }
 
 export function describePush(s: PushSummary): string {

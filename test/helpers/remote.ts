@@ -1,0 +1,72 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect } from 'vitest';
+import { fsck, git, gitRaw, makeRepo, tempDir } from './git.js';
+import { tmt } from './tmt.js';
+
+/** A bare repository `<root>/<name>` that also accepts pushes over HTTP. */
+export function bareRepo(root = tempDir('tmt-remote-'), name = 'remote.git'): string {
+  const dir = path.join(root, name);
+  git(root, 'init', '-q', '--bare', '-b', 'main', name);
+  git(dir, 'config', 'http.receivepack', 'true');
+  return dir;
+}
+
+/** A working repository with a first commit, `origin` set to `url`, and its main branch pushed there. */
+export function projectWithRemote(url: string, files: Record<string, string> = { 'train.py': 'print("train")\n' }): string {
+  const dir = makeRepo(files);
+  git(dir, 'remote', 'add', 'origin', url);
+  git(dir, 'push', '-q', 'origin', 'main');
+  return dir;
+}
+
+/** `git clone` of `url` (the user's code) into a new temp dir. */
+export function cloneOf(url: string): string {
+  const dir = path.join(tempDir('tmt-clone-'), 'work');
+  git(path.dirname(dir), 'clone', '-q', url, 'work');
+  return dir;
+}
+
+/** Runs `tmt save` and returns the new run id. */
+export function save(dir: string, ...args: string[]): string {
+  const r = tmt(dir, ['save', ...args]);
+  if (r.code !== 0) throw new Error(`tmt save failed (${r.code}): ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+/** run id → commit, as git sees them. */
+export function runRefs(dir: string): Map<string, string> {
+  const out = git(dir, 'for-each-ref', '--format=%(refname:lstrip=3) %(objectname)', 'refs/tmt/runs/');
+  return new Map(out ? out.split('\n').map((l) => l.split(' ') as [string, string]) : []);
+}
+
+/** annotated object → note blob, as `git notes` sees them. */
+export function notesOf(dir: string): Map<string, string> {
+  const r = gitRaw(dir, ['notes', '--ref=tmt', 'list']);
+  const out = r.stdout.trim();
+  return new Map(out ? out.split('\n').map((l) => l.split(' ').reverse() as [string, string]) : []);
+}
+
+/** Every ref in a repository (to prove nothing else was pushed or touched). */
+export function allRefs(dir: string): string[] {
+  const out = git(dir, 'for-each-ref', '--format=%(refname) %(objectname)');
+  return out ? out.split('\n') : [];
+}
+
+/** Exactly `n` runs and `n` notes, each note naming its run, and `git fsck --strict` clean. */
+export function expectRunsWithNotes(dir: string, n: number): void {
+  const refs = runRefs(dir);
+  const notes = notesOf(dir);
+  expect(refs.size).toBe(n);
+  expect(notes.size).toBe(n);
+  for (const [id, commit] of refs) {
+    expect(notes.has(commit), `run ${id} has a note`).toBe(true);
+    expect(git(dir, 'notes', '--ref=tmt', 'show', commit)).toMatch(new RegExp(`^id: ${id}$`, 'm'));
+  }
+  fsck(dir);
+}
+
+/** The git config file's text (tmt must not write it unless asked). */
+export function configText(dir: string): string {
+  return fs.readFileSync(path.join(git(dir, 'rev-parse', '--git-common-dir').replace(/^(?!\/)/, dir + '/'), 'config'), 'utf8');
+}
