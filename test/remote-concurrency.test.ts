@@ -1,27 +1,12 @@
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { testEnv } from './helpers/env.js';
-import { cleanupTemp, fsck, git, tempDir } from './helpers/git.js';
-import { startGitHttp, type GitHttpServer } from './helpers/http-git.js';
-import { bareRepo, cloneOf, expectRunsWithNotes, projectWithRemote, runRefs } from './helpers/remote.js';
+import { cleanupTemp, fsck, git } from './helpers/git.js';
+import { cloneOf, expectRunsWithNotes, projectWithRemote, remoteHost, runRefs } from './helpers/remote.js';
 import { BIN, tmtAsync, type TmtResult } from './helpers/tmt.js';
 
-let server: GitHttpServer;
-const root = tempDir('tmt-http-conc-');
-
-beforeAll(async () => {
-  server = await startGitHttp(root);
-});
-afterAll(async () => {
-  await server.close();
-  cleanupTemp();
-});
-
-function newRemote(kind: 'path' | 'http'): { bare: string; url: string } {
-  const name = `c${Math.random().toString(36).slice(2, 10)}.git`;
-  const bare = bareRepo(root, name);
-  return { bare, url: kind === 'path' ? bare : server.url(name) };
-}
+const { newRemote } = remoteHost();
+afterAll(cleanupTemp);
 
 async function must(p: Promise<TmtResult>, what: string): Promise<TmtResult> {
   const r = await p;

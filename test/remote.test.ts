@@ -1,28 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupTemp, fsck, git, tempDir, writeFiles } from './helpers/git.js';
-import { startGitHttp, type GitHttpServer } from './helpers/http-git.js';
-import { allRefs, bareRepo, cloneOf, configText, expectRunsWithNotes, notesOf, projectWithRemote, runRefs, save } from './helpers/remote.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanupTemp, fsck, git, writeFiles } from './helpers/git.js';
+import { allRefs, bareRepo, cloneOf, remoteHost, configText, expectRunsWithNotes, notesOf, projectWithRemote, runRefs, save } from './helpers/remote.js';
 import { tmt } from './helpers/tmt.js';
 
-let server: GitHttpServer;
-const root = tempDir('tmt-http-root-');
-
-beforeAll(async () => {
-  server = await startGitHttp(root);
-});
-afterAll(async () => {
-  await server.close();
-  cleanupTemp();
-});
-
-/** A fresh bare remote, reached by path or through git http-backend. */
-function newRemote(kind: 'path' | 'http'): { bare: string; url: string } {
-  const name = `r${Math.random().toString(36).slice(2, 10)}.git`;
-  const bare = bareRepo(root, name);
-  return { bare, url: kind === 'path' ? bare : server.url(name) };
-}
+const host = remoteHost();
+const newRemote = host.newRemote;
+afterAll(cleanupTemp);
 
 function ok(dir: string, args: string[], env: Record<string, string> = {}): string {
   const r = tmt(dir, args, env);
@@ -43,10 +28,10 @@ describe.each(['path', 'http'] as const)('sharing runs over %s', (kind) => {
     const ids = [save(dir, '-n', 'a', '-m', 'acc=0.5'), save(dir, '-n', 'b'), save(dir, '-n', 'c', '-t', 'x')];
     const before = configText(dir);
     const remoteBefore = allRefs(bare);
-    const served = server.requests;
+    const served = host.server.requests;
     const r = tmt(dir, ['push']);
     await new Promise((resolve) => setTimeout(resolve, 100)); // the server's request lines arrive once the loop runs
-    if (kind === 'http') expect(server.requests).toBeGreaterThan(served);
+    if (kind === 'http') expect(host.server.requests).toBeGreaterThan(served);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/pushed 3 runs and notes to origin/);
     expectRunsWithNotes(bare, 3);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { startGitHttp, type GitHttpServer } from './http-git.js';
 import { fsck, git, gitRaw, makeRepo, tempDir } from './git.js';
 import { tmt } from './tmt.js';
 
@@ -69,4 +70,30 @@ export function expectRunsWithNotes(dir: string, n: number): void {
 /** The git config file's text (tmt must not write it unless asked). */
 export function configText(dir: string): string {
   return fs.readFileSync(path.join(git(dir, 'rev-parse', '--git-common-dir').replace(/^(?!\/)/, dir + '/'), 'config'), 'utf8');
+}
+
+/**
+ * A git http-backend server for one test file (started before its tests,
+ * stopped after), and fresh bare remotes under it, reached by path or by HTTP.
+ */
+export function remoteHost(auth?: { user: string; password: string }) {
+  const root = tempDir('tmt-http-root-');
+  let server: GitHttpServer | undefined;
+  beforeAll(async () => {
+    server = await startGitHttp(root, auth);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  return {
+    root,
+    get server(): GitHttpServer {
+      return server!;
+    },
+    newRemote(kind: 'path' | 'http'): { bare: string; url: string } {
+      const name = `r${Math.random().toString(36).slice(2, 10)}.git`;
+      const bare = bareRepo(root, name);
+      return { bare, url: kind === 'path' ? bare : server!.url(name) };
+    },
+  };
 }

@@ -9,9 +9,9 @@ import { commitIdentityEnv, readObjects } from '../objects.js';
 import { listRefs, tryUpdateRefs, type RefConflict, type RefUpdate } from '../refs.js';
 import type { Repo } from '../repo.js';
 import { mergeNotesCommits } from './notes-merge.js';
+import type { LocalStore } from './types.js';
 
-/** Shaped to satisfy LocalStore (src/run/sync/types.ts) without importing upward. */
-export function gitStore(repo: Repo) {
+export function gitStore(repo: Repo): LocalStore {
   return {
     repo,
     native: true,

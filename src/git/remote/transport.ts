@@ -14,23 +14,13 @@ import type { Repo } from '../repo.js';
 import { classifyRemoteFailure, missingHere } from './errors.js';
 import { judgePush, parsePorcelain } from './push-report.js';
 import type { ResolvedRemote } from './resolve.js';
+import type { Progress, PushOutcome, PushRequest, RemoteState, Transport } from './types.js';
 
-/** Shaped like Progress in src/run/sync/types.ts. */
-export interface ProgressSink {
-  tty: boolean;
-  raw(chunk: Buffer): void;
-}
-
-interface PushRequest {
-  runs: 'all' | readonly string[];
-  deletes: ReadonlyArray<{ id: string; expect: string }>;
-  notes?: { oid: string; expect: string | null };
-}
 
 /** Command lines stay well under the kernel's limit; a push of more runs is split (each part atomic). */
 const MAX_ARGS_CHARS = 512 * 1024;
 
-export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: ProgressSink) {
+export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Progress): Transport {
   const trackingNotes = trackingNotesRef(remote.key);
   const trackingRuns = trackingRunsPrefix(remote.key);
   const loud = progress?.tty ? ['--progress'] : [];
@@ -44,7 +34,7 @@ export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Prog
     }
   };
 
-  async function readTracking() {
+  async function readTracking(): Promise<RemoteState> {
     const refs = await listRefs(repo, trackingRuns);
     const notes = (await listRefs(repo, trackingNotes)).find((r) => r.ref === trackingNotes)?.oid;
     return { runs: new Map(refs.map((r) => [r.ref.slice(trackingRuns.length), r.oid])), notes };
@@ -55,7 +45,7 @@ export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Prog
     trackingNotes,
     trackingRuns,
 
-    async list() {
+    async list(): Promise<RemoteState> {
       const { stdout } = await talk(['ls-remote', remote.arg, `${RUNS_PREFIX}*`, NOTES_REF]);
       const runs = new Map<string, string>();
       let notes: string | undefined;
@@ -68,14 +58,14 @@ export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Prog
       return { runs, notes };
     },
 
-    async fetch(state: { notes: string | undefined }, opts: { runs: boolean }) {
+    async fetch(state, opts) {
       const specs = [...(state.notes ? [`+${NOTES_REF}:${trackingNotes}`] : []), ...(opts.runs ? [`+${RUNS_PREFIX}*:${trackingRuns}*`] : [])];
       if (specs.length) await talk(['fetch', '--no-tags', '--no-write-fetch-head', '--prune', ...loud, remote.arg, ...specs]);
       if (!state.notes) await git(['update-ref', '-d', trackingNotes], { cwd: repo.workTree });
       return readTracking();
     },
 
-    async push(req: PushRequest) {
+    async push(req: PushRequest): Promise<PushOutcome> {
       const runSpecs = req.runs === 'all' ? [`${RUNS_PREFIX}*:${RUNS_PREFIX}*`] : req.runs.map((id) => `${runRef(id)}:${runRef(id)}`);
       const last = [
         ...req.deletes.flatMap((d) => [`--force-with-lease=${runRef(d.id)}:${d.expect}`, `:${runRef(d.id)}`]),
@@ -102,7 +92,7 @@ export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Prog
           else runsUpdated++;
         }
       }
-      return { ok: true as const, runsUpdated, runsDeleted, notesUpdated };
+      return { ok: true, runsUpdated, runsDeleted, notesUpdated };
     },
   };
 }

@@ -2,7 +2,6 @@
  * Opens both sides for a sharing command: native git when it is installed,
  * else (HTTP remotes only) isomorphic-git, loaded only then.
  */
-import { TmtError } from '../../errors.js';
 import { openRepo } from '../../git/repo.js';
 import { chooseRemote, isUrlLike, readRemoteConfig, type RemoteConfig, type ResolvedRemote } from '../../git/remote/resolve.js';
 import { gitStore } from '../../git/remote/store.js';
@@ -27,7 +26,12 @@ export interface OpenedSync extends SyncContext {
 
 export async function openSync(opts: OpenOptions): Promise<OpenedSync> {
   const now = opts.now ?? Date.now;
-  if (!gitOnPath()) throw new TmtError('GIT_MISSING', 'git is not installed or not on PATH', { hint: 'install git 2.30 or newer' });
+  if (!gitOnPath()) {
+    const { openWithoutGit } = await import('../../git/nogit/open.js');
+    const { store, config, connect } = await openWithoutGit(opts.cwd);
+    const { remote, tookRemote } = pick(config, opts);
+    return { store, transport: connect(remote, opts.progress), progress: opts.progress, now, tookRemote };
+  }
   const repo = await openRepo({ cwd: opts.cwd });
   const { remote, tookRemote } = pick(await readRemoteConfig(repo), opts);
   return { store: gitStore(repo), transport: gitTransport(repo, remote, opts.progress), progress: opts.progress, now, tookRemote };
