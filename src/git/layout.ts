@@ -50,7 +50,7 @@
  *                                      these only after the notes merged.
  * <remote> is the remote's name with anything but [A-Za-z0-9._-] written as
  * %XX (so `a/b` cannot collide with `a`), or for a URL given directly `url-`
- * and the first 12 hex digits of the URL's SHA-1.
+ * and the URL's 64-bit FNV-1a hash in hex.
  *
  * <git-dir>/tmt/             Per-worktree scratch space, never shared:
  *   index                    Stat cache: a git index of the last snapshot, so

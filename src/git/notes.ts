@@ -17,6 +17,7 @@ import { git } from './exec.js';
 import { NOTES_REF, NOTES_WORK_PREFIX } from './layout.js';
 import os from 'node:os';
 import { readObjects, writeBlob } from './objects.js';
+import { diffNotes } from './notes-diff.js';
 import { assertLockNotStale, listRefs, lockedError, resolveRef, tryUpdateRefs, type RefConflict, type RefUpdate } from './refs.js';
 import type { Repo } from './repo.js';
 import { pidAlive } from '../util/pid.js';
@@ -234,34 +235,7 @@ export async function listNoteBlobs(repo: Repo): Promise<Map<string, string>> {
   return out;
 }
 
-/** One note that differs between two notes commits (blob ids; null: no note on that side). */
-export interface NoteChange {
-  object: string;
-  before: string | null;
-  after: string | null;
-}
-
-/** The empty tree: git knows its id without storing it. */
-const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
-
-/**
- * The notes that differ between two notes commits (`from` undefined: every
- * note of `to`), in time proportional to the changes: note paths are object
- * names split by fanout (ab/cdef...), so removing the slashes gives the
- * annotated object, whatever fanout either side used.
- */
-export async function diffNotes(repo: Repo, from: string | undefined, to: string): Promise<NoteChange[]> {
-  const { stdout } = await git(['diff-tree', '-r', '-z', '--no-renames', from ?? EMPTY_TREE, to], { cwd: repo.workTree });
-  const parts = stdout.toString('latin1').split('\0');
-  const out: NoteChange[] = [];
-  for (let i = 0; i + 1 < parts.length; i += 2) {
-    const meta = parts[i]!.split(' '); // :oldmode newmode oldsha newsha status
-    const object = parts[i + 1]!.replace(/\//g, '');
-    if (!/^[0-9a-f]{40}$/.test(object)) continue; // not a note (git keeps other files in notes trees)
-    out.push({ object, before: meta[4] === 'A' ? null : meta[2]!, after: meta[4] === 'D' ? null : meta[3]! });
-  }
-  return out;
-}
+export { diffNotes, type NoteChange } from './notes-diff.js';
 
 /** Applies the changes between two notes commits to an object → blob map. */
 export async function applyNotesChanges(repo: Repo, from: string, to: string, blobs: Map<string, string>): Promise<void> {

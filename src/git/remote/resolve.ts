@@ -4,7 +4,6 @@
  * URL or path is used as given. Without one: the current branch's upstream
  * remote, else `origin`.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { TmtError } from '../../errors.js';
@@ -41,7 +40,7 @@ export function chooseRemote(config: RemoteConfig, given: string | undefined, cw
   if (config.remotes.has(given)) return named(given, config);
   if (isUrlLike(given, cwd)) {
     const url = /^(\/|\.\.?\/|~\/)/.test(given) || fs.existsSync(path.resolve(cwd, given)) ? path.resolve(cwd, given.replace(/^~(?=\/)/, process.env.HOME ?? '~')) : given;
-    return { arg: url, url, key: `url-${createHash('sha1').update(url).digest('hex').slice(0, 12)}` };
+    return { arg: url, url, key: `url-${fnv1a(url)}` };
   }
   throw new TmtError('UNKNOWN_REMOTE', `unknown remote "${given}"`, {
     hint: config.remotes.size ? `configured remotes: ${[...config.remotes.keys()].join(', ')}` : `add it with git remote add ${given} <url>, or give a URL or path`,
@@ -81,9 +80,13 @@ function named(name: string, config: RemoteConfig): ResolvedRemote {
 
 /** The remotes in the repository's git config, and the current branch's upstream remote. */
 export async function readRemoteConfig(repo: Repo): Promise<RemoteConfig> {
+  return parseRemoteConfig(await rawRemoteConfig(repo.workTree), currentBranch(repo.gitDir));
+}
+
+/** The config lines parseRemoteConfig reads (git finds the repository from `cwd`). */
+export async function rawRemoteConfig(cwd: string): Promise<string> {
   const pattern = '^(remote\\..*\\.(url|pushurl)|branch\\..*\\.remote)$';
-  const { stdout } = await git(['config', '-z', '--get-regexp', pattern], { cwd: repo.workTree, okCodes: [1] });
-  return parseRemoteConfig(stdout.toString('utf8'), currentBranch(repo.gitDir));
+  return (await git(['config', '-z', '--get-regexp', pattern], { cwd, okCodes: [1] })).stdout.toString('utf8');
 }
 
 /** The checked-out branch, read from HEAD (undefined when detached). */
@@ -93,4 +96,11 @@ export function currentBranch(gitDir: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A 64-bit FNV-1a hash in hex: a stable short name for a URL (no crypto module to load on every push). */
+function fnv1a(text: string): string {
+  let h = 0xcbf29ce484222325n;
+  for (const byte of Buffer.from(text, 'utf8')) h = BigInt.asUintN(64, (h ^ BigInt(byte)) * 0x100000001b3n);
+  return h.toString(16).padStart(16, '0');
 }

@@ -3,22 +3,37 @@
  * question (one `for-each-ref`, one `cat-file --batch`, one `diff-tree`).
  */
 import { git } from '../exec.js';
-import { RUNS_PREFIX } from '../layout.js';
-import { diffNotes, readBlobs, writeNotesCommit, type NoteChange, type NoteWrite } from '../notes.js';
+import { NOTES_REF, RUNS_PREFIX, TRACKING_NOTES_PREFIX } from '../layout.js';
+import type { NoteWrite } from '../notes.js';
+import { diffNotes, type NoteChange } from '../notes-diff.js';
 import { commitIdentityEnv, readObjects } from '../objects.js';
 import { listRefs, tryUpdateRefs, type RefConflict, type RefUpdate } from '../refs.js';
 import type { Repo } from '../repo.js';
-import { mergeNotesCommits } from './notes-merge.js';
 import type { LocalStore } from './types.js';
 
-export function gitStore(repo: Repo): LocalStore {
+// Notes code is loaded when a merge needs it, not for every push.
+const notes = () => import('../notes.js');
+
+/**
+ * `primed`: refs/notes/tmt and every tracking notes ref, read while the
+ * repository was being opened; the first question about them is answered
+ * from it (one process fewer on every push), later ones from git.
+ */
+export function gitStore(repo: Repo, primed?: Map<string, string>): LocalStore {
   return {
     repo,
     native: true,
     async runRefs(): Promise<Map<string, string>> {
       return new Map((await listRefs(repo, RUNS_PREFIX)).map((r) => [r.ref.slice(RUNS_PREFIX.length), r.oid]));
     },
-    readRefs: (refs: readonly string[]) => readRefs(repo, refs),
+    async readRefs(refs: readonly string[]): Promise<Map<string, string>> {
+      const known = primed;
+      primed = undefined;
+      if (known && refs.every((r) => r === NOTES_REF || r.startsWith(TRACKING_NOTES_PREFIX))) {
+        return new Map(refs.flatMap((r) => (known.has(r) ? [[r, known.get(r)!] as [string, string]] : [])));
+      }
+      return readRefs(repo.workTree, refs);
+    },
     commitParents: (commits: readonly string[]) => commitParents(repo, commits),
     async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
       const { code } = await git(['merge-base', '--is-ancestor', ancestor, descendant], { cwd: repo.workTree, okCodes: [1] });
@@ -29,12 +44,12 @@ export function gitStore(repo: Repo): LocalStore {
       return code === 0 ? stdout.toString('utf8').trim() : undefined;
     },
     notesDiff: (from: string | undefined, to: string): Promise<NoteChange[]> => diffNotes(repo, from, to),
-    readTexts: (blobs: readonly string[]) => readBlobs(repo, blobs),
+    readTexts: async (blobs: readonly string[]) => (await notes()).readBlobs(repo, blobs),
     async notesCommit(base: string | undefined, edits: readonly NoteWrite[]): Promise<string | undefined> {
-      return writeNotesCommit(repo, base, edits, await commitIdentityEnv(repo));
+      return (await notes()).writeNotesCommit(repo, base, edits, await commitIdentityEnv(repo));
     },
-    notesMerge: (local: string, remote: string, edits: readonly NoteWrite[], message: string, timeMs: number) =>
-      mergeNotesCommits(repo, local, remote, edits, message, timeMs / 1000),
+    notesMerge: async (local: string, remote: string, edits: readonly NoteWrite[], message: string, timeMs: number) =>
+      (await import('./notes-merge.js')).mergeNotesCommits(repo, local, remote, edits, message, timeMs / 1000),
     updateRefs: (updates: readonly RefUpdate[], message: string): Promise<RefConflict | undefined> => tryUpdateRefs(repo, updates, message),
     async missingObjects(commit: string): Promise<string[]> {
       const { stdout, code } = await git(['rev-list', '--objects', '--missing=print', '--no-object-names', commit], { cwd: repo.workTree, okCodes: [128] });
@@ -44,14 +59,14 @@ export function gitStore(repo: Repo): LocalStore {
   };
 }
 
-/** Values of exactly these refs, in one process (for-each-ref patterns match whole components). */
-export async function readRefs(repo: Repo, refs: readonly string[]): Promise<Map<string, string>> {
-  const { stdout } = await git(['for-each-ref', '--format=%(objectname) %(refname)', ...refs], { cwd: repo.workTree });
+/** Values of exactly these refs (or every ref under those ending in '/'), in one process. */
+export async function readRefs(cwd: string, refs: readonly string[]): Promise<Map<string, string>> {
+  const { stdout } = await git(['for-each-ref', '--format=%(objectname) %(refname)', ...refs], { cwd });
   const wanted = new Set(refs);
   const out = new Map<string, string>();
   for (const line of stdout.toString('utf8').split('\n')) {
     const ref = line.slice(41);
-    if (wanted.has(ref)) out.set(ref, line.slice(0, 40));
+    if (wanted.has(ref) || refs.some((r) => r.endsWith('/') && ref.startsWith(r))) out.set(ref, line.slice(0, 40));
   }
   return out;
 }

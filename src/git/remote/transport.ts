@@ -24,6 +24,7 @@ export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Prog
   const trackingNotes = trackingNotesRef(remote.key);
   const trackingRuns = trackingRunsPrefix(remote.key);
   const loud = progress?.tty ? ['--progress'] : [];
+  const named = remote.arg !== remote.url;
   const talk = async (args: string[], okCodes: number[] = []) => {
     const opts: GitRunOptions = { cwd: repo.workTree, okCodes, onStderr: progress?.tty ? (c) => progress.raw(c) : undefined };
     try {
@@ -71,6 +72,9 @@ export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Prog
         ...req.deletes.flatMap((d) => [`--force-with-lease=${runRef(d.id)}:${d.expect}`, `:${runRef(d.id)}`]),
         ...(req.notes ? [`--force-with-lease=${NOTES_REF}:${req.notes.expect ?? ''}`, `${req.notes.oid}:${NOTES_REF}`] : []),
       ];
+      // For a named remote, git itself sets the tracking notes ref to what it pushed
+      // (a fetch refspec given for this command only; the user's config is not written).
+      const track = named ? ['-c', `remote.${remote.arg}.fetch=+${NOTES_REF}:${trackingNotes}`] : [];
       const parts = split(runSpecs, MAX_ARGS_CHARS);
       parts[parts.length - 1]!.push(...last);
       let runsUpdated = 0;
@@ -81,7 +85,7 @@ export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Prog
         const leases = part.filter((a) => a.startsWith('--'));
         const specs = part.filter((a) => !a.startsWith('--'));
         if (specs.length === 0) continue;
-        const { stdout, stderr, code } = await talk(['push', '--atomic', '--porcelain', ...loud, ...leases, remote.arg, ...specs], [1]);
+        const { stdout, stderr, code } = await talk([...track, 'push', '--atomic', '--porcelain', ...loud, ...leases, remote.arg, ...specs], [1]);
         const results = parsePorcelain(stdout.toString('utf8'));
         if (code !== 0 && (results.length === 0 || missingHere(stderr))) throw classifyRemoteFailure(stderr, remote.arg) ?? new GitCommandError(['push'], { stdout, stderr, code });
         const verdict = judgePush(results, stderr, remote.arg);
@@ -92,7 +96,7 @@ export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Prog
           else runsUpdated++;
         }
       }
-      return { ok: true, runsUpdated, runsDeleted, notesUpdated };
+      return { ok: true, runsUpdated, runsDeleted, notesUpdated, trackingUpdated: named && !!req.notes };
     },
   };
 }

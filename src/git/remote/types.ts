@@ -58,7 +58,14 @@ export interface PushRequest {
 }
 
 export type PushOutcome =
-  | { ok: true; runsUpdated: number; runsDeleted: number; notesUpdated: boolean }
+  | {
+      ok: true;
+      runsUpdated: number;
+      runsDeleted: number;
+      notesUpdated: boolean;
+      /** The transport already set the tracking notes ref to what it pushed. */
+      trackingUpdated?: boolean;
+    }
   | { ok: false; reason: string };
 
 /** One remote, reached through git or isomorphic-git. */

@@ -9,9 +9,10 @@
 import { isTmtError, TmtError } from '../../errors.js';
 import { backoffMs, sleep } from '../../git/backoff.js';
 import { NOTES_REF } from '../../git/layout.js';
-import { fetchRemote } from './fetch.js';
-import { notesToPush } from './push-notes.js';
-import type { SyncContext } from './types.js';
+import type { NoteChange, SyncContext } from './types.js';
+
+// Loaded only when needed: a push that meets no changes elsewhere stays light (bench:remote).
+const mergeFromRemote = async (ctx: SyncContext) => (await import('./fetch.js')).fetchRemote({ ...ctx, progress: undefined });
 
 export interface PushSummary {
   remote: string;
@@ -31,13 +32,20 @@ export async function pushRemote(ctx: SyncContext, ids: readonly string[] | unde
     const refs = await store.readRefs([NOTES_REF, transport.trackingNotes]);
     const local = refs.get(NOTES_REF);
     const seen = refs.get(transport.trackingNotes);
-    if (seen && seen !== local && !(local && (await store.isAncestor(seen, local)))) {
-      // What we last saw of the remote is not merged here yet: merge it first.
-      await fetchRemote({ ...ctx, progress: undefined });
-      merges++;
-      continue;
+    let changes: NoteChange[] | undefined;
+    if (seen && seen !== local) {
+      // Whether we merged what we last saw of the remote, and (for a push of everything) what changed since, at once.
+      const [merged, diff] = await Promise.all([local ? store.isAncestor(seen, local) : false, local && !ids ? store.notesDiff(seen, local) : undefined]);
+      if (!merged) {
+        await mergeFromRemote(ctx);
+        merges++;
+        continue;
+      }
+      changes = diff;
     }
-    const notes = local ? await notesToPush(store, local, seen, ids) : undefined;
+    // Everything, and no note removed since the last push: the local notes as they are.
+    const plain = local === seen || (!ids && (!seen || changes!.every((c) => c.after !== null)));
+    const notes = plain || !local ? local : await (await import('./push-notes.js')).notesToPush(store, local, seen, ids);
     if (progress && !progress.tty && attempt === 0) progress.line(`tmt: pushing ${ids ? `${ids.length} run${ids.length === 1 ? '' : 's'}` : 'all runs'} to ${transport.label}`);
     const outcome = await transport
       .push({ runs: ids ?? 'all', deletes: [], notes: notes && notes !== seen ? { oid: notes, expect: seen ?? null } : undefined })
@@ -45,7 +53,7 @@ export async function pushRemote(ctx: SyncContext, ids: readonly string[] | unde
         throw isTmtError(err, 'MISSING_OBJECTS') ? ((await whichRunIsBroken(ctx, ids)) ?? err) : err;
       });
     if (outcome.ok) {
-      if (notes && notes !== seen) await store.updateRefs([{ ref: transport.trackingNotes, newOid: notes, oldOid: seen ?? null }], `tmt: pushed to ${transport.label}`);
+      if (notes && notes !== seen && !outcome.trackingUpdated) await store.updateRefs([{ ref: transport.trackingNotes, newOid: notes, oldOid: seen ?? null }], `tmt: pushed to ${transport.label}`);
       return { remote: transport.label, runsPushed: outcome.runsUpdated, notesPushed: outcome.notesUpdated, merges };
     }
     if (Date.now() > deadline) {
@@ -53,7 +61,7 @@ export async function pushRemote(ctx: SyncContext, ids: readonly string[] | unde
     }
     if (progress && !progress.tty) progress.line(`tmt: ${transport.label} moved on (${outcome.reason}); merging and pushing again`);
     await sleep(backoffMs(attempt + 3));
-    await fetchRemote({ ...ctx, progress: undefined });
+    await mergeFromRemote(ctx);
     merges++;
   }
 }

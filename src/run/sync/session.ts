@@ -3,8 +3,9 @@
  * else (HTTP remotes only) isomorphic-git, loaded only then.
  */
 import { openRepo } from '../../git/repo.js';
-import { chooseRemote, isUrlLike, readRemoteConfig, type RemoteConfig, type ResolvedRemote } from '../../git/remote/resolve.js';
-import { gitStore } from '../../git/remote/store.js';
+import { chooseRemote, currentBranch, isUrlLike, parseRemoteConfig, rawRemoteConfig, type RemoteConfig, type ResolvedRemote } from '../../git/remote/resolve.js';
+import { NOTES_REF, TRACKING_NOTES_PREFIX } from '../../git/layout.js';
+import { gitStore, readRefs } from '../../git/remote/store.js';
 import { gitTransport } from '../../git/remote/transport.js';
 import { gitOnPath } from '../../git/which.js';
 import type { Progress, SyncContext } from './types.js';
@@ -32,9 +33,15 @@ export async function openSync(opts: OpenOptions): Promise<OpenedSync> {
     const { remote, tookRemote } = pick(config, opts);
     return { store, transport: connect(remote, opts.progress), progress: opts.progress, now, tookRemote };
   }
-  const repo = await openRepo({ cwd: opts.cwd });
-  const { remote, tookRemote } = pick(await readRemoteConfig(repo), opts);
-  return { store: gitStore(repo), transport: gitTransport(repo, remote, opts.progress), progress: opts.progress, now, tookRemote };
+  // Three processes at once: a push's own cost is a few of these (bench:remote).
+  // (openRepo's error, e.g. "not a git repository", is the one to report.)
+  const settled = await Promise.allSettled([openRepo({ cwd: opts.cwd }), rawRemoteConfig(opts.cwd), readRefs(opts.cwd, [NOTES_REF, TRACKING_NOTES_PREFIX])] as const);
+  const [repo, raw, notes] = settled.map((r) => {
+    if (r.status === 'rejected') throw r.reason;
+    return r.value;
+  }) as [Awaited<ReturnType<typeof openRepo>>, string, Map<string, string>];
+  const { remote, tookRemote } = pick(parseRemoteConfig(raw, currentBranch(repo.gitDir)), opts);
+  return { store: gitStore(repo, notes), transport: gitTransport(repo, remote, opts.progress), progress: opts.progress, now, tookRemote };
 }
 
 function pick(config: RemoteConfig, opts: OpenOptions): { remote: ResolvedRemote; tookRemote: boolean } {
