@@ -3,7 +3,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTemp, fsck, git, writeFiles } from './helpers/git.js';
 import { allRefs, bareRepo, cloneOf, remoteHost, configText, expectRunsWithNotes, notesOf, projectWithRemote, runRefs, save } from './helpers/remote.js';
-import { tmt } from './helpers/tmt.js';
+import { BIN, tmt } from './helpers/tmt.js';
+import { testEnv } from './helpers/env.js';
+import { spawnSync } from 'node:child_process';
 
 const host = remoteHost();
 const newRemote = host.newRemote;
@@ -185,6 +187,28 @@ describe.each(['path', 'http'] as const)('sharing runs over %s', (kind) => {
     expect([...runRefs(dir).keys()]).toEqual([a]);
     expect(runRefs(dir).has(b) || runRefs(dir).has(c)).toBe(false);
     expectRunsWithNotes(dir, 1);
+  });
+});
+
+describe('progress on stderr', () => {
+  it("git's meters on a terminal, plain lines otherwise, nothing with -q; stdout stays clean", () => {
+    const { url } = newRemote('path');
+    const dir = projectWithRemote(url);
+    save(dir, '-n', 'a');
+    const quiet = tmt(dir, ['push', '-q']);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr + quiet.stdout).toBe('');
+    save(dir, '-n', 'b');
+    const piped = tmt(dir, ['push']);
+    expect(piped.stdout).toBe('');
+    expect(piped.stderr).toBe('tmt: pushing all runs to origin\npushed 1 run and notes to origin\n');
+    save(dir, '-n', 'c');
+    // `script` gives tmt a terminal, as a researcher's shell would.
+    const r = spawnSync('script', ['-qefc', `${process.execPath} ${BIN} push`, '/dev/null'], { cwd: dir, env: { ...testEnv, TERM: 'xterm' }, encoding: 'utf8', input: '' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Writing objects: 100% \(\d+\/\d+\)/);
+    expect(r.stdout).toMatch(/pushed 1 run and notes to origin/);
+    expect(r.stdout).not.toMatch(/\[new reference\]|refs\/tmt-remotes/);
   });
 });
 

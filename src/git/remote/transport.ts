@@ -26,7 +26,7 @@ export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Prog
   const loud = progress?.tty ? ['--progress'] : [];
   const named = remote.arg !== remote.url;
   const talk = async (args: string[], okCodes: number[] = []) => {
-    const opts: GitRunOptions = { cwd: repo.workTree, okCodes, onStderr: progress?.tty ? (c) => progress.raw(c) : undefined };
+    const opts: GitRunOptions = { cwd: repo.workTree, okCodes, onStderr: progress?.tty ? meterOnly(progress) : undefined };
     try {
       return await git(args, opts);
     } catch (err) {
@@ -98,6 +98,14 @@ export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Prog
       }
       return { ok: true, runsUpdated, runsDeleted, notesUpdated, trackingUpdated: named && !!req.notes };
     },
+  };
+}
+
+/** Passes on git's progress meters ("Writing objects:  40% (400/1000)"), not its per-ref lines about tracking refs. */
+function meterOnly(progress: Progress): (chunk: Buffer) => void {
+  return (chunk) => {
+    const kept = chunk.toString('utf8').split(/(?<=[\r\n])/).filter((part) => /(objects|deltas):|^Total /.test(part.replace(/^remote: /, '')));
+    if (kept.length) progress.raw(Buffer.from(kept.join('')));
   };
 }
 
