@@ -40,7 +40,7 @@ describe.each(['path', 'http'] as const)('four clones pushing at the same time o
       expectRunsWithNotes(c, 100);
       expect(git(c, 'rev-parse', 'refs/notes/tmt')).toBe(git(bare, 'rev-parse', 'refs/notes/tmt'));
     }
-  });
+  }, 300_000); // 100 runs recorded and 12 contended pushes, on two busy cores
 });
 
 /**
@@ -90,5 +90,5 @@ describe('a killed push', () => {
     expectRunsWithNotes(mine, expected);
     fsck(bare);
     fsck(mine);
-  });
+  }, 300_000);
 });

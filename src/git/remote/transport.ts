@@ -7,6 +7,7 @@
  * pushed with --force-with-lease on the value tmt merged with, so a notes
  * push can never drop what someone else pushed meanwhile.
  */
+import { backoffMs, sleep } from '../backoff.js';
 import { git, GitCommandError, type GitRunOptions } from '../exec.js';
 import { NOTES_REF, RUNS_PREFIX, runRef, trackingNotesRef, trackingRunsPrefix } from '../layout.js';
 import { listRefs } from '../refs.js';
@@ -61,7 +62,18 @@ export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Prog
 
     async fetch(state, opts) {
       const specs = [...(state.notes ? [`+${NOTES_REF}:${trackingNotes}`] : []), ...(opts.runs ? [`+${RUNS_PREFIX}*:${trackingRuns}*`] : [])];
-      if (specs.length) await talk(['fetch', '--no-tags', '--no-write-fetch-head', '--prune', ...loud, remote.arg, ...specs]);
+      if (specs.length) {
+        // Another fetch into the same tracking refs holds their locks for a moment: wait for it.
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await talk(['fetch', '--no-tags', '--no-write-fetch-head', '--prune', ...loud, remote.arg, ...specs]);
+            break;
+          } catch (err) {
+            if (!(err instanceof GitCommandError && /cannot lock ref|Unable to create '.*\.lock'/.test(err.stderr)) || attempt >= 8) throw err;
+            await sleep(backoffMs(attempt + 4));
+          }
+        }
+      }
       if (!state.notes) await git(['update-ref', '-d', trackingNotes], { cwd: repo.workTree });
       return readTracking();
     },

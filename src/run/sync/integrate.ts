@@ -126,7 +126,7 @@ async function planNotes(ctx: SyncContext, local: string | undefined, remote: Re
   return result;
 }
 
-/** The run's record after both sides' changes; null when both removed it. */
+/** The run's record after both sides' changes (the common version when both removed its note while the run lives on). */
 function mergeNotes(ch: RunNoteChanges): RunMeta | null {
   const l = ch.local?.now;
   const r = ch.remote?.now;
