@@ -60,11 +60,22 @@ function pushInterruptedAfter(dir: string, ms: number, how: 'kill-tmt' | 'ctrl-c
         /* it had finished */
       }
     }, ms);
-    child.on('exit', () => {
+    child.on('exit', async () => {
       clearTimeout(timer);
+      // git processes of a killed tmt run on to their end; "running it again" starts after them.
+      for (let waited = 0; waited < 30_000 && groupAlive(child.pid!); waited += 50) await new Promise((r) => setTimeout(r, 50));
       resolve();
     });
   });
+}
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 describe('a killed push', () => {
