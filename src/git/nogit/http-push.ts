@@ -40,9 +40,12 @@ export async function pushOverHttp(s: HttpSession, req: PushRequest, there: Remo
     };
     for (const id of ids) {
       const oid = local.get(runRef(id));
-      if (!oid || there.runs.get(id) === oid) continue;
+      const theirs = there.runs.get(id);
+      if (!oid || theirs === oid) continue;
+      // Their version is not here: it is newer than ours or diverged; merge it first.
+      if (theirs && !(await s.has(theirs))) return { ok: false, reason: `${runRef(id)} [rejected] (fetch first)` };
       s.setRef(dir, runRef(id), oid);
-      const refused = await one(runRef(id), there.runs.get(id) ?? null);
+      const refused = await one(runRef(id), theirs ?? null);
       if (refused) return refused;
       result.runsUpdated++;
     }
