@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { testEnv } from './env.js';
 import { startGitHttp, type GitHttpServer } from './http-git.js';
 import { fsck, git, gitRaw, makeRepo, tempDir } from './git.js';
-import { tmt } from './tmt.js';
+import { tmtAsync } from './tmt.js';
 
 /** A bare repository `<root>/<name>` that also accepts pushes over HTTP. */
 export function bareRepo(root = tempDir('tmt-remote-'), name = 'remote.git'): string {
@@ -30,9 +30,9 @@ export function cloneOf(url: string): string {
   return dir;
 }
 
-/** Runs `tmt save` and returns the new run id. */
-export function save(dir: string, ...args: string[]): string {
-  const r = tmt(dir, ['save', ...args]);
+/** Runs `tmt save` and returns the new run id (asynchronously: a test worker must keep answering its runner). */
+export async function save(dir: string, ...args: string[]): Promise<string> {
+  const r = await tmtAsync(dir, ['save', ...args]);
   if (r.code !== 0) throw new Error(`tmt save failed (${r.code}): ${r.stderr}`);
   return r.stdout.trim();
 }
