@@ -16,6 +16,11 @@ export type ErrorCode =
   | 'SNAPSHOT_FAILED'
   | 'BAD_ARGUMENT'
   | 'NOT_FOUND'
+  | 'UNKNOWN_REMOTE'
+  | 'REMOTE_UNREACHABLE'
+  | 'AUTH_FAILED'
+  | 'PUSH_REJECTED'
+  | 'FOREIGN_NOTES'
   | 'MISSING_OBJECTS';
 
 export class TmtError extends Error {

@@ -107,6 +107,14 @@ describe('tmt snapshot equals git add -A + write-tree on a copy of the index', (
     expectSameAsGit(dir);
   });
 
+  it('a new repository with no files at all: the empty tree, and a run can be saved', () => {
+    const dir = makeRepo({}, { commit: false });
+    expect(expectSameAsGit(dir)).toBe('4b825dc642cb6eb9a060e54bf8d69288fbee4904');
+    expect(tmt(dir, ['save', '-n', 'empty']).code).toBe(0);
+    expect(git(dir, 'ls-tree', `refs/tmt/runs/${tmt(dir, ['list', '--json']).stdout.match(/"id": "(\w+)"/)![1]}`)).toBe('');
+    fsck(dir);
+  });
+
   it('works on a detached HEAD, in a linked worktree, and with packed objects', () => {
     const dir = makeRepo({ 'a.py': 'a\n' });
     writeFiles(dir, { 'a.py': 'a2\n' });

@@ -9,6 +9,7 @@ export const EXIT = {
   NOT_FOUND: 4,
   BUSY: 5,
   GIT: 6,
+  REMOTE: 7,
   BUG: 70,
 } as const;
 
@@ -24,6 +25,11 @@ const BY_CODE: Record<ErrorCode, number> = {
   UNREADABLE_FILE: EXIT.GIT,
   SNAPSHOT_FAILED: EXIT.GIT,
   GIT_FAILED: EXIT.GIT,
+  UNKNOWN_REMOTE: EXIT.NOT_FOUND,
+  REMOTE_UNREACHABLE: EXIT.REMOTE,
+  AUTH_FAILED: EXIT.REMOTE,
+  PUSH_REJECTED: EXIT.REMOTE,
+  FOREIGN_NOTES: EXIT.REMOTE,
 };
 
 export function exitCodeFor(code: ErrorCode): number {

@@ -131,6 +131,7 @@ Examples:
     .option('--status <status>', 'running, finished, failed, killed or stale (repeatable, or comma-separated)', collect, [])
     .option('--tag <tag>', 'only runs with this tag (repeatable: all must match)', collect, [])
     .option('--limit <n>', 'at most this many runs', (v: string) => positiveInt(v, '--limit'))
+    .option('--remote <remote>', "list the remote's runs that are not here yet (fetches its notes only)")
     .addHelpText(
       'after',
       `
@@ -146,11 +147,17 @@ Examples:
   $ tmt ls --since yesterday --status finished
   $ tmt list --where 'metrics.acc > 0.5 and params.lr < 0.01' --sort metrics.acc:desc --limit 20
   $ tmt list --group-by params.lr --agg 'mean(metrics.acc),std(metrics.acc),count'
-  $ tmt list --format csv > runs.csv      # pandas.read_csv('runs.csv')`,
+  $ tmt list --format csv > runs.csv      # pandas.read_csv('runs.csv')
+  $ tmt list --remote origin              # runs origin has that are not here yet`,
     )
     .action(async (opts: ListFlags) => {
-      const { listCommand } = await import('./commands/list.js');
       const width = (process.stdout.isTTY && process.stdout.columns) || undefined; // a pty with no size says 0
+      if (opts.remote !== undefined) {
+        const { listRemoteCommand } = await import('./commands/list-remote.js');
+        setCode(await listRemoteCommand({ cwd: process.cwd(), remote: opts.remote, format: opts.json ? 'json' : opts.format, width, ignored: listFiltersGiven(opts) }, out));
+        return;
+      }
+      const { listCommand } = await import('./commands/list.js');
       setCode(await listCommand({ cwd: process.cwd(), ...opts, format: opts.json ? 'json' : opts.format, width }, out));
     });
 
@@ -306,6 +313,128 @@ Examples:
     });
   }
 
+  program
+    .command('edit')
+    .description('rename a finished run, change its description, add or remove tags')
+    .argument('<run>', 'run id prefix, name, NAME~N, last or last~N')
+    .option('-n, --name <name>', 'new name ("" removes it)')
+    .option('-d, --description <text>', 'new description ("" removes it)')
+    .option('-t, --tag <tag>', 'add a tag (repeatable)', collect, [])
+    .option('--untag <tag>', 'remove a tag (repeatable)', collect, [])
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ tmt edit last --name baseline
+  $ tmt edit 01m81s6q --tag keep --untag draft`,
+    )
+    .action(async (run: string, opts: { name?: string; description?: string; tag: string[]; untag: string[] }) => {
+      const { editCommand } = await import('./commands/edit.js');
+      setCode(await editCommand({ cwd: process.cwd(), run, ...opts }, out));
+    });
+
+  program
+    .command('rm')
+    .description('delete runs here, or here and on a remote (--remote)')
+    .argument('[run...]', 'run selectors: id prefix, name, NAME~N, last or last~N')
+    .option('-w, --where <expr>', 'delete the runs matching this filter expression')
+    .option('-r, --remote <remote>', 'delete them on this remote too')
+    .option('-y, --yes', 'delete more than one run without asking')
+    .option('-n, --dry-run', 'print what would be deleted, delete nothing')
+    .option('--json', 'print the deleted runs as JSON (schemaVersion 1)')
+    .addHelpText(
+      'after',
+      `
+A run ref and its note are deleted together. Deleting more than one run needs
+--yes (on a terminal, tmt asks). A run another clone or the remote still has
+comes back with the next tmt fetch; use --remote to delete it there as well.
+
+Examples:
+  $ tmt rm last
+  $ tmt rm --where 'status = failed' --dry-run
+  $ tmt rm --where 'status = failed' --yes
+  $ tmt rm --remote origin 01m81s6q`,
+    )
+    .action(async (runs: string[], opts: { where?: string; remote?: string; yes?: boolean; dryRun?: boolean; json?: boolean }) => {
+      const { rmCommand } = await import('./commands/rm.js');
+      setCode(await rmCommand({ cwd: process.cwd(), runs, where: opts.where, remote: opts.remote, yes: !!opts.yes, dryRun: !!opts.dryRun, json: !!opts.json }, out));
+    });
+
+  program
+    .command('remote')
+    .description('set up a git remote for runs')
+    .command('setup')
+    .description('add fetch refspecs so a plain git fetch also downloads the remote\'s runs and notes')
+    .argument('<remote>', 'a configured remote')
+    .option('--undo', 'remove them again')
+    .option('--json', 'print what changed as JSON (schemaVersion 1)')
+    .addHelpText(
+      'after',
+      `
+This is the only command that writes your git config. The refspecs fill tmt's
+tracking refs (refs/tmt-remotes/<remote>/runs/*, refs/notes/tmt-remotes/<remote>);
+tmt fetch merges from there. No push refspec is added.
+
+Examples:
+  $ tmt remote setup origin
+  $ tmt remote setup origin --undo`,
+    )
+    .action(async (remote: string, opts: { undo?: boolean; json?: boolean }) => {
+      const { remoteSetupCommand } = await import('./commands/remote.js');
+      setCode(await remoteSetupCommand({ cwd: process.cwd(), remote, undo: !!opts.undo, json: !!opts.json }, out));
+    });
+
+  program
+    .command('push')
+    .description("push runs and their notes to a remote (never your branches or tags)")
+    .usage('[options] [remote] [run...]')
+    .argument('[remote-and-runs...]', 'a remote (name, URL or path; default: the upstream remote, else origin), then run selectors (default: all runs)')
+    .option('-w, --where <expr>', 'push the runs matching this filter expression')
+    .option('-q, --quiet', 'no progress or summary on stderr')
+    .option('--json', 'print what was pushed as JSON (schemaVersion 1)')
+    .addHelpText(
+      'after',
+      `
+Pushes refs/tmt/runs/<id> for each run (with its code, logs, metrics and
+artifacts) and refs/notes/tmt, in one atomic push. If the remote's notes moved
+on since tmt last saw them, it fetches, merges and pushes again; it never
+overwrites notes someone else pushed.
+
+Examples:
+  $ tmt push                         # every run, to the upstream remote or origin
+  $ tmt push origin last baseline    # two runs
+  $ tmt push origin --where 'metrics.acc > 0.9'
+  $ tmt push ../shared.git           # a path or URL works too`,
+    )
+    .action(async (args: string[], opts: { where?: string; quiet?: boolean; json?: boolean }) => {
+      const { pushCommand } = await import('./commands/push.js');
+      setCode(await pushCommand({ cwd: process.cwd(), args, where: opts.where, quiet: !!opts.quiet, json: !!opts.json }, out));
+    });
+
+  for (const name of ['fetch', 'pull'] as const) {
+    program
+      .command(name)
+      .description(name === 'fetch' ? "fetch a remote's runs and merge its notes into yours" : 'the same as tmt fetch')
+      .argument('[remote]', 'a remote name, URL or path (default: the upstream remote, else origin)')
+      .option('-q, --quiet', 'no progress or summary on stderr')
+      .option('--json', 'print what was fetched as JSON (schemaVersion 1)')
+      .addHelpText(
+        'after',
+        `
+Runs new to this clone are added, runs the remote has newer are updated, and
+notes are merged run by run: a run edited on both sides keeps both edits
+(tags and metrics are unions; for other fields the later edit wins).
+
+Examples:
+  $ tmt ${name}
+  $ tmt ${name} upstream --json`,
+      )
+      .action(async (remote: string | undefined, opts: { quiet?: boolean; json?: boolean }) => {
+        const { fetchCommand } = await import('./commands/fetch.js');
+        setCode(await fetchCommand({ cwd: process.cwd(), remote, quiet: !!opts.quiet, json: !!opts.json }, out));
+      });
+  }
+
   return program;
 }
 
@@ -347,7 +476,14 @@ function splitPaths(argv: readonly string[], command: string, args: string[]): {
   return { operands: args.slice(0, args.length - after), paths: args.slice(args.length - after) };
 }
 
+/** The filter flags given with `list --remote`, which lists by what is missing here instead. */
+function listFiltersGiven(opts: ListFlags): string[] {
+  const given = { '--where': opts.where, '--sort': opts.sort, '--columns': opts.columns, '--group-by': opts.groupBy, '--name': opts.name, '--since': opts.since, '--until': opts.until, '--limit': opts.limit };
+  return [...Object.entries(given).filter(([, v]) => v !== undefined).map(([k]) => k), ...(opts.status.length ? ['--status'] : []), ...(opts.tag.length ? ['--tag'] : [])];
+}
+
 interface ListFlags {
+  remote?: string;
   where?: string;
   sort?: string;
   columns?: string;

@@ -9,7 +9,7 @@ import { git, gitStream } from './exec.js';
 import type { Repo } from './repo.js';
 
 /** Receives each object: its index among the specs, its content (undefined: missing) and where the content starts in git's output. */
-export type OnObject = (index: number, data: Buffer | undefined, offset: number) => void;
+export type OnObject = (index: number, data: Buffer | undefined, offset: number, type?: string) => void;
 
 /**
  * Calls `onObject` for each of `specs` (object ids or `<rev>:<path>`), in
@@ -77,6 +77,15 @@ export async function readObjects(repo: Repo, specs: readonly string[]): Promise
   return out;
 }
 
+/** Objects by spec with their type (commit, tree, blob, tag); missing ones are left out. */
+export async function readTypedObjects(repo: Repo, specs: readonly string[]): Promise<Map<string, { type: string; data: Buffer }>> {
+  const out = new Map<string, { type: string; data: Buffer }>();
+  await streamObjects(repo, specs, (i, data, _offset, type) => {
+    if (data) out.set(specs[i]!, { type: type!, data });
+  });
+  return out;
+}
+
 export interface ObjectInfo {
   oid: string;
   type: string;
@@ -110,6 +119,7 @@ class BatchReader {
   private index = 0;
   /** Position in git's output of the first pending byte. */
   private base = 0;
+  private type: string | undefined;
 
   constructor(private readonly onObject: OnObject) {}
 
@@ -129,10 +139,12 @@ class BatchReader {
           this.onObject(this.index++, undefined, this.base + off);
           continue;
         }
-        this.need = Number(header.slice(header.lastIndexOf(' ') + 1)) + 1;
+        const fields = header.split(' ');
+        this.type = fields[1];
+        this.need = Number(fields[2]) + 1;
       }
       if (buf.length - off < this.need) break;
-      this.onObject(this.index++, buf.subarray(off, off + this.need - 1), this.base + off);
+      this.onObject(this.index++, buf.subarray(off, off + this.need - 1), this.base + off, this.type);
       off += this.need;
       this.need = 0;
     }

@@ -11,6 +11,8 @@ export interface GitRunOptions {
   okCodes?: readonly number[];
   /** Aborting kills the process (SIGTERM) and rejects with an AbortError. */
   signal?: AbortSignal;
+  /** Sees stderr as it arrives (git's progress for long transfers); it is still collected. */
+  onStderr?: (chunk: Buffer) => void;
 }
 
 export interface GitResult {
@@ -57,7 +59,10 @@ export function gitStream(args: readonly string[], opts: GitRunOptions, stdout: 
         child.kill();
       }
     });
-    child.stderr!.on('data', (b: Buffer) => err.push(b));
+    child.stderr!.on('data', (b: Buffer) => {
+      err.push(b);
+      opts.onStderr?.(b);
+    });
     child.on('error', (e: NodeJS.ErrnoException) => {
       if (e.name === 'AbortError') reject(e);
       else if (e.code === 'ENOENT') {

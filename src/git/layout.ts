@@ -9,6 +9,11 @@
  *                                     files over the size cap)
  *                            parent 1 = HEAD at record time (none in an empty repo)
  *                            parent 2 = the outputs commit, once the run has outputs
+ *                            parent 3 = the run commit this one replaced, when
+ *                                       outputs were added (or parents 3 and 4:
+ *                                       the two commits a merge joined), so a
+ *                                       run ref only ever moves forward and a
+ *                                       push or fetch of it is a fast-forward
  *                            message = "tmt run <run-id>"
  *   outputs commit           A parentless commit whose tree holds what the run
  *                            produced: logs/stdout, logs/stderr, metrics.jsonl,
@@ -33,6 +38,24 @@
  *                            every run's note and queryable columns, shared by all
  *                            worktrees; deleting it only costs speed.
  *
+ * Sharing through a remote (`tmt push`, `tmt fetch`); none of these is pushed,
+ * as tmt pushes explicit refspecs only (refs/tmt/runs/<id> and refs/notes/tmt):
+ * refs/notes/tmt-remotes/<remote>      What tmt last saw of the remote's
+ *                                      refs/notes/tmt: the expected old value
+ *                                      (compare-and-swap) of the next push, and
+ *                                      the other side of the next notes merge.
+ *                                      Under refs/notes/ because `git notes
+ *                                      merge` takes notes refs only, and out of
+ *                                      refs/tmt/ so a user's `git push
+ *                                      'refs/tmt/*'` does not carry it.
+ * refs/tmt-remotes/<remote>/runs/<id>  The remote's run refs as last fetched
+ *                                      (pruned when the remote deletes one).
+ *                                      Local runs are created or moved from
+ *                                      these only after the notes merged.
+ * <remote> is the remote's name with anything but [A-Za-z0-9._-] written as
+ * %XX (so `a/b` cannot collide with `a`), or for a URL given directly `url-`
+ * and the URL's 64-bit FNV-1a hash in hex.
+ *
  * <git-dir>/tmt/             Per-worktree scratch space, never shared:
  *   index                    Stat cache: a git index of the last snapshot, so
  *                            untracked files are not re-hashed on every run.
@@ -45,6 +68,18 @@ export const RUNS_PREFIX = 'refs/tmt/runs/';
 export const NOTES_REF = 'refs/notes/tmt';
 export const NOTES_WORK_PREFIX = 'refs/notes/tmt-work/';
 export const TMT_DIR = 'tmt';
+export const TRACKING_NOTES_PREFIX = 'refs/notes/tmt-remotes/';
+export const TRACKING_RUNS_PREFIX = 'refs/tmt-remotes/';
+
+/** Where tmt keeps what it last saw of a remote's notes. */
+export function trackingNotesRef(remoteKey: string): string {
+  return TRACKING_NOTES_PREFIX + remoteKey;
+}
+
+/** Where tmt keeps a remote's run refs as last fetched (`<prefix><id>`). */
+export function trackingRunsPrefix(remoteKey: string): string {
+  return `${TRACKING_RUNS_PREFIX}${remoteKey}/runs/`;
+}
 
 export function runRef(runId: string): string {
   return RUNS_PREFIX + runId;

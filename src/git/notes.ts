@@ -18,6 +18,7 @@ import { NOTES_REF, NOTES_WORK_PREFIX } from './layout.js';
 import os from 'node:os';
 import { writeBlob } from './objects.js';
 import { readBlobs } from './cat-file.js';
+import { diffNotes } from './notes-diff.js';
 import { droppedNotes, journalActive, journalNotes } from './notes-journal.js';
 import { assertLockNotStale, listRefs, lockedError, resolveRef, tryUpdateRefs, type RefConflict, type RefUpdate } from './refs.js';
 import type { Repo } from './repo.js';
@@ -52,7 +53,7 @@ export async function commitNotes(repo: Repo, tx: NotesTransaction): Promise<voi
   const blobs = await Promise.all(tx.notes.map((n) => (n.text === null ? null : writeBlob(repo, n.text))));
   for (let attempt = 0; ; attempt++) {
     const base = await resolveRef(repo, NOTES_REF);
-    const work = NOTES_WORK_PREFIX + `${HOST}-${process.pid}-${randomBytes(6).toString('hex')}`;
+    const work = scratchNotesRef();
     let result: RefConflict | undefined;
     let committed = false;
     try {
@@ -162,25 +163,36 @@ async function buildNotesCommit(repo: Repo, work: string, base: string | undefin
       });
     }
   }
-  const removals = tx.notes.filter((n) => n.text === null).map((n) => n.object);
-  if (removals.length) await git(['notes', 'remove', '--ignore-missing', ...removals], run);
-  for (const [i, n] of tx.notes.entries()) {
-    const blob = blobs[i];
-    // -C reuses the blob as is; -m/-F would run stripspace over the YAML.
-    if (blob) await git(['notes', 'add', '-f', '-C', blob, n.object], run);
-  }
+  const steps = await applyNoteWrites(repo, work, tx.notes, blobs, tx.env);
   // Our few commits must sit right on top of base: had the scratch ref been
   // lost, git would have started a new root and publishing it would drop
   // every other note.
-  const steps = (removals.length ? 1 : 0) + blobs.filter(Boolean).length;
   const { stdout } = await git(['rev-list', '--first-parent', '--parents', `--max-count=${steps + 1}`, work], { cwd: repo.workTree });
   const chain = stdout.toString('utf8').trim().split('\n').map((l) => l.split(' '));
   const tip = chain[0]?.[0];
+  if (tip === base) return base; // only removals of notes that were not there
   for (const [, parent] of chain) {
     if (parent === base) return tip;
     if (parent === undefined) return base === undefined ? tip : undefined;
   }
   return undefined;
+}
+
+/**
+ * Writes notes on the scratch notes ref `work` through `git notes` (`blobs[i]`
+ * holds `notes[i]`'s text, null for a removal); returns how many commits that
+ * made at most.
+ */
+export async function applyNoteWrites(repo: Repo, work: string, notes: readonly NoteWrite[], blobs: readonly (string | null)[], env?: Record<string, string>): Promise<number> {
+  const run = { cwd: repo.workTree, env: { ...env, GIT_NOTES_REF: work } };
+  const removals = notes.filter((n) => n.text === null).map((n) => n.object);
+  if (removals.length) await git(['notes', 'remove', '--ignore-missing', ...removals], run);
+  for (const [i, n] of notes.entries()) {
+    const blob = blobs[i];
+    // -C reuses the blob as is; -m/-F would run stripspace over the YAML.
+    if (blob) await git(['notes', 'add', '-f', '-C', blob, n.object], run);
+  }
+  return (removals.length ? 1 : 0) + blobs.filter(Boolean).length;
 }
 
 /**
@@ -244,24 +256,33 @@ export async function listNoteBlobs(repo: Repo): Promise<Map<string, string>> {
   return out;
 }
 
-/**
- * The notes that differ between two notes commits, as annotated object → new
- * note blob (null: removed), in time proportional to the changes: note paths
- * are object names split by fanout (ab/cdef...), so removing the slashes
- * gives the annotated object.
- */
+export { diffNotes, type NoteChange } from './notes-diff.js';
+
+/** The notes that differ between two notes commits, as annotated object → new note blob (null: removed). */
 export async function notesChanges(repo: Repo, from: string, to: string): Promise<Map<string, string | null>> {
-  const { stdout } = await git(['diff-tree', '-r', '-z', '--no-renames', from, to], { cwd: repo.workTree });
-  const parts = stdout.toString('latin1').split('\0');
-  const out = new Map<string, string | null>();
-  for (let i = 0; i + 1 < parts.length; i += 2) {
-    const meta = parts[i]!.split(' '); // :oldmode newmode oldsha newsha status
-    const object = parts[i + 1]!.replace(/\//g, '');
-    if (!/^[0-9a-f]{40}$/.test(object)) continue; // not a note (git keeps other files in notes trees)
-    // When git re-fans the tree, a note moves (ab/cdef... added, abcdef... deleted,
-    // in that order): a deletion never undoes an addition of the same note.
-    if (meta[4] !== 'D') out.set(object, meta[3]!);
-    else if (!out.has(object)) out.set(object, null);
+  return new Map((await diffNotes(repo, from, to)).map((c) => [c.object, c.after]));
+}
+
+/**
+ * A notes commit holding `base`'s notes with `notes` applied, built by `git
+ * notes` on a private scratch ref (so the tree fans out as git fans it out);
+ * no public ref moves. Without a base it starts a new notes history.
+ */
+export async function writeNotesCommit(repo: Repo, base: string | undefined, notes: readonly NoteWrite[], env?: Record<string, string>): Promise<string | undefined> {
+  if (notes.length === 0) return base;
+  const work = scratchNotesRef();
+  const tx = { notes, refs: [], message: '', env };
+  try {
+    const blobs = await Promise.all(notes.map((n) => (n.text === null ? null : writeBlob(repo, n.text))));
+    const tip = await buildNotesCommit(repo, work, base, tx, blobs);
+    if (tip === undefined) throw new TmtError('CONCURRENT_UPDATE', `scratch notes ref ${work} was changed by another process`, { hint: 'run the command again' });
+    return tip;
+  } finally {
+    await deleteRefQuietly(repo, work);
   }
-  return out;
+}
+
+/** A fresh private notes ref name; see pruneAbandonedWorkRefs for why it carries host and pid. */
+export function scratchNotesRef(): string {
+  return NOTES_WORK_PREFIX + `${HOST}-${process.pid}-${randomBytes(6).toString('hex')}`;
 }

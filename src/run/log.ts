@@ -70,7 +70,7 @@ export async function logArtifacts(target: LogTarget, files: readonly string[], 
   return found.map((f) => f.name);
 }
 
-interface LoadedRun {
+export interface LoadedRun {
   id: string;
   commit: string;
   meta: RunMeta;
@@ -81,7 +81,7 @@ interface LoadedRun {
  * based on the note it read: if another process edits the same run meanwhile,
  * its edit is read back and `change` applied again on top of it.
  */
-async function updateFinished(target: { repo: Repo; selector: string; clock?: Clock }, change: (run: LoadedRun) => Promise<TreeSource[]>): Promise<void> {
+export async function updateFinished(target: { repo: Repo; selector: string; clock?: Clock }, change: (run: LoadedRun) => Promise<TreeSource[]>): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const run = await resolveRun(target.repo, target.selector);
     if (!run.meta) {

@@ -47,6 +47,7 @@ const FIELDS: Record<string, Check> = {
   outputs: isOid,
   failure: isString,
   warnings: listOf(isString),
+  updated: isString,
 };
 
 /** Throws MetaParseError naming the first field of the wrong shape; null fields are dropped as absent. */

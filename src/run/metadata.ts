@@ -34,6 +34,12 @@ export interface RunMeta {
   metrics: Record<string, MetricSummary>;
   started: string;
   ended?: string;
+  /**
+   * When tmt last edited the record (ISO time): the end of recording, `tmt log
+   * --run`, `tmt edit`, a merge. Decides which side wins when two clones changed
+   * the same field; older notes have none, and then `ended` or `started` counts.
+   */
+  updated?: string;
   durationMs?: number;
   exitCode?: number;
   command?: { argv: string[]; cwd: string };

@@ -1,9 +1,11 @@
 /**
  * Publishes a new state of an existing run. With new outputs, the outputs
  * commit is rebuilt and the run commit rewritten (same tree, same base, new
- * second parent); the note moves to the new commit in the same transaction
- * that moves the ref, with compare-and-swap on both, so a reader never sees a
- * ref without its note.
+ * second parent, the replaced run commit as third parent so the ref only
+ * moves forward and pushing it stays a fast-forward); the note moves to the
+ * new commit in the same transaction that moves the ref, with compare-and-swap
+ * on both, so a reader never sees a ref without its note. Every edit stamps
+ * `updated`, which decides between two clones' edits of the same field.
  */
 import { commitNotes } from '../git/notes.js';
 import { commitIdentityEnv, writeCommit } from '../git/objects.js';
@@ -30,6 +32,7 @@ export async function publishRun(opts: PublishOptions): Promise<string> {
   const { repo, meta } = opts;
   const identity = await commitIdentityEnv(repo);
   let commit = opts.commit;
+  meta.updated = new Date(opts.time * 1000).toISOString();
   if (opts.outputs?.length) {
     const replaced = new Set(opts.outputs.map((o) => o.path));
     const kept: TreeSource[] = meta.outputs
@@ -40,7 +43,7 @@ export async function publishRun(opts: PublishOptions): Promise<string> {
     meta.outputs = outputs;
     commit = await writeCommit(repo, {
       tree: meta.git.tree,
-      parents: [...(meta.git.base ? [meta.git.base] : []), outputs],
+      parents: [...(meta.git.base ? [meta.git.base] : []), outputs, opts.commit],
       message: `tmt run ${meta.id}\n`,
       time: opts.time,
       env: identity,

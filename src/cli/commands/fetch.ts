@@ -1,0 +1,19 @@
+import { describeFetch, fetchRemote } from '../../run/sync/fetch.js';
+import { openSync } from '../../run/sync/session.js';
+import { progressFor } from '../progress.js';
+import type { Output } from '../output.js';
+
+export interface FetchCommandOptions {
+  cwd: string;
+  remote?: string;
+  quiet: boolean;
+  json: boolean;
+}
+
+export async function fetchCommand(opts: FetchCommandOptions, out: Output): Promise<number> {
+  const ctx = await openSync({ cwd: opts.cwd, remote: opts.remote, progress: progressFor(out, opts.quiet || opts.json) });
+  const { state: _state, ...summary } = await fetchRemote(ctx);
+  if (opts.json) out.out(JSON.stringify({ schemaVersion: 1, ...summary }, null, 2) + '\n');
+  else if (!opts.quiet) out.err(`${describeFetch(summary)}\n`);
+  return 0;
+}

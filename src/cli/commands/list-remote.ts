@@ -1,0 +1,47 @@
+import { TmtError } from '../../errors.js';
+import { listRemote } from '../../run/sync/list-remote.js';
+import { openSync } from '../../run/sync/session.js';
+import { displayStatus } from '../../run/status.js';
+import { TABULAR_FORMATS, type TabularFormat } from '../render/formats.js';
+import { formatTime } from '../render/format.js';
+import type { Output } from '../output.js';
+
+export interface ListRemoteOptions {
+  cwd: string;
+  remote: string;
+  format: string;
+  width?: number;
+  /** List filters given along (not supported with --remote). */
+  ignored: string[];
+}
+
+const FORMATS = ['table', 'json', 'csv', 'tsv', 'md'];
+
+/** `tmt list --remote REMOTE`: the remote's runs that are not here yet. */
+export async function listRemoteCommand(opts: ListRemoteOptions, out: Output): Promise<number> {
+  if (!FORMATS.includes(opts.format)) {
+    throw new TmtError('BAD_ARGUMENT', `--format: unknown format "${opts.format}"`, { hint: `one of ${FORMATS.join(', ')}` });
+  }
+  if (opts.ignored.length) {
+    throw new TmtError('BAD_ARGUMENT', `${opts.ignored.join(', ')} cannot be used with --remote`, { hint: 'fetch first (tmt fetch), then filter with tmt list' });
+  }
+  const result = await listRemote(await openSync({ cwd: opts.cwd, remote: opts.remote }));
+  if (opts.format === 'json') {
+    out.out(JSON.stringify({ schemaVersion: 1, remote: result.remote, total: result.total, runs: result.runs }, null, 2) + '\n');
+    return 0;
+  }
+  const human = opts.format === 'table' || opts.format === 'md';
+  const rows = result.runs.map((r) => [
+    human ? r.id.slice(0, 8) : r.id,
+    r.meta?.name ?? null,
+    r.meta ? displayStatus(r.meta) : null,
+    human ? formatTime(r.meta?.started) : (r.meta?.started ?? null),
+    r.state,
+  ]);
+  if (opts.format === 'table' && rows.length === 0) {
+    out.out(`nothing new on ${result.remote} (${result.total} run${result.total === 1 ? '' : 's'} there, all here)\n`);
+    return 0;
+  }
+  out.out(TABULAR_FORMATS[opts.format as TabularFormat]({ columns: ['id', 'name', 'status', 'started', 'remote'], rows }, { width: opts.width, color: out.color }));
+  return 0;
+}

@@ -1,0 +1,38 @@
+import { isTmtError, TmtError } from '../../errors.js';
+import { describePush, pushRemote } from '../../run/sync/push.js';
+import { openSync } from '../../run/sync/session.js';
+import { progressFor } from '../progress.js';
+import type { Output } from '../output.js';
+
+export interface PushCommandOptions {
+  cwd: string;
+  /** [REMOTE] [RUN...] */
+  args: string[];
+  where?: string;
+  quiet: boolean;
+  json: boolean;
+}
+
+export async function pushCommand(opts: PushCommandOptions, out: Output): Promise<number> {
+  const ctx = await openSync({ cwd: opts.cwd, maybeRemote: opts.args[0], progress: progressFor(out, opts.quiet || opts.json) });
+  const selectors = ctx.tookRemote ? opts.args.slice(1) : opts.args;
+  let ids: string[] | undefined;
+  if (selectors.length || opts.where !== undefined) {
+    const { loadRuns, pickRuns } = await import('../../run/sync/runs.js');
+    const runs = await loadRuns(ctx.store);
+    try {
+      ids = pickRuns(runs, selectors, opts.where, ctx.now()).map((r) => r.id);
+    } catch (err) {
+      throw !ctx.tookRemote && selectors[0] && isTmtError(err, 'NOT_FOUND') ? neitherError(selectors[0], err) : err;
+    }
+  }
+  const summary = await pushRemote(ctx, ids);
+  if (opts.json) out.out(JSON.stringify({ schemaVersion: 1, ...summary }, null, 2) + '\n');
+  else if (!opts.quiet) out.err(`${describePush(summary)}\n`);
+  return 0;
+}
+
+/** `tmt push orgin`: a typo of a remote reads as a run selector; say both. */
+export function neitherError(arg: string, cause: TmtError): TmtError {
+  return new TmtError('UNKNOWN_REMOTE', `"${arg}" is neither a remote nor a run`, { hint: `${cause.hint ?? ''}; remotes: git remote -v`.replace(/^; /, ''), cause });
+}

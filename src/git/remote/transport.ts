@@ -1,0 +1,136 @@
+/**
+ * A remote reached through the system git, which speaks ssh, https with the
+ * user's credential helpers, local paths and file://. Only explicit refspecs
+ * are used: refs/tmt/runs/* and refs/notes/tmt, never a branch or tag, and
+ * nothing is written to the user's config. A push is one `git push --atomic`
+ * with every refspec, so the remote takes all of it or none; the notes ref is
+ * pushed with --force-with-lease on the value tmt merged with, so a notes
+ * push can never drop what someone else pushed meanwhile.
+ */
+import { backoffMs, sleep } from '../backoff.js';
+import { git, GitCommandError, type GitRunOptions } from '../exec.js';
+import { NOTES_REF, RUNS_PREFIX, runRef, trackingNotesRef, trackingRunsPrefix } from '../layout.js';
+import { listRefs } from '../refs.js';
+import type { Repo } from '../repo.js';
+import { classifyRemoteFailure, missingHere } from './errors.js';
+import { judgePush, parsePorcelain } from './push-report.js';
+import type { ResolvedRemote } from './resolve.js';
+import type { Progress, PushOutcome, PushRequest, RemoteState, Transport } from './types.js';
+
+
+/** Command lines stay well under the kernel's limit; a push of more runs is split (each part atomic). */
+const MAX_ARGS_CHARS = 512 * 1024;
+
+export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Progress): Transport {
+  const trackingNotes = trackingNotesRef(remote.key);
+  const trackingRuns = trackingRunsPrefix(remote.key);
+  const loud = progress?.tty ? ['--progress'] : [];
+  const named = remote.arg !== remote.url;
+  const talk = async (args: string[], okCodes: number[] = []) => {
+    const opts: GitRunOptions = { cwd: repo.workTree, okCodes, onStderr: progress?.tty ? meterOnly(progress) : undefined };
+    try {
+      return await git(args, opts);
+    } catch (err) {
+      if (err instanceof GitCommandError) throw classifyRemoteFailure(err.stderr, remote.arg) ?? err;
+      throw err;
+    }
+  };
+
+  async function readTracking(): Promise<RemoteState> {
+    const refs = await listRefs(repo, trackingRuns);
+    const notes = (await listRefs(repo, trackingNotes)).find((r) => r.ref === trackingNotes)?.oid;
+    return { runs: new Map(refs.map((r) => [r.ref.slice(trackingRuns.length), r.oid])), notes };
+  }
+
+  return {
+    label: remote.arg,
+    trackingNotes,
+    trackingRuns,
+
+    async list(): Promise<RemoteState> {
+      const { stdout } = await talk(['ls-remote', remote.arg, `${RUNS_PREFIX}*`, NOTES_REF]);
+      const runs = new Map<string, string>();
+      let notes: string | undefined;
+      for (const line of stdout.toString('utf8').split('\n')) {
+        const [oid, ref] = line.split('\t');
+        if (!oid || !ref) continue;
+        if (ref === NOTES_REF) notes = oid;
+        else if (ref.startsWith(RUNS_PREFIX)) runs.set(ref.slice(RUNS_PREFIX.length), oid);
+      }
+      return { runs, notes };
+    },
+
+    async fetch(state, opts) {
+      const specs = [...(state.notes ? [`+${NOTES_REF}:${trackingNotes}`] : []), ...(opts.runs ? [`+${RUNS_PREFIX}*:${trackingRuns}*`] : [])];
+      if (specs.length) {
+        // Another fetch into the same tracking refs holds their locks for a moment: wait for it.
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await talk(['fetch', '--no-tags', '--no-write-fetch-head', '--prune', ...loud, remote.arg, ...specs]);
+            break;
+          } catch (err) {
+            if (!(err instanceof GitCommandError && /cannot lock ref|Unable to create '.*\.lock'/.test(err.stderr)) || attempt >= 8) throw err;
+            await sleep(backoffMs(attempt + 4));
+          }
+        }
+      }
+      if (!state.notes) await git(['update-ref', '-d', trackingNotes], { cwd: repo.workTree });
+      return readTracking();
+    },
+
+    async push(req: PushRequest): Promise<PushOutcome> {
+      const runSpecs = req.runs === 'all' ? [`${RUNS_PREFIX}*:${RUNS_PREFIX}*`] : req.runs.map((id) => `${runRef(id)}:${runRef(id)}`);
+      const last = [
+        ...req.deletes.flatMap((d) => [`--force-with-lease=${runRef(d.id)}:${d.expect}`, `:${runRef(d.id)}`]),
+        ...(req.notes ? [`--force-with-lease=${NOTES_REF}:${req.notes.expect ?? ''}`, `${req.notes.oid}:${NOTES_REF}`] : []),
+      ];
+      // For a named remote, git itself sets the tracking notes ref to what it pushed
+      // (a fetch refspec given for this command only; the user's config is not written).
+      const track = named ? ['-c', `remote.${remote.arg}.fetch=+${NOTES_REF}:${trackingNotes}`] : [];
+      const parts = split(runSpecs, MAX_ARGS_CHARS);
+      parts[parts.length - 1]!.push(...last);
+      let runsUpdated = 0;
+      let runsDeleted = 0;
+      let notesUpdated = false;
+      for (const part of parts) {
+        // Options and refspecs may interleave on git's command line only as options first.
+        const leases = part.filter((a) => a.startsWith('--'));
+        const specs = part.filter((a) => !a.startsWith('--'));
+        if (specs.length === 0) continue;
+        const { stdout, stderr, code } = await talk([...track, 'push', '--atomic', '--porcelain', ...loud, ...leases, remote.arg, ...specs], [1]);
+        const results = parsePorcelain(stdout.toString('utf8'));
+        if (code !== 0 && (results.length === 0 || missingHere(stderr))) throw classifyRemoteFailure(stderr, remote.arg) ?? new GitCommandError(['push'], { stdout, stderr, code });
+        const verdict = judgePush(results, stderr, remote.arg);
+        if (!verdict.ok) return verdict;
+        for (const r of verdict.updated) {
+          if (r.to === NOTES_REF) notesUpdated = true;
+          else if (r.flag === '-') runsDeleted++;
+          else runsUpdated++;
+        }
+      }
+      return { ok: true, runsUpdated, runsDeleted, notesUpdated, trackingUpdated: named && !!req.notes };
+    },
+  };
+}
+
+/** Passes on git's progress meters ("Writing objects:  40% (400/1000)"), not its per-ref lines about tracking refs. */
+function meterOnly(progress: Progress): (chunk: Buffer) => void {
+  return (chunk) => {
+    const kept = chunk.toString('utf8').split(/(?<=[\r\n])/).filter((part) => /(objects|deltas):|^Total /.test(part.replace(/^remote: /, '')));
+    if (kept.length) progress.raw(Buffer.from(kept.join('')));
+  };
+}
+
+function split(items: readonly string[], maxChars: number): string[][] {
+  const parts: string[][] = [[]];
+  let size = 0;
+  for (const item of items) {
+    if (size + item.length > maxChars && parts[parts.length - 1]!.length) {
+      parts.push([]);
+      size = 0;
+    }
+    parts[parts.length - 1]!.push(item);
+    size += item.length + 1;
+  }
+  return parts;
+}

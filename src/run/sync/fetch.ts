@@ -1,0 +1,36 @@
+/**
+ * `tmt fetch` / `tmt pull`: the remote's runs and notes into the tracking
+ * refs, then merged into the local runs and notes (integrate.ts).
+ */
+import { integrate, type IntegrateResult } from './integrate.js';
+import type { RemoteState, SyncContext } from './types.js';
+
+export interface FetchSummary extends IntegrateResult {
+  remote: string;
+  /** Runs the remote has. */
+  remoteRuns: number;
+  upToDate: boolean;
+}
+
+/** Fetches and merges; returns what changed here and the state that was fetched. */
+export async function fetchRemote(ctx: SyncContext): Promise<FetchSummary & { state: RemoteState }> {
+  const { transport, progress } = ctx;
+  if (progress && !progress.tty) progress.line(`tmt: fetching runs from ${transport.label}`);
+  const listed = await transport.list();
+  const state = await transport.fetch(listed, { runs: true });
+  const merged = await integrate(ctx, state);
+  const changed = merged.created.length + merged.forwarded.length + merged.merged.length;
+  return { remote: transport.label, remoteRuns: state.runs.size, upToDate: changed === 0 && !merged.notesChanged, ...merged, state };
+}
+
+/** One line: what a fetch brought. */
+export function describeFetch(s: FetchSummary): string {
+  if (s.upToDate) return `up to date with ${s.remote} (${s.remoteRuns} run${s.remoteRuns === 1 ? '' : 's'} there)`;
+  const parts = [
+    `${s.created.length} new run${s.created.length === 1 ? '' : 's'}`,
+    ...(s.forwarded.length ? [`${s.forwarded.length} updated`] : []),
+    ...(s.merged.length ? [`${s.merged.length} merged (outputs added on both sides)`] : []),
+    ...(s.fieldMerged.length ? [`${s.fieldMerged.length} edited on both sides, merged field by field`] : []),
+  ];
+  return `fetched from ${s.remote}: ${parts.join(', ')}${s.notesChanged ? '; notes merged' : ''}`;
+}

@@ -1,0 +1,135 @@
+/**
+ * Brings a fetched remote state into the local runs and notes, losing nothing.
+ *
+ * Runs: new ones are created, newer ones fast-forwarded, and a run both sides
+ * gave new outputs is merged (merge-run.ts). Notes: git's own three-way notes
+ * merge makes the union (each run has its own note, so most merges are just
+ * that); a run whose note both sides changed is then merged field by field
+ * (merge-meta.ts), and a run that still exists keeps a note even where one
+ * side removed it. The result is one merge commit with both notes tips as
+ * parents, published with compare-and-swap together with the run refs, and
+ * retried if a local writer got in first. Nothing local changes before every
+ * note the remote sent has been read as tmt's.
+ */
+import { TmtError } from '../../errors.js';
+import { backoffMs, sleep } from '../../git/backoff.js';
+import { NOTES_REF, runRef } from '../../git/layout.js';
+import { assertLockNotStale, lockedError } from '../../git/refs.js';
+import { serializeMeta, type RunMeta } from '../metadata.js';
+import { mergeMeta } from './merge-meta.js';
+import { mergeRunOutputs } from './merge-run.js';
+import { indexChanges, type RunNoteChanges } from './note-index.js';
+import { planRuns, type RunPlan } from './plan-runs.js';
+import type { NoteEdit, RefUpdate, RemoteState, SyncContext } from './types.js';
+
+export interface IntegrateResult {
+  created: string[];
+  forwarded: string[];
+  /** Runs both sides gave new outputs. */
+  merged: string[];
+  /** Runs whose note both sides changed, merged field by field. */
+  fieldMerged: string[];
+  notesChanged: boolean;
+}
+
+export async function integrate(ctx: SyncContext, remote: RemoteState): Promise<IntegrateResult> {
+  const deadline = Date.now() + 60_000;
+  for (let attempt = 0; ; attempt++) {
+    const { store } = ctx;
+    const [localRuns, refs] = await Promise.all([store.runRefs(), store.readRefs([NOTES_REF])]);
+    const local = refs.get(NOTES_REF);
+    const plan = await planRuns(store, localRuns, remote.runs);
+    const notes = await planNotes(ctx, local, remote, plan);
+    const updates: RefUpdate[] = [...plan.updates];
+    if (notes.tip !== local) updates.push({ ref: NOTES_REF, newOid: notes.tip ?? null, oldOid: local ?? null });
+    const conflict = updates.length ? await store.updateRefs(updates, `tmt: merge runs from ${ctx.transport.label}`) : undefined;
+    if (!conflict) {
+      return { created: plan.created, forwarded: plan.forwarded, merged: notes.mergedRuns, fieldMerged: notes.fieldMerged, notesChanged: notes.tip !== local };
+    }
+    if (conflict.kind === 'locked') assertLockNotStale(conflict);
+    if (Date.now() > deadline) {
+      if (conflict.kind === 'locked') throw lockedError(conflict);
+      throw new TmtError('CONCURRENT_UPDATE', `gave up merging from ${ctx.transport.label}: ${conflict.ref} kept changing`, { hint: 'run the command again' });
+    }
+    await sleep(backoffMs(attempt));
+  }
+}
+
+interface NotesPlan {
+  tip: string | undefined;
+  mergedRuns: string[];
+  fieldMerged: string[];
+}
+
+async function planNotes(ctx: SyncContext, local: string | undefined, remote: RemoteState, plan: RunPlan): Promise<NotesPlan> {
+  const { store } = ctx;
+  const theirs = remote.notes;
+  const base = local && theirs ? (local === theirs ? local : await store.mergeBase(local, theirs)) : undefined;
+  const [dl, dr] = await Promise.all([
+    local && local !== base ? store.notesDiff(base, local) : [],
+    theirs && theirs !== base ? store.notesDiff(base, theirs) : [],
+  ]);
+  const byId = await indexChanges(store, dl, dr, ctx.transport.label);
+  const edits: NoteEdit[] = [];
+  const result: NotesPlan = { tip: local, mergedRuns: [], fieldMerged: [] };
+  const handled = new Set<string>();
+  const diverged = new Map(plan.diverged.map((d) => [d.id, d]));
+
+  for (const [id, ch] of byId) {
+    if (!ch.local || !ch.remote || !plan.final.has(id)) continue;
+    handled.add(id);
+    const merged = mergeNotes(ch);
+    if (!merged) continue;
+    const l = ch.local.now;
+    if (l && l.object === ch.remote.now?.object && l.text === ch.remote.now.text && !diverged.has(id)) continue; // the same edit on both sides
+    let target = plan.final.get(id)!;
+    let meta = merged;
+    const d = diverged.get(id);
+    if (d && ch.local.now && ch.remote.now) {
+      if (!store.native) {
+        throw new TmtError('GIT_MISSING', `run ${id} gained outputs on both sides; merging them needs git installed`, { hint: 'install git and run the command again' });
+      }
+      const m = await mergeRunOutputs(store.repo, { commit: d.local, meta: ch.local.now.meta }, { commit: d.remote, meta: ch.remote.now.meta }, ch.base?.meta, merged);
+      target = m.commit;
+      meta = m.meta;
+      plan.updates.push({ ref: runRef(id), newOid: target, oldOid: d.local });
+      plan.final.set(id, target);
+      result.mergedRuns.push(id);
+    } else if (ch.local.now && ch.remote.now) result.fieldMerged.push(id);
+    edits.push({ object: target, text: serializeMeta(meta) });
+    const stale = new Set([...ch.local.objects, ...ch.remote.objects, ...(ch.base ? [ch.base.object] : [])]);
+    for (const o of stale) if (o !== target) edits.push({ object: o, text: null });
+  }
+
+  for (const d of plan.diverged) {
+    if (!result.mergedRuns.includes(d.id)) {
+      throw new TmtError('CONCURRENT_UPDATE', `run ${d.id} differs here and on ${ctx.transport.label}, and one side has no readable note to merge by`, {
+        hint: `compare them with git log refs/tmt/runs/${d.id} ${d.remote}`,
+        data: { run: d.id },
+      });
+    }
+  }
+
+  // A run that still exists keeps its note, even where one side removed it (tmt rm on one clone).
+  const finalCommits = new Map([...plan.final].map(([id, c]) => [c, id]));
+  for (const [id, ch] of byId) {
+    if (handled.has(id)) continue;
+    const side = ch.local ?? ch.remote;
+    const removed = [...(side?.objects ?? [])].find((o) => finalCommits.get(o) === id && side!.now?.object !== o);
+    if (removed && ch.base) edits.push({ object: removed, text: ch.base.text });
+  }
+
+  const message = `Notes merged by tmt from ${ctx.transport.label}\n`;
+  if (!theirs || (local && base === theirs)) result.tip = await store.notesCommit(local, edits, message);
+  else if (!local || base === local) result.tip = await store.notesCommit(theirs, edits, message);
+  else result.tip = await store.notesMerge(local, theirs, edits, message, ctx.now());
+  return result;
+}
+
+/** The run's record after both sides' changes (the common version when both removed its note while the run lives on). */
+function mergeNotes(ch: RunNoteChanges): RunMeta | null {
+  const l = ch.local?.now;
+  const r = ch.remote?.now;
+  if (l && r) return l.text === r.text ? l.meta : mergeMeta(ch.base?.meta, l.meta, r.meta);
+  return l?.meta ?? r?.meta ?? ch.base?.meta ?? null;
+}

@@ -1,0 +1,69 @@
+/**
+ * Which local run refs a fetch creates or moves. A run commit that gained
+ * outputs keeps the commit it replaced as a later parent (see layout.ts), so
+ * "the remote's run is newer" is plain ancestry, found by walking those later
+ * parents only: parent 1 is the user's code history, which never holds run
+ * commits.
+ */
+import { runRef } from '../../git/layout.js';
+import type { LocalStore, RefUpdate } from './types.js';
+
+export interface RunPlan {
+  /** Creates and fast-forwards of local run refs. */
+  updates: RefUpdate[];
+  created: string[];
+  forwarded: string[];
+  /** Both sides moved the run on from a common commit (or share none). */
+  diverged: Array<{ id: string; local: string; remote: string }>;
+  /** run id → the commit it will be at. */
+  final: Map<string, string>;
+}
+
+export async function planRuns(store: LocalStore, local: ReadonlyMap<string, string>, remote: ReadonlyMap<string, string>): Promise<RunPlan> {
+  const plan: RunPlan = { updates: [], created: [], forwarded: [], diverged: [], final: new Map(local) };
+  const differing: Array<{ id: string; local: string; remote: string }> = [];
+  for (const [id, rc] of remote) {
+    const lc = local.get(id);
+    if (lc === rc) continue;
+    if (lc === undefined) {
+      plan.updates.push({ ref: runRef(id), newOid: rc, oldOid: null });
+      plan.created.push(id);
+      plan.final.set(id, rc);
+    } else differing.push({ id, local: lc, remote: rc });
+  }
+  if (differing.length === 0) return plan;
+  const reach = await laterParentClosure(store, differing.flatMap((d) => [d.local, d.remote]));
+  for (const d of differing) {
+    if (reach.get(d.local)!.has(d.remote)) continue; // local is ahead
+    if (reach.get(d.remote)!.has(d.local)) {
+      plan.updates.push({ ref: runRef(d.id), newOid: d.remote, oldOid: d.local });
+      plan.forwarded.push(d.id);
+      plan.final.set(d.id, d.remote);
+    } else plan.diverged.push(d);
+  }
+  return plan;
+}
+
+/** For each start commit, every commit reachable through parents 2 and up, the start included. */
+async function laterParentClosure(store: LocalStore, starts: readonly string[]): Promise<Map<string, Set<string>>> {
+  const parents = new Map<string, string[]>();
+  let frontier = [...new Set(starts)];
+  while (frontier.length) {
+    const read = await store.commitParents(frontier);
+    const next: string[] = [];
+    for (const oid of frontier) {
+      const ps = read.get(oid) ?? [];
+      parents.set(oid, ps);
+      for (const p of ps.slice(1)) if (!parents.has(p)) next.push(p);
+    }
+    frontier = [...new Set(next)].filter((p) => !parents.has(p));
+  }
+  const out = new Map<string, Set<string>>();
+  for (const s of starts) {
+    const seen = new Set<string>([s]);
+    const stack = [s];
+    while (stack.length) for (const p of (parents.get(stack.pop()!) ?? []).slice(1)) if (!seen.has(p)) seen.add(p), stack.push(p);
+    out.set(s, seen);
+  }
+  return out;
+}

@@ -1,0 +1,54 @@
+/**
+ * The one place sharing reads and selects runs (readRuns, selectRun and the
+ * query layer's --where), so those call sites are easy to retarget.
+ */
+import { TmtError } from '../../errors.js';
+import { NOTES_REF } from '../../git/layout.js';
+import { listRunsWithQuery } from '../../query/list.js';
+import { MetaParseError } from '../metadata.js';
+import { readRuns, type RunRecord } from '../read.js';
+import { selectRun } from '../select.js';
+import { parseNote } from './note-index.js';
+import type { LocalStore } from './types.js';
+
+/** Every local run, oldest first. Without git, read through the store. */
+export async function loadRuns(store: LocalStore): Promise<RunRecord[]> {
+  if (store.native) return readRuns(store.repo);
+  const [refs, tips] = await Promise.all([store.runRefs(), store.readRefs([NOTES_REF])]);
+  const tip = tips.get(NOTES_REF);
+  const notes = new Map(tip ? (await store.notesDiff(undefined, tip)).map((c) => [c.object, c.after!]) : []);
+  const texts = await store.readTexts([...new Set(notes.values())]);
+  const out: RunRecord[] = [];
+  for (const [id, commit] of refs) {
+    const blob = notes.get(commit) ?? null;
+    const text = blob ? texts.get(blob) : undefined;
+    if (text === undefined) {
+      out.push({ id, commit, meta: undefined, noteBlob: blob, problem: 'no note (metadata missing)' });
+      continue;
+    }
+    try {
+      out.push({ id, commit, meta: await parseNote(text), noteBlob: blob });
+    } catch (err) {
+      if (!(err instanceof MetaParseError)) throw err;
+      out.push({ id, commit, meta: undefined, noteBlob: blob, problem: `unreadable note: ${err.message}` });
+    }
+  }
+  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** Runs named by selectors and/or matching a --where expression (both: either); duplicates once. */
+export function pickRuns(runs: readonly RunRecord[], selectors: readonly string[], where: string | undefined, nowMs: number): RunRecord[] {
+  const picked = new Map<string, RunRecord>();
+  for (const s of selectors) {
+    const r = selectRun(runs, s);
+    picked.set(r.id, r);
+  }
+  if (where !== undefined) {
+    const byId = new Map(runs.map((r) => [r.id, r]));
+    for (const l of listRunsWithQuery(runs, { where, nowMs })) picked.set(l.row.id, byId.get(l.row.id)!);
+  }
+  if (picked.size === 0 && where !== undefined) {
+    throw new TmtError('NOT_FOUND', `no run matches --where ${JSON.stringify(where)}`, { hint: 'check the expression with tmt list --where ...' });
+  }
+  return [...picked.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+}

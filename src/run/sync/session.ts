@@ -1,0 +1,53 @@
+/**
+ * Opens both sides for a sharing command: native git when it is installed,
+ * else (HTTP remotes only) isomorphic-git, loaded only then.
+ */
+import { openRepo } from '../../git/repo.js';
+import { chooseRemote, currentBranch, isUrlLike, parseRemoteConfig, rawRemoteConfig, type RemoteConfig, type ResolvedRemote } from '../../git/remote/resolve.js';
+import { NOTES_REF, TRACKING_NOTES_PREFIX } from '../../git/layout.js';
+import { gitStore, readRefs } from '../../git/remote/store.js';
+import { gitTransport } from '../../git/remote/transport.js';
+import { gitOnPath } from '../../git/which.js';
+import type { Progress, SyncContext } from './types.js';
+
+export interface OpenOptions {
+  cwd: string;
+  /** A remote name, URL or path; default: the upstream remote, else origin. */
+  remote?: string;
+  /** The first of `tmt push [REMOTE] [RUN...]`: taken as the remote when it names one. */
+  maybeRemote?: string;
+  progress?: Progress;
+  now?: () => number;
+}
+
+export interface OpenedSync extends SyncContext {
+  /** Whether `maybeRemote` was taken as the remote. */
+  tookRemote: boolean;
+}
+
+export async function openSync(opts: OpenOptions): Promise<OpenedSync> {
+  const now = opts.now ?? Date.now;
+  if (!gitOnPath()) {
+    const { openWithoutGit } = await import('../../git/nogit/open.js');
+    const { store, config, connect } = await openWithoutGit(opts.cwd);
+    const { remote, tookRemote } = pick(config, opts);
+    return { store, transport: connect(remote, opts.progress), progress: opts.progress, now, tookRemote };
+  }
+  // Three processes at once: a push's own cost is a few of these (bench:remote).
+  // (openRepo's error, e.g. "not a git repository", is the one to report.)
+  const settled = await Promise.allSettled([openRepo({ cwd: opts.cwd }), rawRemoteConfig(opts.cwd), readRefs(opts.cwd, [NOTES_REF, TRACKING_NOTES_PREFIX])] as const);
+  const [repo, raw, notes] = settled.map((r) => {
+    if (r.status === 'rejected') throw r.reason;
+    return r.value;
+  }) as [Awaited<ReturnType<typeof openRepo>>, string, Map<string, string>];
+  const { remote, tookRemote } = pick(parseRemoteConfig(raw, currentBranch(repo.gitDir)), opts);
+  return { store: gitStore(repo, notes), transport: gitTransport(repo, remote, opts.progress), progress: opts.progress, now, tookRemote };
+}
+
+function pick(config: RemoteConfig, opts: OpenOptions): { remote: ResolvedRemote; tookRemote: boolean } {
+  const m = opts.maybeRemote;
+  if (opts.remote === undefined && m !== undefined && (config.remotes.has(m) || isUrlLike(m, opts.cwd))) {
+    return { remote: chooseRemote(config, m, opts.cwd), tookRemote: true };
+  }
+  return { remote: chooseRemote(config, opts.remote, opts.cwd), tookRemote: false };
+}

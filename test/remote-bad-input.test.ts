@@ -1,0 +1,127 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupTemp, fsck, git, tempDir, writeFiles } from './helpers/git.js';
+import { startGitHttp, type GitHttpServer } from './helpers/http-git.js';
+import { allRefs, bareRepo, cloneOf, projectWithRemote, runRefs, save } from './helpers/remote.js';
+import { tmtAsync, type TmtResult } from './helpers/tmt.js';
+
+const root = tempDir('tmt-http-auth-');
+const creds = { user: 'alice', password: 's3cret' };
+let server: GitHttpServer;
+
+beforeAll(async () => {
+  server = await startGitHttp(root, creds);
+});
+afterAll(async () => {
+  await server.close();
+  cleanupTemp();
+});
+
+/** One error line, one hint line, the given exit code. */
+function expectOneLineError(r: TmtResult, code: number, message: RegExp): void {
+  expect(r.code, r.stderr).toBe(code);
+  const lines = r.stderr.trimEnd().split('\n').filter((l) => !l.startsWith('tmt: '));
+  expect(lines).toHaveLength(2);
+  expect(lines[0]).toMatch(/^error: /);
+  expect(lines[0]).toMatch(message);
+  expect(lines[1]).toMatch(/^hint: /);
+}
+
+/** Refs that are local data (runs, notes, branches), excluding tmt's tracking of remotes. */
+function localData(dir: string): string[] {
+  return allRefs(dir).filter((l) => !/ ?refs\/(tmt-remotes|notes\/tmt-remotes)\//.test(l));
+}
+
+async function repoWithRuns(url: string): Promise<{ dir: string; ids: string[] }> {
+  const dir = projectWithRemote(url);
+  return { dir, ids: [await save(dir, '-n', 'one', '-m', 'acc=0.5'), await save(dir, '-n', 'two')] };
+}
+
+describe('bad input to push, fetch and list --remote', () => {
+  it('an unknown remote: a one-line error naming the configured ones, nothing changes', async () => {
+    const { dir } = await repoWithRuns(bareRepo());
+    const before = allRefs(dir);
+    expectOneLineError(await tmtAsync(dir, ['push', 'orgin']), 4, /"orgin" is neither a remote nor a run/);
+    expectOneLineError(await tmtAsync(dir, ['fetch', 'orgin']), 4, /unknown remote "orgin"/);
+    expectOneLineError(await tmtAsync(dir, ['list', '--remote', 'orgin']), 4, /unknown remote "orgin"/);
+    expect((await tmtAsync(dir, ['fetch', 'orgin'])).stderr).toMatch(/^hint: configured remotes: origin$/m);
+    git(dir, 'remote', 'remove', 'origin');
+    expectOneLineError(await tmtAsync(dir, ['push']), 4, /no remote given, and this repository has no origin/);
+    expect(allRefs(dir)).toEqual(before.filter((l) => !l.includes('refs/remotes/')));
+  });
+
+  it('a remote that cannot be reached: a path that is not a repository, a closed port', async () => {
+    const { dir } = await repoWithRuns(bareRepo());
+    const before = localData(dir);
+    expectOneLineError(await tmtAsync(dir, ['push', path.join(tempDir(), 'missing.git')]), 7, /cannot reach .*missing\.git.*does not appear to be a git repository/);
+    expectOneLineError(await tmtAsync(dir, ['fetch', 'http://127.0.0.1:9/nothing.git']), 7, /cannot reach http:\/\/127\.0\.0\.1:9\/nothing\.git \(.*(Failed to connect|Connection refused)/);
+    expectOneLineError(await tmtAsync(dir, ['list', '--remote', 'http://127.0.0.1:9/nothing.git']), 7, /cannot reach/);
+    expect(localData(dir)).toEqual(before);
+    fsck(dir);
+  });
+
+  it('failed authentication over HTTP (wrong password, no password, no prompt): a one-line error', async () => {
+    const bare = bareRepo(root, 'auth.git');
+    const good = server.url('auth.git', creds);
+    const { dir } = await repoWithRuns(good);
+    const before = localData(dir);
+    const env = { GIT_TERMINAL_PROMPT: '0' };
+    expectOneLineError(await tmtAsync(dir, ['push', server.url('auth.git', { user: 'alice', password: 'wrong' })], env), 7, /authentication failed \(Authentication failed for/);
+    expectOneLineError(await tmtAsync(dir, ['fetch', server.url('auth.git')], env), 7, /authentication failed .*(could not read Username|terminal prompts disabled)/);
+    expect(localData(dir)).toEqual(before);
+    expect(runRefs(bare).size).toBe(0);
+    // The right password works.
+    expect((await tmtAsync(dir, ['push', good], env)).code).toBe(0);
+    expect(runRefs(bare).size).toBe(2);
+  });
+
+  it('a push the remote refuses (pre-receive hook): one line with its reason; nothing changes on either side', async () => {
+    const bare = bareRepo();
+    const { dir } = await repoWithRuns(bare);
+    expect((await tmtAsync(dir, ['push'])).code).toBe(0);
+    await save(dir, '-n', 'three');
+    fs.writeFileSync(path.join(bare, 'hooks/pre-receive'), '#!/bin/sh\necho "frozen for the release" >&2\nexit 1\n', { mode: 0o755 });
+    const local = allRefs(dir);
+    const remote = allRefs(bare);
+    const r = await tmtAsync(dir, ['push']);
+    expectOneLineError(r, 7, /origin refused the push of refs\/.*: pre-receive hook declined \(frozen for the release\)/);
+    expect(allRefs(dir)).toEqual(local);
+    expect(allRefs(bare)).toEqual(remote);
+    fsck(dir);
+    fsck(bare);
+  });
+
+  it("a remote whose refs/notes/tmt holds another tool's notes: nothing merged, nothing local changed", async () => {
+    const bare = bareRepo();
+    const { dir } = await repoWithRuns(bare);
+    const other = cloneOf(bare);
+    git(other, 'notes', '--ref=tmt', 'add', '-m', 'Reviewed-by: Bob', 'HEAD');
+    git(other, 'push', '-q', 'origin', 'refs/notes/tmt');
+    const before = localData(dir);
+    expectOneLineError(await tmtAsync(dir, ['fetch']), 7, /origin's refs\/notes\/tmt holds notes tmt did not write \(on [0-9a-f]{12}: no schemaVersion\); nothing was merged/);
+    expectOneLineError(await tmtAsync(dir, ['push']), 7, /holds notes tmt did not write/);
+    expect(localData(dir)).toEqual(before);
+    expect(git(bare, 'notes', '--ref=tmt', 'show', 'main')).toBe('Reviewed-by: Bob');
+    expect(runRefs(bare).size).toBe(0);
+    expect(git(dir, 'for-each-ref', 'refs/notes/tmt-work/')).toBe('');
+    fsck(dir);
+  });
+
+  it('a run whose objects are missing here: the error names the run; the others push by name', async () => {
+    const bare = bareRepo();
+    const dir = projectWithRemote(bare);
+    const good = await save(dir, '-n', 'good');
+    writeFiles(dir, { 'only-in-broken.txt': 'unique content of the broken run\n' });
+    const broken = await save(dir, '-n', 'broken');
+    const blob = git(dir, 'rev-parse', `refs/tmt/runs/${broken}:only-in-broken.txt`);
+    fs.rmSync(path.join(dir, '.git/objects', blob.slice(0, 2), blob.slice(2)));
+    const before = localData(dir);
+    const r = await tmtAsync(dir, ['push']);
+    expectOneLineError(r, 4, new RegExp(`run ${broken} cannot be pushed: an object it needs is missing here \\(${blob}\\)`));
+    expect(runRefs(bare).size).toBe(0); // atomic: nothing went
+    expect(localData(dir)).toEqual(before);
+    expect((await tmtAsync(dir, ['push', 'origin', good])).code).toBe(0);
+    expect([...runRefs(bare).keys()]).toEqual([good]);
+  });
+});
