@@ -9,6 +9,8 @@ export const EXIT = {
   NOT_FOUND: 4,
   BUSY: 5,
   GIT: 6,
+  /** Ctrl-C stopped the command (128 + SIGINT, as a shell reports it). */
+  INTERRUPTED: 130,
   BUG: 70,
 } as const;
 

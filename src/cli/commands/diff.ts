@@ -5,6 +5,7 @@ import { openRepo } from '../../git/repo.js';
 import { explainingMissing, involvedIn } from '../../compare/missing.js';
 import { resolveRuns, runLabel, type ResolvedRun } from '../../compare/resolve.js';
 import { TmtError } from '../../errors.js';
+import { EXIT } from '../exit-codes.js';
 import { deliver } from '../pager.js';
 import type { Output } from '../output.js';
 import type { PageFlags } from './page-flags.js';
@@ -49,8 +50,8 @@ export async function diffCommand(opts: DiffCommandOptions, out: Output): Promis
   const view: DiffView = opts.stat ? 'stat' : opts.nameOnly ? 'name-only' : 'patch';
   const pager = opts.tty && opts.pager ? await diffPager(repo) : undefined;
   const color = out.color && (await diffColor(repo, { tty: opts.tty, paging: pager !== undefined }));
-  await explainingMissing(repo, involved, () => deliver(streamTreeDiff(pair, { view, color, columns: opts.tty ? opts.columns : undefined }), pager, opts.columns));
-  return 0;
+  const delivery = await explainingMissing(repo, involved, () => deliver(streamTreeDiff(pair, { view, color, columns: opts.tty ? opts.columns : undefined }), pager, opts.columns));
+  return delivery === 'interrupted' ? EXIT.INTERRUPTED : EXIT.OK;
 }
 
 function check(opts: DiffCommandOptions): void {
