@@ -114,6 +114,14 @@ describe('tmt diff in the terminal: exactly what native git prints', () => {
     expect(by['weights.bin']).toMatchObject({ status: 'M', added: null, deleted: null });
     expect(by['link']).toMatchObject({ status: 'T', oldMode: '120000', newMode: '100644' });
     expect(by['données/é t.py']).toMatchObject({ status: 'A', added: 1 });
+    // Object ids are whole, as git stores them, not abbreviations that may turn ambiguous.
+    for (const f of out.files) {
+      expect(f.oldOid).toMatch(/^[0-9a-f]{40}$/);
+      expect(f.newOid).toMatch(/^[0-9a-f]{40}$/);
+    }
+    expect(by['sub/deep.py'].oldOid).toBe(git(dir, 'rev-parse', `${treeOf(dir, a)}:sub/deep.py`));
+    expect(by['sub/deep.py'].newOid).toBe(git(dir, 'rev-parse', `${treeOf(dir, b)}:sub/deep.py`));
+    expect(by['gone.txt'].newOid).toBe('0'.repeat(40));
   });
 
   it('pages through the user\'s pager on a terminal, with LESS=FRX, in colour', () => {
