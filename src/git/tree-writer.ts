@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { git } from './exec.js';
+import { decodeBytes } from './names.js';
 import { writeBlob } from './objects.js';
 import type { Repo } from './repo.js';
 
@@ -77,7 +78,12 @@ export async function readBlobAt(repo: Repo, rev: string, file: string): Promise
 }
 
 export interface TreeEntry {
+  /** The path as text: UTF-8, or read as Latin-1 when its bytes are not UTF-8 (see `utf8`). */
   path: string;
+  /** The path's exact bytes, to write it again or to tell two names apart. */
+  bytes: Buffer;
+  /** False when the name is not UTF-8 and `path` is its Latin-1 reading. */
+  utf8: boolean;
   oid: string;
   size: number;
 }
@@ -87,13 +93,18 @@ export async function listTree(repo: Repo, rev: string, dir: string): Promise<Tr
   const args = ['ls-tree', '-r', '-l', '-z', rev, ...(dir ? ['--', dir] : [])];
   const { stdout, code } = await git(args, { cwd: repo.workTree, okCodes: [128] });
   if (code !== 0) return [];
-  return stdout
-    .toString('utf8')
-    .split('\0')
-    .filter(Boolean)
-    .map((line) => {
-      const [meta = '', p = ''] = line.split('\t');
-      const [, , oid = '', size = '0'] = meta.split(/\s+/);
-      return { path: p, oid, size: Number(size) };
-    });
+  const entries: TreeEntry[] = [];
+  for (let at = 0; at < stdout.length; ) {
+    const end = stdout.indexOf(0, at) < 0 ? stdout.length : stdout.indexOf(0, at);
+    const record = stdout.subarray(at, end);
+    at = end + 1;
+    // "<mode> <type> <oid> <size>\t<name>": the name runs to the NUL and may itself hold tabs.
+    const tab = record.indexOf(9);
+    if (tab < 0) continue;
+    const [, , oid = '', size = '0'] = record.subarray(0, tab).toString('latin1').split(/\s+/);
+    const bytes = record.subarray(tab + 1);
+    const { text, utf8 } = decodeBytes(bytes);
+    entries.push({ path: text, bytes, utf8, oid, size: Number(size) });
+  }
+  return entries;
 }
