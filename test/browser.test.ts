@@ -162,6 +162,40 @@ describe('tmt diff --html in Chromium', () => {
     await p.close();
   });
 
+  it('a carriage return is drawn as CR, never taken for a line break; a file whose line endings alone changed says so', async () => {
+    const cr = makeRepo({ 'crlf.txt': 'x\r\ny\r\n', 'lone.txt': 'one\rtwo\nkeep\n', 'plain.txt': 'a\n' });
+    recordRun(cr, { name: 'before' });
+    writeFiles(cr, { 'crlf.txt': 'x\ny\n', 'lone.txt': 'one\rTHREE\nkeep\n', 'plain.txt': 'b\n' });
+    recordRun(cr, { name: 'after' });
+    const { page: p, errors } = await load(browserOf(), page(cr, ['diff', 'before', 'after', '--html']));
+    const lines = async (file: string, side: 'del' | 'ins') => {
+      const block = p.locator('details.file', { hasText: file });
+      await block.scrollIntoViewIfNeeded();
+      await expect.poll(() => block.locator(`td.d2h-${side}`).count()).toBeGreaterThan(0);
+      return block.locator(`td.d2h-${side} .d2h-code-line-ctn`).allTextContents();
+    };
+    for (const format of ['line-by-line', 'side-by-side'] as const) {
+      await p.locator(`button[data-format="${format}"]`).click();
+      // What follows a lone CR is shown, and the change is in it.
+      expect(await lines('lone.txt', 'del')).toEqual(['one\u240dtwo']);
+      expect(await lines('lone.txt', 'ins')).toEqual(['one\u240dTHREE']);
+      // CRLF -> LF: the removed lines keep their CR, so they differ from the added ones.
+      expect(await lines('crlf.txt', 'del')).toEqual(['x\u240d', 'y\u240d']);
+      expect(await lines('crlf.txt', 'ins')).toEqual(['x', 'y']);
+    }
+    const crlf = p.locator('details.file', { hasText: 'crlf.txt' });
+    expect(await crlf.locator('.note').innerText()).toMatch(/^Only the line endings changed \(CRLF → LF\); .* marks a carriage return\.$/);
+    expect(await crlf.locator('td.d2h-del .cr').count()).toBe(2);
+    expect(await crlf.locator('td.d2h-del .cr').first().getAttribute('title')).toBe('carriage return (\\r)');
+    expect(await p.locator('details.file', { hasText: 'lone.txt' }).locator('.note').innerText()).toMatch(/marks a carriage return \(\\r\) in the file\.$/);
+    expect(await p.locator('details.file', { hasText: 'plain.txt' }).locator('.note').count()).toBe(0);
+    await p.locator('details.file', { hasText: 'crlf.txt' }).scrollIntoViewIfNeeded();
+    await screenshot(p, 'diff-carriage-returns', false);
+    await p.locator('button[data-format="line-by-line"]').click(); // the choice is remembered: leave the default for the next tests
+    expect(errors).toEqual([]);
+    await p.close();
+  });
+
   it('tmt compare --html: N runs, the code of the first against each other run, one at a time', async () => {
     writeFiles(dir, { 'wide.py': 'WIDTH = 1024\n' });
     recordRun(dir, { name: 'wide', params: { lr: 0.1, seed: 2, model: { depth: 4, width: 1024 } }, metrics: [{ step: 0, bleu: 10 }, { step: 5, bleu: 20 }], artifacts: { 'plot.png': png(40, 20, [30, 30, 200]) } });

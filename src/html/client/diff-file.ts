@@ -5,6 +5,7 @@
  */
 import { append, h, image, type Child } from './dom.js';
 import { fmtBytes, fmtCount, plural } from './format.js';
+import { markCarriageReturns, showCarriageReturns } from './line-ends.js';
 import type { FileDiff } from './types.js';
 
 /** diff2html's UI class, inlined in the page before this script. */
@@ -80,10 +81,11 @@ export function fileBlock(f: FileDiff, anchor: string, patchId: string): FileBlo
         body.replaceChildren(h('p', { class: 'note' }, headerOnly(f)));
         return;
       }
+      const cr = showCarriageReturns(patch);
       const target = h('div', { class: 'd2h-target' });
       body.replaceChildren();
-      append(body, [...notes(), target]);
-      new Diff2HtmlUI(target, patch, {
+      append(body, [...notes(), cr.note ? h('p', { class: 'note' }, ...cr.note) : null, target]);
+      new Diff2HtmlUI(target, cr.patch, {
         outputFormat: format,
         drawFileList: false,
         // Line matching and highlighting cost most; a file past the automatic limit goes without them.
@@ -95,6 +97,7 @@ export function fileBlock(f: FileDiff, anchor: string, patchId: string): FileBlo
         synchronisedScroll: true,
         colorScheme: 'auto',
       }).draw();
+      if (cr.note) markCarriageReturns(target);
     },
   };
   return block;
