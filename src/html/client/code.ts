@@ -3,7 +3,8 @@
  * run, one at a time), the side-by-side / line-by-line switch, the file list,
  * each file drawn lazily, and what the limits left out.
  */
-import { fileBlock, fileTitle, type DiffFormat, type FileBlock } from './diff-file.js';
+import { fileBlock, fileTitle, type FileBlock } from './diff-file.js';
+import type { DiffFormat } from './draw-patch.js';
 import { h, section, whenVisible } from './dom.js';
 import { fmtCount, plural } from './format.js';
 import type { DiffEntry, PageData } from './types.js';

@@ -5,16 +5,13 @@
  */
 import { append, h, image, type Child } from './dom.js';
 import { fmtBytes, fmtCount, plural } from './format.js';
-import { markCarriageReturns, showCarriageReturns } from './line-ends.js';
+import { drawPatch, type DiffFormat } from './draw-patch.js';
 import type { FileDiff } from './types.js';
 
-/** diff2html's UI class, inlined in the page before this script. */
-declare const Diff2HtmlUI: new (target: HTMLElement, diff: string, config: Record<string, unknown>) => { draw(): void };
-
-export type DiffFormat = 'line-by-line' | 'side-by-side';
-
-/** Files with more patch lines than this are drawn on request: diff2html takes about a second per 10,000 lines. */
+/** Files with more patch lines than this are drawn on request, in pieces, without line matching or highlighting. */
 export const AUTO_DRAW_MAX_LINES = 3000;
+/** Past this, the button warns that drawing takes a while and much memory (a 300,000-line file: about 16 s in Chromium). */
+const SLOW_DRAW_LINES = 50_000;
 
 const STATUS: Record<string, string> = { A: 'added', D: 'deleted', M: 'modified', R: 'renamed', C: 'copied', T: 'type changed', U: 'unmerged', X: 'unknown' };
 
@@ -44,6 +41,7 @@ export function fileBlock(f: FileDiff, anchor: string, patchId: string): FileBlo
   const el = h('details', { class: 'file', id: anchor, open: true }, h('summary', null, ...fileTitle(f)), body);
   let drawn = false;
   let forced = false; // the user asked for this large file once: keep drawing it
+  let stop = () => {};
   const placeholder = () => {
     body.replaceChildren();
     body.style.minHeight = `${Math.min(Math.max(f.lines, 2) * 20, 4000)}px`;
@@ -56,11 +54,13 @@ export function fileBlock(f: FileDiff, anchor: string, patchId: string): FileBlo
   const block: FileBlock = {
     el,
     reset() {
+      stop();
       drawn = false;
       placeholder();
     },
     draw(format, force = false) {
       if (drawn && !force) return;
+      stop();
       drawn = true;
       forced ||= force;
       body.style.minHeight = '';
@@ -69,10 +69,10 @@ export function fileBlock(f: FileDiff, anchor: string, patchId: string): FileBlo
         append(body, [h('p', { class: 'note' }, `Binary file ${STATUS[f.status] ?? 'changed'}: ${sizes(f)}.`), beforeAfter(f)]);
         return;
       }
-      if (f.lines > AUTO_DRAW_MAX_LINES && !forced) {
-        const button = h('button', { type: 'button', class: 'draw-large' }, `Show this diff (${plural(f.lines, 'line')})`);
-        button.addEventListener('click', () => block.draw(format, true));
-        body.replaceChildren(h('p', { class: 'note' }, 'A large diff: drawn on request, without syntax highlighting, to keep the page responsive (about a second per 5,000 lines). '), button);
+      const large = f.lines > AUTO_DRAW_MAX_LINES;
+      if (large && !forced) {
+        body.replaceChildren();
+        append(body, largeNote(f.lines, () => block.draw(format, true)));
         return;
       }
       const source = document.getElementById(patchId);
@@ -81,26 +81,26 @@ export function fileBlock(f: FileDiff, anchor: string, patchId: string): FileBlo
         body.replaceChildren(h('p', { class: 'note' }, headerOnly(f)));
         return;
       }
-      const cr = showCarriageReturns(patch);
-      const target = h('div', { class: 'd2h-target' });
+      const target = h('div');
+      const status = large ? h('p', { class: 'note draw-progress' }, 'Drawing…') : null;
       body.replaceChildren();
-      append(body, [...notes(), cr.note ? h('p', { class: 'note' }, ...cr.note) : null, target]);
-      new Diff2HtmlUI(target, cr.patch, {
-        outputFormat: format,
-        drawFileList: false,
-        // Line matching and highlighting cost most; a file past the automatic limit goes without them.
-        matching: f.lines > AUTO_DRAW_MAX_LINES ? 'none' : 'lines',
-        highlight: f.lines <= AUTO_DRAW_MAX_LINES,
-        fileListToggle: false,
-        fileContentToggle: false,
-        stickyFileHeaders: false,
-        synchronisedScroll: true,
-        colorScheme: 'auto',
-      }).draw();
-      if (cr.note) markCarriageReturns(target);
+      append(body, [...notes(), status, target]);
+      stop = drawPatch(target, patch, {
+        format,
+        large,
+        progress: (share) => status && (status.textContent = share < 1 ? `Drawing… ${Math.floor(share * 100)}%` : `Drawn: ${plural(f.lines, 'line')}, without syntax highlighting.`),
+      });
     },
   };
   return block;
+}
+
+/** The note and button a large file waits behind. */
+function largeNote(lines: number, draw: () => void): Child[] {
+  const button = h('button', { type: 'button', class: 'draw-large' }, `Show this diff (${plural(lines, 'line')})`);
+  button.addEventListener('click', draw);
+  const slow = lines > SLOW_DRAW_LINES ? ' This one is very large: drawing it takes a while and much memory, though the page stays usable meanwhile.' : '';
+  return [h('p', { class: 'note' }, `A large diff: drawn on request, in pieces and without syntax highlighting, to keep the page responsive.${slow} `), button];
 }
 
 /** An image file's old and new versions side by side. */
