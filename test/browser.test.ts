@@ -196,6 +196,28 @@ describe('tmt diff --html in Chromium', () => {
     await p.close();
   });
 
+  it('metrics saved as final values only (tmt save -m): the charts say so instead of "logged no metrics"', async () => {
+    const saved = makeRepo({ 'a.py': 'x = 1\n' });
+    const save = (args: string[]) => expect(tmt(saved, ['save', ...args]).code).toBe(0);
+    save(['-n', 'first', '-m', 'acc=0.5']);
+    writeFiles(saved, { 'a.py': 'x = 2\n' });
+    save(['-n', 'second', '-m', 'acc=0.7']);
+    const only = await load(browserOf(), page(saved, ['diff', 'first', 'second', '--html']));
+    expect(await only.page.locator('#metrics tbody').innerText()).toMatch(/^acc/);
+    expect(await only.page.locator('#charts p').innerText()).toBe('No metric series to draw: these runs have final values (in the Metrics table) but no values over steps.');
+    expect(only.errors).toEqual([]);
+    await only.page.close();
+    // Beside a recorded run with a curve: the curve is drawn, and the final-only metric is named.
+    writeFiles(saved, { 'a.py': 'x = 3\n' });
+    recordRun(saved, { name: 'curve', metrics: curve('loss', 10, (k) => 1 / (k + 1)) });
+    const mixed = await load(browserOf(), page(saved, ['compare', 'second', 'curve', '--html']));
+    await mixed.page.locator('#charts').scrollIntoViewIfNeeded();
+    await expect.poll(() => mixed.page.locator('figure.chart-card[data-metric="loss"] path.line.raw').count()).toBe(1);
+    expect(await mixed.page.locator('#charts .final-only').innerText()).toBe('Final values only, no series to draw: acc.');
+    expect(mixed.errors).toEqual([]);
+    await mixed.page.close();
+  });
+
   it('tmt compare --html: N runs, the code of the first against each other run, one at a time', async () => {
     writeFiles(dir, { 'wide.py': 'WIDTH = 1024\n' });
     recordRun(dir, { name: 'wide', params: { lr: 0.1, seed: 2, model: { depth: 4, width: 1024 } }, metrics: [{ step: 0, bleu: 10 }, { step: 5, bleu: 20 }], artifacts: { 'plot.png': png(40, 20, [30, 30, 200]) } });
