@@ -97,7 +97,8 @@ describe('tmt diff --html in Chromium', () => {
 
     // The code: file list, each file drawn by diff2html with syntax highlighting, the hard cases named.
     await p.locator('#code').scrollIntoViewIfNeeded();
-    expect(await p.locator('#code .diff-head').innerText()).toMatch(/baseline \(01\w+\) → tuned \(01\w+\): 8 files changed/);
+    expect(await p.locator('#code .diff-head').innerText()).toMatch(/^baseline → tuned: 8 files changed/);
+    expect(await p.title()).toBe('tmt diff: baseline → tuned');
     const list = await p.locator('#code .file-list li').allInnerTexts();
     expect(list.join('\n')).toMatch(/ADDED added\.py \+1 −0/);
     expect(list.join('\n')).toMatch(/RENAMED 100% old\.txt → new\.txt/);
@@ -156,7 +157,7 @@ describe('tmt diff --html in Chromium', () => {
     expect(await p.locator('#charts').innerText()).toContain('No metric series to draw');
     expect(await p.locator('#params').innerText()).toContain('No params recorded.');
     expect(await p.locator('#artifacts').count()).toBe(0);
-    expect(await p.locator('#code .diff-head').innerText()).toMatch(/^base [0-9a-f]{12} → plain \(01\w{6}\): 1 file changed, \+1 −1$/);
+    expect(await p.locator('#code .diff-head').innerText()).toMatch(/^base [0-9a-f]{12} → plain: 1 file changed, \+1 −1$/);
     await expect.poll(() => p.locator('#code td.d2h-ins .d2h-code-line-ctn').innerText()).toBe('x = 2');
     expect(errors).toEqual([]);
     await p.close();
@@ -228,15 +229,39 @@ describe('tmt diff --html in Chromium', () => {
     const plots = p.locator('#artifacts tr', { hasText: 'plot.png' }).locator('img');
     expect(await plots.count()).toBe(3);
     const picker = p.locator('#code select');
-    expect(await picker.locator('option').allInnerTexts()).toEqual([expect.stringMatching(/^baseline \(01\w+\) → tuned \(01\w+\)$/), expect.stringMatching(/^baseline \(01\w+\) → wide \(01\w+\)$/)]);
+    expect(await picker.locator('option').allInnerTexts()).toEqual(['baseline → tuned', 'baseline → wide']);
     await picker.selectOption('1');
-    await expect.poll(() => p.locator('#code .diff-head').innerText()).toMatch(/→ wide \(01\w+\): 9 files changed/);
+    await expect.poll(() => p.locator('#code .diff-head').innerText()).toMatch(/^baseline → wide: 9 files changed/);
     const wide = p.locator('details.file', { hasText: 'wide.py' });
     await wide.scrollIntoViewIfNeeded();
     await expect.poll(() => wide.locator('td.d2h-ins .d2h-code-line-ctn').innerText()).toBe('WIDTH = 1024');
     await screenshot(p, 'compare');
     expect(errors).toEqual([]);
     expect(browserOf().network).toEqual([]);
+    await p.close();
+  });
+
+  it('run labels follow one rule everywhere on the page: a repeated name gets the id prefix, in tables, legend and diff headings alike', async () => {
+    writeFiles(dir, { 'twin.py': 'TWIN = 1\n' });
+    const first = recordRun(dir, { name: 'twin', metrics: [{ step: 0, bleu: 11 }] });
+    writeFiles(dir, { 'twin.py': 'TWIN = 2\n' });
+    const again = recordRun(dir, { name: 'twin', metrics: [{ step: 0, bleu: 12 }] });
+    const { page: p, errors } = await load(browserOf(), page(dir, ['compare', 'baseline', 'twin~1', 'twin']));
+    const labels = await p.locator('#runs thead th.run-col').allInnerTexts();
+    // The shortest id prefix of 8 or more characters that tells the two apart.
+    const [, a = '', b = ''] = labels.map((l) => /^twin \((\w+)\)$/.exec(l)?.[1] ?? l);
+    expect(labels[0]).toBe('baseline');
+    expect(a.length).toBeGreaterThanOrEqual(8);
+    expect([first.startsWith(a), again.startsWith(b), a.length]).toEqual([true, true, b.length]);
+    expect(a).not.toBe(b);
+    if (a.length > 8) expect(a.slice(0, -1)).toBe(b.slice(0, -1));
+    expect(await p.locator('#metrics thead th.run-col').allInnerTexts()).toEqual(labels);
+    expect(await p.locator('#charts .legend-item').allInnerTexts()).toEqual(labels);
+    expect(await p.locator('#code select option').allInnerTexts()).toEqual([`baseline → ${labels[1]}`, `baseline → ${labels[2]}`]);
+    expect(await p.locator('#code .diff-head strong').allInnerTexts()).toEqual([labels[0], labels[1]]);
+    // The terminal table names them the same way.
+    expect(tmt(dir, ['compare', 'baseline', 'twin~1', 'twin']).stdout.split('\n')[0]!.trim().split(/\s{2,}/)).toEqual(['field', ...labels]);
+    expect(errors).toEqual([]);
     await p.close();
   });
 });
