@@ -30,6 +30,7 @@ describe('tmt diff --html in Chromium', () => {
       'old.txt': 'a file to be renamed\nwith a few lines\nso git finds it\n',
       'gone.txt': 'to be deleted\n',
       'run.sh': '#!/bin/sh\necho run\n',
+      'old-tool.sh': '#!/bin/sh\necho a tool that is renamed\nand made executable\n',
       'latin1.txt': Buffer.from('caf\xe9\n', 'latin1'),
       'weights.bin': Buffer.from([0, 1, 2, 3]),
       'figure.png': png(10, 10, [220, 20, 20]),
@@ -45,6 +46,9 @@ describe('tmt diff --html in Chromium', () => {
     fs.renameSync(path.join(dir, 'old.txt'), path.join(dir, 'new.txt'));
     fs.rmSync(path.join(dir, 'gone.txt'));
     fs.chmodSync(path.join(dir, 'run.sh'), 0o755);
+    fs.renameSync(path.join(dir, 'old-tool.sh'), path.join(dir, 'new-tool.sh'));
+    fs.chmodSync(path.join(dir, 'new-tool.sh'), 0o755);
+    writeFiles(dir, { 'setup.sh': { content: '#!/bin/sh\necho setup\n', mode: 0o755 } });
     recordRun(dir, {
       name: 'tuned',
       params: { lr: 0.01, seed: 1, model: { depth: 8 } },
@@ -97,13 +101,17 @@ describe('tmt diff --html in Chromium', () => {
 
     // The code: file list, each file drawn by diff2html with syntax highlighting, the hard cases named.
     await p.locator('#code').scrollIntoViewIfNeeded();
-    expect(await p.locator('#code .diff-head').innerText()).toMatch(/^baseline → tuned: 8 files changed/);
+    expect(await p.locator('#code .diff-head').innerText()).toMatch(/^baseline → tuned: 10 files changed/);
     expect(await p.title()).toBe('tmt diff: baseline → tuned');
     const list = await p.locator('#code .file-list li').allInnerTexts();
     expect(list.join('\n')).toMatch(/ADDED added\.py \+1 −0/);
     expect(list.join('\n')).toMatch(/RENAMED 100% old\.txt → new\.txt/);
     expect(list.join('\n')).toMatch(/MODIFIED run\.sh \+0 −0 mode 100644 → 100755/);
     expect(list.join('\n')).toMatch(/DELETED gone\.txt/);
+    // Mode notes: a new executable file, and a rename that also changed the mode.
+    expect(list.join('\n')).toMatch(/ADDED setup\.sh \+2 −0 mode 100755/);
+    expect(list.join('\n')).toMatch(/RENAMED 100% old-tool\.sh → new-tool\.sh \+0 −0 mode 100644 → 100755/);
+    expect(list.join('\n')).not.toMatch(/gone\.txt.*mode/);
     const train = p.locator('details.file', { hasText: 'train.py' });
     await train.scrollIntoViewIfNeeded();
     await expect.poll(() => train.locator('.d2h-ins').count()).toBeGreaterThan(0);
@@ -125,6 +133,12 @@ describe('tmt diff --html in Chromium', () => {
     expect(await figure.locator('.before-after img').evaluateAll((imgs) => (imgs as HTMLImageElement[]).map((i) => [i.alt.replace(/^.* /, ''), i.naturalWidth]))).toEqual([['before', 10], ['after', 12]]);
     await p.locator('details.file', { hasText: 'new.txt' }).scrollIntoViewIfNeeded();
     await expect.poll(() => p.locator('details.file', { hasText: 'new.txt' }).locator('.note').textContent()).toBe('Renamed without changes to the content.');
+    const tool = p.locator('details.file', { hasText: 'new-tool.sh' });
+    await tool.scrollIntoViewIfNeeded();
+    await expect.poll(() => tool.locator('.note').textContent()).toBe('Renamed without changes to the content; mode 100644 → 100755.');
+    const runSh = p.locator('details.file', { hasText: 'run.sh' });
+    await runSh.scrollIntoViewIfNeeded();
+    await expect.poll(() => runSh.locator('.note').textContent()).toBe('Only the mode changed: 100644 → 100755.');
     await screenshot(p, 'diff-line-by-line');
 
     // The side-by-side switch redraws the files in two columns, and back.
@@ -231,7 +245,7 @@ describe('tmt diff --html in Chromium', () => {
     const picker = p.locator('#code select');
     expect(await picker.locator('option').allInnerTexts()).toEqual(['baseline → tuned', 'baseline → wide']);
     await picker.selectOption('1');
-    await expect.poll(() => p.locator('#code .diff-head').innerText()).toMatch(/^baseline → wide: 9 files changed/);
+    await expect.poll(() => p.locator('#code .diff-head').innerText()).toMatch(/^baseline → wide: 11 files changed/);
     const wide = p.locator('details.file', { hasText: 'wide.py' });
     await wide.scrollIntoViewIfNeeded();
     await expect.poll(() => wide.locator('td.d2h-ins .d2h-code-line-ctn').innerText()).toBe('WIDTH = 1024');

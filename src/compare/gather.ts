@@ -57,7 +57,7 @@ async function codeDiffs(repo: Repo, o: GatherOptions): Promise<DiffEntry[]> {
 }
 
 /** Which runs are diffed: a single run against its base, otherwise the first run against each other. */
-export function codePairs(runs: readonly ResolvedRun[]): Array<{ fromRun: number | null; toRun: number }> {
+function codePairs(runs: readonly ResolvedRun[]): Array<{ fromRun: number | null; toRun: number }> {
   if (runs.length === 1) return [{ fromRun: null, toRun: 0 }];
   return runs.slice(1).map((_, i) => ({ fromRun: 0, toRun: i + 1 }));
 }

@@ -11,6 +11,7 @@ import { runLabels } from '../compare/labels.js';
 import type { Comparison } from '../compare/model.js';
 import { cspHash, loadAssets } from './assets.js';
 import { escapeHtml, jsonForScript } from './escape.js';
+import { patchBlockId } from './patch-id.js';
 import { PAGE_CSS } from './styles.js';
 
 export interface PageOptions {
@@ -47,11 +48,6 @@ export function renderPage(c: Comparison, opts: PageOptions): string[] {
   return parts;
 }
 
-/** The block id of a file's patch; the client script uses the same scheme. */
-export function patchId(diff: number, file: number): string {
-  return `tmt-p-${diff}-${file}`;
-}
-
 /** Moves each patch out of the data into its own block, so the page's first parse stays small. */
 function splitPatches(c: Comparison): { data: Comparison; patches: Array<[string, string]> } {
   const patches: Array<[string, string]> = [];
@@ -61,7 +57,7 @@ function splitPatches(c: Comparison): { data: Comparison; patches: Array<[string
       ...d.code,
       files: d.code.files.map((f, j) => {
         if (f.patch === undefined) return f;
-        patches.push([patchId(i, j), f.patch]);
+        patches.push([patchBlockId(i, j), f.patch]);
         const { patch: _moved, ...rest } = f;
         return rest;
       }),

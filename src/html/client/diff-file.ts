@@ -6,10 +6,11 @@
 import { append, h, image, type Child } from './dom.js';
 import { fmtBytes, fmtCount, plural } from './format.js';
 import { drawPatch, type DiffFormat } from './draw-patch.js';
+import { isZeroId } from '../../git/zero-id.js';
 import type { FileDiff } from './types.js';
 
 /** Files with more patch lines than this are drawn on request, in pieces, without line matching or highlighting. */
-export const AUTO_DRAW_MAX_LINES = 3000;
+const AUTO_DRAW_MAX_LINES = 3000;
 /** Past this, the button warns that drawing takes a while and much memory (a 300,000-line file: about 16 s in Chromium). */
 const SLOW_DRAW_LINES = 50_000;
 
@@ -30,10 +31,13 @@ export function fileTitle(f: FileDiff): Child[] {
 }
 
 function modeNote(f: FileDiff): Child {
-  const zero = /^0+$/;
-  if (f.status === 'A' && f.newMode !== '100644') return h('span', { class: 'mode' }, ` mode ${f.newMode}`);
-  if (!zero.test(f.oldMode) && !zero.test(f.newMode) && f.oldMode !== f.newMode) return h('span', { class: 'mode' }, ` mode ${f.oldMode} → ${f.newMode}`);
-  return null;
+  const change = f.status === 'A' && f.newMode !== '100644' ? f.newMode : modeChange(f);
+  return change ? h('span', { class: 'mode' }, ` mode ${change}`) : null;
+}
+
+/** "100644 → 100755" when a file that exists on both sides changed its mode. */
+function modeChange(f: FileDiff): string | undefined {
+  return !isZeroId(f.oldMode) && !isZeroId(f.newMode) && f.oldMode !== f.newMode ? `${f.oldMode} → ${f.newMode}` : undefined;
 }
 
 export function fileBlock(f: FileDiff, anchor: string, patchId: string): FileBlock {
@@ -111,9 +115,9 @@ function beforeAfter(f: FileDiff): Child {
 
 /** What a file without hunks changed: a pure rename or copy, a mode, an empty file. */
 function headerOnly(f: FileDiff): string {
-  const mode = f.oldMode !== f.newMode && !/^0+$/.test(f.oldMode) && !/^0+$/.test(f.newMode) ? `mode ${f.oldMode} → ${f.newMode}` : '';
-  if (f.status === 'R' || f.status === 'C') return `${f.status === 'R' ? 'Renamed' : 'Copied'} without changes to the content${mode ? `; ${mode}` : ''}.`;
-  if (mode) return `Only the mode changed: ${mode}.`;
+  const change = modeChange(f);
+  if (f.status === 'R' || f.status === 'C') return `${f.status === 'R' ? 'Renamed' : 'Copied'} without changes to the content${change ? `; mode ${change}` : ''}.`;
+  if (change) return `Only the mode changed: ${change}.`;
   if (f.status === 'A') return 'A new, empty file.';
   if (f.status === 'D') return 'An empty file, deleted.';
   return 'No changes to show.';
