@@ -95,9 +95,9 @@ export async function listTree(repo: Repo, rev: string, dir: string): Promise<Tr
   if (code !== 0) return [];
   const entries: TreeEntry[] = [];
   for (let at = 0; at < stdout.length; ) {
-    const end = stdout.indexOf(0, at) < 0 ? stdout.length : stdout.indexOf(0, at);
-    const record = stdout.subarray(at, end);
-    at = end + 1;
+    const nul = stdout.indexOf(0, at);
+    const record = stdout.subarray(at, nul < 0 ? stdout.length : nul);
+    at = nul < 0 ? stdout.length : nul + 1;
     // "<mode> <type> <oid> <size>\t<name>": the name runs to the NUL and may itself hold tabs.
     const tab = record.indexOf(9);
     if (tab < 0) continue;
