@@ -17,6 +17,7 @@ export interface CrPatch {
   note?: Child[];
 }
 
+/** The patch with its carriage returns made visible, and the note to show above it. */
 export function showCarriageReturns(patch: string): CrPatch {
   if (!patch.includes('\r')) return { patch };
   const ends = lineEndingChange(patch);
