@@ -30,6 +30,7 @@ describe('tmt diff --html in Chromium', () => {
       'old.txt': 'a file to be renamed\nwith a few lines\nso git finds it\n',
       'gone.txt': 'to be deleted\n',
       'run.sh': '#!/bin/sh\necho run\n',
+      'old-tool.sh': '#!/bin/sh\necho a tool that is renamed\nand made executable\n',
       'latin1.txt': Buffer.from('caf\xe9\n', 'latin1'),
       'weights.bin': Buffer.from([0, 1, 2, 3]),
       'figure.png': png(10, 10, [220, 20, 20]),
@@ -45,6 +46,9 @@ describe('tmt diff --html in Chromium', () => {
     fs.renameSync(path.join(dir, 'old.txt'), path.join(dir, 'new.txt'));
     fs.rmSync(path.join(dir, 'gone.txt'));
     fs.chmodSync(path.join(dir, 'run.sh'), 0o755);
+    fs.renameSync(path.join(dir, 'old-tool.sh'), path.join(dir, 'new-tool.sh'));
+    fs.chmodSync(path.join(dir, 'new-tool.sh'), 0o755);
+    writeFiles(dir, { 'setup.sh': { content: '#!/bin/sh\necho setup\n', mode: 0o755 } });
     recordRun(dir, {
       name: 'tuned',
       params: { lr: 0.01, seed: 1, model: { depth: 8 } },
@@ -97,12 +101,17 @@ describe('tmt diff --html in Chromium', () => {
 
     // The code: file list, each file drawn by diff2html with syntax highlighting, the hard cases named.
     await p.locator('#code').scrollIntoViewIfNeeded();
-    expect(await p.locator('#code .diff-head').innerText()).toMatch(/baseline \(01\w+\) → tuned \(01\w+\): 8 files changed/);
+    expect(await p.locator('#code .diff-head').innerText()).toMatch(/^baseline → tuned: 10 files changed/);
+    expect(await p.title()).toBe('tmt diff: baseline → tuned');
     const list = await p.locator('#code .file-list li').allInnerTexts();
     expect(list.join('\n')).toMatch(/ADDED added\.py \+1 −0/);
     expect(list.join('\n')).toMatch(/RENAMED 100% old\.txt → new\.txt/);
     expect(list.join('\n')).toMatch(/MODIFIED run\.sh \+0 −0 mode 100644 → 100755/);
     expect(list.join('\n')).toMatch(/DELETED gone\.txt/);
+    // Mode notes: a new executable file, and a rename that also changed the mode.
+    expect(list.join('\n')).toMatch(/ADDED setup\.sh \+2 −0 mode 100755/);
+    expect(list.join('\n')).toMatch(/RENAMED 100% old-tool\.sh → new-tool\.sh \+0 −0 mode 100644 → 100755/);
+    expect(list.join('\n')).not.toMatch(/gone\.txt.*mode/);
     const train = p.locator('details.file', { hasText: 'train.py' });
     await train.scrollIntoViewIfNeeded();
     await expect.poll(() => train.locator('.d2h-ins').count()).toBeGreaterThan(0);
@@ -124,6 +133,12 @@ describe('tmt diff --html in Chromium', () => {
     expect(await figure.locator('.before-after img').evaluateAll((imgs) => (imgs as HTMLImageElement[]).map((i) => [i.alt.replace(/^.* /, ''), i.naturalWidth]))).toEqual([['before', 10], ['after', 12]]);
     await p.locator('details.file', { hasText: 'new.txt' }).scrollIntoViewIfNeeded();
     await expect.poll(() => p.locator('details.file', { hasText: 'new.txt' }).locator('.note').textContent()).toBe('Renamed without changes to the content.');
+    const tool = p.locator('details.file', { hasText: 'new-tool.sh' });
+    await tool.scrollIntoViewIfNeeded();
+    await expect.poll(() => tool.locator('.note').textContent()).toBe('Renamed without changes to the content; mode 100644 → 100755.');
+    const runSh = p.locator('details.file', { hasText: 'run.sh' });
+    await runSh.scrollIntoViewIfNeeded();
+    await expect.poll(() => runSh.locator('.note').textContent()).toBe('Only the mode changed: 100644 → 100755.');
     await screenshot(p, 'diff-line-by-line');
 
     // The side-by-side switch redraws the files in two columns, and back.
@@ -156,10 +171,66 @@ describe('tmt diff --html in Chromium', () => {
     expect(await p.locator('#charts').innerText()).toContain('No metric series to draw');
     expect(await p.locator('#params').innerText()).toContain('No params recorded.');
     expect(await p.locator('#artifacts').count()).toBe(0);
-    expect(await p.locator('#code .diff-head').innerText()).toMatch(/^base [0-9a-f]{12} → plain \(01\w{6}\): 1 file changed, \+1 −1$/);
+    expect(await p.locator('#code .diff-head').innerText()).toMatch(/^base [0-9a-f]{12} → plain: 1 file changed, \+1 −1$/);
     await expect.poll(() => p.locator('#code td.d2h-ins .d2h-code-line-ctn').innerText()).toBe('x = 2');
     expect(errors).toEqual([]);
     await p.close();
+  });
+
+  it('a carriage return is drawn as CR, never taken for a line break; a file whose line endings alone changed says so', async () => {
+    const cr = makeRepo({ 'crlf.txt': 'x\r\ny\r\n', 'lone.txt': 'one\rtwo\nkeep\n', 'plain.txt': 'a\n' });
+    recordRun(cr, { name: 'before' });
+    writeFiles(cr, { 'crlf.txt': 'x\ny\n', 'lone.txt': 'one\rTHREE\nkeep\n', 'plain.txt': 'b\n' });
+    recordRun(cr, { name: 'after' });
+    const { page: p, errors } = await load(browserOf(), page(cr, ['diff', 'before', 'after', '--html']));
+    const lines = async (file: string, side: 'del' | 'ins') => {
+      const block = p.locator('details.file', { hasText: file });
+      await block.scrollIntoViewIfNeeded();
+      await expect.poll(() => block.locator(`td.d2h-${side}`).count()).toBeGreaterThan(0);
+      return block.locator(`td.d2h-${side} .d2h-code-line-ctn`).allTextContents();
+    };
+    for (const format of ['line-by-line', 'side-by-side'] as const) {
+      await p.locator(`button[data-format="${format}"]`).click();
+      // What follows a lone CR is shown, and the change is in it.
+      expect(await lines('lone.txt', 'del')).toEqual(['one\u240dtwo']);
+      expect(await lines('lone.txt', 'ins')).toEqual(['one\u240dTHREE']);
+      // CRLF -> LF: the removed lines keep their CR, so they differ from the added ones.
+      expect(await lines('crlf.txt', 'del')).toEqual(['x\u240d', 'y\u240d']);
+      expect(await lines('crlf.txt', 'ins')).toEqual(['x', 'y']);
+    }
+    const crlf = p.locator('details.file', { hasText: 'crlf.txt' });
+    expect(await crlf.locator('.note').innerText()).toMatch(/^Only the line endings changed \(CRLF → LF\); .* marks a carriage return\.$/);
+    expect(await crlf.locator('td.d2h-del .cr').count()).toBe(2);
+    expect(await crlf.locator('td.d2h-del .cr').first().getAttribute('title')).toBe('carriage return (\\r)');
+    expect(await p.locator('details.file', { hasText: 'lone.txt' }).locator('.note').innerText()).toMatch(/marks a carriage return \(\\r\) in the file\.$/);
+    expect(await p.locator('details.file', { hasText: 'plain.txt' }).locator('.note').count()).toBe(0);
+    await p.locator('details.file', { hasText: 'crlf.txt' }).scrollIntoViewIfNeeded();
+    await screenshot(p, 'diff-carriage-returns', false);
+    await p.locator('button[data-format="line-by-line"]').click(); // the choice is remembered: leave the default for the next tests
+    expect(errors).toEqual([]);
+    await p.close();
+  });
+
+  it('metrics saved as final values only (tmt save -m): the charts say so instead of "logged no metrics"', async () => {
+    const saved = makeRepo({ 'a.py': 'x = 1\n' });
+    const save = (args: string[]) => expect(tmt(saved, ['save', ...args]).code).toBe(0);
+    save(['-n', 'first', '-m', 'acc=0.5']);
+    writeFiles(saved, { 'a.py': 'x = 2\n' });
+    save(['-n', 'second', '-m', 'acc=0.7']);
+    const only = await load(browserOf(), page(saved, ['diff', 'first', 'second', '--html']));
+    expect(await only.page.locator('#metrics tbody').innerText()).toMatch(/^acc/);
+    expect(await only.page.locator('#charts p').innerText()).toBe('No metric series to draw: these runs have final values (in the Metrics table) but no values over steps.');
+    expect(only.errors).toEqual([]);
+    await only.page.close();
+    // Beside a recorded run with a curve: the curve is drawn, and the final-only metric is named.
+    writeFiles(saved, { 'a.py': 'x = 3\n' });
+    recordRun(saved, { name: 'curve', metrics: curve('loss', 10, (k) => 1 / (k + 1)) });
+    const mixed = await load(browserOf(), page(saved, ['compare', 'second', 'curve', '--html']));
+    await mixed.page.locator('#charts').scrollIntoViewIfNeeded();
+    await expect.poll(() => mixed.page.locator('figure.chart-card[data-metric="loss"] path.line.raw').count()).toBe(1);
+    expect(await mixed.page.locator('#charts .final-only').innerText()).toBe('Final values only, no series to draw: acc.');
+    expect(mixed.errors).toEqual([]);
+    await mixed.page.close();
   });
 
   it('tmt compare --html: N runs, the code of the first against each other run, one at a time', async () => {
@@ -172,15 +243,39 @@ describe('tmt diff --html in Chromium', () => {
     const plots = p.locator('#artifacts tr', { hasText: 'plot.png' }).locator('img');
     expect(await plots.count()).toBe(3);
     const picker = p.locator('#code select');
-    expect(await picker.locator('option').allInnerTexts()).toEqual([expect.stringMatching(/^baseline \(01\w+\) → tuned \(01\w+\)$/), expect.stringMatching(/^baseline \(01\w+\) → wide \(01\w+\)$/)]);
+    expect(await picker.locator('option').allInnerTexts()).toEqual(['baseline → tuned', 'baseline → wide']);
     await picker.selectOption('1');
-    await expect.poll(() => p.locator('#code .diff-head').innerText()).toMatch(/→ wide \(01\w+\): 9 files changed/);
+    await expect.poll(() => p.locator('#code .diff-head').innerText()).toMatch(/^baseline → wide: 11 files changed/);
     const wide = p.locator('details.file', { hasText: 'wide.py' });
     await wide.scrollIntoViewIfNeeded();
     await expect.poll(() => wide.locator('td.d2h-ins .d2h-code-line-ctn').innerText()).toBe('WIDTH = 1024');
     await screenshot(p, 'compare');
     expect(errors).toEqual([]);
     expect(browserOf().network).toEqual([]);
+    await p.close();
+  });
+
+  it('run labels follow one rule everywhere on the page: a repeated name gets the id prefix, in tables, legend and diff headings alike', async () => {
+    writeFiles(dir, { 'twin.py': 'TWIN = 1\n' });
+    const first = recordRun(dir, { name: 'twin', metrics: [{ step: 0, bleu: 11 }] });
+    writeFiles(dir, { 'twin.py': 'TWIN = 2\n' });
+    const again = recordRun(dir, { name: 'twin', metrics: [{ step: 0, bleu: 12 }] });
+    const { page: p, errors } = await load(browserOf(), page(dir, ['compare', 'baseline', 'twin~1', 'twin']));
+    const labels = await p.locator('#runs thead th.run-col').allInnerTexts();
+    // The shortest id prefix of 8 or more characters that tells the two apart.
+    const [, a = '', b = ''] = labels.map((l) => /^twin \((\w+)\)$/.exec(l)?.[1] ?? l);
+    expect(labels[0]).toBe('baseline');
+    expect(a.length).toBeGreaterThanOrEqual(8);
+    expect([first.startsWith(a), again.startsWith(b), a.length]).toEqual([true, true, b.length]);
+    expect(a).not.toBe(b);
+    if (a.length > 8) expect(a.slice(0, -1)).toBe(b.slice(0, -1));
+    expect(await p.locator('#metrics thead th.run-col').allInnerTexts()).toEqual(labels);
+    expect(await p.locator('#charts .legend-item').allInnerTexts()).toEqual(labels);
+    expect(await p.locator('#code select option').allInnerTexts()).toEqual([`baseline → ${labels[1]}`, `baseline → ${labels[2]}`]);
+    expect(await p.locator('#code .diff-head strong').allInnerTexts()).toEqual([labels[0], labels[1]]);
+    // The terminal table names them the same way.
+    expect(tmt(dir, ['compare', 'baseline', 'twin~1', 'twin']).stdout.split('\n')[0]!.trim().split(/\s{2,}/)).toEqual(['field', ...labels]);
+    expect(errors).toEqual([]);
     await p.close();
   });
 });

@@ -114,6 +114,14 @@ describe('tmt diff in the terminal: exactly what native git prints', () => {
     expect(by['weights.bin']).toMatchObject({ status: 'M', added: null, deleted: null });
     expect(by['link']).toMatchObject({ status: 'T', oldMode: '120000', newMode: '100644' });
     expect(by['données/é t.py']).toMatchObject({ status: 'A', added: 1 });
+    // Object ids are whole, as git stores them, not abbreviations that may turn ambiguous.
+    for (const f of out.files) {
+      expect(f.oldOid).toMatch(/^[0-9a-f]{40}$/);
+      expect(f.newOid).toMatch(/^[0-9a-f]{40}$/);
+    }
+    expect(by['sub/deep.py'].oldOid).toBe(git(dir, 'rev-parse', `${treeOf(dir, a)}:sub/deep.py`));
+    expect(by['sub/deep.py'].newOid).toBe(git(dir, 'rev-parse', `${treeOf(dir, b)}:sub/deep.py`));
+    expect(by['gone.txt'].newOid).toBe('0'.repeat(40));
   });
 
   it('pages through the user\'s pager on a terminal, with LESS=FRX, in colour', () => {
@@ -134,13 +142,66 @@ describe('tmt diff in the terminal: exactly what native git prints', () => {
   });
 
   it('a reader that stops early (| head) ends a long diff quietly, exit 0', () => {
-    const big = makeRepo({ 'data.csv': Array.from({ length: 100_000 }, (_, i) => `${i},a`).join('\n') });
-    recordRun(big, { name: 'x' });
-    writeFiles(big, { 'data.csv': Array.from({ length: 100_000 }, (_, i) => `${i},b`).join('\n') });
-    recordRun(big, { name: 'y' });
+    const big = bigDiffRepo();
     const r = spawnSync('bash', ['-c', `set -o pipefail; ${process.execPath} ${BIN} diff x y | head -c 10; echo " rc=$?"`], { cwd: big, env: testEnv, encoding: 'utf8' });
     expect(r.stdout).toBe('diff --git rc=0\n');
     expect(r.stderr).toBe('');
+  });
+});
+
+let bigRepo: string | undefined;
+/** Runs x and y whose diff (about 2 MB) is far more than a pipe holds, so git is still writing when a reader leaves. */
+function bigDiffRepo(): string {
+  if (bigRepo) return bigRepo;
+  bigRepo = makeRepo({ 'data.csv': Array.from({ length: 100_000 }, (_, i) => `${i},a`).join('\n') });
+  recordRun(bigRepo, { name: 'x' });
+  writeFiles(bigRepo, { 'data.csv': Array.from({ length: 100_000 }, (_, i) => `${i},b`).join('\n') });
+  recordRun(bigRepo, { name: 'y' });
+  return bigRepo;
+}
+
+describe('tmt diff: a pager that quits before the diff is read', () => {
+  /** `tmt diff x y` on a terminal (util-linux script) with GIT_PAGER; `stdin` is typed into the terminal. A hang fails at 20 s. */
+  function pagedOnTty(pager: string, stdin = ''): { out: string; ms: number } {
+    const started = Date.now();
+    const r = spawnSync('script', ['-qefc', `${process.execPath} ${BIN} diff x y; echo "rc=$?"`, '/dev/null'], {
+      cwd: bigDiffRepo(),
+      env: { ...testEnv, TERM: 'xterm', GIT_PAGER: pager },
+      encoding: 'utf8',
+      input: stdin,
+      timeout: 20_000,
+      killSignal: 'SIGKILL',
+    });
+    expect(r.error, 'tmt diff hung after its pager exited').toBeUndefined();
+    return { out: r.stdout.replace(/\r\n/g, '\n'), ms: Date.now() - started };
+  }
+
+  it('a pager that exits at once, or after two lines, ends tmt diff at once, quietly, exit 0', () => {
+    for (const pager of ['true', 'head -2', 'exit 3']) {
+      for (let i = 0; i < 3; i++) {
+        const { out, ms } = pagedOnTty(pager);
+        expect(out).not.toMatch(/error/);
+        expect(out).toMatch(/rc=0\n$/);
+        expect(ms).toBeLessThan(10_000);
+        if (pager === 'head -2') expect(out).toMatch(/^diff --git a\/data.csv b\/data.csv\nindex [0-9a-f]{7}\.\.[0-9a-f]{7} 100644\nrc=0\n$/);
+      }
+    }
+  });
+
+  it('Ctrl-C while the pager is open stops git; tmt waits for the pager, prints no error and exits 130', () => {
+    // The pager ignores Ctrl-C (as less does), reads a little, and keeps git blocked on a full pipe until the key comes.
+    const pager = `trap "" INT; head -c 100 >/dev/null; sleep 2; echo pager-done`;
+    const r = spawnSync('bash', ['-c', `(sleep 1; printf '\\003'; sleep 4) | script -qefc '${process.execPath} ${BIN} diff x y; echo "rc=$?"' /dev/null`], {
+      cwd: bigDiffRepo(),
+      env: { ...testEnv, TERM: 'xterm', GIT_PAGER: pager },
+      encoding: 'utf8',
+      timeout: 20_000,
+      killSignal: 'SIGKILL',
+    });
+    expect(r.error).toBeUndefined();
+    const out = r.stdout.replace(/\r\n/g, '\n');
+    expect(out).toMatch(/pager-done\nrc=130\n$/);
+    expect(out).not.toMatch(/error/);
   });
 });
 

@@ -3,7 +3,7 @@
  * and style allowed by hash and nothing else), where it is written, when a
  * browser is opened, and bad output paths.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -93,6 +93,64 @@ describe('the page file', () => {
     for (const bad of [['--max-files', '-1'], ['--max-lines', 'many']]) {
       expect(tmt(dir, ['diff', 'a', 'b', '--html', ...bad])).toMatchObject({ code: 2, stderr: expect.stringMatching(oneLineError) });
     }
+  });
+});
+
+describe('-o onto links, FIFOs and devices', () => {
+  const page = /^<!doctype html>\n[\s\S]*<\/html>\n$/;
+
+  it('a symlink is written through and stays a link; the real file keeps its mode; a dangling link gets its target', () => {
+    const base = tempDir();
+    fs.mkdirSync(path.join(base, 'real'));
+    fs.writeFileSync(path.join(base, 'real/page.html'), 'old page\n', { mode: 0o600 });
+    fs.symlinkSync('real/page.html', path.join(base, 'link.html'));
+    fs.symlinkSync('real/new.html', path.join(base, 'dangling.html'));
+    const r = tmt(dir, ['diff', 'a', 'b', '-o', path.join(base, 'link.html')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${path.join(fs.realpathSync(base), 'real/page.html')}\n`);
+    expect(fs.lstatSync(path.join(base, 'link.html')).isSymbolicLink()).toBe(true);
+    expect(fs.readFileSync(path.join(base, 'link.html'), 'utf8')).toMatch(page);
+    expect(fs.statSync(path.join(base, 'real/page.html')).mode & 0o777).toBe(0o600);
+    const d = tmt(dir, ['compare', 'a', 'b', '-o', path.join(base, 'dangling.html')]);
+    expect(d.code).toBe(0);
+    expect(fs.lstatSync(path.join(base, 'dangling.html')).isSymbolicLink()).toBe(true);
+    expect(fs.readFileSync(path.join(base, 'real/new.html'), 'utf8')).toMatch(page);
+    expect(fs.readdirSync(base).sort()).toEqual(['dangling.html', 'link.html', 'real']);
+    expect(fs.readdirSync(path.join(base, 'real')).sort()).toEqual(['new.html', 'page.html']); // no temporary file left
+  });
+
+  it('a FIFO is written into, not replaced; no path is printed', async () => {
+    const base = tempDir();
+    const fifo = path.join(base, 'fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const sink = fs.openSync(path.join(base, 'read.html'), 'w');
+    const reader = spawn('cat', [fifo], { stdio: ['ignore', sink, 'inherit'] });
+    fs.closeSync(sink);
+    const read = new Promise<number | null>((resolve) => reader.on('close', resolve));
+    const timer = setTimeout(() => reader.kill(), 10_000); // a FIFO replaced by a file would leave cat waiting
+    try {
+      const r = tmt(dir, ['diff', 'a', 'b', '-o', fifo]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('');
+      expect(fs.lstatSync(fifo).isFIFO()).toBe(true);
+      expect(await read).toBe(0);
+    } finally {
+      clearTimeout(timer);
+      reader.kill();
+    }
+    expect(fs.readFileSync(path.join(base, 'read.html'), 'utf8')).toMatch(page);
+  });
+
+  it('-o /dev/stdout writes the page to stdout (a pipe, or a file it appends to) and leaves /dev/stdout alone', () => {
+    const r = tmt(dir, ['diff', 'a', 'b', '-o', '/dev/stdout']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(page); // the page and nothing after it: no path line
+    expect(fs.lstatSync('/dev/stdout').isSymbolicLink()).toBe(true);
+    const log = path.join(tempDir(), 'log');
+    fs.writeFileSync(log, 'before\n');
+    const appended = spawnSync('sh', ['-c', `"$0" "$1" diff a b -o /dev/stdout >> '${log}'`, process.execPath, BIN], { cwd: dir, env: testEnv, encoding: 'utf8' });
+    expect(appended.status).toBe(0);
+    expect(fs.readFileSync(log, 'utf8')).toMatch(/^before\n<!doctype html>\n[\s\S]*<\/html>\n$/);
   });
 });
 

@@ -93,6 +93,13 @@ describe.each(['path', 'http'] as const)('sharing runs over %s', (kind) => {
     const id = show.id as string;
     expect(git(clone, 'diff', '--name-status', show.meta.git.base, `refs/tmt/runs/${id}`)).toBe('A\tnew.py\nM\ttrain.py');
     expect(git(clone, 'show', `refs/tmt/runs/${id}:train.py`)).toBe('lr = 0.2');
+    // tmt diff in the clone: the same patch as git's, and the page with both runs' metrics.
+    const base = show.meta.git.base as string;
+    expect(await ok(clone, ['diff', 'rec'])).toBe(git(clone, 'diff', '-M', base, show.meta.git.tree) + '\n');
+    expect(await ok(clone, ['diff', 'rec', 'saved', '--name-only'])).toBe('');
+    const page = path.join(clone, '.git', 'page.html');
+    await ok(clone, ['compare', 'rec', 'saved', '--html', '--no-open', '-o', page]);
+    expect(fs.readFileSync(page, 'utf8')).toMatch(/"loss".*"acc"|"acc".*"loss"/s);
     expectRunsWithNotes(clone, 2);
     // Fetching again changes nothing.
     expect((await tmtAsync(clone, ['pull'])).stderr).toMatch(/up to date with origin \(2 runs there\)/);

@@ -10,6 +10,8 @@ export const EXIT = {
   BUSY: 5,
   GIT: 6,
   REMOTE: 7,
+  /** Ctrl-C stopped the command (128 + SIGINT, as a shell reports it). */
+  INTERRUPTED: 130,
   BUG: 70,
 } as const;
 

@@ -9,12 +9,15 @@ import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import type { GitPipe } from '../git/exec.js';
 
+/** How a delivery ended: git's output was read (or the reader quit early, which is not a failure), or Ctrl-C stopped git. */
+export type Delivery = 'done' | 'interrupted';
+
 /** Writes `stream` to stdout, or into `pager`; resolves after git and the pager have exited. */
-export async function deliver(stream: GitPipe, pager: string | undefined, columns?: number): Promise<void> {
+export async function deliver(stream: GitPipe, pager: string | undefined, columns?: number): Promise<Delivery> {
   if (!pager) {
     await pipeInto(stream, process.stdout, false);
     await stream.done;
-    return;
+    return 'done';
   }
   const env = { ...process.env, LESS: process.env.LESS ?? 'FRX', LV: process.env.LV ?? '-c', ...(columns ? { COLUMNS: String(columns) } : {}) };
   const child = spawn(pager, { shell: true, stdio: ['pipe', 'inherit', 'inherit'], env });
@@ -23,33 +26,39 @@ export async function deliver(stream: GitPipe, pager: string | undefined, column
   const keepRunning = () => undefined;
   process.on('SIGINT', keepRunning);
   try {
-    await pipeInto(stream, child.stdin, true);
-    const failure = await stream.done.then(
-      () => undefined,
-      (err: unknown) => err,
+    // Node does not always report a write error when the pager exits (it may just destroy stdin), so its exit also ends the pipe.
+    await pipeInto(stream, child.stdin, true, exited);
+    const outcome = await stream.done.then(
+      (r) => ({ signal: r.signal, failure: undefined }),
+      (err: unknown) => ({ signal: null, failure: err }),
     );
     await exited;
-    if (failure) throw failure;
+    if (outcome.failure) throw outcome.failure;
+    // Git died of the Ctrl-C that the pager ignored: the user stopped it; like git, say so by the exit code once the pager is closed.
+    return outcome.signal === 'SIGINT' ? 'interrupted' : 'done';
   } finally {
     process.off('SIGINT', keepRunning);
   }
 }
 
-function pipeInto(stream: GitPipe, dest: Writable, end: boolean): Promise<void> {
+/** Pipes git's output into `dest`; resolves at its end, or once the reader is gone (an EPIPE, or `gone` settling). */
+function pipeInto(stream: GitPipe, dest: Writable, end: boolean, gone?: Promise<void>): Promise<void> {
   return new Promise((resolve) => {
     let settled = false;
     const finish = () => {
       if (!settled) resolve();
       settled = true;
     };
-    // EPIPE: the reader is gone. Stop git and drain what it already wrote. The listener stays, so a late error is harmless.
-    dest.on('error', () => {
+    // The reader left: stop git and drain what it already wrote, so its stdout ends. The listener stays, so a late error is harmless.
+    const readerGone = () => {
       if (settled) return;
       stream.stdout.unpipe(dest);
       stream.kill();
       stream.stdout.resume();
       finish();
-    });
+    };
+    dest.on('error', readerGone);
+    void gone?.then(readerGone);
     stream.stdout.once('end', finish);
     stream.stdout.pipe(dest, { end });
   });

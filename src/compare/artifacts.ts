@@ -12,6 +12,8 @@ import { looksText, sniffImage } from './sniff.js';
 
 export interface ArtifactView {
   path: string;
+  /** The name is not UTF-8: `path` is its Latin-1 reading. */
+  pathLatin1?: boolean;
   size: number;
   kind: 'image' | 'text' | 'binary' | 'omitted';
   /** image: a data: URI of the checked type. */
@@ -44,7 +46,7 @@ export async function readArtifacts(repo: Repo, runs: readonly ResolvedRun[], li
   const blobs = await readObjects(repo, [...wanted]);
   const out = new Map<string, ArtifactView[]>();
   for (const { run, entries } of listed) {
-    out.set(run.id, entries.map((e) => view(e.path.slice('artifacts/'.length), e.size, blobs.get(e.oid), limits)));
+    out.set(run.id, entries.map((e) => ({ ...view(e.path.slice('artifacts/'.length), e.size, blobs.get(e.oid), limits), ...(e.utf8 ? {} : { pathLatin1: true }) })));
   }
   return out;
 }

@@ -6,10 +6,11 @@
  */
 import { readObjects } from '../git/cat-file.js';
 import type { Repo } from '../git/repo.js';
+import { isZeroId } from '../git/zero-id.js';
 import type { FileDiff } from './code.js';
 import { sniffImage } from './sniff.js';
 
-export const CODE_IMAGE_LIMITS = { each: 2 * 1024 * 1024, total: 16 * 1024 * 1024 };
+const CODE_IMAGE_LIMITS = { each: 2 * 1024 * 1024, total: 16 * 1024 * 1024 };
 
 export async function attachImages(repo: Repo, files: readonly FileDiff[], limits = CODE_IMAGE_LIMITS): Promise<void> {
   let budget = limits.total;
@@ -17,7 +18,7 @@ export async function attachImages(repo: Repo, files: readonly FileDiff[], limit
   for (const f of files) {
     if (!f.binary) continue;
     for (const [side, oid, size] of [['old', f.oldOid, f.oldSize], ['new', f.newOid, f.newSize]] as const) {
-      if (/^0+$/.test(oid) || size === undefined || size > limits.each || size > budget) continue;
+      if (isZeroId(oid) || size === undefined || size > limits.each || size > budget) continue;
       budget -= size;
       wanted.push([f, side, oid]);
     }

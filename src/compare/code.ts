@@ -10,6 +10,7 @@ import type { ChangedFile } from '../git/diff-files.js';
 import { pairPatches, splitPatch, treeDiff } from '../git/diff-patch.js';
 import type { TreePair } from '../git/diff.js';
 import { decodeBytes } from '../git/names.js';
+import { isZeroId } from '../git/zero-id.js';
 import { attachImages } from './code-images.js';
 import type { Repo } from '../git/repo.js';
 
@@ -53,7 +54,7 @@ export interface CodeDiff {
 export async function buildCodeDiff(repo: Repo, pair: TreePair, limits: DiffLimits): Promise<CodeDiff> {
   const { files: changed, patch } = await treeDiff(pair);
   const pieces = pairPatches(changed, splitPatch(patch));
-  const sizes = await objectInfo(repo, changed.filter((f) => f.added === null).flatMap((f) => [f.oldOid, f.newOid]).filter((o) => !/^0+$/.test(o)));
+  const sizes = await objectInfo(repo, changed.filter((f) => f.added === null).flatMap((f) => [f.oldOid, f.newOid]).filter((o) => !isZeroId(o)));
   let lineBudget = limits.maxLines || Infinity;
   let shown = 0;
   const files = changed.map((f, i): FileDiff => {

@@ -11,7 +11,8 @@ import { metricDirections, type DirectionFlags } from './direction.js';
 import { explainingMissing, involvedIn, withCompleteOutputs } from './missing.js';
 import { buildComparison } from './build.js';
 import type { Comparison, DiffEntry } from './model.js';
-import { runLabel, type ResolvedRun } from './resolve.js';
+import { baseLabel, runLabels } from './labels.js';
+import type { ResolvedRun } from './resolve.js';
 import { readRunSeries } from './series.js';
 
 export interface GatherOptions {
@@ -43,23 +44,20 @@ export async function gatherComparison(repo: Repo, o: GatherOptions): Promise<Co
 /** One diff after another: each can be large, and git is faster than two of them at once on two cores. */
 async function codeDiffs(repo: Repo, o: GatherOptions): Promise<DiffEntry[]> {
   const pairs = codePairs(o.runs);
+  const labels = runLabels(o.runs.map((r) => ({ id: r.id, name: r.meta.name })));
   const out: DiffEntry[] = [];
   for (const p of pairs) {
     const from = p.fromRun === null ? undefined : o.runs[p.fromRun]!;
     const to = o.runs[p.toRun]!;
     const pair: TreePair = { cwd: o.cwd, from: from ? from.meta.git.tree : to.meta.git.base, to: to.meta.git.tree, paths: o.paths };
     const code = await explainingMissing(repo, involvedIn(from, to), () => buildCodeDiff(repo, pair, o.limits));
-    out.push({ ...p, fromLabel: from ? runLabel(from, o.runs) : baseLabel(to), toLabel: runLabel(to, o.runs), code });
+    out.push({ ...p, fromLabel: p.fromRun === null ? baseLabel(to.meta.git.base) : labels[p.fromRun]!, toLabel: labels[p.toRun]!, code });
   }
   return out;
 }
 
 /** Which runs are diffed: a single run against its base, otherwise the first run against each other. */
-export function codePairs(runs: readonly ResolvedRun[]): Array<{ fromRun: number | null; toRun: number }> {
+function codePairs(runs: readonly ResolvedRun[]): Array<{ fromRun: number | null; toRun: number }> {
   if (runs.length === 1) return [{ fromRun: null, toRun: 0 }];
   return runs.slice(1).map((_, i) => ({ fromRun: 0, toRun: i + 1 }));
-}
-
-function baseLabel(r: ResolvedRun): string {
-  return r.meta.git.base ? `base ${r.meta.git.base.slice(0, 12)}` : 'empty tree (no commits yet)';
 }

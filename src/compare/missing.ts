@@ -27,7 +27,7 @@ export async function explainingMissing<T>(repo: Repo, involved: readonly Involv
 }
 
 /** The MISSING_OBJECTS error for the first involved run with a missing object, if any. */
-export async function missingError(repo: Repo, involved: readonly Involved[]): Promise<TmtError | undefined> {
+async function missingError(repo: Repo, involved: readonly Involved[]): Promise<TmtError | undefined> {
   for (const item of involved) {
     const missing = await firstMissingObject(repo, item.what === 'base commit' ? `${item.rev}^{tree}` : item.rev);
     if (missing === undefined) continue;

@@ -5,7 +5,7 @@
  */
 import { TmtError } from '../errors.js';
 import type { Repo } from '../git/repo.js';
-import { selectRuns, shortIds } from '../query/list.js';
+import { selectRuns } from '../query/list.js';
 import type { RunMeta } from '../run/metadata.js';
 import { withCatalog, type RunRecord } from '../run/read.js';
 import { selectRow } from '../run/select.js';
@@ -69,10 +69,4 @@ function readable(run: RunRecord, selector: string): ResolvedRun {
 /** `01abcdefghjk (name)`: how errors name a run. */
 export function describe(run: { id: string; meta?: RunMeta }): string {
   return `${run.id.slice(0, 12)}${run.meta?.name ? ` (${run.meta.name})` : ''}`;
-}
-
-/** How pages and titles name a run: its name and the shortest id prefix (8 or more) that tells it from `among`. */
-export function runLabel(r: ResolvedRun, among: readonly ResolvedRun[] = [r]): string {
-  const short = shortIds([...new Set([r.id, ...among.map((o) => o.id)])]).get(r.id)!;
-  return r.meta.name ? `${r.meta.name} (${short})` : short;
 }

@@ -27,8 +27,8 @@ export interface ChangedFile {
   deleted: number | null;
 }
 
-/** Options every machine-read diff shares, so the file list and the patch pair up one to one. */
-export const MACHINE_DIFF_OPTIONS = ['-M', '--no-color', '--no-ext-diff', '--no-relative', '--submodule=short'];
+/** Options every machine-read diff shares, so the file list and the patch pair up one to one; whole object ids, which blobs are looked up by. */
+export const MACHINE_DIFF_OPTIONS = ['-M', '--no-abbrev', '--no-color', '--no-ext-diff', '--no-relative', '--submodule=short'];
 
 export async function listChangedFiles(pair: TreePair): Promise<ChangedFile[]> {
   const { stdout } = await git(['diff', '--raw', '--numstat', '-z', ...MACHINE_DIFF_OPTIONS, ...treeArgs(pair)], { cwd: pair.cwd });

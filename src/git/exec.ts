@@ -116,8 +116,11 @@ function firstMeaningfulLine(stderr: string): string | undefined {
 /** A git process whose stdout is read as a stream (diffs too large to buffer, output for a pager). */
 export interface GitPipe {
   stdout: Readable;
-  /** Settles when git exits: rejects on unexpected exit codes, like `git()`; a reader that stopped early is not a failure. */
-  done: Promise<{ code: number; stderr: string }>;
+  /**
+   * Settles when git exits: rejects on unexpected exit codes, like `git()`. A reader
+   * that stopped early is not a failure, nor is a Ctrl-C (`signal` says so).
+   */
+  done: Promise<{ code: number; stderr: string; signal: NodeJS.Signals | null }>;
   /** Stops git (the reader went away). */
   kill(): void;
 }
@@ -128,14 +131,15 @@ export function gitPipe(args: readonly string[], opts: GitRunOptions): GitPipe {
   const err: Buffer[] = [];
   child.stderr.on('data', (b: Buffer) => err.push(b));
   let killed = false;
-  const done = new Promise<{ code: number; stderr: string }>((resolve, reject) => {
+  const done = new Promise<{ code: number; stderr: string; signal: NodeJS.Signals | null }>((resolve, reject) => {
     child.on('error', (e: NodeJS.ErrnoException) =>
       reject(e.code === 'ENOENT' ? new TmtError('GIT_MISSING', 'git is not installed or not on PATH', { hint: 'install git 2.30 or newer', cause: e }) : e),
     );
     child.on('close', (code, signal) => {
       const result = { stdout: Buffer.alloc(0), stderr: Buffer.concat(err).toString('utf8'), code: code ?? -1 };
-      // SIGPIPE/SIGTERM after the reader left (a pager quit, `| head`) is how a pipeline ends, not an error.
-      if (code === 0 || (code !== null && opts.okCodes?.includes(code)) || (killed && signal) || signal === 'SIGPIPE') resolve(result);
+      // SIGPIPE/SIGTERM after the reader left (a pager quit, `| head`) is how a pipeline ends, not an error; SIGINT is the user's Ctrl-C.
+      const ended = (killed && signal) || signal === 'SIGPIPE' || signal === 'SIGINT';
+      if (code === 0 || (code !== null && opts.okCodes?.includes(code)) || ended) resolve({ stderr: result.stderr, code: result.code, signal });
       else reject(new GitCommandError(args, result));
     });
   });

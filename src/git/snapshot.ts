@@ -127,10 +127,11 @@ async function snapshotWith(repo: Repo, scratch: ScratchIndex, f: Filters): Prom
   // A nested repository is listed as `dir/`; git records it as a gitlink named `dir`.
   await updateIndex(run, [...splitZ(changed.stdout), ...newFiles.filter((f) => !out.has(f)).map((f) => (f.endsWith('/') ? f.slice(0, -1) : f))]);
 
+  // Read before write-tree, which rewrites the index (split, if the repository says so).
+  const data = fs.existsSync(scratch.file) ? fs.readFileSync(scratch.file) : undefined;
   const fullTree = await writeTree(repo, scratch.file);
   // No index and nothing to add (a new repository with no files): git wrote the empty tree.
-  if (!fs.existsSync(scratch.file)) return { tree: fullTree, fullTree, files: 0, skipped: sortByPath(skipped) };
-  const data = fs.readFileSync(scratch.file);
+  if (!data) return { tree: fullTree, fullTree, files: 0, skipped: sortByPath(skipped) };
   const quick = quickScan(data, f.maxFileSize);
   if (quick && !quick.oversize && !f.hasTmtIgnore) {
     return { tree: fullTree, fullTree, files: quick.count, skipped: sortByPath(skipped) };

@@ -79,6 +79,8 @@ details.file[open] > summary { border-bottom: 1px solid var(--border); border-ra
 .stat .add { color: var(--better); }
 .stat .del { color: var(--worse); }
 .mode { color: var(--dim); font-size: 12px; }
+.cr { font-size: 0; }
+.cr::before { content: "CR"; font: 9px/1 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; padding: 0 2px; margin: 0 1px; border: 1px solid currentColor; border-radius: 3px; vertical-align: 2px; opacity: 0.7; }
 .tag { display: inline-block; font-size: 11px; padding: 0 6px; border-radius: 10px; border: 1px solid var(--border); text-transform: uppercase; }
 .tag-A { color: var(--better); border-color: var(--better); }
 .tag-D { color: var(--worse); border-color: var(--worse); }

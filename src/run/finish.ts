@@ -51,7 +51,7 @@ export async function finishRun(opts: FinishOptions): Promise<Finished> {
     ...(fs.existsSync(dir.stdout) ? [{ path: 'logs/stdout', file: dir.stdout }] : []),
     ...(fs.existsSync(dir.stderr) ? [{ path: 'logs/stderr', file: dir.stderr }] : []),
     { path: 'metrics.jsonl', file: writeFile(dir.root, 'metrics.canonical.jsonl', seriesToJsonl(metrics.series)) },
-    ...filesUnder(dir.artifacts).map((f) => ({ path: `artifacts/${f.rel}`, file: f.abs })),
+    ...filesUnder(dir.artifacts).map((f) => ({ path: Buffer.concat([Buffer.from('artifacts/'), f.rel]), file: f.abs })),
   ];
   const commit = await publishRun({ repo: opts.repo, commit: opts.commit, meta, outputs, time: opts.endedMs / 1000 });
   fs.rmSync(dir.root, { recursive: true, force: true });

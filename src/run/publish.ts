@@ -11,7 +11,7 @@ import { commitNotes } from '../git/notes.js';
 import { commitIdentityEnv, writeCommit } from '../git/objects.js';
 import { runRef } from '../git/layout.js';
 import type { Repo } from '../git/repo.js';
-import { listTree, writeTreeFrom, type TreeSource } from '../git/tree-writer.js';
+import { listTree, pathBytes, writeTreeFrom, type TreeSource } from '../git/tree-writer.js';
 import { serializeMeta, type RunMeta } from './metadata.js';
 
 export interface PublishOptions {
@@ -34,9 +34,10 @@ export async function publishRun(opts: PublishOptions): Promise<string> {
   let commit = opts.commit;
   meta.updated = new Date(opts.time * 1000).toISOString();
   if (opts.outputs?.length) {
-    const replaced = new Set(opts.outputs.map((o) => o.path));
+    // Kept files are written back by their exact bytes: a name that is not UTF-8 stays as it was.
+    const replaced = new Set(opts.outputs.map((o) => pathBytes(o.path).toString('latin1')));
     const kept: TreeSource[] = meta.outputs
-      ? (await listTree(repo, meta.outputs, '')).filter((e) => !replaced.has(e.path)).map((e) => ({ path: e.path, blob: e.oid }))
+      ? (await listTree(repo, meta.outputs, '')).filter((e) => !replaced.has(e.bytes.toString('latin1'))).map((e) => ({ path: e.bytes, blob: e.oid }))
       : [];
     const tree = await writeTreeFrom(repo, [...kept, ...opts.outputs]);
     const outputs = await writeCommit(repo, { tree, parents: [], message: `tmt outputs ${meta.id}\n`, time: opts.time, env: identity });

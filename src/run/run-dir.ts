@@ -33,23 +33,29 @@ export function createRunDir(dir: RunDir): void {
   fs.writeFileSync(dir.metrics, '', { flag: 'a' });
 }
 
-/** Every regular file under `dir`, as '/'-separated paths relative to it; symlinks that leave it are skipped. */
-export function filesUnder(dir: string): Array<{ rel: string; abs: string; size: number }> {
-  const out: Array<{ rel: string; abs: string; size: number }> = [];
-  const walk = (abs: string, rel: string) => {
-    let entries: fs.Dirent[];
+/**
+ * Every regular file under `dir`, as '/'-separated paths relative to it;
+ * symlinks that leave it are skipped. Names are bytes, as the file system
+ * keeps them: a name that is not UTF-8 is stored in git as it is.
+ */
+export function filesUnder(dir: string): Array<{ rel: Buffer; abs: Buffer; size: number }> {
+  const out: Array<{ rel: Buffer; abs: Buffer; size: number }> = [];
+  const walk = (abs: Buffer, rel: Buffer | undefined) => {
+    let entries: Array<fs.Dirent<Buffer>>;
     try {
-      entries = fs.readdirSync(abs, { withFileTypes: true });
+      entries = fs.readdirSync(abs, { withFileTypes: true, encoding: 'buffer' });
     } catch {
       return;
     }
     for (const e of entries) {
-      const childAbs = path.join(abs, e.name);
-      const childRel = rel ? `${rel}/${e.name}` : e.name;
+      const childAbs = Buffer.concat([abs, SLASH, e.name]);
+      const childRel = rel ? Buffer.concat([rel, SLASH, e.name]) : e.name;
       if (e.isDirectory()) walk(childAbs, childRel);
       else if (e.isFile()) out.push({ rel: childRel, abs: childAbs, size: fs.statSync(childAbs).size });
     }
   };
-  walk(dir, '');
-  return out.sort((a, b) => (a.rel < b.rel ? -1 : 1));
+  walk(Buffer.from(dir), undefined);
+  return out.sort((a, b) => Buffer.compare(a.rel, b.rel));
 }
+
+const SLASH = Buffer.from('/');

@@ -18,7 +18,8 @@ export interface RunDetails {
   commit: string;
   status: DisplayStatus;
   meta: RunMeta;
-  artifacts: Array<{ path: string; size: number }>;
+  /** `pathLatin1`: the name is not UTF-8 and `path` is its Latin-1 reading (encode it as Latin-1 for the exact bytes). */
+  artifacts: Array<{ path: string; size: number; pathLatin1?: true }>;
   logs: { stdout: LogView; stderr: LogView };
   /** `git diff --stat` of the code against the base commit: the uncommitted changes the run carried. */
   diffStat: string;
@@ -45,7 +46,7 @@ export async function showRun(opts: { repo: Repo; selector: string; tailLines?: 
     commit: run.commit,
     status: displayStatus(meta),
     meta,
-    artifacts: artifacts.map((a) => ({ path: a.path.slice('artifacts/'.length), size: a.size })),
+    artifacts: artifacts.map((a) => ({ path: a.path.slice('artifacts/'.length), size: a.size, ...(a.utf8 ? {} : { pathLatin1: true as const }) })),
     logs: { stdout: logView(stdout, opts.full ? Infinity : tail), stderr: logView(stderr, opts.full ? Infinity : tail) },
     diffStat: stat,
   };

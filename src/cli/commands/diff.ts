@@ -3,8 +3,10 @@ import { streamTreeDiff, type DiffView, type TreePair } from '../../git/diff.js'
 import { diffColor, diffPager } from '../../git/config.js';
 import { openRepo } from '../../git/repo.js';
 import { explainingMissing, involvedIn } from '../../compare/missing.js';
-import { resolveRuns, runLabel, type ResolvedRun } from '../../compare/resolve.js';
+import { runLabels } from '../../compare/labels.js';
+import { resolveRuns, type ResolvedRun } from '../../compare/resolve.js';
 import { TmtError } from '../../errors.js';
+import { EXIT } from '../exit-codes.js';
 import { deliver } from '../pager.js';
 import type { Output } from '../output.js';
 import type { PageFlags } from './page-flags.js';
@@ -36,7 +38,8 @@ export async function diffCommand(opts: DiffCommandOptions, out: Output): Promis
   const involved = involvedIn(from, to);
 
   if (opts.page.html) {
-    const title = `tmt diff: ${from ? runLabel(from, runs) : `base of ${runLabel(to)}`} → ${runLabel(to, runs)}`;
+    const labels = runLabels(runs.map((r) => ({ id: r.id, name: r.meta.name })));
+    const title = `tmt diff: ${from ? labels[0] : `base of ${labels[0]}`} → ${labels[labels.length - 1]}`;
     const name = `diff-${from ? `${from.id.slice(0, 12)}-` : ''}${to.id.slice(0, 12)}.html`;
     const { writeComparisonPage } = await import('./page-output.js');
     return writeComparisonPage({ repo, cwd: opts.cwd, kind: 'diff', runs, paths: opts.paths, title, defaultName: name, flags: opts.page, version: opts.version, tty: opts.tty }, out);
@@ -49,8 +52,8 @@ export async function diffCommand(opts: DiffCommandOptions, out: Output): Promis
   const view: DiffView = opts.stat ? 'stat' : opts.nameOnly ? 'name-only' : 'patch';
   const pager = opts.tty && opts.pager ? await diffPager(repo) : undefined;
   const color = out.color && (await diffColor(repo, { tty: opts.tty, paging: pager !== undefined }));
-  await explainingMissing(repo, involved, () => deliver(streamTreeDiff(pair, { view, color, columns: opts.tty ? opts.columns : undefined }), pager, opts.columns));
-  return 0;
+  const delivery = await explainingMissing(repo, involved, () => deliver(streamTreeDiff(pair, { view, color, columns: opts.tty ? opts.columns : undefined }), pager, opts.columns));
+  return delivery === 'interrupted' ? EXIT.INTERRUPTED : EXIT.OK;
 }
 
 function check(opts: DiffCommandOptions): void {

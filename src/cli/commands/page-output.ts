@@ -42,7 +42,7 @@ export async function writeComparisonPage(req: PageRequest, out: Output): Promis
   });
   for (const w of comparison.warnings) warn(out, w);
   const page = renderPage(comparison, { title: req.title, tmtVersion: req.version });
-  if (req.flags.output === '-') {
+  if (req.flags.output === '-' || (req.flags.output !== undefined && namesStdout(path.resolve(req.cwd, req.flags.output)))) {
     for (const part of page) out.out(part); // -o -: the page itself on stdout, for pipes
     return 0;
   }
@@ -52,8 +52,14 @@ export async function writeComparisonPage(req: PageRequest, out: Output): Promis
     fs.mkdirSync(dir, { recursive: true });
     target = path.join(dir, req.defaultName);
   }
-  const file = writePage(path.resolve(req.cwd, target), page);
-  out.out(`${file}\n`);
-  if (shouldOpen({ open: req.flags.open, tty: req.tty, env: process.env })) await openPage(file, out);
+  const written = writePage(path.resolve(req.cwd, target), page);
+  if (written.special) return 0; // a FIFO or a device (-o /dev/stdout): no file to name or open
+  out.out(`${written.path}\n`);
+  if (shouldOpen({ open: req.flags.open, tty: req.tty, env: process.env })) await openPage(written.path, out);
   return 0;
+}
+
+/** `-o /dev/stdout` is `-o -`: stdout is open already, and a socket given as stdout cannot be opened again by name. */
+function namesStdout(file: string): boolean {
+  return ['/dev/stdout', '/dev/fd/1', '/proc/self/fd/1', `/proc/${process.pid}/fd/1`].includes(file);
 }

@@ -4,7 +4,7 @@
  * better or worse than the first run's.
  */
 import type { Comparison, Verdict } from '../../compare/model.js';
-import { shortIds } from '../../query/list.js';
+import { runLabels } from '../../compare/labels.js';
 import type { Cell, Tabular } from './formats.js';
 import { formatDuration, formatTime, formatValue, paint } from './format.js';
 import { renderTable } from './table.js';
@@ -13,16 +13,6 @@ export interface CompareRows {
   tabular: Tabular;
   /** Per row, per run: how a metric cell compares with the first run. */
   verdicts: Array<Array<Verdict | null>>;
-}
-
-/** Column headers: a run's name, with its short id when names repeat; the short id when it has none. */
-export function runLabels(c: Comparison): string[] {
-  const short = shortIds(c.runs.map((r) => r.id));
-  return c.runs.map((r) => {
-    const id = short.get(r.id)!;
-    if (!r.name) return id;
-    return c.runs.filter((o) => o.name === r.name).length > 1 ? `${r.name} (${id})` : r.name;
-  });
 }
 
 export function compareRows(c: Comparison, opts: { onlyChanged: boolean; human: boolean }): CompareRows {
@@ -44,7 +34,7 @@ export function compareRows(c: Comparison, opts: { onlyChanged: boolean; human: 
     const values = m.summaries.map((s) => (s ? (opts.human ? formatValue(s.last) : s.last) : null));
     add(`metrics.${m.name}`, values, false, m.verdicts);
   }
-  return { tabular: { columns: ['field', ...runLabels(c)], rows }, verdicts };
+  return { tabular: { columns: ['field', ...runLabels(c.runs)], rows }, verdicts };
 }
 
 /** The terminal table, fitted to `width`. */

@@ -1,6 +1,7 @@
 import type { RunDetails } from '../../run/show.js';
 import { formatBytes, formatDuration, formatTime, formatValue, paint, statusColor } from './format.js';
 import { renderTable } from './table.js';
+import { quoteName } from '../../util/quote-name.js';
 import { shellQuote } from '../../util/shell-quote.js';
 
 /** `tmt show`: metadata, params, metrics, artifacts, log tails and the code diff stat. */
@@ -38,7 +39,10 @@ export function renderRunDetails(d: RunDetails, color: boolean): string {
         .replace(/^/gm, '  '),
     );
   }
-  if (d.artifacts.length) out.push('', paint(color, 'bold', 'artifacts'), ...d.artifacts.map((a) => `  ${a.path}  ${paint(color, 'dim', formatBytes(a.size))}`));
+  if (d.artifacts.length) {
+    const latin1 = (a: { pathLatin1?: true }) => (a.pathLatin1 ? paint(color, 'dim', ' (name not UTF-8, read as Latin-1)') : '');
+    out.push('', paint(color, 'bold', 'artifacts'), ...d.artifacts.map((a) => `  ${quoteName(a.path)}  ${paint(color, 'dim', formatBytes(a.size))}${latin1(a)}`));
+  }
   for (const name of ['stdout', 'stderr'] as const) {
     const log = d.logs[name];
     if (!log.lines) continue;

@@ -12,8 +12,12 @@ import type { ArtifactView, PageData, RunStyle } from './types.js';
 export function artifactsSection(data: PageData, style: RunStyle): HTMLElement | null {
   if (data.artifacts.length === 0) return null;
   const head = h('tr', null, h('th', { scope: 'col' }, 'artifact'), ...style.labels.map((l, i) => h('th', { scope: 'col', class: 'run-col' }, swatch(style.colors[i]!), l)));
-  const rows = data.artifacts.map((row) => h('tr', null, h('th', { scope: 'row', class: 'path' }, row.path), ...row.cells.map((c) => h('td', { class: 'artifact' }, cell(c)))));
+  const rows = data.artifacts.map((row) => h('tr', null, h('th', { scope: 'row', class: 'path' }, row.path, latin1Note(row.cells)), ...row.cells.map((c) => h('td', { class: 'artifact' }, cell(c)))));
   return section('artifacts', 'Artifacts', h('p', { class: 'dim' }, plural(data.artifacts.length, 'artifact')), h('div', { class: 'scroll' }, h('table', { class: 'grid artifacts' }, h('thead', null, head), h('tbody', null, ...rows))));
+}
+
+function latin1Note(cells: ReadonlyArray<ArtifactView | null>): Child {
+  return cells.some((c) => c?.pathLatin1) ? h('span', { class: 'detail' }, 'name not UTF-8, read as Latin-1') : null;
 }
 
 function cell(a: ArtifactView | null): Child {

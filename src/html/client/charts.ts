@@ -5,7 +5,12 @@ import { swatch } from './run-style.js';
 import type { PageData, RunStyle, SeriesSet } from './types.js';
 
 export function chartsSection(data: PageData, style: RunStyle): HTMLElement {
-  if (data.series.length === 0) return section('charts', 'Charts', h('p', { class: 'dim' }, 'No metric series to draw: these runs logged no metrics.'));
+  // Metrics given only as final values (tmt save -m acc=0.5) have a row in the Metrics table but nothing over steps.
+  const finalOnly = data.metrics.map((m) => m.name).filter((n) => !data.series.some((s) => s.name === n));
+  if (data.series.length === 0) {
+    const why = finalOnly.length ? 'these runs have final values (in the Metrics table) but no values over steps' : 'these runs logged no metrics';
+    return section('charts', 'Charts', h('p', { class: 'dim' }, `No metric series to draw: ${why}.`));
+  }
   const view: ChartView = { smoothing: 0.6, logY: false, width: 560 };
   const slider = h('input', { type: 'range', id: 'smoothing', min: 0, max: 0.99, step: 0.01, value: view.smoothing, 'aria-label': 'smoothing' });
   const shown = h('output', { for: 'smoothing' }, view.smoothing.toFixed(2));
@@ -48,7 +53,8 @@ export function chartsSection(data: PageData, style: RunStyle): HTMLElement {
     }
   }).observe(grid);
   const controls = h('div', { class: 'controls' }, h('label', { class: 'control' }, 'Smoothing ', slider, ' ', shown), h('label', { class: 'control' }, log, ' log scale'), legend);
-  return section('charts', 'Charts', controls, grid);
+  const note = finalOnly.length ? h('p', { class: 'dim final-only' }, `Final values only, no series to draw: ${finalOnly.join(', ')}.`) : null;
+  return section('charts', 'Charts', controls, grid, note);
 }
 
 function chartCard(set: SeriesSet, data: PageData, style: RunStyle): { el: HTMLElement; body: HTMLElement } {

@@ -3,7 +3,9 @@
  * run, one at a time), the side-by-side / line-by-line switch, the file list,
  * each file drawn lazily, and what the limits left out.
  */
-import { fileBlock, fileTitle, type DiffFormat, type FileBlock } from './diff-file.js';
+import { fileBlock, fileTitle, type FileBlock } from './diff-file.js';
+import type { DiffFormat } from './draw-patch.js';
+import { patchBlockId } from '../patch-id.js';
 import { h, section, whenVisible } from './dom.js';
 import { fmtCount, plural } from './format.js';
 import type { DiffEntry, PageData } from './types.js';
@@ -74,7 +76,7 @@ function diffView(d: DiffEntry, k: number, watch: (b: FileBlock) => void): { el:
   const head = h('p', { class: 'diff-head' }, h('strong', null, d.fromLabel), ' → ', h('strong', null, d.toLabel), ': ', plural(t.files, 'file'), ' changed', t.files ? `, +${fmtCount(t.added)} −${fmtCount(t.deleted)}` : '', t.binary ? ` (${plural(t.binary, 'binary file')})` : '');
   if (t.files === 0) return { el: h('div', null, head, h('p', { class: 'dim' }, 'The code is the same.')), blocks: [] };
   const shown = c.files.slice(0, c.shown);
-  const blocks = shown.map((f, j) => fileBlock(f, `f-${k}-${j}`, `tmt-p-${k}-${j}`));
+  const blocks = shown.map((f, j) => fileBlock(f, `f-${k}-${j}`, patchBlockId(k, j)));
   const list = h(
     'details',
     { class: 'file-list', open: c.files.length <= 100 },

@@ -5,15 +5,14 @@
  */
 import { append, h, image, type Child } from './dom.js';
 import { fmtBytes, fmtCount, plural } from './format.js';
+import { drawPatch, type DiffFormat } from './draw-patch.js';
+import { isZeroId } from '../../git/zero-id.js';
 import type { FileDiff } from './types.js';
 
-/** diff2html's UI class, inlined in the page before this script. */
-declare const Diff2HtmlUI: new (target: HTMLElement, diff: string, config: Record<string, unknown>) => { draw(): void };
-
-export type DiffFormat = 'line-by-line' | 'side-by-side';
-
-/** Files with more patch lines than this are drawn on request: diff2html takes about a second per 10,000 lines. */
-export const AUTO_DRAW_MAX_LINES = 3000;
+/** Files with more patch lines than this are drawn on request, in pieces, without line matching or highlighting. */
+const AUTO_DRAW_MAX_LINES = 3000;
+/** Past this, the button warns that drawing takes a while and much memory (a 300,000-line file: about 16 s in Chromium). */
+const SLOW_DRAW_LINES = 50_000;
 
 const STATUS: Record<string, string> = { A: 'added', D: 'deleted', M: 'modified', R: 'renamed', C: 'copied', T: 'type changed', U: 'unmerged', X: 'unknown' };
 
@@ -32,10 +31,13 @@ export function fileTitle(f: FileDiff): Child[] {
 }
 
 function modeNote(f: FileDiff): Child {
-  const zero = /^0+$/;
-  if (f.status === 'A' && f.newMode !== '100644') return h('span', { class: 'mode' }, ` mode ${f.newMode}`);
-  if (!zero.test(f.oldMode) && !zero.test(f.newMode) && f.oldMode !== f.newMode) return h('span', { class: 'mode' }, ` mode ${f.oldMode} → ${f.newMode}`);
-  return null;
+  const change = f.status === 'A' && f.newMode !== '100644' ? f.newMode : modeChange(f);
+  return change ? h('span', { class: 'mode' }, ` mode ${change}`) : null;
+}
+
+/** "100644 → 100755" when a file that exists on both sides changed its mode. */
+function modeChange(f: FileDiff): string | undefined {
+  return !isZeroId(f.oldMode) && !isZeroId(f.newMode) && f.oldMode !== f.newMode ? `${f.oldMode} → ${f.newMode}` : undefined;
 }
 
 export function fileBlock(f: FileDiff, anchor: string, patchId: string): FileBlock {
@@ -43,6 +45,7 @@ export function fileBlock(f: FileDiff, anchor: string, patchId: string): FileBlo
   const el = h('details', { class: 'file', id: anchor, open: true }, h('summary', null, ...fileTitle(f)), body);
   let drawn = false;
   let forced = false; // the user asked for this large file once: keep drawing it
+  let stop = () => {};
   const placeholder = () => {
     body.replaceChildren();
     body.style.minHeight = `${Math.min(Math.max(f.lines, 2) * 20, 4000)}px`;
@@ -55,11 +58,13 @@ export function fileBlock(f: FileDiff, anchor: string, patchId: string): FileBlo
   const block: FileBlock = {
     el,
     reset() {
+      stop();
       drawn = false;
       placeholder();
     },
     draw(format, force = false) {
       if (drawn && !force) return;
+      stop();
       drawn = true;
       forced ||= force;
       body.style.minHeight = '';
@@ -68,10 +73,10 @@ export function fileBlock(f: FileDiff, anchor: string, patchId: string): FileBlo
         append(body, [h('p', { class: 'note' }, `Binary file ${STATUS[f.status] ?? 'changed'}: ${sizes(f)}.`), beforeAfter(f)]);
         return;
       }
-      if (f.lines > AUTO_DRAW_MAX_LINES && !forced) {
-        const button = h('button', { type: 'button', class: 'draw-large' }, `Show this diff (${plural(f.lines, 'line')})`);
-        button.addEventListener('click', () => block.draw(format, true));
-        body.replaceChildren(h('p', { class: 'note' }, 'A large diff: drawn on request, without syntax highlighting, to keep the page responsive (about a second per 5,000 lines). '), button);
+      const large = f.lines > AUTO_DRAW_MAX_LINES;
+      if (large && !forced) {
+        body.replaceChildren();
+        append(body, largeNote(f.lines, () => block.draw(format, true)));
         return;
       }
       const source = document.getElementById(patchId);
@@ -80,24 +85,26 @@ export function fileBlock(f: FileDiff, anchor: string, patchId: string): FileBlo
         body.replaceChildren(h('p', { class: 'note' }, headerOnly(f)));
         return;
       }
-      const target = h('div', { class: 'd2h-target' });
+      const target = h('div');
+      const status = large ? h('p', { class: 'note draw-progress' }, 'Drawing…') : null;
       body.replaceChildren();
-      append(body, [...notes(), target]);
-      new Diff2HtmlUI(target, patch, {
-        outputFormat: format,
-        drawFileList: false,
-        // Line matching and highlighting cost most; a file past the automatic limit goes without them.
-        matching: f.lines > AUTO_DRAW_MAX_LINES ? 'none' : 'lines',
-        highlight: f.lines <= AUTO_DRAW_MAX_LINES,
-        fileListToggle: false,
-        fileContentToggle: false,
-        stickyFileHeaders: false,
-        synchronisedScroll: true,
-        colorScheme: 'auto',
-      }).draw();
+      append(body, [...notes(), status, target]);
+      stop = drawPatch(target, patch, {
+        format,
+        large,
+        progress: (share) => status && (status.textContent = share < 1 ? `Drawing… ${Math.floor(share * 100)}%` : `Drawn: ${plural(f.lines, 'line')}, without syntax highlighting.`),
+      });
     },
   };
   return block;
+}
+
+/** The note and button a large file waits behind. */
+function largeNote(lines: number, draw: () => void): Child[] {
+  const button = h('button', { type: 'button', class: 'draw-large' }, `Show this diff (${plural(lines, 'line')})`);
+  button.addEventListener('click', draw);
+  const slow = lines > SLOW_DRAW_LINES ? ' This one is very large: drawing it takes a while and much memory, though the page stays usable meanwhile.' : '';
+  return [h('p', { class: 'note' }, `A large diff: drawn on request, in pieces and without syntax highlighting, to keep the page responsive.${slow} `), button];
 }
 
 /** An image file's old and new versions side by side. */
@@ -108,9 +115,9 @@ function beforeAfter(f: FileDiff): Child {
 
 /** What a file without hunks changed: a pure rename or copy, a mode, an empty file. */
 function headerOnly(f: FileDiff): string {
-  const mode = f.oldMode !== f.newMode && !/^0+$/.test(f.oldMode) && !/^0+$/.test(f.newMode) ? `mode ${f.oldMode} → ${f.newMode}` : '';
-  if (f.status === 'R' || f.status === 'C') return `${f.status === 'R' ? 'Renamed' : 'Copied'} without changes to the content${mode ? `; ${mode}` : ''}.`;
-  if (mode) return `Only the mode changed: ${mode}.`;
+  const change = modeChange(f);
+  if (f.status === 'R' || f.status === 'C') return `${f.status === 'R' ? 'Renamed' : 'Copied'} without changes to the content${change ? `; mode ${change}` : ''}.`;
+  if (change) return `Only the mode changed: ${change}.`;
   if (f.status === 'A') return 'A new, empty file.';
   if (f.status === 'D') return 'An empty file, deleted.';
   return 'No changes to show.';

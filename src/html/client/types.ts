@@ -6,7 +6,8 @@ import type { Comparison } from '../../compare/model.js';
 export type { ArtifactRow, DiffEntry, MetricRow, ParamRow, RunView, SeriesSet } from '../../compare/model.js';
 export type { ArtifactView, FileDiff };
 
-export type PageData = Comparison & { tmtVersion: string };
+/** `labels`: how the page names each run (src/compare/labels.ts), the same names the diff headings use. */
+export type PageData = Comparison & { labels: string[]; tmtVersion: string };
 
 /** What every section needs to label runs consistently. */
 export interface RunStyle {
