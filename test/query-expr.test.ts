@@ -294,15 +294,15 @@ describe('--where errors', () => {
   });
 
   it('rejects unbalanced parentheses', () => {
-    expectError('(status = a or (name = b)', ['--where: expected ")" to close this "(" at column 1', '  (status = a or (name = b)', '  ^']);
-    expectError('status = a)', ['--where: expected "and" or "or", found ")" without a matching "(" at column 11', '  status = a)', '            ^']);
-    expectError('(status = a name = b)', ['--where: expected "and", "or" or ")", found "name" at column 13', '  (status = a name = b)', '              ^']);
-    expectError('status in (a, b', ['--where: expected ")" to close this "(" at column 11', '  status in (a, b', '            ^']);
+    expectError('(branch = a or (name = b)', ['--where: expected ")" to close this "(" at column 1', '  (branch = a or (name = b)', '  ^']);
+    expectError('branch = a)', ['--where: expected "and" or "or", found ")" without a matching "(" at column 11', '  branch = a)', '            ^']);
+    expectError('(branch = a name = b)', ['--where: expected "and", "or" or ")", found "name" at column 13', '  (branch = a name = b)', '              ^']);
+    expectError('branch in (a, b', ['--where: expected ")" to close this "(" at column 11', '  branch in (a, b', '            ^']);
   });
 
   it('rejects trailing and unknown operators', () => {
-    expectError('status = a and', ['--where: expected an expression after "and" at column 12', '  status = a and', '             ^']);
-    expectError('status = a or not', ['--where: expected an expression after "not" at column 15', '  status = a or not', '                ^']);
+    expectError('branch = a and', ['--where: expected an expression after "and" at column 12', '  branch = a and', '             ^']);
+    expectError('branch = a or not', ['--where: expected an expression after "not" at column 15', '  branch = a or not', '                ^']);
     expectError('status', ['--where: expected an operator after "status" at column 1', '  status', '  ^']);
     expectError('status == a', ['--where: expected an operator (= != < <= > >= ~ !~ in has), found "==" at column 8', '  status == a', '         ^']);
     expectError('status like a', ['--where: expected an operator (= != < <= > >= ~ !~ in has), found "like" at column 8', '  status like a', '         ^']);

@@ -49,6 +49,21 @@ describe('tmt list --where / --sort / --limit', () => {
 });
 
 describe('formats and columns', () => {
+  it('csv flattens nested params into dotted columns, as compare does, with duration in seconds', () => {
+    const d = makeRepo({ 'a.py': 'a\n' });
+    writeFiles(d, { 'p.yaml': 'model:\n  depth: 4\n  opt: adam\nlr: 0.1\n' });
+    tmt(d, ['record', '-q', '-n', 'nested', '--params-file', 'p.yaml', '--', 'sleep', '0.2']);
+    const [header, row] = tmt(d, ['list', '--format', 'csv']).stdout.trim().split('\n');
+    expect(header).toBe('id,name,status,started,duration,tags,params.lr,params.model.depth,params.model.opt');
+    const cells = row!.split(',');
+    expect(cells.slice(6)).toEqual(['0.1', '4', 'adam']);
+    expect(Number(cells[4])).toBeGreaterThan(0.15);
+    expect(Number(cells[4])).toBeLessThan(30);
+    const compare = tmt(d, ['compare', 'nested', '--format', 'csv']).stdout;
+    expect(compare).toMatch(/^params\.model\.depth,4$/m);
+    expect(Number(/^duration,(.*)$/m.exec(compare)![1])).toBeCloseTo(Number(cells[4]), 6);
+  });
+
   it('csv that pandas reads: header of fields, params and metrics as columns, raw numbers', () => {
     const csv = tmt(dir, ['list', '--format', 'csv', '--where', 'params.lr = 0.1', '--sort', 'params.seed']).stdout.split('\n');
     expect(csv[0]).toBe('id,name,status,started,duration,tags,params.lr,params.opt,params.seed,metrics.acc,metrics.loss');
@@ -98,6 +113,21 @@ describe('tmt best', () => {
     expect(Object.fromEntries(groups.map((g: any) => [g.group['params.opt'], g.name]))).toEqual({ adam: 'lr0.1-s3', sgd: 'lr0.1-s4' });
     const table = tmt(dir, ['best', '--metric', 'acc']).stdout;
     expect(table).toMatch(/^id\s+name\s+acc\n\w{26}\s+lr0\.1-s4\s+0\.74\n$/);
+  });
+
+  it('typos: a field no run has is warned about, a status that does not exist is an error', () => {
+    let r = tmt(dir, ['list', '--where', 'params.lrr < 0.1', '--json']);
+    expect(r.stderr).toBe('warning: no run has params.lrr (a typo?)\n');
+    expect(JSON.parse(r.stdout).runs).toEqual([]);
+    r = tmt(dir, ['list', '--group-by', 'params.lrr', '--sort', 'metrics.acuracy']);
+    expect(r.stderr).toMatch(/^warning: no run has metrics\.acuracy \(a typo\?\)\nwarning: no run has params\.lrr \(a typo\?\)\n$|^warning: no run has params\.lrr \(a typo\?\)\nwarning: no run has metrics\.acuracy \(a typo\?\)\n$/);
+    r = tmt(dir, ['list', '--where', 'status = finishd']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: --where: expected a status \(running, finished, failed, killed, stale, unreadable\), found "finishd" at column 10\n/);
+    r = tmt(dir, ['list', '--columns', 'name,metrcs.loss']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: --columns: expected a field/);
+    expect(tmt(dir, ['list', '--where', 'params.lr < 0.1']).stderr).toBe('');
   });
 
   it('takes the direction from git config tmt.metric.<name>.direction, as compare does', () => {

@@ -267,7 +267,9 @@ describe('the metrics protocol', () => {
   it('tmt log metric/param/artifact inside a recorded command, and --run outside one', () => {
     const dir = makeRepo({ 'a.py': 'a\n' });
     writeFiles(dir, { 'plot.svg': '<svg/>' });
-    const inside = `node ${BIN} log metric loss=0.5 acc=0.7 --step 1 && node ${BIN} log param batch=64 && node ${BIN} log artifact plot.svg`;
+    // Bare `tmt`: tmt record puts itself on the command's PATH, installed or not.
+    expect(spawnSync('sh', ['-c', 'command -v tmt'], { env: testEnv }).status).not.toBe(0);
+    const inside = 'tmt log metric loss=0.5 acc=0.7 --step 1 && tmt log param batch=64 && tmt log artifact plot.svg';
     expect(tmt(dir, ['record', '-n', 'logged', '--', 'sh', '-c', inside]).code).toBe(0);
     let m = json(tmt(dir, ['show', 'logged', '--json'])).run;
     expect(m.meta.metrics.loss).toMatchObject({ last: 0.5, count: 1 });

@@ -6,7 +6,8 @@
 import { TmtError } from '../errors.js';
 import type { RunRecord } from '../run/read.js';
 import { isRunSource, recordSource, type RunSource } from '../run/run-source.js';
-import { displayStatus, type DisplayStatus } from '../run/status.js';
+import { DISPLAY_STATUSES, displayStatus, type DisplayStatus } from '../run/status.js';
+import type { FieldRef } from './expr/ast.js';
 import { evaluate, fieldRef, parseExpr, type QueryRun } from './expr/index.js';
 import { columnsFor, fieldsOf, partialRuns, toQueryRun } from './query-run.js';
 import { parseSort, sortRuns } from './sort.js';
@@ -42,7 +43,7 @@ export interface RunRow {
   problem?: string;
 }
 
-const STATUSES = ['running', 'finished', 'failed', 'killed', 'stale', 'unreadable'];
+const STATUSES: readonly string[] = DISPLAY_STATUSES;
 
 /** A listed run: the display row and the flat view filters and columns read from. */
 export interface Listed {
@@ -55,6 +56,8 @@ export interface Selection {
   rows: number[];
   /** Index-aligned with `rows`; hold the fields the options and `fields` name. */
   runs: QueryRun[];
+  /** Params and metrics the options name that no run has at all (likely typos). */
+  unknownFields: string[];
 }
 
 export function listRuns(runs: RunSource | readonly RunRecord[], opts: ListOptions): RunRow[] {
@@ -84,10 +87,9 @@ export function selectRuns(source: RunSource, opts: ListOptions): Selection {
   }
   const where = opts.where === undefined ? undefined : parseExpr(opts.where);
   const sortKeys = opts.sort ? parseSort(opts.sort) : undefined;
+  const named = [...fieldsOf(where), ...(sortKeys ?? []).map((k) => fieldRef(k.field)), ...(opts.fields ?? []).map(fieldRef)];
   const columns = columnsFor([
-    ...fieldsOf(where),
-    ...(sortKeys ?? []).map((k) => fieldRef(k.field)),
-    ...(opts.fields ?? []).map(fieldRef),
+    ...named,
     ...(nameRe ? [fieldRef('name')] : []),
     ...(since !== undefined || until !== undefined ? [fieldRef('started')] : []),
     ...(opts.tags?.length ? [fieldRef('tags')] : []),
@@ -112,7 +114,14 @@ export function selectRuns(source: RunSource, opts: ListOptions): Selection {
     picked = sortRuns(picked.map((row) => runs[row]!), sortKeys).map((r) => rowOf.get(r)!);
   }
   if (opts.limit !== undefined) picked = picked.slice(0, opts.limit);
-  return { rows: picked, runs: picked.map((row) => runs[row]!) };
+  return { rows: picked, runs: picked.map((row) => runs[row]!), unknownFields: unknownFields(source, named) };
+}
+
+function unknownFields(source: RunSource, refs: readonly FieldRef[]): string[] {
+  if (source.ids.length === 0) return [];
+  const present = new Set(source.columnNames());
+  const missing = refs.filter((r) => (r.kind === 'param' || r.kind === 'metric') && [...columnsFor([r])].every((c) => !present.has(c)));
+  return [...new Set(missing.map((r) => (r.kind === 'param' ? `params.${r.path.join('.')}` : `metrics.${(r as { metric: string }).metric}`)))];
 }
 
 function toRow(r: RunRecord, shortId: string): RunRow {

@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import type { EventEmitter } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Repo } from '../git/repo.js';
@@ -43,6 +44,11 @@ export interface RecordOptions {
   clock?: Clock;
   noCache?: boolean;
   maxFileSize?: number;
+  /**
+   * How to start this tmt (e.g. [node, bin.js]): the command then finds `tmt`
+   * on its PATH for `tmt log`, whether or not tmt was installed on the PATH.
+   */
+  self?: readonly string[];
   /** Called once the run exists, before the command starts. */
   onStart?: (id: string) => void;
 }
@@ -119,7 +125,7 @@ function runCommand(opts: RecordOptions, dir: RunDir, id: string): Promise<Outco
     const [program, programArgs] = opts.pty ? ['script', ['-qefc', opts.argv.map(shellQuote).join(' '), '/dev/null']] : [cmd, args];
     const child = spawn(program, programArgs, {
       cwd: opts.cwd,
-      env: { ...process.env, TMT_RUN_ID: id, TMT_METRICS: dir.metrics, TMT_ARTIFACTS: dir.artifacts, TMT_PARAMS: dir.params },
+      env: { ...process.env, ...selfOnPath(opts.self, dir, process.env.PATH), TMT_RUN_ID: id, TMT_METRICS: dir.metrics, TMT_ARTIFACTS: dir.artifacts, TMT_PARAMS: dir.params },
       stdio: ['inherit', 'pipe', 'pipe'],
     });
     const out = new Tee(child.stdout, opts.stdout, dir.stdout);
@@ -154,6 +160,15 @@ function runCommand(opts: RecordOptions, dir: RunDir, id: string): Promise<Outco
       });
     });
   });
+}
+
+/** A `tmt` launcher in the run's scratch directory, first on the command's PATH. */
+function selfOnPath(self: readonly string[] | undefined, dir: RunDir, pathVar: string | undefined): { PATH?: string } {
+  if (!self?.length) return {};
+  const bin = path.join(dir.root, 'bin');
+  fs.mkdirSync(bin, { recursive: true });
+  fs.writeFileSync(path.join(bin, 'tmt'), `#!/bin/sh\nexec ${self.map(shellQuote).join(' ')} "$@"\n`, { mode: 0o755 });
+  return { PATH: pathVar ? `${bin}${path.delimiter}${pathVar}` : bin };
 }
 
 function captureEnv(names: readonly string[]): Record<string, string> | undefined {

@@ -4,6 +4,9 @@ import { pidAlive } from '../util/pid.js';
 
 export type DisplayStatus = RunMeta['status'] | 'stale';
 
+/** Every status a listing can show (a run with no readable note is `unreadable`). */
+export const DISPLAY_STATUSES = ['running', 'finished', 'failed', 'killed', 'stale', 'unreadable'] as const;
+
 /**
  * A run left `running` by a tmt process that no longer exists on this host
  * (kill -9, power loss) is `stale`. Runs from other hosts cannot be checked

@@ -32,6 +32,7 @@ export async function bestCommand(opts: BestCommandOptions, out: Output): Promis
   const direction: Direction = directions.get(metric)!.direction;
   const best = await withCatalog(repo, async (catalog) => {
     const selection = selectRuns(catalog, { where: opts.where, nowMs: Date.now(), fields: [`metrics.${metric}`, ...(groupBy ?? [])] });
+    for (const f of selection.unknownFields) if (f !== `metrics.${metric}`) warn(out, `no run has ${f} (a typo?)`);
     const candidates = selection.runs.filter((r) => Object.hasOwn(r.metrics, metric));
     const rowOf = new Map(selection.runs.map((r, k) => [r.id, selection.rows[k]!]));
     // The window reads each candidate's series from its outputs commit.

@@ -1,5 +1,6 @@
 import { TmtError } from '../../errors.js';
 import { openRepo } from '../../git/repo.js';
+import { flattenParams } from '../../compare/params.js';
 import { groupRuns, parseAggs, type Agg } from '../../query/aggregate.js';
 import { checkField, fieldValue } from '../../query/expr/index.js';
 import { listedRows, mainMetrics, selectRuns, type Listed, type Selection } from '../../query/list.js';
@@ -33,15 +34,16 @@ export async function listCommand(opts: ListCommandOptions, out: Output): Promis
     throw new TmtError('BAD_ARGUMENT', `--format: unknown format "${opts.format}"`, { hint: `one of ${FORMATS.join(', ')}` });
   }
   const columns = opts.columns?.split(',').map((c) => c.trim()).filter(Boolean);
-  for (const c of columns ?? []) checkField(c);
+  for (const c of columns ?? []) checkField(c, '--columns');
   const groupBy = opts.groupBy?.split(',').map((k) => k.trim()).filter(Boolean);
-  for (const k of groupBy ?? []) checkField(k);
+  for (const k of groupBy ?? []) checkField(k, '--group-by');
   const aggs = groupBy ? parseAggs(opts.agg ?? 'count') : [];
   const repo = await openRepo({ cwd: opts.cwd });
   return withCatalog(repo, (catalog) => {
     const query = { ...opts, status: opts.status.flatMap((s) => s.split(',')), tags: opts.tag, nowMs: Date.now() };
     const fields = [...(groupBy ?? []), ...aggs.flatMap((a) => (a.field ? [a.field] : []))];
     const selection = selectRuns(catalog, { ...query, fields });
+    for (const f of selection.unknownFields) warn(out, `no run has ${f} (a typo?)`);
     selection.runs.forEach((run, k) => run.status === 'unreadable' && warn(out, `run ${run.id}: ${catalog.problem(selection.rows[k]!)}`));
     // Grouping reads only the columns it needs; listing loads the shown runs whole.
     if (groupBy) return groupCommand(selection, groupBy, aggs, opts, out);
@@ -59,7 +61,9 @@ export async function listCommand(opts: ListCommandOptions, out: Output): Promis
 
 /** Columns as asked, or for files every param and metric (what a notebook wants). */
 function tabulate(listed: readonly Listed[], columns: string[] | undefined, format: string): Tabular {
-  const params = [...new Set(listed.flatMap((l) => Object.keys(l.run.params)))].sort().map((k) => `params.${k}`);
+  // Nested params become dotted columns (params.model.depth), as tmt compare writes them.
+  const flat = new Map(listed.map((l) => [l, flattenParams(l.run.params)]));
+  const params = [...new Set(listed.flatMap((l) => [...flat.get(l)!.keys()]))].sort().map((k) => `params.${k}`);
   const metrics = format === 'table' ? mainMetrics(listed.map((l) => l.row)).map((k) => `metrics.${k}`) : [...new Set(listed.flatMap((l) => Object.keys(l.run.metrics)))].sort().map((k) => `metrics.${k}`);
   const cols = columns ?? ['id', 'name', 'status', 'started', 'duration', 'tags', ...params, ...metrics];
   const human = format === 'table' || format === 'md';
@@ -70,7 +74,7 @@ function tabulate(listed: readonly Listed[], columns: string[] | undefined, form
         if (c === 'id' && human) return l.row.shortId;
         if (c === 'started' && human) return formatTime(l.run.started);
         if (c === 'duration' && human) return formatDuration(l.run.durationMs);
-        const v = fieldValue(l.run, c);
+        const v = !columns && c.startsWith('params.') ? flat.get(l)!.get(c.slice('params.'.length)) : fieldValue(l.run, c);
         if (Array.isArray(v)) return v.join(human ? ', ' : ';');
         return v === undefined || v === null || typeof v === 'object' ? (v ? JSON.stringify(v) : null) : (v as string | number | boolean);
       }),

@@ -65,6 +65,7 @@ export async function recordCommand(opts: RecordCommandOptions, out: Output): Pr
     pty: !!process.stdout.isTTY && !!process.stdin.isTTY && !opts.noPty && hasScript(),
     noCache: opts.noCache,
     maxFileSize,
+    self: [process.execPath, ...process.execArgv, process.argv[1]!],
     onStart: (id) => {
       if (!opts.quiet) out.err(paint(out.color, 'dim', `tmt: recording run ${id}\n`));
     },

@@ -28,7 +28,7 @@ export function compareRows(c: Comparison, opts: { onlyChanged: boolean; human: 
   add('name', c.runs.map((r) => r.name ?? null), true);
   add('status', c.runs.map((r) => r.status), false);
   add('started', c.runs.map((r) => (opts.human ? formatTime(r.started) : (r.started ?? null))), false);
-  add('duration', c.runs.map((r) => (opts.human ? formatDuration(r.durationMs) : (r.durationMs ?? null))), false);
+  add('duration', c.runs.map((r) => (opts.human ? formatDuration(r.durationMs) : r.durationMs === undefined ? null : r.durationMs / 1000)), false);
   for (const p of c.params) add(`params.${p.key}`, p.values, false);
   for (const m of c.metrics) {
     const values = m.summaries.map((s) => (s ? (opts.human ? formatValue(s.last) : s.last) : null));

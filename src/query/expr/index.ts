@@ -25,9 +25,14 @@ export function fieldRef(field: string): FieldRef {
   return r.ref;
 }
 
-/** Throws TmtError('BAD_ARGUMENT') for a field path the filter language would not accept. */
-export function checkField(field: string): void {
-  fieldRef(field);
+/** Throws TmtError('BAD_ARGUMENT') for a field path the filter language would not accept; `flag` names where it came from. */
+export function checkField(field: string, flag?: string): void {
+  try {
+    fieldRef(field);
+  } catch (err) {
+    if (!flag || !(err instanceof TmtError)) throw err;
+    throw new TmtError('BAD_ARGUMENT', `${flag}: ${err.message}`, { hint: `${flag} takes fields such as name,params.lr,metrics.acc` });
+  }
 }
 
 /**

@@ -5,8 +5,10 @@
  * matching nothing.
  */
 import { fieldKind, parseField, type CmpOp, type Expr, type FieldRef, type Value } from './ast.js';
+import { DISPLAY_STATUSES } from '../../run/status.js';
 import { lex, OPERATORS, parseNumber, parseSpanSeconds, parseTimeLiteral, syntaxError, type Token } from './lexer.js';
 
+const STATUSES: readonly string[] = DISPLAY_STATUSES;
 const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'has', 'exists']);
 const isKeyword = (t: Token, kw?: string) =>
   t.type === 'word' && (kw === undefined ? KEYWORDS.has(t.text.toLowerCase()) : t.text.toLowerCase() === kw);
@@ -143,6 +145,10 @@ class Parser {
       if (n !== undefined) return { kind: 'num', value: n };
       const what = field.kind === 'metric' ? 'a number (metrics are numbers)' : 'a number of seconds or a span such as 2h';
       return this.fail(t, `expected ${what} after "${op}", found ${quoted(t)}`);
+    }
+    // A status that can never match is a typo (`status = finishd`), not an empty answer.
+    if (field.kind === 'builtin' && field.name === 'status' && (op === '=' || op === '!=' || op === 'in') && !STATUSES.includes(t.value)) {
+      return this.fail(t, `expected a status (${STATUSES.join(', ')}), found ${quoted(t)}`);
     }
     const num = t.type === 'word' ? parseNumber(t.value) : undefined;
     return num === undefined ? { kind: 'str', text: t.value } : { kind: 'str', text: t.value, num };
