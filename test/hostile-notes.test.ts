@@ -104,3 +104,20 @@ describe('metric names that every JavaScript object has', () => {
     fsck(dir);
   });
 });
+
+describe('terminal escapes in stored text', () => {
+  it('list, show and compare spell control characters out instead of sending them to the terminal', () => {
+    const dir = makeRepo({ 'a.py': 'a\n' });
+    const osc = '\u001b]0;owned\u0007\u001b[31mred';
+    const r = tmt(dir, ['record', '-q', '-n', `evil${osc}`, '-t', `t${osc}`, '-p', `k=v${osc}`, '--', 'sh', '-c', `printf 'line\\033]52;c;Y2xpcA==\\007\\n'`]);
+    expect(r.code).toBe(0);
+    for (const args of [['list'], ['show', 'last'], ['compare', 'last'], ['list', '--columns', 'name,tags,params.k']]) {
+      const out = tmt(dir, args).stdout;
+      expect(out, args.join(' ')).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+      expect(out, args.join(' ')).toMatch(/\\x1b/);
+    }
+    // Asked for verbatim: the log as the command wrote it, and data formats.
+    expect(tmt(dir, ['show', 'last', '--log', 'stdout']).stdout).toContain('\u001b]52;');
+    expect(JSON.parse(tmt(dir, ['list', '--json']).stdout).runs[0].name).toBe(`evil${osc}`);
+  });
+});

@@ -1,5 +1,6 @@
 import type { RunDetails } from '../../run/show.js';
 import { formatBytes, formatDuration, formatTime, formatValue, paint, statusColor } from './format.js';
+import { printable } from './printable.js';
 import { renderTable } from './table.js';
 import { quoteName } from '../../util/quote-name.js';
 import { shellQuote } from '../../util/shell-quote.js';
@@ -8,24 +9,26 @@ import { shellQuote } from '../../util/shell-quote.js';
 export function renderRunDetails(d: RunDetails, color: boolean): string {
   const m = d.meta;
   const out: string[] = [];
+  // Stored text is made printable before any colour of ours is added.
   const field = (k: string, v: string | undefined) => v && out.push(`${paint(color, 'dim', k.padEnd(10))} ${v}`);
-  out.push(`${paint(color, 'yellow', `run ${d.id}`)}${m.name ? `  ${paint(color, 'bold', m.name)}` : ''}`);
-  field('status', paint(color, statusColor(d.status), d.status) + (m.exitCode !== undefined ? ` (exit ${m.exitCode})` : '') + (m.failure ? ` - ${m.failure}` : ''));
+  const p = printable;
+  out.push(`${paint(color, 'yellow', `run ${d.id}`)}${m.name ? `  ${paint(color, 'bold', p(m.name))}` : ''}`);
+  field('status', paint(color, statusColor(d.status), d.status) + (m.exitCode !== undefined ? ` (exit ${m.exitCode})` : '') + (m.failure ? ` - ${p(m.failure)}` : ''));
   field('started', formatTime(m.started));
   field('duration', formatDuration(m.durationMs));
-  field('command', m.command?.argv.map(shellQuote).join(' '));
-  field('cwd', m.command?.cwd);
-  field('host', m.host && `${m.host.user}@${m.host.hostname} (${m.host.os}, node ${m.host.node})`);
-  field('branch', m.git.branch ?? (m.git.base ? '(detached)' : undefined));
+  field('command', m.command && p(m.command.argv.map(shellQuote).join(' ')));
+  field('cwd', m.command && p(m.command.cwd));
+  field('host', m.host && p(`${m.host.user}@${m.host.hostname} (${m.host.os}, node ${m.host.node})`));
+  field('branch', m.git.branch !== undefined ? p(m.git.branch) : m.git.base ? '(detached)' : undefined);
   field('base', m.git.base ?? '(no commits yet)');
   field('commit', d.commit);
   field('tree', `${m.git.tree}${m.git.dirty ? ' (uncommitted changes)' : ''}`);
-  field('tags', m.tags.join(', '));
-  field('desc', m.description?.trimEnd());
-  for (const w of m.warnings ?? []) out.push(`${paint(color, 'yellow', 'warning')}    ${w}`);
+  field('tags', p(m.tags.join(', ')));
+  field('desc', m.description?.trimEnd().split('\n').map(p).join('\n           '));
+  for (const w of m.warnings ?? []) out.push(`${paint(color, 'yellow', 'warning')}    ${p(w)}`);
 
   const params = Object.entries(m.params);
-  if (params.length) out.push('', paint(color, 'bold', 'params'), ...params.map(([k, v]) => `  ${k} = ${formatValue(v)}`));
+  if (params.length) out.push('', paint(color, 'bold', 'params'), ...params.map(([k, v]) => `  ${p(k)} = ${p(formatValue(v))}`));
   const metrics = Object.entries(m.metrics);
   if (metrics.length) {
     out.push('', paint(color, 'bold', 'metrics'));
@@ -47,7 +50,7 @@ export function renderRunDetails(d: RunDetails, color: boolean): string {
     const log = d.logs[name];
     if (!log.lines) continue;
     const shown = log.tail.length < log.lines ? `last ${log.tail.length} of ${log.lines} lines` : `${log.lines} lines`;
-    out.push('', `${paint(color, 'bold', name)} ${paint(color, 'dim', `(${shown}; --log ${name} for all)`)}`, ...log.tail.map((l) => `  ${l}`));
+    out.push('', `${paint(color, 'bold', name)} ${paint(color, 'dim', `(${shown}; --log ${name} for all)`)}`, ...log.tail.map((l) => `  ${p(l)}`));
   }
   if (d.diffStat) out.push('', paint(color, 'bold', 'uncommitted changes in the snapshot'), ...d.diffStat.split('\n').map((l) => `  ${l.trim()}`));
   return out.join('\n') + '\n';

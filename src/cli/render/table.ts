@@ -1,4 +1,5 @@
 import { paint } from './format.js';
+import { printable } from './printable.js';
 
 export interface Column {
   header: string;
@@ -11,8 +12,9 @@ export interface Column {
  * A plain-text table fitted to `width`: columns are dropped from the lowest
  * priority until it fits, then the widest text column is truncated with "…".
  */
-export function renderTable(columns: Column[], rows: string[][], opts: { width?: number; color?: boolean; paintCell?: (col: number, text: string, row: number) => string } = {}): string {
-  let cols = columns.map((c, i) => ({ ...c, i }));
+export function renderTable(columns: Column[], rawRows: string[][], opts: { width?: number; color?: boolean; paintCell?: (col: number, text: string, row: number) => string } = {}): string {
+  const rows = rawRows.map((r) => r.map(printable));
+  let cols = columns.map((c, i) => ({ ...c, header: printable(c.header), i }));
   const widthOf = (i: number) => Math.max(columns[i]!.header.length, ...rows.map((r) => visibleLength(r[i] ?? '')));
   const widths = new Map(cols.map((c) => [c.i, widthOf(c.i)]));
   const total = () => cols.reduce((sum, c) => sum + widths.get(c.i)!, 0) + 2 * (cols.length - 1);
@@ -37,7 +39,7 @@ export function renderTable(columns: Column[], rows: string[][], opts: { width?:
         return isHeader ? paint(!!opts.color, 'bold', cell) : cell;
       })
       .join('  ');
-  return [line(columns.map((c) => c.header), true), ...rows.map((r, i) => line(r, false, i))].join('\n') + '\n';
+  return [line(cols.length ? columns.map((c) => printable(c.header)) : [], true), ...rows.map((r, i) => line(r, false, i))].join('\n') + '\n';
 }
 
 function visibleLength(s: string): number {
