@@ -51,22 +51,29 @@ export class ColumnsBuilder {
   private readonly builtins = BUILTIN_COLUMNS.map(() => ({ rows: [] as number[], cells: [] as string[] }));
   private readonly params = new Map<string, { rows: number[]; cells: string[] }>();
   private readonly metrics = new Map<string, Float64Array>();
+  /** JSON of values that repeat from run to run (status, host, branch, base). */
+  private readonly seen = new Map<string, string>();
 
-  constructor(private readonly size: number) {}
+  constructor(private readonly size: number) {
+    if (BUILTIN_COLUMNS.length !== 10) throw new Error('add() writes the builtin columns by position');
+  }
 
   add(row: number, meta: RunMeta): void {
-    builtinCells(meta).forEach((v, k) => {
-      if (v === undefined || v === null) return;
-      this.builtins[k]!.rows.push(row);
-      this.builtins[k]!.cells.push(JSON.stringify(v));
-    });
+    const b = this.builtins;
+    put(b[0]!, row, meta.name);
+    put(b[1]!, row, meta.status, this.seen);
+    put(b[2]!, row, meta.tags.length ? meta.tags : undefined);
+    put(b[3]!, row, meta.started || undefined);
+    put(b[4]!, row, meta.ended);
+    put(b[5]!, row, meta.durationMs);
+    put(b[6]!, row, meta.host?.hostname, this.seen);
+    put(b[7]!, row, meta.host?.pid);
+    put(b[8]!, row, meta.git.branch, this.seen);
+    put(b[9]!, row, meta.git.base, this.seen);
     for (const key in meta.params) {
-      const v = meta.params[key];
-      if (v === undefined || v === null) continue;
       let c = this.params.get(key);
       if (!c) this.params.set(key, (c = { rows: [], cells: [] }));
-      c.rows.push(row);
-      c.cells.push(JSON.stringify(v));
+      put(c, row, meta.params[key]);
     }
     for (const name in meta.metrics) {
       const s = meta.metrics[name]!;
@@ -97,6 +104,19 @@ export class ColumnsBuilder {
     c.rows.forEach((r, k) => (dense[r] = c.cells[k]!));
     return `[${dense.join(',')}]`;
   }
+}
+
+/** Appends a cell unless the value is missing; `seen` memoises the JSON of repeating strings. */
+function put(c: { rows: number[]; cells: string[] }, row: number, v: unknown, seen?: Map<string, string>): void {
+  if (v === undefined || v === null) return;
+  let json: string;
+  if (typeof v === 'number') json = Number.isFinite(v) ? String(v) : 'null';
+  else if (typeof v === 'string' && seen) {
+    json = seen.get(v) ?? JSON.stringify(v);
+    if (seen.size < 10_000) seen.set(v, json);
+  } else json = JSON.stringify(v);
+  c.rows.push(row);
+  c.cells.push(json);
 }
 
 /** A value column's values for rows 0..size-1 (null where a run has none). */
