@@ -13,6 +13,7 @@ import { TMT_DIR } from '../layout.js';
 import type { Repo } from '../repo.js';
 import type { ResolvedRemote } from '../remote/resolve.js';
 import type { Progress } from '../remote/types.js';
+import { isObjectId, isSafeRefName } from '../ref-name.js';
 import { httpFailure } from './http-errors.js';
 import type { ObjectStore } from './objects.js';
 
@@ -66,6 +67,7 @@ export function httpSession(iso: Iso, http: Http, repo: Repo, remote: ResolvedRe
       }
     },
     setRef(dir, ref, oid) {
+      if (!isSafeRefName(ref) || !isObjectId(oid)) throw new Error(`not a ref to write: ${JSON.stringify(ref)} ${oid}`);
       fs.mkdirSync(path.dirname(path.join(dir, ref)), { recursive: true });
       fs.writeFileSync(path.join(dir, ref), `${oid}\n`);
     },

@@ -13,6 +13,7 @@ import type { RefUpdate } from '../refs.js';
 import type { Repo } from '../repo.js';
 import type { ResolvedRemote } from '../remote/resolve.js';
 import type { Progress, RemoteState, Transport } from '../remote/types.js';
+import { isObjectId, isSafeRefName } from '../ref-name.js';
 import { pushOverHttp } from './http-push.js';
 import { httpSession, type Http, type Iso } from './http-session.js';
 import type { ObjectStore } from './objects.js';
@@ -27,11 +28,15 @@ export function httpTransport(iso: Iso, http: Http, repo: Repo, remote: Resolved
     const refs = await s.call(() => iso.listServerRefs({ http, url: remote.url, protocolVersion: 1, ...s.auth }));
     const runs = new Map<string, string>();
     let notes: string | undefined;
+    const ignored: string[] = [];
     for (const { ref, oid } of refs) {
-      if (ref === NOTES_REF) notes = oid;
-      else if (ref.startsWith(RUNS_PREFIX)) runs.set(ref.slice(RUNS_PREFIX.length), oid);
+      if (!ref.startsWith(RUNS_PREFIX) && ref !== NOTES_REF) continue;
+      // A hostile server's names would become file paths here (refs.ts): drop what git would refuse.
+      if (!isSafeRefName(ref) || !isObjectId(oid)) ignored.push(ref);
+      else if (ref === NOTES_REF) notes = oid;
+      else runs.set(ref.slice(RUNS_PREFIX.length), oid);
     }
-    return { runs, notes };
+    return { runs, notes, ignored };
   }
 
   /** Fetches one ref, telling the server we have `have`; returns what arrived. */

@@ -10,6 +10,7 @@
 import { backoffMs, sleep } from '../backoff.js';
 import { git, GitCommandError, type GitRunOptions } from '../exec.js';
 import { NOTES_REF, RUNS_PREFIX, runRef, trackingNotesRef, trackingRunsPrefix } from '../layout.js';
+import { isObjectId, isSafeRefName } from '../ref-name.js';
 import { listRefs } from '../refs.js';
 import type { Repo } from '../repo.js';
 import { classifyRemoteFailure, missingHere } from './errors.js';
@@ -51,13 +52,15 @@ export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Prog
       const { stdout } = await talk(['ls-remote', remote.arg, `${RUNS_PREFIX}*`, NOTES_REF]);
       const runs = new Map<string, string>();
       let notes: string | undefined;
+      const ignored: string[] = [];
       for (const line of stdout.toString('utf8').split('\n')) {
         const [oid, ref] = line.split('\t');
         if (!oid || !ref) continue;
-        if (ref === NOTES_REF) notes = oid;
+        if (!isSafeRefName(ref) || !isObjectId(oid)) ignored.push(ref);
+        else if (ref === NOTES_REF) notes = oid;
         else if (ref.startsWith(RUNS_PREFIX)) runs.set(ref.slice(RUNS_PREFIX.length), oid);
       }
-      return { runs, notes };
+      return { runs, notes, ignored };
     },
 
     async fetch(state, opts) {

@@ -46,6 +46,8 @@ export interface LocalStore {
 export interface RemoteState {
   runs: Map<string, string>;
   notes: string | undefined;
+  /** Refs the remote advertised under refs/tmt/runs/ that are not tmt runs (left alone). */
+  ignored?: string[];
 }
 
 export interface PushRequest {

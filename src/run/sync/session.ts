@@ -8,6 +8,7 @@ import { NOTES_REF, TRACKING_NOTES_PREFIX } from '../../git/layout.js';
 import { gitStore, readRefs } from '../../git/remote/store.js';
 import { gitTransport } from '../../git/remote/transport.js';
 import { gitOnPath } from '../../git/which.js';
+import { runsOnly } from './remote-runs.js';
 import type { Progress, SyncContext } from './types.js';
 
 export interface OpenOptions {
@@ -31,7 +32,7 @@ export async function openSync(opts: OpenOptions): Promise<OpenedSync> {
     const { openWithoutGit } = await import('../../git/nogit/open.js');
     const { store, config, connect } = await openWithoutGit(opts.cwd);
     const { remote, tookRemote } = pick(config, opts);
-    return { store, transport: connect(remote, opts.progress), progress: opts.progress, now, tookRemote };
+    return { store, transport: runsOnly(connect(remote, opts.progress)), progress: opts.progress, now, tookRemote };
   }
   // Three processes at once: a push's own cost is a few of these (bench:remote).
   // (openRepo's error, e.g. "not a git repository", is the one to report.)
@@ -41,7 +42,7 @@ export async function openSync(opts: OpenOptions): Promise<OpenedSync> {
     return r.value;
   }) as [Awaited<ReturnType<typeof openRepo>>, string, Map<string, string>];
   const { remote, tookRemote } = pick(parseRemoteConfig(raw, currentBranch(repo.gitDir)), opts);
-  return { store: gitStore(repo, notes), transport: gitTransport(repo, remote, opts.progress), progress: opts.progress, now, tookRemote };
+  return { store: gitStore(repo, notes), transport: runsOnly(gitTransport(repo, remote, opts.progress)), progress: opts.progress, now, tookRemote };
 }
 
 function pick(config: RemoteConfig, opts: OpenOptions): { remote: ResolvedRemote; tookRemote: boolean } {
