@@ -125,3 +125,30 @@ describe('bad input to push, fetch and list --remote', () => {
     expect([...runRefs(bare).keys()]).toEqual([good]);
   });
 });
+
+describe('a remote argument that git would read as an option', () => {
+  it("is refused before git runs (fetch, list --remote, push), and git never takes a remote as an option", async () => {
+    const { dir } = await repoWithRuns(bareRepo());
+    const before = localData(dir);
+    const cases: Array<[string[], string]> = [
+      [['fetch', '--', '--upload-pack=touch${IFS}PWN1;:x'], 'PWN1'],
+      [['list', '--remote', '--upload-pack=touch${IFS}PWN2;:x'], 'PWN2'],
+      [['push', '--', '--receive-pack=touch${IFS}PWN3;:x'], 'PWN3'],
+      [['push', '--', '--receive-pack=touch${IFS}PWN4;:x', 'last'], 'PWN4'],
+    ];
+    for (const [args, file] of cases) {
+      const r = await tmtAsync(dir, args);
+      expectOneLineError(r, 4, /^error: "--(upload|receive)-pack=touch\$\{IFS\}PWN\d;:x" cannot be a remote: it starts with "-"$/);
+      expect(fs.existsSync(path.join(dir, file)), `${args.join(' ')} ran a command`).toBe(false);
+    }
+    // A configured remote whose URL starts with '-' reaches git as a URL, never as an option.
+    git(dir, 'config', 'remote.evil.url', '--receive-pack=touch${IFS}PWN5;:x');
+    git(dir, 'config', 'remote.evil2.url', '--upload-pack=touch${IFS}PWN6;:x');
+    for (const args of [['push', 'evil'], ['fetch', 'evil2'], ['list', '--remote', 'evil2']]) {
+      const r = await tmtAsync(dir, args);
+      expect(r.code, r.stderr).toBe(7);
+    }
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith('PWN'))).toEqual([]);
+    expect(localData(dir)).toEqual(before);
+  });
+});

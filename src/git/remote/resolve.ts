@@ -37,6 +37,12 @@ export function chooseRemote(config: RemoteConfig, given: string | undefined, cw
     }
     return named(name, config);
   }
+  // git would read it as an option (--upload-pack=... runs a command).
+  if (given.startsWith('-')) {
+    throw new TmtError('UNKNOWN_REMOTE', `"${given}" cannot be a remote: it starts with "-"`, {
+      hint: `a remote is a configured name, a URL or a path (a path starting with "-" can be written ./${given})`,
+    });
+  }
   if (config.remotes.has(given)) return named(given, config);
   if (isUrlLike(given, cwd)) {
     const url = /^(\/|\.\.?\/|~\/)/.test(given) || fs.existsSync(path.resolve(cwd, given)) ? path.resolve(cwd, given.replace(/^~(?=\/)/, process.env.HOME ?? '~')) : given;
@@ -49,6 +55,7 @@ export function chooseRemote(config: RemoteConfig, given: string | undefined, cw
 
 /** Whether `arg` names a place rather than a remote: a URL, user@host:path, or an existing path. */
 export function isUrlLike(arg: string, cwd: string): boolean {
+  if (arg.startsWith('-')) return false;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(arg)) return true;
   if (/^([^@/:\s]+@)?[^/:\s]+:[^/]/.test(arg) && !/^[a-z]:[\\/]/i.test(arg)) return true;
   if (/^(\/|\.\.?\/|~\/)/.test(arg)) return true;

@@ -49,7 +49,7 @@ export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Prog
     trackingRuns,
 
     async list(): Promise<RemoteState> {
-      const { stdout } = await talk(['ls-remote', remote.arg, `${RUNS_PREFIX}*`, NOTES_REF]);
+      const { stdout } = await talk(['ls-remote', '--end-of-options', remote.arg, `${RUNS_PREFIX}*`, NOTES_REF]);
       const runs = new Map<string, string>();
       let notes: string | undefined;
       const ignored: string[] = [];
@@ -69,7 +69,7 @@ export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Prog
         // Another fetch into the same tracking refs holds their locks for a moment: wait for it.
         for (let attempt = 0; ; attempt++) {
           try {
-            await talk(['fetch', '--no-tags', '--no-write-fetch-head', '--prune', ...loud, remote.arg, ...specs]);
+            await talk(['fetch', '--no-tags', '--no-write-fetch-head', '--prune', ...loud, '--end-of-options', remote.arg, ...specs]);
             break;
           } catch (err) {
             if (!(err instanceof GitCommandError && /cannot lock ref|Unable to create '.*\.lock'/.test(err.stderr)) || attempt >= 8) throw err;
@@ -100,7 +100,7 @@ export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Prog
         const leases = part.filter((a) => a.startsWith('--'));
         const specs = part.filter((a) => !a.startsWith('--'));
         if (specs.length === 0) continue;
-        const { stdout, stderr, code } = await talk([...track, 'push', '--atomic', '--porcelain', ...loud, ...leases, remote.arg, ...specs], [1]);
+        const { stdout, stderr, code } = await talk([...track, 'push', '--atomic', '--porcelain', ...loud, ...leases, '--end-of-options', remote.arg, ...specs], [1]);
         const results = parsePorcelain(stdout.toString('utf8'));
         if (code !== 0 && (results.length === 0 || missingHere(stderr))) throw classifyRemoteFailure(stderr, remote.arg) ?? new GitCommandError(['push'], { stdout, stderr, code });
         const verdict = judgePush(results, stderr, remote.arg);

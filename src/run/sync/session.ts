@@ -47,7 +47,8 @@ export async function openSync(opts: OpenOptions): Promise<OpenedSync> {
 
 function pick(config: RemoteConfig, opts: OpenOptions): { remote: ResolvedRemote; tookRemote: boolean } {
   const m = opts.maybeRemote;
-  if (opts.remote === undefined && m !== undefined && (config.remotes.has(m) || isUrlLike(m, opts.cwd))) {
+  // (A first argument starting with '-' is refused as a remote: chooseRemote says why.)
+  if (opts.remote === undefined && m !== undefined && (config.remotes.has(m) || isUrlLike(m, opts.cwd) || m.startsWith('-'))) {
     return { remote: chooseRemote(config, m, opts.cwd), tookRemote: true };
   }
   return { remote: chooseRemote(config, opts.remote, opts.cwd), tookRemote: false };
