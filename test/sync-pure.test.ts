@@ -63,7 +63,7 @@ describe('naming the remote', () => {
   const config = parseRemoteConfig('remote.origin.url\n/srv/a.git\0remote.up/stream.url\nhttps://h/b.git\0branch.main.remote\nup/stream\0', 'main');
 
   it('the upstream remote by default, origin otherwise; names, URLs and paths; tracking keys that stay ref-safe', () => {
-    expect(chooseRemote(config, undefined, '/')).toEqual({ arg: 'up/stream', url: 'https://h/b.git', key: 'up%2Fstream' });
+    expect(chooseRemote(config, undefined, '/')).toMatchObject({ arg: 'up/stream', url: 'https://h/b.git', pushUrl: 'https://h/b.git', key: 'up%2Fstream' });
     expect(chooseRemote(parseRemoteConfig('remote.origin.url\n/srv/a.git\0', 'main'), undefined, '/').arg).toBe('origin');
     expect(chooseRemote(config, 'https://x/y.git', '/').key).toMatch(/^url-[0-9a-f]{16}$/);
     expect(chooseRemote(config, '/tmp', '/')).toMatchObject({ arg: '/tmp', url: '/tmp' });

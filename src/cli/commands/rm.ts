@@ -34,7 +34,7 @@ export async function rmCommand(opts: RmCommandOptions, out: Output): Promise<nu
   };
   let removed: Removed[];
   if (opts.remote !== undefined) {
-    removed = await removeEverywhere(await openSync({ cwd: opts.cwd, remote: opts.remote }), choose);
+    removed = await removeEverywhere(await openSync({ cwd: opts.cwd, remote: opts.remote, direction: 'push' }), choose);
   } else {
     const repo = await openRepo({ cwd: opts.cwd });
     removed = await removeLocal(repo, await choose(await loadRuns(gitStore(repo))));

@@ -51,7 +51,7 @@ export function httpSession(iso: Iso, http: Http, repo: Repo, remote: ResolvedRe
       try {
         return await what();
       } catch (err) {
-        throw httpFailure(err, remote.arg) ?? err;
+        throw httpFailure(err, remote.label) ?? err;
       }
     },
     async withScratch(fn) {

@@ -45,12 +45,12 @@ export function httpTransport(iso: Iso, http: Http, repo: Repo, remote: Resolved
     if (have) s.setRef(dir, ref, have);
     const r = await s.call(() => iso.fetch({ fs, http, gitdir: dir, url: remote.url, ref, remoteRef: ref, remote: 'tmt', singleBranch: true, tags: false, onProgress: s.onProgress, ...s.auth }));
     const got = r.fetchHead ?? want;
-    if (!(await s.has(got))) throw new TmtError('GIT_FAILED', `fetched ${ref} from ${remote.arg}, but its objects did not arrive`, { hint: 'run the command again' });
+    if (!(await s.has(got))) throw new TmtError('GIT_FAILED', `fetched ${ref} from ${remote.label}, but its objects did not arrive`, { hint: 'run the command again' });
     return got;
   }
 
   return {
-    label: remote.arg,
+    label: remote.label,
     trackingNotes,
     trackingRuns,
     list,
@@ -71,7 +71,7 @@ export function httpTransport(iso: Iso, http: Http, repo: Repo, remote: Resolved
           for (const ref of tracked.keys()) if (!state.runs.has(ref.slice(trackingRuns.length))) updates.push({ ref, newOid: null });
         }
         const conflict = updateRefs(repo.commonDir, updates.filter((u) => u.newOid !== null || readRef(repo.commonDir, u.ref)));
-        if (conflict) throw new TmtError('LOCKED', `could not update tmt's tracking refs for ${remote.arg} (${conflict.ref})`, { hint: 'another tmt fetch is running; try again' });
+        if (conflict) throw new TmtError('LOCKED', `could not update tmt's tracking refs for ${remote.label} (${conflict.ref})`, { hint: 'another tmt fetch is running; try again' });
         const known = opts.runs ? runs : new Map([...listRefs(repo.commonDir, trackingRuns)].map(([r, o]) => [r.slice(trackingRuns.length), o]));
         return { runs: known, notes };
       });

@@ -21,7 +21,7 @@ export async function openWithoutGit(cwd: string): Promise<{ store: LocalStore; 
     config: remoteConfig(config, repo.gitDir),
     connect(remote, progress) {
       if (!/^https?:\/\//i.test(remote.url)) {
-        throw new TmtError('GIT_MISSING', `git is not installed, and without it tmt reaches only http(s) remotes (${remote.arg} is ${remote.url})`, {
+        throw new TmtError('GIT_MISSING', `git is not installed, and without it tmt reaches only http(s) remotes (${remote.label} is ${remote.url})`, {
           hint: 'install git 2.30 or newer, or use the remote\'s https URL',
         });
       }

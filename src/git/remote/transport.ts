@@ -8,7 +8,7 @@
  * push can never drop what someone else pushed meanwhile.
  */
 import { backoffMs, sleep } from '../backoff.js';
-import { git, GitCommandError, type GitRunOptions } from '../exec.js';
+import { configEnv, git, GitCommandError, type GitRunOptions } from '../exec.js';
 import { NOTES_REF, RUNS_PREFIX, runRef, trackingNotesRef, trackingRunsPrefix } from '../layout.js';
 import { isObjectId, isSafeRefName } from '../ref-name.js';
 import { listRefs } from '../refs.js';
@@ -26,9 +26,8 @@ export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Prog
   const trackingNotes = trackingNotesRef(remote.key);
   const trackingRuns = trackingRunsPrefix(remote.key);
   const loud = progress?.tty ? ['--progress'] : [];
-  const named = remote.arg !== remote.url;
-  const talk = async (args: string[], okCodes: number[] = []) => {
-    const opts: GitRunOptions = { cwd: repo.workTree, okCodes, onStderr: progress?.tty ? meterOnly(progress) : undefined };
+  const talk = async (args: string[], okCodes: number[] = [], env?: Record<string, string>) => {
+    const opts: GitRunOptions = { cwd: repo.workTree, okCodes, env, onStderr: progress?.tty ? meterOnly(progress) : undefined };
     try {
       return await git(args, opts);
     } catch (err) {
@@ -44,7 +43,7 @@ export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Prog
   }
 
   return {
-    label: remote.arg,
+    label: remote.label,
     trackingNotes,
     trackingRuns,
 
@@ -69,7 +68,9 @@ export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Prog
         // Another fetch into the same tracking refs holds their locks for a moment: wait for it.
         for (let attempt = 0; ; attempt++) {
           try {
-            await talk(['fetch', '--no-tags', '--no-write-fetch-head', '--prune', ...loud, '--end-of-options', remote.arg, ...specs]);
+            // --refmap= : only these refspecs; a configured remote.<name>.fetch (say
+            // +refs/notes/*:refs/notes/*) would otherwise also move local refs.
+            await talk(['fetch', '--refmap=', '--no-tags', '--no-write-fetch-head', '--prune', ...loud, '--end-of-options', remote.arg, ...specs]);
             break;
           } catch (err) {
             if (!(err instanceof GitCommandError && /cannot lock ref|Unable to create '.*\.lock'/.test(err.stderr)) || attempt >= 8) throw err;
@@ -87,9 +88,11 @@ export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Prog
         ...req.deletes.flatMap((d) => [`--force-with-lease=${runRef(d.id)}:${d.expect}`, `:${runRef(d.id)}`]),
         ...(req.notes ? [`--force-with-lease=${NOTES_REF}:${req.notes.expect ?? ''}`, `${req.notes.oid}:${NOTES_REF}`] : []),
       ];
-      // For a named remote, git itself sets the tracking notes ref to what it pushed
-      // (a fetch refspec given for this command only; the user's config is not written).
-      const track = named ? ['-c', `remote.${remote.arg}.fetch=+${NOTES_REF}:${trackingNotes}`] : [];
+      // To the URL, not the name: git then updates no local ref after the push (a
+      // configured refspec like +refs/notes/*:refs/notes/* would make the pushed
+      // notes the local ones). The caller sets the tracking ref itself.
+      const target = [...(remote.receivePack ? [`--receive-pack=${remote.receivePack}`] : []), '--end-of-options', remote.pushUrl];
+      const env = remote.proxy ? configEnv({ 'http.proxy': remote.proxy }) : undefined;
       const parts = split(runSpecs, MAX_ARGS_CHARS);
       parts[parts.length - 1]!.push(...last);
       let runsUpdated = 0;
@@ -100,7 +103,7 @@ export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Prog
         const leases = part.filter((a) => a.startsWith('--'));
         const specs = part.filter((a) => !a.startsWith('--'));
         if (specs.length === 0) continue;
-        const { stdout, stderr, code } = await talk([...track, 'push', '--atomic', '--porcelain', ...loud, ...leases, '--end-of-options', remote.arg, ...specs], [1]);
+        const { stdout, stderr, code } = await talk(['push', '--atomic', '--porcelain', ...loud, ...leases, ...target, ...specs], [1], env);
         const results = parsePorcelain(stdout.toString('utf8'));
         if (code !== 0 && (results.length === 0 || missingHere(stderr))) throw classifyRemoteFailure(stderr, remote.arg) ?? new GitCommandError(['push'], { stdout, stderr, code });
         const verdict = judgePush(results, stderr, remote.arg);
@@ -111,7 +114,7 @@ export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Prog
           else runsUpdated++;
         }
       }
-      return { ok: true, runsUpdated, runsDeleted, notesUpdated, trackingUpdated: named && !!req.notes };
+      return { ok: true, runsUpdated, runsDeleted, notesUpdated };
     },
   };
 }

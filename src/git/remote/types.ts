@@ -65,8 +65,6 @@ export type PushOutcome =
       runsUpdated: number;
       runsDeleted: number;
       notesUpdated: boolean;
-      /** The transport already set the tracking notes ref to what it pushed. */
-      trackingUpdated?: boolean;
     }
   | { ok: false; reason: string };
 

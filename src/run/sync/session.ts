@@ -3,7 +3,7 @@
  * else (HTTP remotes only) isomorphic-git, loaded only then.
  */
 import { openRepo } from '../../git/repo.js';
-import { chooseRemote, currentBranch, isUrlLike, parseRemoteConfig, rawRemoteConfig, type RemoteConfig, type ResolvedRemote } from '../../git/remote/resolve.js';
+import { chooseRemote, currentBranch, isUrlLike, parseRemoteConfig, pushSide, rawRemoteConfig, type RemoteConfig, type ResolvedRemote } from '../../git/remote/resolve.js';
 import { NOTES_REF, TRACKING_NOTES_PREFIX } from '../../git/layout.js';
 import { gitStore, readRefs } from '../../git/remote/store.js';
 import { gitTransport } from '../../git/remote/transport.js';
@@ -19,6 +19,8 @@ export interface OpenOptions {
   maybeRemote?: string;
   progress?: Progress;
   now?: () => number;
+  /** 'push' for commands that change the remote: they talk to its push URL (see pushSide). */
+  direction?: 'fetch' | 'push';
 }
 
 export interface OpenedSync extends SyncContext {
@@ -46,10 +48,11 @@ export async function openSync(opts: OpenOptions): Promise<OpenedSync> {
 }
 
 function pick(config: RemoteConfig, opts: OpenOptions): { remote: ResolvedRemote; tookRemote: boolean } {
+  const side = opts.direction === 'push' ? pushSide : (r: ResolvedRemote) => r;
   const m = opts.maybeRemote;
   // (A first argument starting with '-' is refused as a remote: chooseRemote says why.)
   if (opts.remote === undefined && m !== undefined && (config.remotes.has(m) || isUrlLike(m, opts.cwd) || m.startsWith('-'))) {
-    return { remote: chooseRemote(config, m, opts.cwd), tookRemote: true };
+    return { remote: side(chooseRemote(config, m, opts.cwd)), tookRemote: true };
   }
-  return { remote: chooseRemote(config, opts.remote, opts.cwd), tookRemote: false };
+  return { remote: side(chooseRemote(config, opts.remote, opts.cwd)), tookRemote: false };
 }
