@@ -3,6 +3,7 @@
  * writes: refspecs configured for a remote, push and fetch defaults, a
  * pushurl that differs from the url.
  */
+import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTemp, fsck, git } from './helpers/git.js';
 import { allRefs, bareRepo, cloneOf, expectRunsWithNotes, projectWithRemote, runRefs, save } from './helpers/remote.js';
@@ -95,5 +96,68 @@ describe('where pushes go', () => {
     expectRunsWithNotes(bare, 1);
     expect(git(dir, 'rev-parse', 'refs/notes/tmt-remotes/team%3Da')).toBe(git(bare, 'rev-parse', 'refs/notes/tmt'));
     expect(await ok(dir, ['fetch', 'team=a'])).toMatch(/up to date with team=a/);
+  });
+});
+
+describe("push and fetch settings in the user's config", () => {
+  const settings: Array<[string, string]> = [
+    ['push.followTags', 'true'],
+    ['push.gpgSign', 'true'],
+    ['remote.origin.mirror', 'true'],
+    ['remote.origin.push', 'refs/heads/*:refs/heads/*'],
+    ['remote.origin.tagOpt', '--tags'],
+    ['fetch.pruneTags', 'true'],
+  ];
+  it.each(settings)('%s=%s: push sends runs and notes only; fetch brings no tag and removes none', async (key, value) => {
+    const bare = bareRepo();
+    const dir = projectWithRemote(bare);
+    git(bare, 'tag', 'on-remote-only', 'main');
+    git(dir, 'tag', '-a', 'local-annotated', '-m', 'a tag of mine');
+    git(dir, 'branch', 'private');
+    const id = await save(dir, '-n', 'x');
+    git(dir, 'config', key, value);
+    const before = allRefs(dir).filter((l) => !/^refs\/(tmt|notes|remotes)/.test(l));
+    await ok(dir, ['push']);
+    const main = git(bare, 'rev-parse', 'main');
+    expect(allRefs(bare).map((l) => l.split(' ')[0]).sort()).toEqual(['refs/heads/main', 'refs/notes/tmt', `refs/tmt/runs/${id}`, 'refs/tags/on-remote-only'].sort());
+    expect(git(bare, 'rev-parse', 'main')).toBe(main);
+    await ok(dir, ['fetch']);
+    expect(allRefs(dir).filter((l) => !/^refs\/(tmt|notes|remotes)/.test(l))).toEqual(before);
+    expectRunsWithNotes(dir, 1);
+  });
+
+  /** A project with a submodule whose newest commit was never pushed anywhere. */
+  function projectWithSubmodule(): { bare: string; dir: string; sub: string } {
+    const sub = bareRepo();
+    projectWithRemote(sub, { 'lib.py': 'v1\n' });
+    const bare = bareRepo();
+    const dir = projectWithRemote(bare);
+    git(dir, 'submodule', '-q', 'add', sub, 'sub');
+    git(dir, 'commit', '-qm', 'sub');
+    git(`${dir}/sub`, 'commit', '-q', '--allow-empty', '-m', 'not pushed');
+    git(dir, 'commit', '-qam', 'bump');
+    git(dir, 'push', '-q', '--no-recurse-submodules', 'origin', 'main');
+    return { bare, dir, sub };
+  }
+
+  it.each(['check', 'on-demand'])('push.recurseSubmodules=%s: the runs are pushed, the submodule is neither checked nor pushed', async (mode) => {
+    const { bare, dir, sub } = projectWithSubmodule();
+    const id = await save(dir, '-n', 'x');
+    git(dir, 'config', 'push.recurseSubmodules', mode);
+    const subRefs = allRefs(sub);
+    await ok(dir, ['push']);
+    expect([...runRefs(bare).keys()]).toEqual([id]);
+    expect(allRefs(sub)).toEqual(subRefs);
+  });
+
+  it.each([['fetch.recurseSubmodules', 'true'], ['submodule.recurse', 'true']])('%s=%s: a fetch does not go into submodules (whose remote is gone here)', async (key, value) => {
+    const { bare, dir, sub } = projectWithSubmodule();
+    const other = cloneOf(bare);
+    await save(other, '-n', 'theirs');
+    await ok(other, ['push']);
+    git(dir, 'config', key, value);
+    fs.rmSync(sub, { recursive: true, force: true });
+    expect(await ok(dir, ['fetch'])).toMatch(/1 new run/);
+    expectRunsWithNotes(dir, 1);
   });
 });

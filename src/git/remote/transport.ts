@@ -19,6 +19,17 @@ import type { ResolvedRemote } from './resolve.js';
 import type { Progress, PushOutcome, PushRequest, RemoteState, Transport } from './types.js';
 
 
+/**
+ * Every flag a user's config could otherwise set for these commands, given
+ * explicitly, so that config changes neither what is sent or received nor
+ * what local refs move: --refmap= (no configured refspecs: one like
+ * +refs/notes/*:refs/notes/* would also move local refs), tags (tagOpt,
+ * followTags), pruning (prune, pruneTags), submodules (recurseSubmodules,
+ * submodule.recurse), FETCH_HEAD, and push signing.
+ */
+const FETCH_FLAGS = ['--refmap=', '--no-tags', '--prune', '--no-prune-tags', '--no-recurse-submodules', '--no-write-fetch-head'];
+const PUSH_FLAGS = ['--atomic', '--porcelain', '--no-follow-tags', '--recurse-submodules=no', '--no-signed', '--no-force-if-includes'];
+
 /** Command lines stay well under the kernel's limit; a push of more runs is split (each part atomic). */
 const MAX_ARGS_CHARS = 512 * 1024;
 
@@ -70,7 +81,7 @@ export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Prog
           try {
             // --refmap= : only these refspecs; a configured remote.<name>.fetch (say
             // +refs/notes/*:refs/notes/*) would otherwise also move local refs.
-            await talk(['fetch', '--refmap=', '--no-tags', '--no-write-fetch-head', '--prune', ...loud, '--end-of-options', remote.arg, ...specs]);
+            await talk(['fetch', ...FETCH_FLAGS, ...loud, '--end-of-options', remote.arg, ...specs]);
             break;
           } catch (err) {
             if (!(err instanceof GitCommandError && /cannot lock ref|Unable to create '.*\.lock'/.test(err.stderr)) || attempt >= 8) throw err;
@@ -103,7 +114,7 @@ export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Prog
         const leases = part.filter((a) => a.startsWith('--'));
         const specs = part.filter((a) => !a.startsWith('--'));
         if (specs.length === 0) continue;
-        const { stdout, stderr, code } = await talk(['push', '--atomic', '--porcelain', ...loud, ...leases, ...target, ...specs], [1], env);
+        const { stdout, stderr, code } = await talk(['push', ...PUSH_FLAGS, ...loud, ...leases, ...target, ...specs], [1], env);
         const results = parsePorcelain(stdout.toString('utf8'));
         if (code !== 0 && (results.length === 0 || missingHere(stderr))) throw classifyRemoteFailure(stderr, remote.arg) ?? new GitCommandError(['push'], { stdout, stderr, code });
         const verdict = judgePush(results, stderr, remote.arg);
