@@ -97,3 +97,15 @@ describe("reading git push's report", () => {
     expect(classifyRemoteFailure('remote: access denied for the release branch\n', 'o')).toBeUndefined();
   });
 });
+
+describe('credentials in URLs', () => {
+  it('user-info and query values are replaced wherever a URL appears in a text', async () => {
+    const { redactUrls } = await import('../dist/git/remote/redact.js');
+    expect(redactUrls('https://user:tok@host/r.git')).toBe('https://***@host/r.git');
+    expect(redactUrls("fatal: unable to access 'https://x-access-token:ghp_abc@github.com/o/r.git/': 403")).toBe("fatal: unable to access 'https://***@github.com/o/r.git/': 403");
+    expect(redactUrls('http://u:p@ss@host:8080/r?private_token=abc&x=1#frag')).toBe('http://***@host:8080/r?private_token=***&x=***#frag');
+    expect(redactUrls('ghp_token@host')).toBe('ghp_token@host'); // not a URL: an ssh user name
+    expect(redactUrls('git@github.com:org/repo.git and /srv/r.git')).toBe('git@github.com:org/repo.git and /srv/r.git');
+    expect(redactUrls('ssh://git@host/r.git')).toBe('ssh://***@host/r.git');
+  });
+});

@@ -24,17 +24,19 @@ export async function rmCommand(opts: RmCommandOptions, out: Output): Promise<nu
   }
   let dry: RunRecord[] = [];
   const asked = new Set<string>();
+  const ctx = opts.remote !== undefined ? await openSync({ cwd: opts.cwd, remote: opts.remote, direction: 'push' }) : undefined;
+  const label = ctx?.transport.label;
   const choose = async (runs: RunRecord[]) => {
     const picked = pickRuns(runs, opts.runs, opts.where, Date.now());
     // A retry after the remote moved on asks again only if the choice grew.
-    if (!opts.dryRun && picked.some((r) => !asked.has(r.id))) await confirm(picked, opts, out);
+    if (!opts.dryRun && picked.some((r) => !asked.has(r.id))) await confirm(picked, opts, label, out);
     for (const r of picked) asked.add(r.id);
     dry = picked;
     return opts.dryRun ? [] : picked;
   };
   let removed: Removed[];
-  if (opts.remote !== undefined) {
-    removed = await removeEverywhere(await openSync({ cwd: opts.cwd, remote: opts.remote, direction: 'push' }), choose);
+  if (ctx) {
+    removed = await removeEverywhere(ctx, choose);
   } else {
     const repo = await openRepo({ cwd: opts.cwd });
     removed = await removeLocal(repo, await choose(await loadRuns(gitStore(repo))));
@@ -46,16 +48,16 @@ export async function rmCommand(opts: RmCommandOptions, out: Output): Promise<nu
   }
   const verb = opts.dryRun ? 'would delete' : 'deleted';
   for (const r of shown) {
-    const where = r.remote ? ` here and on ${opts.remote}` : opts.remote !== undefined && !opts.dryRun ? ` (${opts.remote} did not have it)` : '';
+    const where = r.remote ? ` here and on ${label}` : label !== undefined && !opts.dryRun ? ` (${label} did not have it)` : '';
     out.out(`${verb} run ${r.id}${r.name ? ` (${r.name})` : ''}${where}; it was ${r.commit}\n`);
   }
   return 0;
 }
 
 /** More than one run goes only with --yes, or after asking on a terminal. */
-async function confirm(runs: readonly RunRecord[], opts: RmCommandOptions, out: Output): Promise<void> {
+async function confirm(runs: readonly RunRecord[], opts: RmCommandOptions, label: string | undefined, out: Output): Promise<void> {
   if (runs.length <= 1 || opts.yes) return;
-  const what = `${runs.length} runs${opts.remote !== undefined ? ` here and on ${opts.remote}` : ''}`;
+  const what = `${runs.length} runs${label !== undefined ? ` here and on ${label}` : ''}`;
   if (!process.stdin.isTTY) {
     throw new TmtError('BAD_ARGUMENT', `refusing to delete ${what} without --yes`, { hint: 'check the list with --dry-run, then add --yes' });
   }

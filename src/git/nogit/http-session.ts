@@ -14,6 +14,7 @@ import type { Repo } from '../repo.js';
 import type { ResolvedRemote } from '../remote/resolve.js';
 import type { Progress } from '../remote/types.js';
 import { isObjectId, isSafeRefName } from '../ref-name.js';
+import { redactError } from '../remote/redact.js';
 import { httpFailure } from './http-errors.js';
 import type { ObjectStore } from './objects.js';
 
@@ -51,7 +52,7 @@ export function httpSession(iso: Iso, http: Http, repo: Repo, remote: ResolvedRe
       try {
         return await what();
       } catch (err) {
-        throw httpFailure(err, remote.label) ?? err;
+        throw httpFailure(err, remote.label) ?? redactError(err);
       }
     },
     async withScratch(fn) {

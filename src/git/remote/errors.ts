@@ -4,6 +4,7 @@
  * name the host, the URL or the hook that refused.
  */
 import { TmtError } from '../../errors.js';
+import { redactUrls } from './redact.js';
 
 const AUTH = /Authentication failed|could not read (Username|Password)|terminal prompts disabled|Permission denied \(|HTTP Basic: Access denied|returned error: 40[13]|Invalid username or password|access denied/i;
 const UNREACHABLE =
@@ -19,7 +20,7 @@ export function missingHere(stderr: string): boolean {
 export function classifyRemoteFailure(stderr: string, remote: string): TmtError | undefined {
   // What the remote's hooks print ("remote: ...") is theirs, not git's verdict here.
   stderr = stderr.split('\n').filter((l) => !l.startsWith('remote:')).join('\n');
-  const said = gitSaid(stderr);
+  const said = redactUrls(gitSaid(stderr));
   if (AUTH.test(stderr)) {
     return new TmtError('AUTH_FAILED', `${remote}: authentication failed (${said})`, {
       hint: `check the credentials git uses for it (credential helper, ssh key, or a token in the URL); git ls-remote ${remote} shows the same`,

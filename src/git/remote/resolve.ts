@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { TmtError } from '../../errors.js';
 import { git } from '../exec.js';
+import { redactUrls } from './redact.js';
 import type { Repo } from '../repo.js';
 
 /** One configured remote, as far as sharing runs needs it. */
@@ -59,16 +60,16 @@ export function chooseRemote(config: RemoteConfig, given: string | undefined, cw
   }
   // git would read it as an option (--upload-pack=... runs a command).
   if (given.startsWith('-')) {
-    throw new TmtError('UNKNOWN_REMOTE', `"${given}" cannot be a remote: it starts with "-"`, {
-      hint: `a remote is a configured name, a URL or a path (a path starting with "-" can be written ./${given})`,
+    throw new TmtError('UNKNOWN_REMOTE', `"${redactUrls(given)}" cannot be a remote: it starts with "-"`, {
+      hint: `a remote is a configured name, a URL or a path (a path starting with "-" can be written ./${redactUrls(given)})`,
     });
   }
   if (config.remotes.has(given)) return named(given, config);
   if (isUrlLike(given, cwd)) {
     const url = /^(\/|\.\.?\/|~\/)/.test(given) || fs.existsSync(path.resolve(cwd, given)) ? path.resolve(cwd, given.replace(/^~(?=\/)/, process.env.HOME ?? '~')) : given;
-    return { arg: url, url, pushUrl: url, key: `url-${fnv1a(url)}`, label: url };
+    return { arg: url, url, pushUrl: url, key: `url-${fnv1a(url)}`, label: redactUrls(url) };
   }
-  throw new TmtError('UNKNOWN_REMOTE', `unknown remote "${given}"`, {
+  throw new TmtError('UNKNOWN_REMOTE', `unknown remote "${redactUrls(given)}"`, {
     hint: config.remotes.size ? `configured remotes: ${[...config.remotes.keys()].join(', ')}` : `add it with git remote add ${given} <url>, or give a URL or path`,
   });
 }

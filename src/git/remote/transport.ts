@@ -15,6 +15,7 @@ import { listRefs } from '../refs.js';
 import type { Repo } from '../repo.js';
 import { classifyRemoteFailure, missingHere } from './errors.js';
 import { judgePush, parsePorcelain } from './push-report.js';
+import { redactError, redactUrls } from './redact.js';
 import type { ResolvedRemote } from './resolve.js';
 import type { Progress, PushOutcome, PushRequest, RemoteState, Transport } from './types.js';
 
@@ -42,7 +43,7 @@ export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Prog
     try {
       return await git(args, opts);
     } catch (err) {
-      if (err instanceof GitCommandError) throw classifyRemoteFailure(err.stderr, remote.arg) ?? err;
+      if (err instanceof GitCommandError) throw classifyRemoteFailure(err.stderr, remote.label) ?? redactError(err);
       throw err;
     }
   };
@@ -116,8 +117,8 @@ export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Prog
         if (specs.length === 0) continue;
         const { stdout, stderr, code } = await talk(['push', ...PUSH_FLAGS, ...loud, ...leases, ...target, ...specs], [1], env);
         const results = parsePorcelain(stdout.toString('utf8'));
-        if (code !== 0 && (results.length === 0 || missingHere(stderr))) throw classifyRemoteFailure(stderr, remote.arg) ?? new GitCommandError(['push'], { stdout, stderr, code });
-        const verdict = judgePush(results, stderr, remote.arg);
+        if (code !== 0 && (results.length === 0 || missingHere(stderr))) throw classifyRemoteFailure(stderr, remote.label) ?? redactError(new GitCommandError(['push'], { stdout, stderr, code }));
+        const verdict = judgePush(results, redactUrls(stderr), remote.label);
         if (!verdict.ok) return verdict;
         for (const r of verdict.updated) {
           if (r.to === NOTES_REF) notesUpdated = true;
