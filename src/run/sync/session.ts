@@ -9,7 +9,7 @@ import { gitStore, readRefs } from '../../git/remote/store.js';
 import { gitTransport } from '../../git/remote/transport.js';
 import { gitOnPath } from '../../git/which.js';
 import { runsOnly } from './remote-runs.js';
-import type { Progress, SyncContext } from './types.js';
+import type { LocalStore, Progress, SyncContext } from './types.js';
 
 export interface OpenOptions {
   cwd: string;
@@ -45,6 +45,12 @@ export async function openSync(opts: OpenOptions): Promise<OpenedSync> {
   }) as [Awaited<ReturnType<typeof openRepo>>, string, Map<string, string>];
   const { remote, tookRemote } = pick(parseRemoteConfig(raw, currentBranch(repo.gitDir)), opts);
   return { store: gitStore(repo, notes), transport: runsOnly(gitTransport(repo, remote, opts.progress)), progress: opts.progress, now, tookRemote };
+}
+
+/** The local side alone (tmt rm without a remote): through git, or without it. */
+export async function openLocal(cwd: string): Promise<LocalStore> {
+  if (!gitOnPath()) return (await (await import('../../git/nogit/open.js')).openWithoutGit(cwd)).store;
+  return gitStore(await openRepo({ cwd }));
 }
 
 function pick(config: RemoteConfig, opts: OpenOptions): { remote: ResolvedRemote; tookRemote: boolean } {
