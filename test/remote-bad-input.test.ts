@@ -125,3 +125,72 @@ describe('bad input to push, fetch and list --remote', () => {
     expect([...runRefs(bare).keys()]).toEqual([good]);
   });
 });
+
+describe('a remote argument that git would read as an option', () => {
+  it("is refused before git runs (fetch, list --remote, push), and git never takes a remote as an option", async () => {
+    const { dir } = await repoWithRuns(bareRepo());
+    const before = localData(dir);
+    const cases: Array<[string[], string]> = [
+      [['fetch', '--', '--upload-pack=touch${IFS}PWN1;:x'], 'PWN1'],
+      [['list', '--remote', '--upload-pack=touch${IFS}PWN2;:x'], 'PWN2'],
+      [['push', '--', '--receive-pack=touch${IFS}PWN3;:x'], 'PWN3'],
+      [['push', '--', '--receive-pack=touch${IFS}PWN4;:x', 'last'], 'PWN4'],
+    ];
+    for (const [args, file] of cases) {
+      const r = await tmtAsync(dir, args);
+      expectOneLineError(r, 4, /^error: "--(upload|receive)-pack=touch\$\{IFS\}PWN\d;:x" cannot be a remote: it starts with "-"$/);
+      expect(fs.existsSync(path.join(dir, file)), `${args.join(' ')} ran a command`).toBe(false);
+    }
+    // A configured remote whose URL starts with '-' reaches git as a URL, never as an option.
+    git(dir, 'config', 'remote.evil.url', '--receive-pack=touch${IFS}PWN5;:x');
+    git(dir, 'config', 'remote.evil2.url', '--upload-pack=touch${IFS}PWN6;:x');
+    for (const args of [['push', 'evil'], ['fetch', 'evil2'], ['list', '--remote', 'evil2']]) {
+      const r = await tmtAsync(dir, args);
+      expect(r.code, r.stderr).toBe(7);
+    }
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith('PWN'))).toEqual([]);
+    expect(localData(dir)).toEqual(before);
+  });
+});
+
+describe('credentials in a remote URL', () => {
+  it('never appear in what tmt prints: errors, hints, progress, summaries, --json; with git and without', async () => {
+    const noGitBin = tempDir('tmt-nogit-bin-');
+    fs.symlinkSync(process.execPath, path.join(noGitBin, 'node'));
+    bareRepo(root, 'creds.git');
+    const good = server.url('creds.git', creds);
+    const { dir, ids } = await repoWithRuns(bareRepo());
+    const printed: string[] = [];
+    const run = async (args: string[], env: Record<string, string> = {}) => {
+      const r = await tmtAsync(dir, args, { GIT_TERMINAL_PROMPT: '0', ...env });
+      printed.push(`$ tmt ${args[0]} (#${printed.length})\n${r.stdout}${r.stderr}`);
+      return r;
+    };
+    const noGit = { PATH: noGitBin };
+    // Unreachable, by URL and as a configured remote; with the secret in the user-info or the query string.
+    git(dir, 'remote', 'add', 'secretive', 'http://alice:s3cret@127.0.0.1:9/x.git');
+    for (const url of ['http://alice:s3cret@127.0.0.1:9/x.git', 'http://127.0.0.1:9/x.git?private_token=s3cret', 'secretive']) {
+      for (const env of [{}, noGit]) {
+        expect((await run(['fetch', url], env)).code).toBe(7);
+        expect((await run(['push', url], env)).code).toBe(7);
+        expect((await run(['list', '--remote', url], env)).code).toBe(7);
+      }
+      expect((await run(['rm', '--remote', url, ids[0]!, '--yes'])).code).toBe(7);
+    }
+    // A wrong password that contains the secret.
+    expect((await run(['push', server.url('creds.git', { user: 'alice', password: 's3cret-wrong' })])).code).toBe(7);
+    // The right one: every command goes through, with and without --json.
+    for (const env of [{}, noGit]) {
+      expect((await run(['push', good], env)).code).toBe(0);
+      expect((await run(['push', good, '--json'], env)).code).toBe(0);
+      expect((await run(['fetch', good, '--json'], env)).code).toBe(0);
+      expect((await run(['list', '--remote', good], env)).code).toBe(0);
+    }
+    expect((await run(['rm', '--remote', good, ids[1]!, '--json'])).code).toBe(0);
+    const all = printed.join("\n");
+    if (process.env.SHOW_OUTPUT) console.log(all);
+    expect(all).toMatch(/http:\/\/\*\*\*@127\.0\.0\.1/);
+    expect(all).toMatch(/private_token=\*\*\*/);
+    expect(all).not.toContain('s3cret');
+  });
+});

@@ -63,7 +63,7 @@ describe('naming the remote', () => {
   const config = parseRemoteConfig('remote.origin.url\n/srv/a.git\0remote.up/stream.url\nhttps://h/b.git\0branch.main.remote\nup/stream\0', 'main');
 
   it('the upstream remote by default, origin otherwise; names, URLs and paths; tracking keys that stay ref-safe', () => {
-    expect(chooseRemote(config, undefined, '/')).toEqual({ arg: 'up/stream', url: 'https://h/b.git', key: 'up%2Fstream' });
+    expect(chooseRemote(config, undefined, '/')).toMatchObject({ arg: 'up/stream', url: 'https://h/b.git', pushUrl: 'https://h/b.git', key: 'up%2Fstream' });
     expect(chooseRemote(parseRemoteConfig('remote.origin.url\n/srv/a.git\0', 'main'), undefined, '/').arg).toBe('origin');
     expect(chooseRemote(config, 'https://x/y.git', '/').key).toMatch(/^url-[0-9a-f]{16}$/);
     expect(chooseRemote(config, '/tmp', '/')).toMatchObject({ arg: '/tmp', url: '/tmp' });
@@ -95,5 +95,17 @@ describe("reading git push's report", () => {
     expect(classifyRemoteFailure('fatal: unable to read 4531133617352d9c58ea23ec78c3a3760d30157b\n', 'o')?.code).toBe('MISSING_OBJECTS');
     // A hook's own words are the remote's, not git's verdict here.
     expect(classifyRemoteFailure('remote: access denied for the release branch\n', 'o')).toBeUndefined();
+  });
+});
+
+describe('credentials in URLs', () => {
+  it('user-info and query values are replaced wherever a URL appears in a text', async () => {
+    const { redactUrls } = await import('../dist/git/remote/redact.js');
+    expect(redactUrls('https://user:tok@host/r.git')).toBe('https://***@host/r.git');
+    expect(redactUrls("fatal: unable to access 'https://x-access-token:ghp_abc@github.com/o/r.git/': 403")).toBe("fatal: unable to access 'https://***@github.com/o/r.git/': 403");
+    expect(redactUrls('http://u:p@ss@host:8080/r?private_token=abc&x=1#frag')).toBe('http://***@host:8080/r?private_token=***&x=***#frag');
+    expect(redactUrls('ghp_token@host')).toBe('ghp_token@host'); // not a URL: an ssh user name
+    expect(redactUrls('git@github.com:org/repo.git and /srv/r.git')).toBe('git@github.com:org/repo.git and /srv/r.git');
+    expect(redactUrls('ssh://git@host/r.git')).toBe('ssh://***@host/r.git');
   });
 });

@@ -27,6 +27,22 @@ export interface GitResult {
  */
 const QUIET_ENV = { GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', GIT_OPTIONAL_LOCKS: '0' };
 
+/**
+ * Config for one git process through GIT_CONFIG_COUNT/KEY/VALUE (a value may
+ * hold '=' or anything else), appended to any such config already in `base`.
+ */
+export function configEnv(pairs: Record<string, string>, base: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const start = Number(base.GIT_CONFIG_COUNT) || 0;
+  const env: Record<string, string> = {};
+  const entries = Object.entries(pairs);
+  entries.forEach(([key, value], i) => {
+    env[`GIT_CONFIG_KEY_${start + i}`] = key;
+    env[`GIT_CONFIG_VALUE_${start + i}`] = value;
+  });
+  env.GIT_CONFIG_COUNT = String(start + entries.length);
+  return env;
+}
+
 /** Runs `git ARGS` and resolves with its output; rejects on unexpected exit codes. */
 export async function git(args: readonly string[], opts: GitRunOptions): Promise<GitResult> {
   const out: Buffer[] = [];

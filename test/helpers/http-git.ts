@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { testEnv } from './env.js';
 
 const SERVER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'git-http-server.mjs');
+const FAKE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fake-ref-server.mjs');
 
 export interface GitHttpServer {
   /** http://[user:password@]127.0.0.1:<port>/<name> for a bare repository <root>/<name>. */
@@ -21,7 +22,20 @@ export interface GitHttpServer {
  * request needs HTTP basic auth with that user and password.
  */
 export async function startGitHttp(root: string, auth?: { user: string; password: string }): Promise<GitHttpServer> {
-  const child = spawn(process.execPath, [SERVER, root, ...(auth ? [auth.user, auth.password] : [])], { env: testEnv, stdio: ['ignore', 'pipe', 'inherit'] });
+  return startServer(SERVER, [root, ...(auth ? [auth.user, auth.password] : [])]);
+}
+
+/**
+ * A hostile HTTP "git server" (test/helpers/fake-ref-server.mjs) that
+ * advertises exactly `refs` ([oid, refname] pairs, names unchecked) and
+ * serves no objects: what a malicious host could send.
+ */
+export async function startFakeRefServer(refs: ReadonlyArray<readonly [string, string]>): Promise<GitHttpServer> {
+  return startServer(FAKE, [JSON.stringify(refs)]);
+}
+
+async function startServer(script: string, args: string[]): Promise<GitHttpServer> {
+  const child = spawn(process.execPath, [script, ...args], { env: testEnv, stdio: ['ignore', 'pipe', 'inherit'] });
   let requests = 0;
   const port = await new Promise<number>((resolve, reject) => {
     let buffered = '';
@@ -36,7 +50,7 @@ export async function startGitHttp(root: string, auth?: { user: string; password
         else if (line === 'request') requests++;
       }
     });
-    child.on('exit', (code) => reject(new Error(`git http server exited (${code})`)));
+    child.on('exit', (code) => reject(new Error(`${path.basename(script)} exited (${code})`)));
   });
   return {
     url: (name, creds) => `http://${creds ? `${encodeURIComponent(creds.user)}:${encodeURIComponent(creds.password)}@` : ''}127.0.0.1:${port}/${name}`,

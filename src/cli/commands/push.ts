@@ -14,7 +14,7 @@ export interface PushCommandOptions {
 }
 
 export async function pushCommand(opts: PushCommandOptions, out: Output): Promise<number> {
-  const ctx = await openSync({ cwd: opts.cwd, maybeRemote: opts.args[0], progress: progressFor(out, opts.quiet || opts.json) });
+  const ctx = await openSync({ cwd: opts.cwd, maybeRemote: opts.args[0], direction: 'push', progress: progressFor(out, opts.quiet || opts.json) });
   const selectors = ctx.tookRemote ? opts.args.slice(1) : opts.args;
   let ids: string[] | undefined;
   if (selectors.length || opts.where !== undefined) {

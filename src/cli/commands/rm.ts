@@ -1,11 +1,7 @@
 import readline from 'node:readline/promises';
 import { TmtError } from '../../errors.js';
-import { openRepo } from '../../git/repo.js';
-import { gitStore } from '../../git/remote/store.js';
-import type { RunRecord } from '../../run/read.js';
-import { removeEverywhere, removeLocal, type Removed } from '../../run/sync/remove.js';
-import { loadRuns, pickRuns } from '../../run/sync/runs.js';
-import { openSync } from '../../run/sync/session.js';
+import { planHere, planRemoval, removeEverywhere, removeHere, type Removal } from '../../run/sync/remove.js';
+import { openLocal, openSync } from '../../run/sync/session.js';
 import type { Output } from '../output.js';
 
 export interface RmCommandOptions {
@@ -22,46 +18,45 @@ export async function rmCommand(opts: RmCommandOptions, out: Output): Promise<nu
   if (opts.runs.length === 0 && opts.where === undefined) {
     throw new TmtError('BAD_ARGUMENT', 'no runs to delete', { hint: 'name runs (tmt rm 01m81s6q last~2) or select them with --where' });
   }
-  let dry: RunRecord[] = [];
-  const asked = new Set<string>();
-  const choose = async (runs: RunRecord[]) => {
-    const picked = pickRuns(runs, opts.runs, opts.where, Date.now());
-    // A retry after the remote moved on asks again only if the choice grew.
-    if (!opts.dryRun && picked.some((r) => !asked.has(r.id))) await confirm(picked, opts, out);
-    for (const r of picked) asked.add(r.id);
-    dry = picked;
-    return opts.dryRun ? [] : picked;
-  };
-  let removed: Removed[];
-  if (opts.remote !== undefined) {
-    removed = await removeEverywhere(await openSync({ cwd: opts.cwd, remote: opts.remote }), choose);
+  const select = { selectors: opts.runs, where: opts.where, nowMs: Date.now() };
+  const ctx = opts.remote !== undefined ? await openSync({ cwd: opts.cwd, remote: opts.remote, direction: 'push' }) : undefined;
+  const label = ctx?.transport.label;
+  let removed: Removal[];
+  if (opts.dryRun) {
+    removed = ctx ? await planRemoval(ctx, select) : await planHere(await openLocal(opts.cwd), select);
   } else {
-    const repo = await openRepo({ cwd: opts.cwd });
-    removed = await removeLocal(repo, await choose(await loadRuns(gitStore(repo))));
+    const confirm = (runs: readonly Removal[]) => confirmRemoval(runs, opts, label, out);
+    removed = ctx ? await removeEverywhere(ctx, { ...select, confirm }) : await removeHere(await openLocal(opts.cwd), { ...select, confirm });
   }
-  const shown: Removed[] = opts.dryRun ? dry.map((r) => ({ id: r.id, name: r.meta?.name, commit: r.commit })) : removed;
   if (opts.json) {
-    out.out(JSON.stringify({ schemaVersion: 1, dryRun: opts.dryRun, removed: shown }, null, 2) + '\n');
+    out.out(JSON.stringify({ schemaVersion: 1, dryRun: opts.dryRun, removed }, null, 2) + '\n');
     return 0;
   }
-  const verb = opts.dryRun ? 'would delete' : 'deleted';
-  for (const r of shown) {
-    const where = r.remote ? ` here and on ${opts.remote}` : opts.remote !== undefined && !opts.dryRun ? ` (${opts.remote} did not have it)` : '';
-    out.out(`${verb} run ${r.id}${r.name ? ` (${r.name})` : ''}${where}; it was ${r.commit}\n`);
-  }
+  for (const r of removed) out.out(`${opts.dryRun ? 'would delete' : 'deleted'} run ${r.id}${r.name ? ` (${r.name})` : ''}${where(r, label, opts.dryRun)}; it ${opts.dryRun ? 'is' : 'was'} ${r.commit}\n`);
   return 0;
 }
 
-/** More than one run goes only with --yes, or after asking on a terminal. */
-async function confirm(runs: readonly RunRecord[], opts: RmCommandOptions, out: Output): Promise<void> {
-  if (runs.length <= 1 || opts.yes) return;
-  const what = `${runs.length} runs${opts.remote !== undefined ? ` here and on ${opts.remote}` : ''}`;
+function where(r: Removal, label: string | undefined, dryRun: boolean): string {
+  if (label === undefined) return '';
+  if (!r.here) return ` on ${label} (it is not here${dryRun ? '' : ' and was not before'})`;
+  return r.remote ? ` here and on ${label}` : ` here (${label} ${dryRun ? 'does' : 'did'} not have it)`;
+}
+
+/**
+ * More than one run, or any run that was not here before (it came from the
+ * remote: someone else's), goes only with --yes, or after asking on a terminal.
+ */
+async function confirmRemoval(runs: readonly Removal[], opts: RmCommandOptions, label: string | undefined, out: Output): Promise<void> {
+  const foreign = runs.filter((r) => !r.here);
+  if ((runs.length <= 1 && foreign.length === 0) || opts.yes) return;
+  const what = `${runs.length} run${runs.length === 1 ? '' : 's'}${label !== undefined ? ` here and on ${label}` : ''}`;
+  const why = foreign.length ? ` (${foreign.length} of them ${foreign.length === 1 ? 'was' : 'were'} not here before: ${foreign.slice(0, 3).map((r) => r.id.slice(0, 12)).join(', ')}${foreign.length > 3 ? ', ...' : ''})` : '';
   if (!process.stdin.isTTY) {
-    throw new TmtError('BAD_ARGUMENT', `refusing to delete ${what} without --yes`, { hint: 'check the list with --dry-run, then add --yes' });
+    throw new TmtError('BAD_ARGUMENT', `refusing to delete ${what} without --yes${why}`, { hint: 'check the list with --dry-run, then add --yes' });
   }
   const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
   try {
-    out.err(runs.map((r) => `  ${r.id}${r.meta?.name ? ` (${r.meta.name})` : ''}\n`).join(''));
+    out.err(runs.map((r) => `  ${r.id}${r.name ? ` (${r.name})` : ''}${r.here ? '' : `  <- not here before; from ${label}`}\n`).join(''));
     const answer = await rl.question(`delete ${what}? [y/N] `);
     if (!/^y(es)?$/i.test(answer.trim())) throw new TmtError('BAD_ARGUMENT', 'nothing deleted', { hint: 'answer y to delete, or pass --yes' });
   } finally {

@@ -1,5 +1,6 @@
 /** isomorphic-git's and Node's HTTP failures, as the one-line errors git's would give (remote/errors.ts). */
 import { TmtError } from '../../errors.js';
+import { redactUrls } from '../remote/redact.js';
 
 export function httpFailure(err: unknown, remote: string): TmtError | undefined {
   const e = err as { code?: string; message?: string; data?: { statusCode?: number; statusMessage?: string }; cause?: { code?: string } };
@@ -12,7 +13,7 @@ export function httpFailure(err: unknown, remote: string): TmtError | undefined 
   }
   const net = e.code && /^E[A-Z]+$/.test(e.code) ? e.code : e.cause?.code;
   if (status !== undefined || (net && /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|ENETUNREACH)$/.test(net)) || e.code === 'SmartHttpError') {
-    const said = status !== undefined ? `HTTP ${status} ${e.data?.statusMessage ?? ''}`.trim() : (net ?? e.message ?? 'no answer');
+    const said = redactUrls(status !== undefined ? `HTTP ${status} ${e.data?.statusMessage ?? ''}`.trim() : (net ?? e.message ?? 'no answer'));
     return new TmtError('REMOTE_UNREACHABLE', `cannot reach ${remote} (${said})`, { hint: 'check the URL and the network', cause: err });
   }
   return undefined;

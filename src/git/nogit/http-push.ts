@@ -32,7 +32,7 @@ export async function pushOverHttp(s: HttpSession, req: PushRequest, there: Remo
         if (e.code === 'PushRejectedError') return { ok: false, reason: `${ref} [rejected] (${e.data?.reason ?? 'non-fast-forward'})` };
         const refs = e.data?.result?.refs;
         if (refs) {
-          const verdict = judgePush(Object.entries(refs).filter(([, v]) => !v.ok).map(([to, v]) => ({ flag: '!', to, summary: `[remote rejected] (${v.error})` })), '', remote.arg);
+          const verdict = judgePush(Object.entries(refs).filter(([, v]) => !v.ok).map(([to, v]) => ({ flag: '!', to, summary: `[remote rejected] (${v.error})` })), '', remote.label);
           if (!verdict.ok) return verdict;
         }
         throw err;

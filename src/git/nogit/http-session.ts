@@ -13,6 +13,8 @@ import { TMT_DIR } from '../layout.js';
 import type { Repo } from '../repo.js';
 import type { ResolvedRemote } from '../remote/resolve.js';
 import type { Progress } from '../remote/types.js';
+import { isObjectId, isSafeRefName } from '../ref-name.js';
+import { redactError } from '../remote/redact.js';
 import { httpFailure } from './http-errors.js';
 import type { ObjectStore } from './objects.js';
 
@@ -50,7 +52,7 @@ export function httpSession(iso: Iso, http: Http, repo: Repo, remote: ResolvedRe
       try {
         return await what();
       } catch (err) {
-        throw httpFailure(err, remote.arg) ?? err;
+        throw httpFailure(err, remote.label) ?? redactError(err);
       }
     },
     async withScratch(fn) {
@@ -66,6 +68,7 @@ export function httpSession(iso: Iso, http: Http, repo: Repo, remote: ResolvedRe
       }
     },
     setRef(dir, ref, oid) {
+      if (!isSafeRefName(ref) || !isObjectId(oid)) throw new Error(`not a ref to write: ${JSON.stringify(ref)} ${oid}`);
       fs.mkdirSync(path.dirname(path.join(dir, ref)), { recursive: true });
       fs.writeFileSync(path.join(dir, ref), `${oid}\n`);
     },

@@ -13,6 +13,7 @@ import type { RefUpdate } from '../refs.js';
 import type { Repo } from '../repo.js';
 import type { ResolvedRemote } from '../remote/resolve.js';
 import type { Progress, RemoteState, Transport } from '../remote/types.js';
+import { isObjectId, isSafeRefName } from '../ref-name.js';
 import { pushOverHttp } from './http-push.js';
 import { httpSession, type Http, type Iso } from './http-session.js';
 import type { ObjectStore } from './objects.js';
@@ -27,11 +28,15 @@ export function httpTransport(iso: Iso, http: Http, repo: Repo, remote: Resolved
     const refs = await s.call(() => iso.listServerRefs({ http, url: remote.url, protocolVersion: 1, ...s.auth }));
     const runs = new Map<string, string>();
     let notes: string | undefined;
+    const ignored: string[] = [];
     for (const { ref, oid } of refs) {
-      if (ref === NOTES_REF) notes = oid;
-      else if (ref.startsWith(RUNS_PREFIX)) runs.set(ref.slice(RUNS_PREFIX.length), oid);
+      if (!ref.startsWith(RUNS_PREFIX) && ref !== NOTES_REF) continue;
+      // A hostile server's names would become file paths here (refs.ts): drop what git would refuse.
+      if (!isSafeRefName(ref) || !isObjectId(oid)) ignored.push(ref);
+      else if (ref === NOTES_REF) notes = oid;
+      else runs.set(ref.slice(RUNS_PREFIX.length), oid);
     }
-    return { runs, notes };
+    return { runs, notes, ignored };
   }
 
   /** Fetches one ref, telling the server we have `have`; returns what arrived. */
@@ -40,12 +45,12 @@ export function httpTransport(iso: Iso, http: Http, repo: Repo, remote: Resolved
     if (have) s.setRef(dir, ref, have);
     const r = await s.call(() => iso.fetch({ fs, http, gitdir: dir, url: remote.url, ref, remoteRef: ref, remote: 'tmt', singleBranch: true, tags: false, onProgress: s.onProgress, ...s.auth }));
     const got = r.fetchHead ?? want;
-    if (!(await s.has(got))) throw new TmtError('GIT_FAILED', `fetched ${ref} from ${remote.arg}, but its objects did not arrive`, { hint: 'run the command again' });
+    if (!(await s.has(got))) throw new TmtError('GIT_FAILED', `fetched ${ref} from ${remote.label}, but its objects did not arrive`, { hint: 'run the command again' });
     return got;
   }
 
   return {
-    label: remote.arg,
+    label: remote.label,
     trackingNotes,
     trackingRuns,
     list,
@@ -66,7 +71,7 @@ export function httpTransport(iso: Iso, http: Http, repo: Repo, remote: Resolved
           for (const ref of tracked.keys()) if (!state.runs.has(ref.slice(trackingRuns.length))) updates.push({ ref, newOid: null });
         }
         const conflict = updateRefs(repo.commonDir, updates.filter((u) => u.newOid !== null || readRef(repo.commonDir, u.ref)));
-        if (conflict) throw new TmtError('LOCKED', `could not update tmt's tracking refs for ${remote.arg} (${conflict.ref})`, { hint: 'another tmt fetch is running; try again' });
+        if (conflict) throw new TmtError('LOCKED', `could not update tmt's tracking refs for ${remote.label} (${conflict.ref})`, { hint: 'another tmt fetch is running; try again' });
         const known = opts.runs ? runs : new Map([...listRefs(repo.commonDir, trackingRuns)].map(([r, o]) => [r.slice(trackingRuns.length), o]));
         return { runs: known, notes };
       });

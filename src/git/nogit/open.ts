@@ -4,6 +4,7 @@
  * isomorphic-git speaks.
  */
 import { TmtError } from '../../errors.js';
+import { redactUrls } from '../remote/redact.js';
 import type { RemoteConfig, ResolvedRemote } from '../remote/resolve.js';
 import type { LocalStore, Progress, Transport } from '../remote/types.js';
 import { httpTransport } from './http.js';
@@ -21,7 +22,7 @@ export async function openWithoutGit(cwd: string): Promise<{ store: LocalStore; 
     config: remoteConfig(config, repo.gitDir),
     connect(remote, progress) {
       if (!/^https?:\/\//i.test(remote.url)) {
-        throw new TmtError('GIT_MISSING', `git is not installed, and without it tmt reaches only http(s) remotes (${remote.arg} is ${remote.url})`, {
+        throw new TmtError('GIT_MISSING', `git is not installed, and without it tmt reaches only http(s) remotes (${remote.label} is ${redactUrls(remote.url)})`, {
           hint: 'install git 2.30 or newer, or use the remote\'s https URL',
         });
       }

@@ -10,7 +10,18 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { TmtError } from '../../errors.js';
+import { isSafeRefName } from '../ref-name.js';
 import type { RefConflict, RefUpdate } from '../refs.js';
+
+/**
+ * The file of a loose ref, or undefined for a name that is not a safe ref
+ * name or would resolve outside <common-dir>/refs/ (a ref name is a path here).
+ */
+export function refFile(commonDir: string, ref: string): string | undefined {
+  const file = path.resolve(commonDir, ref);
+  return isSafeRefName(ref) && file.startsWith(path.join(path.resolve(commonDir), 'refs') + path.sep) ? file : undefined;
+}
 
 function packed(commonDir: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -27,8 +38,10 @@ function packed(commonDir: string): Map<string, string> {
 }
 
 function loose(commonDir: string, ref: string): string | undefined {
+  const file = refFile(commonDir, ref);
+  if (!file) return undefined;
   try {
-    const value = fs.readFileSync(path.join(commonDir, ref), 'utf8').trim();
+    const value = fs.readFileSync(file, 'utf8').trim();
     return /^[0-9a-f]{40}$/.test(value) ? value : undefined;
   } catch {
     return undefined;
@@ -70,9 +83,14 @@ export function updateRefs(commonDir: string, updates: readonly RefUpdate[]): Re
     held.push(`${file}.lock`);
     return undefined;
   };
+  const files = updates.map((u) => {
+    const file = refFile(commonDir, u.ref);
+    if (!file) throw new TmtError('GIT_FAILED', `refusing to write the ref ${JSON.stringify(u.ref)}: not a valid ref name`, { hint: 'this is a bug, or a remote sent a hostile ref name; nothing was written' });
+    return file;
+  });
   try {
-    for (const u of updates) {
-      const conflict = lock(path.join(commonDir, u.ref), u.ref);
+    for (const [i, u] of updates.entries()) {
+      const conflict = lock(files[i]!, u.ref);
       if (conflict) return conflict;
     }
     const refs = packed(commonDir);
@@ -90,8 +108,8 @@ export function updateRefs(commonDir: string, updates: readonly RefUpdate[]): Re
       const kept = text.filter((line, i) => !(gone.has(line.slice(41)) || (line.startsWith('^') && gone.has(text[i - 1]?.slice(41) ?? ''))));
       commit(path.join(commonDir, 'packed-refs'), kept.join('\n'), held);
     }
-    for (const u of updates) {
-      const file = path.join(commonDir, u.ref);
+    for (const [i, u] of updates.entries()) {
+      const file = files[i]!;
       if (u.newOid === null) {
         fs.rmSync(file, { force: true });
         release(`${file}.lock`, held);

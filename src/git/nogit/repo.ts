@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { TmtError } from '../../errors.js';
 import type { RemoteConfig } from '../remote/resolve.js';
-import { currentBranch } from '../remote/resolve.js';
+import { currentBranch, remoteEntries } from '../remote/resolve.js';
 import type { Repo } from '../repo.js';
 
 export function findRepo(cwd: string): Repo {
@@ -60,14 +60,15 @@ export function readConfig(repo: Repo): Sections {
 }
 
 export function remoteConfig(config: Sections, gitDir: string): RemoteConfig {
-  const remotes = new Map<string, string>();
+  const values = new Map<string, Map<string, string>>();
   for (const [name, keys] of config) {
     const m = /^remote\.(.+)$/.exec(name);
-    const url = keys.get('url')?.at(-1) ?? keys.get('pushurl')?.at(-1);
-    if (m && url) remotes.set(m[1]!, url);
+    if (!m) continue;
+    // As git: the first url and pushurl count.
+    values.set(m[1]!, new Map([...keys].flatMap(([k, v]) => (v.length ? [[k, k === 'url' || k === 'pushurl' ? v[0]! : v.at(-1)!] as [string, string]] : []))));
   }
   const branch = currentBranch(gitDir);
-  return { remotes, upstream: branch ? config.get(`branch.${branch}`)?.get('remote')?.at(-1) : undefined };
+  return { remotes: remoteEntries(values), upstream: branch ? config.get(`branch.${branch}`)?.get('remote')?.at(-1) : undefined };
 }
 
 /** Who commits (notes merges): the environment, then the repository's [user], then tmt. */

@@ -4,10 +4,11 @@
  * name the host, the URL or the hook that refused.
  */
 import { TmtError } from '../../errors.js';
+import { redactUrls } from './redact.js';
 
 const AUTH = /Authentication failed|could not read (Username|Password)|terminal prompts disabled|Permission denied \(|HTTP Basic: Access denied|returned error: 40[13]|Invalid username or password|access denied/i;
 const UNREACHABLE =
-  /Could not resolve host|Connection refused|Connection timed out|Failed to connect|No route to host|does not appear to be a git repository|Could not read from remote repository|repository .* not found|unable to access|returned error: 404|Name or service not known|Network is unreachable|unable to connect|ssh: connect to host|not a git repository|No such file or directory|unable to find remote helper/i;
+  /Could not resolve host|Connection refused|Connection timed out|Failed to connect|No route to host|does not appear to be a git repository|Could not read from remote repository|repository .* not found|unable to access|returned error: 404|Name or service not known|Network is unreachable|unable to connect|ssh: connect to host|not a git repository|No such file or directory|unable to find remote helper|strange (hostname|pathname) .* blocked/i;
 const MISSING = /bad object|pack-objects died|missing (blob|tree|commit)|unable to read [0-9a-f]{40}|did not send all necessary objects|fatal: unable to find [0-9a-f]{40}|Could not read [0-9a-f]{40}/i;
 
 /** Whether git failed here because objects are missing locally. */
@@ -19,7 +20,7 @@ export function missingHere(stderr: string): boolean {
 export function classifyRemoteFailure(stderr: string, remote: string): TmtError | undefined {
   // What the remote's hooks print ("remote: ...") is theirs, not git's verdict here.
   stderr = stderr.split('\n').filter((l) => !l.startsWith('remote:')).join('\n');
-  const said = gitSaid(stderr);
+  const said = redactUrls(gitSaid(stderr));
   if (AUTH.test(stderr)) {
     return new TmtError('AUTH_FAILED', `${remote}: authentication failed (${said})`, {
       hint: `check the credentials git uses for it (credential helper, ssh key, or a token in the URL); git ls-remote ${remote} shows the same`,

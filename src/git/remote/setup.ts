@@ -26,7 +26,7 @@ export function fetchRefspecs(remote: ResolvedRemote): string[] {
 
 export async function setupRemote(repo: Repo, remote: ResolvedRemote, undo: boolean): Promise<SetupResult> {
   if (remote.arg === remote.url && remote.key.startsWith('url-')) {
-    throw new TmtError('BAD_ARGUMENT', `${remote.arg} is not a configured remote`, { hint: `add it first: git remote add NAME ${remote.arg}` });
+    throw new TmtError('BAD_ARGUMENT', `${remote.label} is not a configured remote`, { hint: `add it first: git remote add NAME ${remote.label}` });
   }
   const key = `remote.${remote.arg}.fetch`;
   const { stdout } = await git(['config', '--get-all', key], { cwd: repo.workTree, okCodes: [1] });

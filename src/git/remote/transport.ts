@@ -8,15 +8,28 @@
  * push can never drop what someone else pushed meanwhile.
  */
 import { backoffMs, sleep } from '../backoff.js';
-import { git, GitCommandError, type GitRunOptions } from '../exec.js';
+import { configEnv, git, GitCommandError, type GitRunOptions } from '../exec.js';
 import { NOTES_REF, RUNS_PREFIX, runRef, trackingNotesRef, trackingRunsPrefix } from '../layout.js';
+import { isObjectId, isSafeRefName } from '../ref-name.js';
 import { listRefs } from '../refs.js';
 import type { Repo } from '../repo.js';
 import { classifyRemoteFailure, missingHere } from './errors.js';
 import { judgePush, parsePorcelain } from './push-report.js';
+import { redactError, redactUrls } from './redact.js';
 import type { ResolvedRemote } from './resolve.js';
 import type { Progress, PushOutcome, PushRequest, RemoteState, Transport } from './types.js';
 
+
+/**
+ * Every flag a user's config could otherwise set for these commands, given
+ * explicitly, so that config changes neither what is sent or received nor
+ * what local refs move: --refmap= (no configured refspecs: one like
+ * +refs/notes/*:refs/notes/* would also move local refs), tags (tagOpt,
+ * followTags), pruning (prune, pruneTags), submodules (recurseSubmodules,
+ * submodule.recurse), FETCH_HEAD, and push signing.
+ */
+const FETCH_FLAGS = ['--refmap=', '--no-tags', '--prune', '--no-prune-tags', '--no-recurse-submodules', '--no-write-fetch-head'];
+const PUSH_FLAGS = ['--atomic', '--porcelain', '--no-follow-tags', '--recurse-submodules=no', '--no-signed', '--no-force-if-includes'];
 
 /** Command lines stay well under the kernel's limit; a push of more runs is split (each part atomic). */
 const MAX_ARGS_CHARS = 512 * 1024;
@@ -25,13 +38,12 @@ export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Prog
   const trackingNotes = trackingNotesRef(remote.key);
   const trackingRuns = trackingRunsPrefix(remote.key);
   const loud = progress?.tty ? ['--progress'] : [];
-  const named = remote.arg !== remote.url;
-  const talk = async (args: string[], okCodes: number[] = []) => {
-    const opts: GitRunOptions = { cwd: repo.workTree, okCodes, onStderr: progress?.tty ? meterOnly(progress) : undefined };
+  const talk = async (args: string[], okCodes: number[] = [], env?: Record<string, string>) => {
+    const opts: GitRunOptions = { cwd: repo.workTree, okCodes, env, onStderr: progress?.tty ? meterOnly(progress) : undefined };
     try {
       return await git(args, opts);
     } catch (err) {
-      if (err instanceof GitCommandError) throw classifyRemoteFailure(err.stderr, remote.arg) ?? err;
+      if (err instanceof GitCommandError) throw classifyRemoteFailure(err.stderr, remote.label) ?? redactError(err);
       throw err;
     }
   };
@@ -43,21 +55,23 @@ export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Prog
   }
 
   return {
-    label: remote.arg,
+    label: remote.label,
     trackingNotes,
     trackingRuns,
 
     async list(): Promise<RemoteState> {
-      const { stdout } = await talk(['ls-remote', remote.arg, `${RUNS_PREFIX}*`, NOTES_REF]);
+      const { stdout } = await talk(['ls-remote', '--end-of-options', remote.arg, `${RUNS_PREFIX}*`, NOTES_REF]);
       const runs = new Map<string, string>();
       let notes: string | undefined;
+      const ignored: string[] = [];
       for (const line of stdout.toString('utf8').split('\n')) {
         const [oid, ref] = line.split('\t');
         if (!oid || !ref) continue;
-        if (ref === NOTES_REF) notes = oid;
+        if (!isSafeRefName(ref) || !isObjectId(oid)) ignored.push(ref);
+        else if (ref === NOTES_REF) notes = oid;
         else if (ref.startsWith(RUNS_PREFIX)) runs.set(ref.slice(RUNS_PREFIX.length), oid);
       }
-      return { runs, notes };
+      return { runs, notes, ignored };
     },
 
     async fetch(state, opts) {
@@ -66,7 +80,9 @@ export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Prog
         // Another fetch into the same tracking refs holds their locks for a moment: wait for it.
         for (let attempt = 0; ; attempt++) {
           try {
-            await talk(['fetch', '--no-tags', '--no-write-fetch-head', '--prune', ...loud, remote.arg, ...specs]);
+            // --refmap= : only these refspecs; a configured remote.<name>.fetch (say
+            // +refs/notes/*:refs/notes/*) would otherwise also move local refs.
+            await talk(['fetch', ...FETCH_FLAGS, ...loud, '--end-of-options', remote.arg, ...specs]);
             break;
           } catch (err) {
             if (!(err instanceof GitCommandError && /cannot lock ref|Unable to create '.*\.lock'/.test(err.stderr)) || attempt >= 8) throw err;
@@ -84,9 +100,11 @@ export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Prog
         ...req.deletes.flatMap((d) => [`--force-with-lease=${runRef(d.id)}:${d.expect}`, `:${runRef(d.id)}`]),
         ...(req.notes ? [`--force-with-lease=${NOTES_REF}:${req.notes.expect ?? ''}`, `${req.notes.oid}:${NOTES_REF}`] : []),
       ];
-      // For a named remote, git itself sets the tracking notes ref to what it pushed
-      // (a fetch refspec given for this command only; the user's config is not written).
-      const track = named ? ['-c', `remote.${remote.arg}.fetch=+${NOTES_REF}:${trackingNotes}`] : [];
+      // To the URL, not the name: git then updates no local ref after the push (a
+      // configured refspec like +refs/notes/*:refs/notes/* would make the pushed
+      // notes the local ones). The caller sets the tracking ref itself.
+      const target = [...(remote.receivePack ? [`--receive-pack=${remote.receivePack}`] : []), '--end-of-options', remote.pushUrl];
+      const env = remote.proxy ? configEnv({ 'http.proxy': remote.proxy }) : undefined;
       const parts = split(runSpecs, MAX_ARGS_CHARS);
       parts[parts.length - 1]!.push(...last);
       let runsUpdated = 0;
@@ -97,10 +115,10 @@ export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Prog
         const leases = part.filter((a) => a.startsWith('--'));
         const specs = part.filter((a) => !a.startsWith('--'));
         if (specs.length === 0) continue;
-        const { stdout, stderr, code } = await talk([...track, 'push', '--atomic', '--porcelain', ...loud, ...leases, remote.arg, ...specs], [1]);
+        const { stdout, stderr, code } = await talk(['push', ...PUSH_FLAGS, ...loud, ...leases, ...target, ...specs], [1], env);
         const results = parsePorcelain(stdout.toString('utf8'));
-        if (code !== 0 && (results.length === 0 || missingHere(stderr))) throw classifyRemoteFailure(stderr, remote.arg) ?? new GitCommandError(['push'], { stdout, stderr, code });
-        const verdict = judgePush(results, stderr, remote.arg);
+        if (code !== 0 && (results.length === 0 || missingHere(stderr))) throw classifyRemoteFailure(stderr, remote.label) ?? redactError(new GitCommandError(['push'], { stdout, stderr, code }));
+        const verdict = judgePush(results, redactUrls(stderr), remote.label);
         if (!verdict.ok) return verdict;
         for (const r of verdict.updated) {
           if (r.to === NOTES_REF) notesUpdated = true;
@@ -108,7 +126,7 @@ export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Prog
           else runsUpdated++;
         }
       }
-      return { ok: true, runsUpdated, runsDeleted, notesUpdated, trackingUpdated: named && !!req.notes };
+      return { ok: true, runsUpdated, runsDeleted, notesUpdated };
     },
   };
 }

@@ -46,6 +46,8 @@ export interface LocalStore {
 export interface RemoteState {
   runs: Map<string, string>;
   notes: string | undefined;
+  /** Refs the remote advertised under refs/tmt/runs/ that are not tmt runs (left alone). */
+  ignored?: string[];
 }
 
 export interface PushRequest {
@@ -63,8 +65,6 @@ export type PushOutcome =
       runsUpdated: number;
       runsDeleted: number;
       notesUpdated: boolean;
-      /** The transport already set the tracking notes ref to what it pushed. */
-      trackingUpdated?: boolean;
     }
   | { ok: false; reason: string };
 

@@ -3,6 +3,7 @@
  * refs, then merged into the local runs and notes (integrate.ts).
  */
 import { integrate, type IntegrateResult } from './integrate.js';
+import { describeIgnored } from './remote-runs.js';
 import type { RemoteState, SyncContext } from './types.js';
 
 export interface FetchSummary extends IntegrateResult {
@@ -10,6 +11,8 @@ export interface FetchSummary extends IntegrateResult {
   /** Runs the remote has. */
   remoteRuns: number;
   upToDate: boolean;
+  /** Refs under refs/tmt/runs/ there that are not tmt runs, left alone. */
+  ignored: string[];
 }
 
 /** Fetches and merges; returns what changed here and the state that was fetched. */
@@ -20,11 +23,17 @@ export async function fetchRemote(ctx: SyncContext): Promise<FetchSummary & { st
   const state = await transport.fetch(listed, { runs: true });
   const merged = await integrate(ctx, state);
   const changed = merged.created.length + merged.forwarded.length + merged.merged.length;
-  return { remote: transport.label, remoteRuns: state.runs.size, upToDate: changed === 0 && !merged.notesChanged, ...merged, state };
+  const ignored = [...new Set([...(listed.ignored ?? []), ...(state.ignored ?? [])])];
+  return { remote: transport.label, remoteRuns: state.runs.size, upToDate: changed === 0 && !merged.notesChanged, ignored, ...merged, state };
 }
 
 /** One line: what a fetch brought. */
 export function describeFetch(s: FetchSummary): string {
+  const ignored = describeIgnored(s.remote, s.ignored);
+  return ignored ? `${describeChanges(s)}\nwarning: ${ignored}` : describeChanges(s);
+}
+
+function describeChanges(s: FetchSummary): string {
   if (s.upToDate) return `up to date with ${s.remote} (${s.remoteRuns} run${s.remoteRuns === 1 ? '' : 's'} there)`;
   const parts = [
     `${s.created.length} new run${s.created.length === 1 ? '' : 's'}`,

@@ -53,7 +53,7 @@ export async function pushRemote(ctx: SyncContext, ids: readonly string[] | unde
         throw isTmtError(err, 'MISSING_OBJECTS') ? ((await whichRunIsBroken(ctx, ids)) ?? err) : err;
       });
     if (outcome.ok) {
-      if (notes && notes !== seen && !outcome.trackingUpdated) await store.updateRefs([{ ref: transport.trackingNotes, newOid: notes, oldOid: seen ?? null }], `tmt: pushed to ${transport.label}`);
+      if (notes && notes !== seen) await store.updateRefs([{ ref: transport.trackingNotes, newOid: notes, oldOid: seen ?? null }], `tmt: pushed to ${transport.label}`);
       return { remote: transport.label, runsPushed: outcome.runsUpdated, notesPushed: outcome.notesUpdated, merges };
     }
     if (Date.now() > deadline) {

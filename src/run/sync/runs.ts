@@ -2,7 +2,7 @@
  * The one place sharing reads and selects runs (readRuns, selectRun and the
  * query layer's --where), so those call sites are easy to retarget.
  */
-import { TmtError } from '../../errors.js';
+import { isTmtError, TmtError } from '../../errors.js';
 import { NOTES_REF } from '../../git/layout.js';
 import { listRunsWithQuery } from '../../query/list.js';
 import { MetaParseError } from '../metadata.js';
@@ -34,6 +34,25 @@ export async function loadRuns(store: LocalStore): Promise<RunRecord[]> {
     }
   }
   return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * Selectors resolved against the runs here: the ids of those that name a run
+ * (`pinned`), and those that name none (`deferred`, for a remote's runs).
+ * An ambiguous selector is still an error.
+ */
+export function resolveHere(runs: readonly RunRecord[], selectors: readonly string[]): { pinned: string[]; deferred: string[] } {
+  const pinned = new Set<string>();
+  const deferred: string[] = [];
+  for (const s of selectors) {
+    try {
+      pinned.add(selectRun(runs, s).id);
+    } catch (err) {
+      if (!isTmtError(err, 'NOT_FOUND')) throw err;
+      deferred.push(s);
+    }
+  }
+  return { pinned: [...pinned], deferred };
 }
 
 /** Runs named by selectors and/or matching a --where expression (both: either); duplicates once. */

@@ -3,12 +3,13 @@
  * else (HTTP remotes only) isomorphic-git, loaded only then.
  */
 import { openRepo } from '../../git/repo.js';
-import { chooseRemote, currentBranch, isUrlLike, parseRemoteConfig, rawRemoteConfig, type RemoteConfig, type ResolvedRemote } from '../../git/remote/resolve.js';
+import { chooseRemote, currentBranch, isUrlLike, parseRemoteConfig, pushSide, rawRemoteConfig, type RemoteConfig, type ResolvedRemote } from '../../git/remote/resolve.js';
 import { NOTES_REF, TRACKING_NOTES_PREFIX } from '../../git/layout.js';
 import { gitStore, readRefs } from '../../git/remote/store.js';
 import { gitTransport } from '../../git/remote/transport.js';
 import { gitOnPath } from '../../git/which.js';
-import type { Progress, SyncContext } from './types.js';
+import { runsOnly } from './remote-runs.js';
+import type { LocalStore, Progress, SyncContext } from './types.js';
 
 export interface OpenOptions {
   cwd: string;
@@ -18,6 +19,8 @@ export interface OpenOptions {
   maybeRemote?: string;
   progress?: Progress;
   now?: () => number;
+  /** 'push' for commands that change the remote: they talk to its push URL (see pushSide). */
+  direction?: 'fetch' | 'push';
 }
 
 export interface OpenedSync extends SyncContext {
@@ -31,7 +34,7 @@ export async function openSync(opts: OpenOptions): Promise<OpenedSync> {
     const { openWithoutGit } = await import('../../git/nogit/open.js');
     const { store, config, connect } = await openWithoutGit(opts.cwd);
     const { remote, tookRemote } = pick(config, opts);
-    return { store, transport: connect(remote, opts.progress), progress: opts.progress, now, tookRemote };
+    return { store, transport: runsOnly(connect(remote, opts.progress)), progress: opts.progress, now, tookRemote };
   }
   // Three processes at once: a push's own cost is a few of these (bench:remote).
   // (openRepo's error, e.g. "not a git repository", is the one to report.)
@@ -41,13 +44,21 @@ export async function openSync(opts: OpenOptions): Promise<OpenedSync> {
     return r.value;
   }) as [Awaited<ReturnType<typeof openRepo>>, string, Map<string, string>];
   const { remote, tookRemote } = pick(parseRemoteConfig(raw, currentBranch(repo.gitDir)), opts);
-  return { store: gitStore(repo, notes), transport: gitTransport(repo, remote, opts.progress), progress: opts.progress, now, tookRemote };
+  return { store: gitStore(repo, notes), transport: runsOnly(gitTransport(repo, remote, opts.progress)), progress: opts.progress, now, tookRemote };
+}
+
+/** The local side alone (tmt rm without a remote): through git, or without it. */
+export async function openLocal(cwd: string): Promise<LocalStore> {
+  if (!gitOnPath()) return (await (await import('../../git/nogit/open.js')).openWithoutGit(cwd)).store;
+  return gitStore(await openRepo({ cwd }));
 }
 
 function pick(config: RemoteConfig, opts: OpenOptions): { remote: ResolvedRemote; tookRemote: boolean } {
+  const side = opts.direction === 'push' ? pushSide : (r: ResolvedRemote) => r;
   const m = opts.maybeRemote;
-  if (opts.remote === undefined && m !== undefined && (config.remotes.has(m) || isUrlLike(m, opts.cwd))) {
-    return { remote: chooseRemote(config, m, opts.cwd), tookRemote: true };
+  // (A first argument starting with '-' is refused as a remote: chooseRemote says why.)
+  if (opts.remote === undefined && m !== undefined && (config.remotes.has(m) || isUrlLike(m, opts.cwd) || m.startsWith('-'))) {
+    return { remote: side(chooseRemote(config, m, opts.cwd)), tookRemote: true };
   }
-  return { remote: chooseRemote(config, opts.remote, opts.cwd), tookRemote: false };
+  return { remote: side(chooseRemote(config, opts.remote, opts.cwd)), tookRemote: false };
 }
