@@ -190,8 +190,12 @@ describe('tmt diff: a pager that quits before the diff is read', () => {
 
   it('Ctrl-C while the pager is open stops git; tmt waits for the pager, prints no error and exits 130', () => {
     // The pager ignores Ctrl-C (as less does), reads a little, and keeps git blocked on a full pipe until the key comes.
-    const pager = `trap "" INT; head -c 100 >/dev/null; sleep 2; echo pager-done`;
-    const r = spawnSync('bash', ['-c', `(sleep 1; printf '\\003'; sleep 4) | script -qefc '${process.execPath} ${BIN} diff x y; echo "rc=$?"' /dev/null`], {
+    // Marker files, not fixed sleeps, order the steps: a loaded machine may take seconds to start the pager, and
+    // the terminal's input stays open until the shell has printed tmt's exit code (script ends when its input does).
+    const marks = tempDir();
+    const pager = `trap "" INT; touch ${marks}/paging; head -c 100 >/dev/null; sleep 1; echo pager-done`;
+    const typist = `until [ -e ${marks}/paging ]; do sleep 0.05; done; printf '\\003'; until [ -e ${marks}/done ]; do sleep 0.05; done`;
+    const r = spawnSync('bash', ['-c', `(${typist}) | script -qefc '${process.execPath} ${BIN} diff x y; echo "rc=$?"; touch ${marks}/done' /dev/null`], {
       cwd: bigDiffRepo(),
       env: { ...testEnv, TERM: 'xterm', GIT_PAGER: pager },
       encoding: 'utf8',
