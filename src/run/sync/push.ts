@@ -81,7 +81,7 @@ async function whichRunIsBroken(ctx: SyncContext, ids: readonly string[] | undef
 }
 
 export function describePush(s: PushSummary): string {
-  const runs = s.runsPushed ? `pushed ${s.runsPushed} run${s.runsPushed === 1 ? '' : 's'}` : 'no runs to push';
   const merged = s.merges ? `, after merging what was there ${s.merges === 1 ? 'once' : `${s.merges} times`}` : '';
-  return `${runs}${s.notesPushed ? ' and notes' : ''} to ${s.remote}${merged}`;
+  if (!s.runsPushed) return s.notesPushed ? `pushed notes to ${s.remote} (no new runs)${merged}` : `nothing to push: ${s.remote} is up to date`;
+  return `pushed ${s.runsPushed} run${s.runsPushed === 1 ? '' : 's'}${s.notesPushed ? ' and notes' : ''} to ${s.remote}${merged}`;
 }
