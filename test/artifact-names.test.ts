@@ -75,12 +75,18 @@ for (const [name, content] of Object.entries(names)) fs.writeFileSync(Buffer.fro
   it('tmt show quotes names a terminal would act on, as git does', () => {
     const r = tmt(dir, ['show', 'names']);
     const section = r.stdout.slice(r.stdout.indexOf('\nartifacts\n'));
-    expect(section).toContain('  "a\\tone.txt"  4 B\n');
-    expect(section).toContain('  "a\\ttwo.txt"  4 B\n');
-    expect(section).toContain('  "line\\nbreak.txt"  3 B\n');
-    expect(section).toContain('  "\\"quoted\\\\back\\r"  2 B\n');
-    expect(section).toContain('  café.txt  13 B (name not UTF-8, read as Latin-1)\n');
-    expect(section).toContain('  "sub/deep\\tname.txt"  5 B\n');
+    // One row per artifact: the quoted name, padded to the longest, then the size right-aligned.
+    const rows = section.split('\n').slice(2).filter((l) => l.startsWith('  ') && /\d B/.test(l));
+    const row = (name: string) => rows.find((l) => l.startsWith(`  ${name} `));
+    expect(row('"a\\tone.txt"')).toMatch(/^ {2}"a\\tone\.txt" +4 B$/);
+    expect(row('"a\\ttwo.txt"')).toMatch(/^ {2}"a\\ttwo\.txt" +4 B$/);
+    expect(row('"line\\nbreak.txt"')).toMatch(/ +3 B$/);
+    expect(row('"\\"quoted\\\\back\\r"')).toMatch(/ +2 B$/);
+    expect(row('café.txt')).toMatch(/ +13 B \(name not UTF-8, read as Latin-1\)$/);
+    expect(row('"sub/deep\\tname.txt"')).toMatch(/ +5 B$/);
+    // The sizes line up in one column.
+    expect(rows).toHaveLength(6);
+    expect(new Set(rows.map((l) => l.indexOf(' B'))).size).toBe(1);
   });
 
   it('adding an artifact to the finished run keeps every other name byte for byte', () => {

@@ -156,6 +156,17 @@ describe('on a terminal', () => {
     const log = git(dir, 'cat-file', 'blob', `${run.meta.outputs}:logs/stdout`);
     expect(log).toContain('True True');
     expect(log).toContain('\rprogress 2/3');
+    // tmt show draws the log tail as the terminal showed it: no CR at line ends, the last redraw of a
+    // progress bar, colours dropped; anything else is still spelled out. (The terminal may echo
+    // script's end of input, as ^@, before the first line.)
+    const colored = `print("\\033[32mgreen\\033[0m done"); print("\\033]0;title\\007x")`;
+    expect(onTty(dir, `node ${BIN} record -q -n colors -- python3 -c '${colored}'`).status).toBe(0);
+    const shown = tmt(dir, ['show', 'tty']).stdout;
+    expect(shown).toMatch(/^stdout \(2 lines; --log stdout for all\)\n {2}(\^@)?True True\n {2}progress 2\/3$/m);
+    expect(shown).not.toMatch(/\\x0d|\r/);
+    const tail = tmt(dir, ['show', 'colors']).stdout;
+    expect(tail).toMatch(/^ {2}(\^@)?green done$/m);
+    expect(tail).toMatch(/^ {2}\\x1b\]0;title\\x07x$/m);
   });
 
   it('--no-pty gives it pipes instead; a failing command keeps its exit code', () => {

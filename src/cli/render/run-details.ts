@@ -44,14 +44,31 @@ export function renderRunDetails(d: RunDetails, color: boolean): string {
   }
   if (d.artifacts.length) {
     const latin1 = (a: { pathLatin1?: true }) => (a.pathLatin1 ? paint(color, 'dim', ' (name not UTF-8, read as Latin-1)') : '');
-    out.push('', paint(color, 'bold', 'artifacts'), ...d.artifacts.map((a) => `  ${quoteName(a.path)}  ${paint(color, 'dim', formatBytes(a.size))}${latin1(a)}`));
+    const names = d.artifacts.map((a) => quoteName(a.path));
+    const width = Math.max(...names.map((n) => n.length));
+    out.push('', paint(color, 'bold', 'artifacts'), ...d.artifacts.map((a, i) => `  ${names[i]!.padEnd(width)}  ${paint(color, 'dim', formatBytes(a.size).padStart(9))}${latin1(a)}`));
   }
   for (const name of ['stdout', 'stderr'] as const) {
     const log = d.logs[name];
     if (!log.lines) continue;
-    const shown = log.tail.length < log.lines ? `last ${log.tail.length} of ${log.lines} lines` : `${log.lines} lines`;
-    out.push('', `${paint(color, 'bold', name)} ${paint(color, 'dim', `(${shown}; --log ${name} for all)`)}`, ...log.tail.map((l) => `  ${p(l)}`));
+    const shown = log.tail.length < log.lines ? `last ${log.tail.length} of ${log.lines} lines` : `${log.lines} line${log.lines === 1 ? '' : 's'}`;
+    out.push('', `${paint(color, 'bold', name)} ${paint(color, 'dim', `(${shown}; --log ${name} for all)`)}`, ...log.tail.map((l) => `  ${p(asDrawn(l))}`));
   }
   if (d.diffStat) out.push('', paint(color, 'bold', 'uncommitted changes in the snapshot'), ...d.diffStat.split('\n').map((l) => `  ${l.trim()}`));
   return out.join('\n') + '\n';
+}
+
+/** CSI sequences: colours, cursor moves, line erases. */
+const CSI = /\x1b\[[0-9;?]*[ -/]*[@-~]/g;
+
+/**
+ * A log line as the terminal showed it: a command run on a terminal writes
+ * CRLF line ends, colours, and progress bars redrawn after a bare CR. Only the
+ * text after the last CR stays visible, and colours are dropped (never sent:
+ * anything else left is spelled out by printable). `--log` keeps the bytes.
+ */
+function asDrawn(line: string): string {
+  const plain = line.replace(CSI, '').replace(/\r+$/, '');
+  const cr = plain.lastIndexOf('\r');
+  return cr < 0 ? plain : plain.slice(cr + 1);
 }
