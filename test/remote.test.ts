@@ -5,7 +5,7 @@ import { cleanupTemp, fsck, git, writeFiles } from './helpers/git.js';
 import { allRefs, bareRepo, cloneOf, remoteHost, configText, expectRunsWithNotes, notesOf, projectWithRemote, runRefs, save } from './helpers/remote.js';
 import { BIN, tmtAsync } from './helpers/tmt.js';
 import { testEnv } from './helpers/env.js';
-import { spawnSync } from 'node:child_process';
+import { execSync, spawnSync } from 'node:child_process';
 
 const host = remoteHost();
 const newRemote = host.newRemote;
@@ -182,6 +182,13 @@ describe.each(['path', 'http'] as const)('sharing runs over %s', (kind) => {
     await ok(dir, ['push']);
     const gone = await tmtAsync(dir, ['rm', a]);
     expect(gone.stdout).toMatch(new RegExp(`^deleted run ${a} \\(a\\); it was [0-9a-f]{40}$`, 'm'));
+    expectRunsWithNotes(dir, 2);
+    // The printed restore command brings the run back whole, note included; then it goes again.
+    const restore = /^ {2}restore here: (.*)$/m.exec(gone.stdout)![1]!;
+    execSync(restore, { cwd: dir, env: testEnv });
+    expectRunsWithNotes(dir, 3);
+    expect(JSON.parse((await ok(dir, ['show', a, '--json']))).run.meta.name).toBe('a');
+    await ok(dir, ['rm', a]);
     expectRunsWithNotes(dir, 2);
     expectRunsWithNotes(bare, 3); // a local delete stays local
     const many = await tmtAsync(dir, ['rm', '--where', 'metrics.acc = 0']);

@@ -32,7 +32,10 @@ export async function rmCommand(opts: RmCommandOptions, out: Output): Promise<nu
     out.out(JSON.stringify({ schemaVersion: 1, dryRun: opts.dryRun, removed }, null, 2) + '\n');
     return 0;
   }
-  for (const r of removed) out.out(`${opts.dryRun ? 'would delete' : 'deleted'} run ${r.id}${r.name ? ` (${r.name})` : ''}${where(r, label, opts.dryRun)}; it ${opts.dryRun ? 'is' : 'was'} ${r.commit}\n`);
+  for (const r of removed) {
+    out.out(`${opts.dryRun ? 'would delete' : 'deleted'} run ${r.id}${r.name ? ` (${r.name})` : ''}${where(r, label, opts.dryRun)}; it ${opts.dryRun ? 'is' : 'was'} ${r.commit}\n`);
+    if (!opts.dryRun && r.here) out.out(`  restore here: ${restoreCommand(r)}\n`);
+  }
   return 0;
 }
 
@@ -62,4 +65,10 @@ async function confirmRemoval(runs: readonly Removal[], opts: RmCommandOptions, 
   } finally {
     rl.close();
   }
+}
+
+/** The git commands that put a deleted run back here: its ref, and its note (kept in the notes history). */
+function restoreCommand(r: Removal): string {
+  const ref = `git update-ref refs/tmt/runs/${r.id} ${r.commit} ''`;
+  return r.note ? `${ref} && git notes --ref=tmt add -C ${r.note} ${r.commit}` : ref;
 }

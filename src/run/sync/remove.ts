@@ -24,6 +24,8 @@ export interface Removal {
   name?: string;
   /** The commit the run ref pointed at (restore with git update-ref refs/tmt/runs/<id> <commit>). */
   commit: string;
+  /** The blob of the run's note here, if it had one (restore with git notes --ref=tmt add -C <note> <commit>). */
+  note?: string;
   /** Whether this clone had the run before the command (false: it came with the fetch). */
   here: boolean;
   /** With a remote: whether the remote had it (and, once deleted, no longer does). */
@@ -112,7 +114,7 @@ export async function planRemoval(ctx: SyncContext, opts: Omit<RemoveOptions, 'c
 }
 
 function removal(r: RunRecord, here: boolean): Removal {
-  return { id: r.id, name: r.meta?.name, commit: r.commit, here };
+  return { id: r.id, name: r.meta?.name, commit: r.commit, ...(here && r.noteBlob ? { note: r.noteBlob } : {}), here };
 }
 
 /**
