@@ -46,6 +46,7 @@ describe('bad input to push, fetch and list --remote', () => {
     expectOneLineError(await tmtAsync(dir, ['fetch', 'orgin']), 4, /unknown remote "orgin"/);
     expectOneLineError(await tmtAsync(dir, ['list', '--remote', 'orgin']), 4, /unknown remote "orgin"/);
     expect((await tmtAsync(dir, ['fetch', 'orgin'])).stderr).toMatch(/^hint: configured remotes: origin$/m);
+    expect((await tmtAsync(dir, ['push', 'orgin'])).stderr).toMatch(/^hint: configured remotes: origin; /m);
     git(dir, 'remote', 'remove', 'origin');
     expectOneLineError(await tmtAsync(dir, ['push']), 4, /no remote given, and this repository has no origin/);
     expect(allRefs(dir)).toEqual(before.filter((l) => !l.includes('refs/remotes/')));
@@ -54,7 +55,9 @@ describe('bad input to push, fetch and list --remote', () => {
   it('a remote that cannot be reached: a path that is not a repository, a closed port', async () => {
     const { dir } = await repoWithRuns(bareRepo());
     const before = localData(dir);
-    expectOneLineError(await tmtAsync(dir, ['push', path.join(tempDir(), 'missing.git')]), 7, /cannot reach .*missing\.git.*does not appear to be a git repository/);
+    const missing = await tmtAsync(dir, ['push', path.join(tempDir(), 'missing.git')]);
+    expectOneLineError(missing, 7, /cannot reach .*missing\.git.*does not appear to be a git repository/);
+    expect(missing.stderr).toMatch(/^hint: check that \/.*missing\.git is a git repository you can reach/m);
     expectOneLineError(await tmtAsync(dir, ['fetch', 'http://127.0.0.1:9/nothing.git']), 7, /cannot reach http:\/\/127\.0\.0\.1:9\/nothing\.git \(.*(Failed to connect|Connection refused)/);
     expectOneLineError(await tmtAsync(dir, ['list', '--remote', 'http://127.0.0.1:9/nothing.git']), 7, /cannot reach/);
     expect(localData(dir)).toEqual(before);

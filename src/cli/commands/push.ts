@@ -23,7 +23,7 @@ export async function pushCommand(opts: PushCommandOptions, out: Output): Promis
     try {
       ids = pickRuns(runs, selectors, opts.where, ctx.now()).map((r) => r.id);
     } catch (err) {
-      throw !ctx.tookRemote && selectors[0] && isTmtError(err, 'NOT_FOUND') ? neitherError(selectors[0], err) : err;
+      throw !ctx.tookRemote && selectors[0] && isTmtError(err, 'NOT_FOUND') ? neitherError(selectors[0], err, ctx.remotes) : err;
     }
   }
   const summary = await pushRemote(ctx, ids);
@@ -33,6 +33,7 @@ export async function pushCommand(opts: PushCommandOptions, out: Output): Promis
 }
 
 /** `tmt push orgin`: a typo of a remote reads as a run selector; say both. */
-export function neitherError(arg: string, cause: TmtError): TmtError {
-  return new TmtError('UNKNOWN_REMOTE', `"${arg}" is neither a remote nor a run`, { hint: `${cause.hint ?? ''}; remotes: git remote -v`.replace(/^; /, ''), cause });
+export function neitherError(arg: string, cause: TmtError, remotes: readonly string[]): TmtError {
+  const known = remotes.length ? `configured remotes: ${remotes.join(', ')}` : 'no remote is configured (git remote add origin <url>)';
+  return new TmtError('UNKNOWN_REMOTE', `"${arg}" is neither a remote nor a run`, { hint: `${known}; ${cause.hint ?? ''}`.replace(/; $/, ''), cause });
 }

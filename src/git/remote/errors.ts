@@ -31,7 +31,9 @@ export function classifyRemoteFailure(stderr: string, remote: string): TmtError 
   }
   if (UNREACHABLE.test(stderr)) {
     return new TmtError('REMOTE_UNREACHABLE', `cannot reach ${remote} (${said})`, {
-      hint: `check the URL (git remote get-url ${remote}) and the network; git ls-remote ${remote} shows the same`,
+      hint: /[/:]/.test(remote)
+        ? `check that ${remote} is a git repository you can reach; git ls-remote ${remote} shows the same`
+        : `check the URL (git remote get-url ${remote}) and the network; git ls-remote ${remote} shows the same`,
     });
   }
   return undefined;

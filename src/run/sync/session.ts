@@ -26,6 +26,8 @@ export interface OpenOptions {
 export interface OpenedSync extends SyncContext {
   /** Whether `maybeRemote` was taken as the remote. */
   tookRemote: boolean;
+  /** The names of the configured remotes (for messages). */
+  remotes: string[];
 }
 
 export async function openSync(opts: OpenOptions): Promise<OpenedSync> {
@@ -34,7 +36,7 @@ export async function openSync(opts: OpenOptions): Promise<OpenedSync> {
     const { openWithoutGit } = await import('../../git/nogit/open.js');
     const { store, config, connect } = await openWithoutGit(opts.cwd);
     const { remote, tookRemote } = pick(config, opts);
-    return { store, transport: runsOnly(connect(remote, opts.progress)), progress: opts.progress, now, tookRemote };
+    return { store, transport: runsOnly(connect(remote, opts.progress)), progress: opts.progress, now, tookRemote, remotes: [...config.remotes.keys()] };
   }
   // Three processes at once: a push's own cost is a few of these (bench:remote).
   // (openRepo's error, e.g. "not a git repository", is the one to report.)
@@ -43,8 +45,9 @@ export async function openSync(opts: OpenOptions): Promise<OpenedSync> {
     if (r.status === 'rejected') throw r.reason;
     return r.value;
   }) as [Awaited<ReturnType<typeof openRepo>>, string, Map<string, string>];
-  const { remote, tookRemote } = pick(parseRemoteConfig(raw, currentBranch(repo.gitDir)), opts);
-  return { store: gitStore(repo, notes), transport: runsOnly(gitTransport(repo, remote, opts.progress)), progress: opts.progress, now, tookRemote };
+  const config = parseRemoteConfig(raw, currentBranch(repo.gitDir));
+  const { remote, tookRemote } = pick(config, opts);
+  return { store: gitStore(repo, notes), transport: runsOnly(gitTransport(repo, remote, opts.progress)), progress: opts.progress, now, tookRemote, remotes: [...config.remotes.keys()] };
 }
 
 /** The local side alone (tmt rm without a remote): through git, or without it. */
