@@ -169,10 +169,19 @@ describe.each(['path', 'http'] as const)('sharing runs over %s', (kind) => {
     expect(out.runs).toHaveLength(1);
     expect(out.runs[0]).toMatchObject({ id: fresh, state: 'new', meta: { name: 'second', status: 'finished' } });
     expect(await ok(clone, ['list', '--remote', 'origin'])).toMatch(/second\s+finished.*new/);
+    // Runs recorded moments apart share a long prefix: the table shows each with one of its own.
+    const third = await save(dir, '-n', 'third');
+    await ok(dir, ['push']);
+    const table = (await ok(clone, ['list', '--remote', 'origin'])).trimEnd().split('\n');
+    expect(table[0]).toMatch(/^ID\s+NAME\s+STATUS\s+STARTED\s+REMOTE$/);
+    const shown = table.slice(1).map((l) => l.split(/\s+/)[0]!);
+    expect(shown).toHaveLength(2);
+    expect(shown[0]).not.toBe(shown[1]);
+    expect([fresh, third].every((id) => shown.some((p) => id.startsWith(p)))).toBe(true);
     // Nothing local changed: the run is not here until fetched.
     expect(await listed(clone)).toHaveLength(1);
     await ok(clone, ['fetch']);
-    expect(await ok(clone, ['list', '--remote', 'origin'])).toMatch(/^nothing new on origin \(2 runs there, all here\)/);
+    expect(await ok(clone, ['list', '--remote', 'origin'])).toMatch(/^nothing new on origin \(3 runs there, all here\)/);
   });
 
   it('rm deletes here (ref and note together); rm --remote deletes there too, with the notes updated', async () => {

@@ -1,4 +1,5 @@
 import { TmtError } from '../../errors.js';
+import { shortIds } from '../../query/list.js';
 import { listRemote } from '../../run/sync/list-remote.js';
 import { openSync } from '../../run/sync/session.js';
 import { displayStatus } from '../../run/status.js';
@@ -31,8 +32,10 @@ export async function listRemoteCommand(opts: ListRemoteOptions, out: Output): P
     return 0;
   }
   const human = opts.format === 'table' || opts.format === 'md';
+  // Prefixes long enough to tell every listed run apart, as tmt list shows them.
+  const short = shortIds(result.runs.map((r) => r.id));
   const rows = result.runs.map((r) => [
-    human ? r.id.slice(0, 8) : r.id,
+    human ? short.get(r.id)! : r.id,
     r.meta?.name ?? null,
     r.meta ? displayStatus(r.meta) : null,
     human ? formatTime(r.meta?.started) : (r.meta?.started ?? null),
@@ -42,6 +45,7 @@ export async function listRemoteCommand(opts: ListRemoteOptions, out: Output): P
     out.out(`nothing new on ${result.remote} (${result.total} run${result.total === 1 ? '' : 's'} there, all here)\n`);
     return 0;
   }
-  out.out(TABULAR_FORMATS[opts.format as TabularFormat]({ columns: ['id', 'name', 'status', 'started', 'remote'], rows }, { width: opts.width, color: out.color }));
+  const columns = ['id', 'name', 'status', 'started', 'remote'].map((c) => (opts.format === 'table' ? c.toUpperCase() : c));
+  out.out(TABULAR_FORMATS[opts.format as TabularFormat]({ columns, rows }, { width: opts.width, color: out.color }));
   return 0;
 }
