@@ -160,6 +160,22 @@ describe('tmt best', () => {
     expect(tmt(d, ['best', '--metric', 'acc', '--window', 'first:2']).code).toBe(2);
   });
 
+  it('only finished runs compete, unless --any-status or a --where on status says otherwise', () => {
+    const d = makeRepo({ 'a.py': 'a\n' });
+    tmt(d, ['record', '-q', '-n', 'done', '--', 'sh', '-c', 'echo \'{"acc": 0.7}\' >> "$TMT_METRICS"']);
+    expect(tmt(d, ['record', '-q', '-n', 'crashed', '--', 'sh', '-c', 'echo \'{"acc": 0.9}\' >> "$TMT_METRICS"; exit 3']).code).toBe(3);
+    const r = tmt(d, ['best', '--metric', 'acc', '--json']);
+    expect(json(r).best[0].name).toBe('done');
+    expect(r.stderr).toBe('warning: left out 1 run with acc that did not finish (failed, killed, running or stale); --any-status counts them\n');
+    expect(json(tmt(d, ['best', '--metric', 'acc', '--any-status', '--json'])).best[0].name).toBe('crashed');
+    const byStatus = tmt(d, ['best', '--metric', 'acc', '--where', "status = 'failed'", '--json']);
+    expect(json(byStatus).best[0].name).toBe('crashed');
+    expect(byStatus.stderr).toBe('');
+    const none = tmt(d, ['best', '--metric', 'acc', '--where', "name = 'crashed'"]);
+    expect(none.code).toBe(4);
+    expect(none.stderr).toMatch(/^error: no finished run matching --where has a metric "acc"$/m);
+  });
+
   it('no run with the metric is a clear not-found', () => {
     const r = tmt(dir, ['best', '--metric', 'bleu']);
     expect(r.code).toBe(4);

@@ -170,6 +170,7 @@ Examples:
     .option('-w, --where <expr>', 'only runs matching this filter expression')
     .option('-g, --group-by <fields>', 'the best run per distinct value of these fields')
     .option('--window <last:N|last:P%>', 'score by the mean of the last N points or P% of each series')
+    .option('--any-status', 'count failed, killed and running runs too (default: finished runs only, unless --where names status)')
     .option('-f, --format <format>', 'table, json, csv, tsv or md', 'table')
     .option('--json', 'same as --format json')
     .addHelpText(
@@ -180,7 +181,7 @@ Examples:
   $ tmt best --metric val_loss --where 'params.epochs >= 10'
   $ tmt best --metric acc --group-by params.model --window last:10%`,
     )
-    .action(async (opts: { metric: string; max?: boolean; min?: boolean; where?: string; groupBy?: string; window?: string; format: string; json?: boolean }) => {
+    .action(async (opts: { metric: string; max?: boolean; min?: boolean; where?: string; groupBy?: string; window?: string; anyStatus?: boolean; format: string; json?: boolean }) => {
       const { bestCommand } = await import('./commands/best.js');
       setCode(await bestCommand({ cwd: process.cwd(), ...opts, format: opts.json ? 'json' : opts.format }, out));
     });

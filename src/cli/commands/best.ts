@@ -17,6 +17,8 @@ export interface BestCommandOptions {
   where?: string;
   groupBy?: string;
   window?: string;
+  /** Count runs of every status, not only finished ones. */
+  anyStatus?: boolean;
   format: string;
 }
 
@@ -30,18 +32,27 @@ export async function bestCommand(opts: BestCommandOptions, out: Output): Promis
   const { directions, warnings } = await metricDirections(repo, [metric], { higher: opts.max ? [metric] : [], lower: opts.min ? [metric] : [] });
   for (const w of warnings) warn(out, w);
   const direction: Direction = directions.get(metric)!.direction;
-  const best = await withCatalog(repo, async (catalog) => {
+  const found = await withCatalog(repo, async (catalog) => {
     const selection = selectRuns(catalog, { where: opts.where, nowMs: Date.now(), fields: [`metrics.${metric}`, ...(groupBy ?? [])] });
     for (const f of selection.unknownFields) if (f !== `metrics.${metric}`) warn(out, `no run has ${f} (a typo?)`);
-    const candidates = selection.runs.filter((r) => Object.hasOwn(r.metrics, metric));
+    const withMetric = selection.runs.filter((r) => Object.hasOwn(r.metrics, metric));
+    // A failed or killed run's last value is wherever it stopped, not a result: only finished
+    // runs compete, unless the filter speaks of status itself or --any-status says otherwise.
+    const anyStatus = opts.anyStatus || /\bstatus\b/.test(opts.where ?? '');
+    const candidates = anyStatus ? withMetric : withMetric.filter((r) => r.status === 'finished');
+    const left = withMetric.length - candidates.length;
+    if (left > 0) warn(out, `left out ${left} run${left === 1 ? '' : 's'} with ${metric} that did not finish (failed, killed, running or stale); --any-status counts them`);
     const rowOf = new Map(selection.runs.map((r, k) => [r.id, selection.rows[k]!]));
     // The window reads each candidate's series from its outputs commit.
     const series = window ? await readSeries(repo, candidates.map((c) => catalog.record(rowOf.get(c.id)!)), metric) : undefined;
     const picked = pickBest(candidates, { metric, direction, window, groupBy, series });
-    return picked.map((b) => ({ ...b, name: catalog.meta(rowOf.get(b.run.id)!)?.name }));
+    return { left, picked: picked.map((b) => ({ ...b, name: catalog.meta(rowOf.get(b.run.id)!)?.name })) };
   });
+  const best = found.picked;
   if (best.length === 0) {
-    throw new TmtError('NOT_FOUND', `no run${opts.where ? ' matching --where' : ''} has a metric "${metric}"`, { hint: 'see which metrics runs have with tmt list --format csv' });
+    throw new TmtError('NOT_FOUND', `no ${found.left ? 'finished ' : ''}run${opts.where ? ' matching --where' : ''} has a metric "${metric}"`, {
+      hint: found.left ? '--any-status counts runs that did not finish' : 'see which metrics runs have with tmt list --format csv',
+    });
   }
   const scoreLabel = window ? `${metric} (mean of ${opts.window})` : metric;
   if (opts.format === 'json') {
