@@ -259,6 +259,7 @@ describe('--where errors', () => {
   it('names the known field prefixes', () => {
     const fields = 'name, id, status, tags, started, ended, duration, host, branch, commit, params.<key> or metrics.<name>[.first|.last|.min|.max|.count]';
     expectError('foo.bar > 1', [`--where: expected a field (${fields}), found "foo.bar" at column 1`, '  foo.bar > 1', '  ^']);
+    expectError('acc > 1', [`--where: expected a field (${fields}), found "acc" (did you mean metrics.acc or params.acc?) at column 1`, '  acc > 1', '  ^']);
     expectError('name = x or metric.acc > 1', [
       `--where: expected a field (${fields}), found "metric.acc" at column 13`,
       '  name = x or metric.acc > 1',
@@ -304,7 +305,7 @@ describe('--where errors', () => {
     expectError('branch = a and', ['--where: expected an expression after "and" at column 12', '  branch = a and', '             ^']);
     expectError('branch = a or not', ['--where: expected an expression after "not" at column 15', '  branch = a or not', '                ^']);
     expectError('status', ['--where: expected an operator after "status" at column 1', '  status', '  ^']);
-    expectError('status == a', ['--where: expected an operator (= != < <= > >= ~ !~ in has), found "==" at column 8', '  status == a', '         ^']);
+    expectError('status == a', ['--where: expected an operator, found "==" (equality is a single =) at column 8', '  status == a', '         ^']);
     expectError('status like a', ['--where: expected an operator (= != < <= > >= ~ !~ in has), found "like" at column 8', '  status like a', '         ^']);
     expectError('name = x and = 3', ['--where: expected a field, found "=" at column 14', '  name = x and = 3', '               ^']);
     expectError('exists (name)', ['--where: expected a field after "exists" at column 1', '  exists (name)', '  ^']);

@@ -26,7 +26,7 @@ export function parseAggs(spec: string): Agg[] {
       if (!m || !FNS.includes(m[1] as AggFn)) {
         throw new TmtError('BAD_ARGUMENT', `--agg: cannot read "${s}"`, { hint: `use ${FNS.filter((f) => f !== 'count').join('|')}(FIELD) or count, e.g. mean(metrics.acc),std(metrics.acc),count` });
       }
-      checkField(m[2]!);
+      checkField(m[2]!, '--agg');
       return { fn: m[1] as AggFn, field: m[2]!, label: s };
     });
 }

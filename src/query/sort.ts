@@ -18,7 +18,7 @@ export function parseSort(spec: string): SortKey[] {
       if (/:/.test(field)) {
         throw new TmtError('BAD_ARGUMENT', `--sort: "${part}" should be FIELD or FIELD:asc or FIELD:desc`, { hint: '--sort metrics.acc:desc,name' });
       }
-      checkField(field);
+      checkField(field, '--sort');
       return { field, descending: m[2]?.toLowerCase() === 'desc' };
     });
 }

@@ -50,6 +50,7 @@ export function lex(source: string): Token[] {
     } else if (OP_CHAR.test(c)) {
       while (i < source.length && OP_CHAR.test(source[i]!)) i++;
       const op = source.slice(start, i);
+      if (op === '==') throw syntaxError(source, start, 'expected an operator, found "==" (equality is a single =)');
       if (!OPS.has(op)) throw syntaxError(source, start, `expected an operator (${OPERATORS}), found "${op}"`);
       tokens.push({ type: 'op', text: op, value: op, pos: start });
     } else if (c === '"' || c === "'") {
