@@ -123,15 +123,15 @@ describe('tmt best', () => {
     expect(r.stderr).toMatch(/^warning: no run has metrics\.acuracy \(a typo\?\)\nwarning: no run has params\.lrr \(a typo\?\)\n$|^warning: no run has params\.lrr \(a typo\?\)\nwarning: no run has metrics\.acuracy \(a typo\?\)\n$/);
     r = tmt(dir, ['list', '--where', 'status = finishd']);
     expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: --where: expected a status \(running, finished, failed, killed, stale, unreadable\), found "finishd" at column 10\n/);
+    r = tmt(dir, ['list', '--columns', 'name,metrcs.loss']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: --columns: expected a field/);
     // A bare name in --sort or --agg: the flag is named, and the prefixed fields suggested.
     r = tmt(dir, ['list', '--sort', 'acc:desc']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: --sort: expected a field \(.*\), found "acc" \(did you mean metrics\.acc or params\.acc\?\)\nhint: --sort takes fields/);
     expect(tmt(dir, ['list', '--group-by', 'params.opt', '--agg', 'mean(acc)']).stderr).toMatch(/^error: --agg: .*found "acc"/);
-    expect(r.stderr).toMatch(/^error: --where: expected a status \(running, finished, failed, killed, stale, unreadable\), found "finishd" at column 10\n/);
-    r = tmt(dir, ['list', '--columns', 'name,metrcs.loss']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^error: --columns: expected a field/);
     expect(tmt(dir, ['list', '--where', 'params.lr < 0.1']).stderr).toBe('');
   });
 
