@@ -165,6 +165,7 @@ describe('on a terminal', () => {
     expect(shown).toMatch(/^stdout \(2 lines; --log stdout for all\)\n {2}(\^@)?True True\n {2}progress 2\/3$/m);
     expect(shown).not.toMatch(/\\x0d|\r/);
     const tail = tmt(dir, ['show', 'colors']).stdout;
+    expect(tmt(dir, ['show']).stdout).toBe(tail); // no run named: the last one
     expect(tail).toMatch(/^ {2}(\^@)?green done$/m);
     expect(tail).toMatch(/^ {2}\\x1b\]0;title\\x07x$/m);
   });

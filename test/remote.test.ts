@@ -173,6 +173,7 @@ describe.each(['path', 'http'] as const)('sharing runs over %s', (kind) => {
     const third = await save(dir, '-n', 'third');
     await ok(dir, ['push']);
     const table = (await ok(clone, ['list', '--remote', 'origin'])).trimEnd().split('\n');
+    expect(await ok(clone, ['list', '--remote'])).toBe(table.join('\n') + '\n'); // no remote named: origin
     expect(table[0]).toMatch(/^ID\s+NAME\s+STATUS\s+STARTED\s+REMOTE$/);
     const shown = table.slice(1).map((l) => l.split(/\s+/)[0]!);
     expect(shown).toHaveLength(2);

@@ -131,7 +131,7 @@ Examples:
     .option('--status <status>', 'running, finished, failed, killed or stale (repeatable, or comma-separated)', collect, [])
     .option('--tag <tag>', 'only runs with this tag (repeatable: all must match)', collect, [])
     .option('--limit <n>', 'at most this many runs', (v: string) => positiveInt(v, '--limit'))
-    .option('--remote <remote>', "list the remote's runs that are not here yet (fetches its notes only)")
+    .option('--remote [remote]', "list the remote's runs that are not here yet (fetches its notes only); default: the upstream remote, else origin")
     .addHelpText(
       'after',
       `
@@ -154,7 +154,7 @@ Examples:
       const width = (process.stdout.isTTY && process.stdout.columns) || undefined; // a pty with no size says 0
       if (opts.remote !== undefined) {
         const { listRemoteCommand } = await import('./commands/list-remote.js');
-        setCode(await listRemoteCommand({ cwd: process.cwd(), remote: opts.remote, format: opts.json ? 'json' : opts.format, width, ignored: listFiltersGiven(opts) }, out));
+        setCode(await listRemoteCommand({ cwd: process.cwd(), remote: opts.remote === true ? undefined : opts.remote, format: opts.json ? 'json' : opts.format, width, ignored: listFiltersGiven(opts) }, out));
         return;
       }
       const { listCommand } = await import('./commands/list.js');
@@ -189,7 +189,7 @@ Examples:
   program
     .command('show')
     .description('show one run: metadata, params, metrics, artifacts, logs and the code it carried')
-    .argument('<run>', 'run id prefix, name, NAME~N, last or last~N')
+    .argument('[run]', 'run id prefix, name, NAME~N, last or last~N', 'last')
     .option('--log <stream>', 'print all of stdout or stderr')
     .option('--json', 'print JSON (schemaVersion 1)')
     .addHelpText(
@@ -484,7 +484,7 @@ function listFiltersGiven(opts: ListFlags): string[] {
 }
 
 interface ListFlags {
-  remote?: string;
+  remote?: string | true;
   where?: string;
   sort?: string;
   columns?: string;

@@ -9,7 +9,8 @@ import type { Output } from '../output.js';
 
 export interface ListRemoteOptions {
   cwd: string;
-  remote: string;
+  /** A remote name, URL or path; undefined: the upstream remote, else origin. */
+  remote?: string;
   format: string;
   width?: number;
   /** List filters given along (not supported with --remote). */
