@@ -78,7 +78,9 @@ describe.each(['path', 'http'] as const)('sharing runs over %s', (kind) => {
     const mine = await listed(dir);
 
     const clone = cloneOf(url);
-    expect(await ok(clone, ['list'])).toBe('no runs\n');
+    const empty = await tmtAsync(clone, ['list']);
+    expect(empty.stdout).toBe('no runs\n');
+    expect(empty.stderr).toMatch(/^hint: .*tmt fetch\n$/);
     const f = await tmtAsync(clone, ['fetch']);
     expect(f.code, f.stderr).toBe(0);
     expect(f.stderr).toMatch(/2 new runs/);

@@ -47,6 +47,8 @@ export async function listCommand(opts: ListCommandOptions, out: Output): Promis
     selection.runs.forEach((run, k) => run.status === 'unreadable' && warn(out, `run ${run.id}: ${catalog.problem(selection.rows[k]!)}`));
     // Grouping reads only the columns it needs; listing loads the shown runs whole.
     if (groupBy) return groupCommand(selection, groupBy, aggs, opts, out);
+    // An empty repository, often a fresh clone: say where runs come from.
+    if (catalog.ids.length === 0 && opts.format === 'table') out.err('hint: record a run with tmt record -- <command>; a clone gets the runs pushed to its remote with tmt fetch\n');
     const listed = listedRows(catalog, selection.rows);
     if (opts.format === 'json') {
       out.out(JSON.stringify({ schemaVersion: 1, runs: listed.map((l) => l.row) }, null, 2) + '\n');
