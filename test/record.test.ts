@@ -131,12 +131,65 @@ describe('how a recorded command ends', () => {
     const dir = makeRepo({ 'a.py': 'a\n' });
     const rec = startRecord(dir, ['-n', 'orphan', '--', 'python3', '-c', 'import time\nprint("ready", flush=True)\ntime.sleep(5)'], 'ready');
     await rec.ready;
+    // While it records, it cannot be deleted.
+    const busy = tmt(dir, ['rm', 'orphan']);
+    expect(busy.code).toBe(2);
+    expect(busy.stderr).toMatch(/^error: run \w+ is still recording \(pid \d+\)$/m);
     rec.child.kill('SIGKILL');
     await rec.done;
     const list = json(tmt(dir, ['list', '--json']));
     expect(list.runs[0]).toMatchObject({ name: 'orphan', status: 'stale' });
     expect(json(tmt(dir, ['list', '--status', 'stale', '--json'])).runs).toHaveLength(1);
-    expect(git(dir, 'notes', '--ref=tmt', 'show', `refs/tmt/runs/${list.runs[0].id}`)).toMatch(/^status: running$/m);
+    const id = list.runs[0].id;
+    expect(git(dir, 'notes', '--ref=tmt', 'show', `refs/tmt/runs/${id}`)).toMatch(/^status: running$/m);
+    // Deleting the stale run takes its run directory along.
+    expect(fs.existsSync(path.join(dir, '.git/tmt/runs', id))).toBe(true);
+    expect(tmt(dir, ['rm', id]).code).toBe(0);
+    expect(fs.existsSync(path.join(dir, '.git/tmt/runs', id))).toBe(false);
+    fsck(dir);
+  });
+
+  it('tmt recover ends a stale run as killed, keeping the metrics, logs and artifacts it had written', async () => {
+    const dir = makeRepo({ 'a.py': 'a\n' });
+    tmt(dir, ['save', '-n', 'done']);
+    const py = [
+      'import os, time',
+      'm = open(os.environ["TMT_METRICS"], "a")',
+      'for s in range(2): m.write(f\'{{"step": {s}, "acc": {0.5 + s / 10}}}\\n\')',
+      'm.close()',
+      'open(os.path.join(os.environ["TMT_ARTIFACTS"], "model.txt"), "w").write("w")',
+      'print("ready", flush=True)',
+      'time.sleep(5)',
+    ].join('\n');
+    const rec = startRecord(dir, ['-n', 'orphan', '--', 'python3', '-c', py], 'ready');
+    await rec.ready;
+    // tmt passes output on before its log write lands: wait for the log, as a real crash some time later would.
+    const runsDir = path.join(dir, '.git/tmt/runs');
+    const logged = () => fs.readdirSync(runsDir).some((d) => fs.readFileSync(path.join(runsDir, d, 'stdout.log'), 'utf8').includes('ready'));
+    for (let i = 0; i < 100 && !logged(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    rec.child.kill('SIGKILL');
+    await rec.done;
+    const id = json(tmt(dir, ['list', '--status', 'stale', '--json'])).runs[0].id;
+    const notStale = tmt(dir, ['recover', 'done']);
+    expect(notStale.code).toBe(2);
+    expect(notStale.stderr).toMatch(/^error: run \w+ is finished, not stale: there is nothing to recover$/m);
+
+    const r = tmt(dir, ['recover']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`recovered run ${id} (orphan) as killed; kept 2 metric points, its logs and artifacts\n`);
+    const run = json(tmt(dir, ['show', id, '--json'])).run;
+    expect(run.meta).toMatchObject({ status: 'killed', failure: 'tmt stopped before the run ended (recovered with tmt recover)' });
+    expect(run.meta.metrics.acc).toMatchObject({ first: 0.5, last: 0.6, count: 2 });
+    expect(run.artifacts).toEqual([{ path: 'model.txt', size: 1 }]);
+    expect(run.logs.stdout.tail).toEqual(['ready']);
+    expect(Date.parse(run.meta.ended)).toBeGreaterThanOrEqual(Date.parse(run.meta.started));
+    expect(fs.existsSync(path.join(dir, '.git/tmt/runs', id))).toBe(false);
+    expect(git(dir, 'notes', '--ref=tmt', 'show', `refs/tmt/runs/${id}`)).toMatch(/^status: killed$/m);
+    // Nothing left to recover.
+    const again = tmt(dir, ['recover']);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toBe('no stale runs: nothing to recover\n');
+    fsck(dir);
   });
 });
 

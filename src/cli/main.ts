@@ -335,6 +335,24 @@ Examples:
     });
 
   program
+    .command('recover')
+    .description('end runs whose tmt process died (status stale): keep what they wrote, mark them killed')
+    .argument('[run...]', 'run selectors (default: every stale run)')
+    .option('--json', 'print the recovered runs as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ tmt list --status stale
+  $ tmt recover                  # every stale run on this host
+  $ tmt recover last`,
+    )
+    .action(async (runs: string[], opts: { json?: boolean }) => {
+      const { recoverCommand } = await import('./commands/recover.js');
+      setCode(await recoverCommand({ cwd: process.cwd(), runs, json: !!opts.json }, out));
+    });
+
+  program
     .command('rm')
     .description('delete runs here, or here and on a remote (--remote)')
     .argument('[run...]', 'run selectors: id prefix, name, NAME~N, last or last~N')

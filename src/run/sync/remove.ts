@@ -10,11 +10,15 @@
  * fetch brought in. Only a selector that names no run here, and --where, see
  * the remote's runs; the caller is told which runs were not here before.
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import { TmtError } from '../../errors.js';
 import { backoffMs, sleep } from '../../git/backoff.js';
 import { NOTES_REF, runRef } from '../../git/layout.js';
 import { commitNotes } from '../../git/notes.js';
 import type { RunRecord } from '../read.js';
+import { runDir } from '../run-dir.js';
+import { displayStatus } from '../status.js';
 import { fetchRemote } from './fetch.js';
 import { loadRuns, pickRuns, resolveHere } from './runs.js';
 import type { LocalStore, SyncContext } from './types.js';
@@ -113,7 +117,15 @@ export async function planRemoval(ctx: SyncContext, opts: Omit<RemoveOptions, 'c
   return [...out.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
+/** A run recording right now on this host keeps its run directory and ref until it ends. */
+function assertNotRecording(r: RunRecord): void {
+  if (r.meta && r.meta.host?.hostname === os.hostname() && displayStatus(r.meta) === 'running') {
+    throw new TmtError('BAD_ARGUMENT', `run ${r.id} is still recording (pid ${r.meta.host.pid ?? '?'})`, { hint: 'stop the command first (Ctrl-C saves it as killed), then delete it' });
+  }
+}
+
 function removal(r: RunRecord, here: boolean): Removal {
+  assertNotRecording(r);
   return { id: r.id, name: r.meta?.name, commit: r.commit, ...(here && r.noteBlob ? { note: r.noteBlob } : {}), here };
 }
 
@@ -124,6 +136,12 @@ function removal(r: RunRecord, here: boolean): Removal {
  */
 async function deleteLocal(store: LocalStore, runs: ReadonlyArray<{ id: string; commit: string }>): Promise<void> {
   if (runs.length === 0) return;
+  await deleteRefsAndNotes(store, runs);
+  // A stale run's directory (what its dead recorder had captured) goes with it.
+  for (const r of runs) fs.rmSync(runDir(store.repo, r.id).root, { recursive: true, force: true });
+}
+
+async function deleteRefsAndNotes(store: LocalStore, runs: ReadonlyArray<{ id: string; commit: string }>): Promise<void> {
   const refs = runs.map((r) => ({ ref: runRef(r.id), newOid: null, oldOid: r.commit }));
   const message = `tmt: remove ${runs.length === 1 ? `run ${runs[0]!.id}` : `${runs.length} runs`}`;
   if (store.native) {

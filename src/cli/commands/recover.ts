@@ -1,0 +1,26 @@
+import { openRepo } from '../../git/repo.js';
+import { recoverRuns } from '../../run/recover.js';
+import { warn, type Output } from '../output.js';
+
+export interface RecoverCommandOptions {
+  cwd: string;
+  runs: string[];
+  json: boolean;
+}
+
+export async function recoverCommand(opts: RecoverCommandOptions, out: Output): Promise<number> {
+  const repo = await openRepo({ cwd: opts.cwd });
+  const recovered = await recoverRuns({ repo, selectors: opts.runs });
+  if (opts.json) {
+    out.out(JSON.stringify({ schemaVersion: 1, recovered: recovered.map((r) => ({ id: r.id, name: r.name ?? null, commit: r.commit, hadOutputs: r.hadOutputs, status: r.meta.status, ended: r.meta.ended, metrics: r.meta.metrics })) }, null, 2) + '\n');
+    return 0;
+  }
+  if (recovered.length === 0) out.err('no stale runs: nothing to recover\n');
+  for (const r of recovered) {
+    for (const w of r.warnings) warn(out, `run ${r.id}: ${w}`);
+    const points = Object.values(r.meta.metrics).reduce((n, s) => n + s.count, 0);
+    const kept = r.hadOutputs ? `kept ${points} metric point${points === 1 ? '' : 's'}, its logs and artifacts` : 'its run directory was gone: only the status changed';
+    out.out(`recovered run ${r.id}${r.name ? ` (${r.name})` : ''} as killed; ${kept}\n`);
+  }
+  return 0;
+}
