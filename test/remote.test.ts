@@ -203,6 +203,8 @@ describe.each(['path', 'http'] as const)('sharing runs over %s', (kind) => {
     await ok(dir, ['rm', a]);
     expectRunsWithNotes(dir, 2);
     expectRunsWithNotes(bare, 3); // a local delete stays local
+    const teammate = cloneOf(url);
+    await ok(teammate, ['fetch']);
     const many = await tmtAsync(dir, ['rm', '--where', 'metrics.acc = 0']);
     expect(many.code).toBe(2);
     expect(many.stderr).toMatch(/^error: refusing to delete 2 runs without --yes$/m);
@@ -213,6 +215,11 @@ describe.each(['path', 'http'] as const)('sharing runs over %s', (kind) => {
     expect([...runRefs(dir).keys()]).toEqual([a]);
     expect(runRefs(dir).has(b) || runRefs(dir).has(c)).toBe(false);
     expectRunsWithNotes(dir, 1);
+    // A clone that still has them keeps them, and is told they are gone there.
+    const told = await tmtAsync(teammate, ['fetch']);
+    expect(told.code, told.stderr).toBe(0);
+    expect(told.stderr).toMatch(new RegExp(`^warning: 2 runs were deleted on origin but are still here \\(tmt push would send them back\\): tmt rm (${b} ${c}|${c} ${b}) deletes them here too$`, 'm'));
+    expectRunsWithNotes(teammate, 3);
   });
 });
 

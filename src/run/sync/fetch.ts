@@ -29,8 +29,15 @@ export async function fetchRemote(ctx: SyncContext): Promise<FetchSummary & { st
 
 /** One line: what a fetch brought. */
 export function describeFetch(s: FetchSummary): string {
-  const ignored = describeIgnored(s.remote, s.ignored);
-  return ignored ? `${describeChanges(s)}\nwarning: ${ignored}` : describeChanges(s);
+  const warnings = [describeIgnored(s.remote, s.ignored), describeDeletedThere(s)].filter(Boolean);
+  return [describeChanges(s), ...warnings.map((w) => `warning: ${w}`)].join('\n');
+}
+
+function describeDeletedThere(s: FetchSummary): string | undefined {
+  const n = s.deletedThere.length;
+  if (n === 0) return undefined;
+  const ids = s.deletedThere.slice(0, 5).join(' ') + (n > 5 ? ' ...' : '');
+  return `${n} run${n === 1 ? ' was' : 's were'} deleted on ${s.remote} but ${n === 1 ? 'is' : 'are'} still here (tmt push would send ${n === 1 ? 'it' : 'them'} back): tmt rm ${ids} deletes ${n === 1 ? 'it' : 'them'} here too`;
 }
 
 function describeChanges(s: FetchSummary): string {

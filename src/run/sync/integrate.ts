@@ -29,6 +29,8 @@ export interface IntegrateResult {
   merged: string[];
   /** Runs whose note both sides changed, merged field by field. */
   fieldMerged: string[];
+  /** Runs here that were deleted on the remote since the last exchange (a push would bring them back). */
+  deletedThere: string[];
   notesChanged: boolean;
 }
 
@@ -44,7 +46,7 @@ export async function integrate(ctx: SyncContext, remote: RemoteState): Promise<
     if (notes.tip !== local) updates.push({ ref: NOTES_REF, newOid: notes.tip ?? null, oldOid: local ?? null });
     const conflict = updates.length ? await store.updateRefs(updates, `tmt: merge runs from ${ctx.transport.label}`) : undefined;
     if (!conflict) {
-      return { created: plan.created, forwarded: plan.forwarded, merged: notes.mergedRuns, fieldMerged: notes.fieldMerged, notesChanged: notes.tip !== local };
+      return { created: plan.created, forwarded: plan.forwarded, merged: notes.mergedRuns, fieldMerged: notes.fieldMerged, deletedThere: notes.deletedThere, notesChanged: notes.tip !== local };
     }
     if (conflict.kind === 'locked') assertLockNotStale(conflict);
     if (Date.now() > deadline) {
@@ -59,6 +61,7 @@ interface NotesPlan {
   tip: string | undefined;
   mergedRuns: string[];
   fieldMerged: string[];
+  deletedThere: string[];
 }
 
 async function planNotes(ctx: SyncContext, local: string | undefined, remote: RemoteState, plan: RunPlan): Promise<NotesPlan> {
@@ -71,7 +74,7 @@ async function planNotes(ctx: SyncContext, local: string | undefined, remote: Re
   ]);
   const byId = await indexChanges(store, dl, dr, ctx.transport.label);
   const edits: NoteEdit[] = [];
-  const result: NotesPlan = { tip: local, mergedRuns: [], fieldMerged: [] };
+  const result: NotesPlan = { tip: local, mergedRuns: [], fieldMerged: [], deletedThere: [] };
   const handled = new Set<string>();
   const diverged = new Map(plan.diverged.map((d) => [d.id, d]));
 
@@ -117,6 +120,8 @@ async function planNotes(ctx: SyncContext, local: string | undefined, remote: Re
     const side = ch.local ?? ch.remote;
     const removed = [...(side?.objects ?? [])].find((o) => finalCommits.get(o) === id && side!.now?.object !== o);
     if (removed && ch.base) edits.push({ object: removed, text: ch.base.text });
+    // The remote dropped both the run and its note (tmt rm --remote elsewhere), and it lives on here.
+    if (ch.remote && !ch.remote.now && ch.base && !remote.runs.has(id) && plan.final.has(id)) result.deletedThere.push(id);
   }
 
   const message = `Notes merged by tmt from ${ctx.transport.label}\n`;
