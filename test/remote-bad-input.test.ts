@@ -135,7 +135,7 @@ describe('a remote argument that git would read as an option', () => {
     const before = localData(dir);
     const cases: Array<[string[], string]> = [
       [['fetch', '--', '--upload-pack=touch${IFS}PWN1;:x'], 'PWN1'],
-      [['list', '--remote', '--upload-pack=touch${IFS}PWN2;:x'], 'PWN2'],
+      [['list', '--remote=--upload-pack=touch${IFS}PWN2;:x'], 'PWN2'],
       [['push', '--', '--receive-pack=touch${IFS}PWN3;:x'], 'PWN3'],
       [['push', '--', '--receive-pack=touch${IFS}PWN4;:x', 'last'], 'PWN4'],
     ];
@@ -144,6 +144,11 @@ describe('a remote argument that git would read as an option', () => {
       expectOneLineError(r, 4, /^error: "--(upload|receive)-pack=touch\$\{IFS\}PWN\d;:x" cannot be a remote: it starts with "-"$/);
       expect(fs.existsSync(path.join(dir, file)), `${args.join(' ')} ran a command`).toBe(false);
     }
+    // --remote takes an optional value: a separate word starting with '-' is an option, and unknown.
+    const asOption = await tmtAsync(dir, ['list', '--remote', '--upload-pack=touch${IFS}PWN7;:x']);
+    expect(asOption.code).toBe(2);
+    expect(asOption.stderr).toMatch(/^error: unknown option '--upload-pack=/);
+    expect(fs.existsSync(path.join(dir, 'PWN7'))).toBe(false);
     // A configured remote whose URL starts with '-' reaches git as a URL, never as an option.
     git(dir, 'config', 'remote.evil.url', '--receive-pack=touch${IFS}PWN5;:x');
     git(dir, 'config', 'remote.evil2.url', '--upload-pack=touch${IFS}PWN6;:x');
