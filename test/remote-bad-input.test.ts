@@ -111,6 +111,31 @@ describe('bad input to push, fetch and list --remote', () => {
     fsck(dir);
   });
 
+  it('a damaged tmt note that was pushed: a fresh clone still fetches every run, lists that one as unreadable, and says so', async () => {
+    const bare = bareRepo();
+    const { dir, ids } = await repoWithRuns(bare);
+    const [good, bad] = ids as [string, string];
+    const commit = git(dir, 'rev-parse', `refs/tmt/runs/${bad}`);
+    const damaged = git(dir, 'notes', '--ref=tmt', 'show', commit).replace(/^tags: .*$/m, 'tags: 5');
+    git(dir, 'notes', '--ref=tmt', 'add', '-f', '-m', damaged, commit);
+    await tmtAsync(dir, ['push']);
+    const clone = cloneOf(bare);
+    const r = await tmtAsync(clone, ['fetch']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`^warning: run ${bad} came from origin with a damaged note \\(field "tags" is not .*\\): it is listed as unreadable;`, 'm'));
+    expect([...runRefs(clone).keys()].sort()).toEqual([good, bad].sort());
+    const listed = JSON.parse((await tmtAsync(clone, ['list', '--json'])).stdout).runs;
+    expect(listed.find((x: { id: string }) => x.id === good)).toMatchObject({ name: 'one', status: 'finished' });
+    expect(listed.find((x: { id: string }) => x.id === bad)).toMatchObject({ status: 'unreadable' });
+    // The note came over byte for byte; fixing it on the first clone and pushing mends it on the second.
+    expect(git(clone, 'notes', '--ref=tmt', 'show', commit)).toBe(damaged);
+    git(dir, 'notes', '--ref=tmt', 'add', '-f', '-m', damaged.replace('tags: 5', 'tags: []'), commit);
+    expect((await tmtAsync(dir, ['push'])).code).toBe(0);
+    expect((await tmtAsync(clone, ['fetch'])).code).toBe(0);
+    expect(JSON.parse((await tmtAsync(clone, ['show', bad, '--json'])).stdout).run.meta.name).toBe('two');
+    fsck(clone);
+  });
+
   it('a run whose objects are missing here: the error names the run; the others push by name', async () => {
     const bare = bareRepo();
     const dir = projectWithRemote(bare);

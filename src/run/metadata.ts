@@ -6,6 +6,7 @@ import { emitYaml } from './yaml-emit.js';
 import { parseFastYaml } from './yaml-fast.js';
 import { MetaParseError } from './meta-error.js';
 import { checkMetaShape } from './meta-shape.js';
+import { RUN_ID_PATTERN } from './id.js';
 
 export { MetaParseError };
 
@@ -86,9 +87,14 @@ export function parseMeta(text: string, parse?: YamlParse): RunMeta | undefined 
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new MetaParseError('not a YAML mapping');
   const m = doc as Partial<RunMeta>;
   if (typeof m.schemaVersion !== 'number') throw new MetaParseError('no schemaVersion');
-  if (m.schemaVersion > SCHEMA_VERSION) throw new MetaParseError(`schemaVersion ${m.schemaVersion} is newer than this tmt understands`);
   if (typeof m.id !== 'string') throw new MetaParseError('no run id');
-  checkMetaShape(m as Record<string, unknown>);
+  try {
+    if (m.schemaVersion > SCHEMA_VERSION) throw new MetaParseError(`schemaVersion ${m.schemaVersion} is newer than this tmt understands`);
+    checkMetaShape(m as Record<string, unknown>);
+  } catch (err) {
+    if (err instanceof MetaParseError && RUN_ID_PATTERN.test(m.id)) err.runId = m.id;
+    throw err;
+  }
   // Defaults filled in place: the parsed document is ours, and 100,000 copies would cost.
   m.tags ??= [];
   m.params ??= {};

@@ -3,6 +3,7 @@
  * refs, then merged into the local runs and notes (integrate.ts).
  */
 import { integrate, type IntegrateResult } from './integrate.js';
+import type { DamagedNote } from './note-index.js';
 import { describeIgnored } from './remote-runs.js';
 import type { RemoteState, SyncContext } from './types.js';
 
@@ -29,7 +30,7 @@ export async function fetchRemote(ctx: SyncContext): Promise<FetchSummary & { st
 
 /** One line: what a fetch brought. */
 export function describeFetch(s: FetchSummary): string {
-  const warnings = [describeIgnored(s.remote, s.ignored), describeDeletedThere(s)].filter(Boolean);
+  const warnings = [describeIgnored(s.remote, s.ignored), describeDeletedThere(s), ...s.damaged.map((d) => describeDamaged(s.remote, d))].filter(Boolean);
   return [describeChanges(s), ...warnings.map((w) => `warning: ${w}`)].join('\n');
 }
 
@@ -49,4 +50,8 @@ function describeChanges(s: FetchSummary): string {
     ...(s.fieldMerged.length ? [`${s.fieldMerged.length} edited on both sides, merged field by field`] : []),
   ];
   return `fetched from ${s.remote}: ${parts.join(', ')}${s.notesChanged ? '; notes merged' : ''}`;
+}
+
+function describeDamaged(remote: string, d: DamagedNote): string {
+  return `run ${d.runId} came from ${remote} with a damaged note (${d.why}): it is listed as unreadable; a fixed note (git notes --ref=tmt edit ${d.object.slice(0, 12)}) or tmt rm on the clone that pushed it mends it everywhere`;
 }

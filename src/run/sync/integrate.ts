@@ -18,7 +18,7 @@ import { assertLockNotStale, lockedError } from '../../git/refs.js';
 import { serializeMeta, type RunMeta } from '../metadata.js';
 import { mergeMeta } from './merge-meta.js';
 import { mergeRunOutputs } from './merge-run.js';
-import { indexChanges, type RunNoteChanges } from './note-index.js';
+import { indexChanges, type DamagedNote, type RunNoteChanges } from './note-index.js';
 import { planRuns, type RunPlan } from './plan-runs.js';
 import type { NoteEdit, RefUpdate, RemoteState, SyncContext } from './types.js';
 
@@ -31,6 +31,8 @@ export interface IntegrateResult {
   fieldMerged: string[];
   /** Runs here that were deleted on the remote since the last exchange (a push would bring them back). */
   deletedThere: string[];
+  /** Runs whose note on the remote is damaged: taken as it is, listed as unreadable (a local edit wins). */
+  damaged: DamagedNote[];
   notesChanged: boolean;
 }
 
@@ -46,7 +48,7 @@ export async function integrate(ctx: SyncContext, remote: RemoteState): Promise<
     if (notes.tip !== local) updates.push({ ref: NOTES_REF, newOid: notes.tip ?? null, oldOid: local ?? null });
     const conflict = updates.length ? await store.updateRefs(updates, `tmt: merge runs from ${ctx.transport.label}`) : undefined;
     if (!conflict) {
-      return { created: plan.created, forwarded: plan.forwarded, merged: notes.mergedRuns, fieldMerged: notes.fieldMerged, deletedThere: notes.deletedThere, notesChanged: notes.tip !== local };
+      return { created: plan.created, forwarded: plan.forwarded, merged: notes.mergedRuns, fieldMerged: notes.fieldMerged, deletedThere: notes.deletedThere, damaged: notes.damaged, notesChanged: notes.tip !== local };
     }
     if (conflict.kind === 'locked') assertLockNotStale(conflict);
     if (Date.now() > deadline) {
@@ -62,6 +64,7 @@ interface NotesPlan {
   mergedRuns: string[];
   fieldMerged: string[];
   deletedThere: string[];
+  damaged: DamagedNote[];
 }
 
 async function planNotes(ctx: SyncContext, local: string | undefined, remote: RemoteState, plan: RunPlan): Promise<NotesPlan> {
@@ -72,9 +75,10 @@ async function planNotes(ctx: SyncContext, local: string | undefined, remote: Re
     local && local !== base ? store.notesDiff(base, local) : [],
     theirs && theirs !== base ? store.notesDiff(base, theirs) : [],
   ]);
-  const byId = await indexChanges(store, dl, dr, ctx.transport.label);
+  const damaged: DamagedNote[] = [];
+  const byId = await indexChanges(store, dl, dr, ctx.transport.label, damaged);
   const edits: NoteEdit[] = [];
-  const result: NotesPlan = { tip: local, mergedRuns: [], fieldMerged: [], deletedThere: [] };
+  const result: NotesPlan = { tip: local, mergedRuns: [], fieldMerged: [], deletedThere: [], damaged };
   const handled = new Set<string>();
   const diverged = new Map(plan.diverged.map((d) => [d.id, d]));
 

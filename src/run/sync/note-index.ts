@@ -33,11 +33,27 @@ export async function parseNote(text: string): Promise<RunMeta> {
   return parseMeta(text) ?? parseMeta(text, await loadYamlParser());
 }
 
+/** A remote note that is a tmt run record, but damaged (or newer than this tmt): merged as it is, never parsed. */
+export interface DamagedNote {
+  object: string;
+  runId: string;
+  why: string;
+}
+
 /**
  * Groups both sides' changes by run id. The remote's notes are checked first:
- * one that tmt did not write stops everything before anything is merged.
+ * one that tmt did not write stops everything before anything is merged. A
+ * run record of the wrong shape is tmt's, damaged: it is left out of the
+ * index (git's union merge carries it, and a local edit of the same note
+ * wins) and reported in `damaged`.
  */
-export async function indexChanges(store: LocalStore, local: readonly NoteChange[], remote: readonly NoteChange[], remoteLabel: string): Promise<Map<string, RunNoteChanges>> {
+export async function indexChanges(
+  store: LocalStore,
+  local: readonly NoteChange[],
+  remote: readonly NoteChange[],
+  remoteLabel: string,
+  damaged: DamagedNote[] = [],
+): Promise<Map<string, RunNoteChanges>> {
   const blobs = new Set<string>();
   for (const c of [...local, ...remote]) for (const b of [c.before, c.after]) if (b) blobs.add(b);
   const texts = await store.readTexts([...blobs]);
@@ -52,6 +68,10 @@ export async function indexChanges(store: LocalStore, local: readonly NoteChange
   }
   for (const c of remote) {
     const p = c.after ? parsed.get(c.after) : undefined;
+    if (c.after && p instanceof MetaParseError && p.runId) {
+      damaged.push({ object: c.object, runId: p.runId, why: p.message });
+      continue;
+    }
     if (c.after && !(p && !(p instanceof Error))) {
       const why = p instanceof Error ? p.message : 'unreadable';
       throw new TmtError('FOREIGN_NOTES', `${remoteLabel}'s refs/notes/tmt holds notes tmt did not write (on ${c.object.slice(0, 12)}: ${why}); nothing was merged`, {
