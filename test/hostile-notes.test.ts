@@ -69,6 +69,13 @@ describe('notes of the wrong shape', () => {
       const list = tmt(dir, ['list', '--json']);
       expect(list.stderr).toMatch(new RegExp(`unreadable note: field "${field}" is not `));
       expect(JSON.parse(list.stdout).runs[0].status).toBe('unreadable');
+      // Filters and best cannot judge it: they say they left it out, and go on.
+      const filtered = tmt(dir, ['list', '--where', 'metrics.acc > 0', '--json']);
+      expect(JSON.parse(filtered.stdout).runs.map((r: { name: string }) => r.name)).toEqual(['good']);
+      expect(filtered.stderr).toBe('warning: left out 1 run whose note cannot be read; tmt list --status unreadable shows it\n');
+      const best = tmt(dir, ['best', '--metric', 'acc', '--json']);
+      expect(JSON.parse(best.stdout).best[0].name).toBe('good');
+      expect(best.stderr).toMatch(/^warning: left out 1 run whose note cannot be read; /m);
       for (const args of [['show', 'last'], ['diff', 'good', 'last', '--html', '--no-open']]) {
         const r = tmt(dir, args);
         expect(r.code).toBe(4);
@@ -119,5 +126,20 @@ describe('terminal escapes in stored text', () => {
     // Asked for verbatim: the log as the command wrote it, and data formats.
     expect(tmt(dir, ['show', 'last', '--log', 'stdout']).stdout).toContain('\u001b]52;');
     expect(JSON.parse(tmt(dir, ['list', '--json']).stdout).runs[0].name).toBe(`evil${osc}`);
+  });
+});
+
+describe('refs under refs/tmt/runs/ that are not run ids', () => {
+  it('are left out of listings and selectors, with one warning that names them', () => {
+    const dir = makeRepo({ 'a.py': 'a\n' });
+    const id = tmt(dir, ['save', '-n', 'real']).stdout.trim();
+    const commit = git(dir, 'rev-parse', `refs/tmt/runs/${id}`);
+    for (const name of ['sub/dir', '-rf', 'UPPERCASE']) git(dir, 'update-ref', `refs/tmt/runs/${name}`, commit);
+    const list = tmt(dir, ['list', '--json']);
+    expect(JSON.parse(list.stdout).runs.map((r: { id: string }) => r.id)).toEqual([id]);
+    expect(list.stderr).toBe('warning: left out 3 refs under refs/tmt/runs/ that are not a run id ("refs/tmt/runs/-rf", "refs/tmt/runs/UPPERCASE", "refs/tmt/runs/sub/dir"); git update-ref -d REF deletes one\n');
+    expect(JSON.parse(tmt(dir, ['show', 'last', '--json']).stdout).run.id).toBe(id);
+    expect(tmt(dir, ['show', 'sub/dir']).code).toBe(4);
+    fsck(dir);
   });
 });

@@ -23,6 +23,11 @@ export function warn(o: Output, message: string): void {
   o.err(`warning: ${message}\n`);
 }
 
+/** Runs a filter could not judge because their notes cannot be read: counted, never dropped silently. */
+export function warnUnreadableLeftOut(o: Output, n: number): void {
+  if (n > 0) warn(o, `left out ${n} run${n === 1 ? '' : 's'} whose note cannot be read; tmt list --status unreadable shows ${n === 1 ? 'it' : 'them'}`);
+}
+
 function ignoreClosedPipe(err: NodeJS.ErrnoException): void {
   if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
 }

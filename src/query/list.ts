@@ -58,6 +58,8 @@ export interface Selection {
   runs: QueryRun[];
   /** Params and metrics the options name that no run has at all (likely typos). */
   unknownFields: string[];
+  /** Runs with unreadable notes that a filter left out (they have no fields to match). */
+  unreadableLeftOut: number;
 }
 
 export function listRuns(runs: RunSource | readonly RunRecord[], opts: ListOptions): RunRow[] {
@@ -97,15 +99,22 @@ export function selectRuns(source: RunSource, opts: ListOptions): Selection {
   const runs = partialRuns(source, columns);
   // Filter first, then sort what is left: at 100,000 runs the order matters.
   let picked: number[] = [];
+  let unreadable = 0;
   for (let row = runs.length - 1; row >= 0; row--) {
     const run = runs[row]!;
-    if (where && !evaluate(where, run, opts.nowMs)) continue;
-    if (nameRe && !nameRe.test(run.name ?? '')) continue;
-    const started = run.started ? Date.parse(run.started) : undefined;
-    if (since !== undefined && (started === undefined || started < since)) continue;
-    if (until !== undefined && (started === undefined || started > until)) continue;
     if (opts.status?.length && !opts.status.includes(run.status)) continue;
-    if (opts.tags?.length && !opts.tags.every((t) => run.tags.includes(t))) continue;
+    const started = run.started ? Date.parse(run.started) : undefined;
+    const kept =
+      !(where && !evaluate(where, run, opts.nowMs)) &&
+      !(nameRe && !nameRe.test(run.name ?? '')) &&
+      !(since !== undefined && (started === undefined || started < since)) &&
+      !(until !== undefined && (started === undefined || started > until)) &&
+      !(opts.tags?.length && !opts.tags.every((t) => run.tags.includes(t)));
+    if (!kept) {
+      // A run whose note cannot be read has no fields to match: say so rather than drop it silently.
+      if (run.status === 'unreadable') unreadable++;
+      continue;
+    }
     picked.push(row);
     if (!sortKeys && opts.limit !== undefined && picked.length >= opts.limit) break;
   }
@@ -114,7 +123,7 @@ export function selectRuns(source: RunSource, opts: ListOptions): Selection {
     picked = sortRuns(picked.map((row) => runs[row]!), sortKeys).map((r) => rowOf.get(r)!);
   }
   if (opts.limit !== undefined) picked = picked.slice(0, opts.limit);
-  return { rows: picked, runs: picked.map((row) => runs[row]!), unknownFields: unknownFields(source, named) };
+  return { rows: picked, runs: picked.map((row) => runs[row]!), unknownFields: unknownFields(source, named), unreadableLeftOut: unreadable };
 }
 
 function unknownFields(source: RunSource, refs: readonly FieldRef[]): string[] {

@@ -24,6 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { streamObjects, streamObjectsToFile, type OnObject } from '../git/cat-file.js';
 import { NOTES_REF, RUNS_PREFIX, TMT_DIR } from '../git/layout.js';
+import { RUN_ID_PATTERN } from './id.js';
 import { listNoteBlobs, notesChanges, notesTip, restoreDroppedNotes } from '../git/notes.js';
 import { listRefsRaw, parseRefList } from '../git/refs.js';
 import { refsFingerprint } from '../git/refs-stat.js';
@@ -58,8 +59,11 @@ export async function openCatalog(repo: Repo): Promise<Catalog> {
     throw err;
   }
   const digest = createHash('sha1').update(raw).digest('hex');
-  const refs = parseRefList(raw).map((r) => ({ id: r.ref.slice(RUNS_PREFIX.length), commit: r.oid }));
-  const now = { notesTip: tip ?? null, refsDigest: digest, fingerprint };
+  const listed = parseRefList(raw).map((r) => ({ id: r.ref.slice(RUNS_PREFIX.length), commit: r.oid }));
+  // Only run ids are runs: a hand-made refs/tmt/runs/sub/dir or -rf would be listed, picked as `last`, yet never selectable.
+  const refs = listed.filter((r) => RUN_ID_PATTERN.test(r.id));
+  const ignoredRefs = listed.filter((r) => !RUN_ID_PATTERN.test(r.id)).map((r) => RUNS_PREFIX + r.id);
+  const now = { notesTip: tip ?? null, refsDigest: digest, fingerprint, ...(ignoredRefs.length ? { ignoredRefs } : {}) };
   if (current) {
     if (current.state.refsDigest === digest && current.state.notesTip === now.notesTip) {
       const same = current.withState({ ...current.state, fingerprint });
@@ -77,7 +81,7 @@ export async function openCatalog(repo: Repo): Promise<Catalog> {
   return build(repo, dir, refs, now, notes ?? (tip ? await listNoteBlobs(repo) : new Map()));
 }
 
-type Now = Pick<CatalogState, 'notesTip' | 'refsDigest' | 'fingerprint'>;
+type Now = Pick<CatalogState, 'notesTip' | 'refsDigest' | 'fingerprint' | 'ignoredRefs'>;
 
 function loadState(dir: string): Catalog | undefined {
   let state: CatalogState & { version?: number };

@@ -32,6 +32,8 @@ export interface CatalogState {
   base: string | null;
   /** By run id; null: a base run that no longer exists. */
   delta: Record<string, DeltaRun | null>;
+  /** Refs under refs/tmt/runs/ whose name is not a run id: not runs, left out. */
+  ignoredRefs?: string[];
 }
 
 export const NO_NOTE = 'no note (metadata missing)';
