@@ -132,6 +132,14 @@ describe('tmt best', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: --sort: expected a field \(.*\), found "acc" \(did you mean metrics\.acc or params\.acc\?\)\nhint: --sort takes fields/);
     expect(tmt(dir, ['list', '--group-by', 'params.opt', '--agg', 'mean(acc)']).stderr).toMatch(/^error: --agg: .*found "acc"/);
+    // Empty field lists, --agg alone, and a typo in --columns.
+    for (const args of [['--columns', ''], ['--columns', ',,'], ['--group-by', '']]) {
+      r = tmt(dir, ['list', ...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^error: ${args[0]} is empty\nhint: name at least one field`));
+    }
+    expect(tmt(dir, ['list', '--agg', 'count']).stderr).toMatch(/^error: --agg needs --group-by$/m);
+    expect(tmt(dir, ['list', '--columns', 'name,params.lrr']).stderr).toBe('warning: no run has params.lrr (a typo?)\n');
     expect(tmt(dir, ['list', '--where', 'params.lr < 0.1']).stderr).toBe('');
   });
 

@@ -193,6 +193,35 @@ describe('how a recorded command ends', () => {
   });
 });
 
+describe('names, tags and --env that could not be used later', () => {
+  it('are refused before anything is written, one line each', () => {
+    const dir = makeRepo({ 'a.py': 'a\n' });
+    const cases: Array<[string[], RegExp]> = [
+      [['save', '-n', 'last'], /^error: a run cannot be named "last": that selects the newest run$/],
+      [['save', '-n', 'base~2'], /^error: a run cannot be named "base~2": NAME~N selects the Nth run before NAME$/],
+      [['save', '-n', 'two\nlines'], /^error: a run name cannot hold control characters \(newlines, tabs\): "two\\nlines"$/],
+      [['save', '-n', 'x'.repeat(201)], /^error: a run name of 201 characters is too long \(at most 200\)$/],
+      [['save', '-t', ''], /^error: a tag cannot be empty$/],
+      [['record', '--env', '--', 'true'], /^error: --env takes the name of an environment variable, not "--"$/],
+      [['record', '--env', 'A=B', '--', 'true'], /^error: --env takes the name of an environment variable, not "A=B"$/],
+    ];
+    for (const [args, message] of cases) {
+      const r = tmt(dir, args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.split('\n')[0]).toMatch(message);
+      expect(r.stderr).toMatch(/^hint: /m);
+    }
+    expect(git(dir, 'for-each-ref', 'refs/tmt', 'refs/notes/tmt')).toBe('');
+    tmt(dir, ['save', '-n', 'ok']);
+    expect(tmt(dir, ['edit', 'ok', '-n', 'last~1']).code).toBe(2);
+    expect(tmt(dir, ['edit', 'ok', '-t', ' ']).code).toBe(2);
+    expect(json(tmt(dir, ['show', 'ok', '--json'])).run.meta).toMatchObject({ name: 'ok', tags: [] });
+    // No subcommand is a usage error too (help on stderr), as with git; asking for help is not.
+    expect([tmt(dir, []).code, tmt(dir, ['log']).code, tmt(dir, ['--help']).code, tmt(dir, ['log', '--help']).code]).toEqual([2, 2, 0, 0]);
+    fsck(dir);
+  });
+});
+
 describe('on a terminal', () => {
   // `script` gives tmt a terminal, as a researcher's shell would.
   const onTty = (cwd: string, cmd: string) =>

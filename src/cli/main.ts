@@ -124,7 +124,7 @@ Examples:
     .option('-f, --format <format>', 'table, json, csv, tsv or md', 'table')
     .option('--json', 'same as --format json (schemaVersion 1)')
     .option('-g, --group-by <fields>', 'one row per distinct value of these fields')
-    .option('--agg <aggs>', "with --group-by: e.g. 'mean(metrics.acc),std(metrics.acc),count'", 'count')
+    .option('--agg <aggs>', "with --group-by: e.g. 'mean(metrics.acc),std(metrics.acc),count' (default: count)")
     .option('--name <regex>', 'only runs whose name matches')
     .option('--since <time>', 'started at or after (2026-11-01, 2h, 3d, yesterday)')
     .option('--until <time>', 'started at or before')
@@ -561,7 +561,9 @@ function collect(value: string, previous: string[]): string[] {
 function reportError(err: unknown, out: Output): number {
   if (err instanceof CommanderError) {
     // commander already printed the message; help and version are not errors.
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.OK;
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.OK;
+    // Help shown because a subcommand is missing (`tmt`, `tmt log`) is a usage error, as git's is.
+    if (err.code === 'commander.help') return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     return EXIT.USAGE;
   }
   if (isTmtError(err)) {

@@ -6,6 +6,7 @@ import type { Repo } from '../git/repo.js';
 import { snapshot, type SnapshotResult } from '../git/snapshot.js';
 import { systemClock, type Clock } from './clock.js';
 import { newRunId } from './id.js';
+import { checkRunName, checkTags } from './labels.js';
 import { SCHEMA_VERSION, serializeMeta, type MetricSummary, type RunMeta, type RunStatus } from './metadata.js';
 
 export interface CreateRunOptions {
@@ -36,6 +37,8 @@ export interface CreatedRun {
  * metadata, and a failure leaves nothing behind.
  */
 export async function createRun(opts: CreateRunOptions): Promise<CreatedRun> {
+  checkRunName(opts.name);
+  checkTags(opts.tags);
   const clock = opts.clock ?? systemClock;
   const { repo } = opts;
   // HEAD and identity first: their processes start before the snapshot's synchronous index work.

@@ -7,6 +7,7 @@
 import { TmtError } from '../errors.js';
 import type { Repo } from '../git/repo.js';
 import type { Clock } from './clock.js';
+import { checkRunName, checkTags } from './labels.js';
 import { updateFinished } from './log.js';
 
 export interface RunEdit {
@@ -20,6 +21,8 @@ export async function editRun(target: { repo: Repo; selector: string; clock?: Cl
   if (edit.name === undefined && edit.description === undefined && !edit.addTags?.length && !edit.removeTags?.length) {
     throw new TmtError('BAD_ARGUMENT', 'nothing to change', { hint: 'e.g. tmt edit last --name baseline --tag keep' });
   }
+  checkRunName(edit.name);
+  checkTags(edit.addTags);
   await updateFinished(target, async (run) => {
     if (edit.name !== undefined) run.meta.name = edit.name || undefined;
     if (edit.description !== undefined) run.meta.description = edit.description || undefined;

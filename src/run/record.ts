@@ -16,6 +16,7 @@ import { systemClock, type Clock } from './clock.js';
 import { createRun } from './create.js';
 import { finishRun } from './finish.js';
 import type { RunMeta, RunStatus } from './metadata.js';
+import { checkEnvNames } from './labels.js';
 import { createRunDir, runDir, type RunDir } from './run-dir.js';
 import { Tee } from './tee.js';
 
@@ -172,6 +173,7 @@ function selfOnPath(self: readonly string[] | undefined, dir: RunDir, pathVar: s
 }
 
 function captureEnv(names: readonly string[]): Record<string, string> | undefined {
+  checkEnvNames(names);
   if (names.length === 0) return undefined;
   const out: Record<string, string> = {};
   for (const n of names) if (process.env[n] !== undefined) out[n] = process.env[n]!;

@@ -2,6 +2,7 @@ import { TmtError } from '../../errors.js';
 import { openRepo } from '../../git/repo.js';
 import { metricDirections } from '../../compare/direction.js';
 import { parseWindow, pickBest, type Direction } from '../../query/best.js';
+import { checkField } from '../../query/expr/index.js';
 import { selectRuns } from '../../query/list.js';
 import { withCatalog } from '../../run/read.js';
 import { readSeries } from '../../run/series.js';
@@ -27,6 +28,8 @@ export async function bestCommand(opts: BestCommandOptions, out: Output): Promis
   const metric = opts.metric.replace(/^metrics\./, '');
   const window = opts.window ? parseWindow(opts.window) : undefined;
   const groupBy = opts.groupBy?.split(',').map((k) => k.trim()).filter(Boolean);
+  if (groupBy && groupBy.length === 0) throw new TmtError('BAD_ARGUMENT', '--group-by is empty', { hint: 'name at least one field, e.g. --group-by params.model' });
+  for (const k of groupBy ?? []) checkField(k, '--group-by');
   const repo = await openRepo({ cwd: opts.cwd });
   // --max/--min, else `git config tmt.metric.<name>.direction`, else the default for the name.
   const { directions, warnings } = await metricDirections(repo, [metric], { higher: opts.max ? [metric] : [], lower: opts.min ? [metric] : [] });

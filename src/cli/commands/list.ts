@@ -33,15 +33,14 @@ export async function listCommand(opts: ListCommandOptions, out: Output): Promis
   if (!FORMATS.includes(opts.format)) {
     throw new TmtError('BAD_ARGUMENT', `--format: unknown format "${opts.format}"`, { hint: `one of ${FORMATS.join(', ')}` });
   }
-  const columns = opts.columns?.split(',').map((c) => c.trim()).filter(Boolean);
-  for (const c of columns ?? []) checkField(c, '--columns');
-  const groupBy = opts.groupBy?.split(',').map((k) => k.trim()).filter(Boolean);
-  for (const k of groupBy ?? []) checkField(k, '--group-by');
+  const columns = fieldList(opts.columns, '--columns');
+  const groupBy = fieldList(opts.groupBy, '--group-by');
+  if (opts.agg !== undefined && !groupBy) throw new TmtError('BAD_ARGUMENT', '--agg needs --group-by', { hint: "e.g. --group-by params.lr --agg 'mean(metrics.acc),count'" });
   const aggs = groupBy ? parseAggs(opts.agg ?? 'count') : [];
   const repo = await openRepo({ cwd: opts.cwd });
   return withCatalog(repo, (catalog) => {
     const query = { ...opts, status: opts.status.flatMap((s) => s.split(',')), tags: opts.tag, nowMs: Date.now() };
-    const fields = [...(groupBy ?? []), ...aggs.flatMap((a) => (a.field ? [a.field] : []))];
+    const fields = [...(groupBy ?? []), ...(columns ?? []), ...aggs.flatMap((a) => (a.field ? [a.field] : []))];
     const selection = selectRuns(catalog, { ...query, fields });
     for (const f of selection.unknownFields) warn(out, `no run has ${f} (a typo?)`);
     warnUnreadableLeftOut(out, selection.unreadableLeftOut);
@@ -62,6 +61,15 @@ export async function listCommand(opts: ListCommandOptions, out: Output): Promis
     }
     return 0;
   });
+}
+
+/** A comma-separated list of fields, each checked; an empty list is an error, not no columns. */
+function fieldList(spec: string | undefined, flag: string): string[] | undefined {
+  if (spec === undefined) return undefined;
+  const fields = spec.split(',').map((c) => c.trim()).filter(Boolean);
+  if (fields.length === 0) throw new TmtError('BAD_ARGUMENT', `${flag} is empty`, { hint: `name at least one field, e.g. ${flag} name,params.lr,metrics.acc` });
+  for (const f of fields) checkField(f, flag);
+  return fields;
 }
 
 /** Columns as asked, or for files every param and metric (what a notebook wants). */
