@@ -49,6 +49,7 @@ describe('bad input to push, fetch and list --remote', () => {
     expect((await tmtAsync(dir, ['push', 'orgin'])).stderr).toMatch(/^hint: configured remotes: origin; /m);
     git(dir, 'remote', 'remove', 'origin');
     expectOneLineError(await tmtAsync(dir, ['push']), 4, /no remote given, and this repository has no origin/);
+    expectOneLineError(await tmtAsync(dir, ['push', 'orgin']), 4, /^error: "orgin" is not a remote, and this repository has no origin$/);
     expect(allRefs(dir)).toEqual(before.filter((l) => !l.includes('refs/remotes/')));
   });
 

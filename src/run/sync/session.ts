@@ -2,6 +2,8 @@
  * Opens both sides for a sharing command: native git when it is installed,
  * else (HTTP remotes only) isomorphic-git, loaded only then.
  */
+import { isTmtError, TmtError } from '../../errors.js';
+import { redactUrls } from '../../git/remote/redact.js';
 import { openRepo } from '../../git/repo.js';
 import { chooseRemote, currentBranch, isUrlLike, parseRemoteConfig, pushSide, rawRemoteConfig, type RemoteConfig, type ResolvedRemote } from '../../git/remote/resolve.js';
 import { NOTES_REF, TRACKING_NOTES_PREFIX } from '../../git/layout.js';
@@ -63,5 +65,13 @@ function pick(config: RemoteConfig, opts: OpenOptions): { remote: ResolvedRemote
   if (opts.remote === undefined && m !== undefined && (config.remotes.has(m) || isUrlLike(m, opts.cwd) || m.startsWith('-'))) {
     return { remote: side(chooseRemote(config, m, opts.cwd)), tookRemote: true };
   }
-  return { remote: side(chooseRemote(config, opts.remote, opts.cwd)), tookRemote: false };
+  try {
+    return { remote: side(chooseRemote(config, opts.remote, opts.cwd)), tookRemote: false };
+  } catch (err) {
+    // `tmt push nosuch` with no default remote: the word was meant as a remote more likely than as a run.
+    if (opts.remote === undefined && m !== undefined && isTmtError(err, 'UNKNOWN_REMOTE')) {
+      throw new TmtError('UNKNOWN_REMOTE', `"${redactUrls(m)}" is not a remote, and this repository has no origin`, { hint: err.hint });
+    }
+    throw err;
+  }
 }
