@@ -130,6 +130,7 @@ describe('tmt compare', () => {
     expect(twice.code).toBe(2);
     expect(twice.stderr).toMatch(oneLineError);
     expect(twice.stderr).toContain(`"base" and "${ids.base.slice(0, 12)}" name the same run, ${ids.base.slice(0, 12)} (base)`);
+    expect(twice.stderr).toMatch(/^hint: name different runs \(e\.g\. NAME~1 and NAME\)$/m); // nothing about diffing one run
     expect(tmt(dir, ['compare'])).toMatchObject({ code: 2, stderr: expect.stringMatching(oneLineError) });
     expect(tmt(dir, ['compare', 'base', '--limit', '3'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--limit goes with --where/) });
   });

@@ -237,6 +237,7 @@ describe('tmt diff: bad input', () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(oneLineError);
       expect(r.stderr).toMatch(/name the same run, 01\w{10}/);
+      expect(r.stderr).toMatch(/^hint: .*or give one run to diff it against its base commit$/m);
     }
   });
 

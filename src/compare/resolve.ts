@@ -25,6 +25,8 @@ export interface ResolveOptions {
   /** At most this many runs from `where`. */
   limit?: number;
   nowMs: number;
+  /** For `tmt diff`, where one run alone means: against its base commit. */
+  oneRunDiffs?: boolean;
 }
 
 export async function resolveRuns(repo: Repo, opts: ResolveOptions): Promise<ResolvedRun[]> {
@@ -36,7 +38,7 @@ export async function resolveRuns(repo: Repo, opts: ResolveOptions): Promise<Res
       const earlier = seen.get(run.id);
       if (earlier !== undefined) {
         throw new TmtError('BAD_ARGUMENT', `"${earlier}" and "${selector}" name the same run, ${describe(run)}`, {
-          hint: 'name two different runs (e.g. NAME~1 and NAME), or give one run to diff it against its base commit',
+          hint: `name different runs (e.g. NAME~1 and NAME)${opts.oneRunDiffs ? ', or give one run to diff it against its base commit' : ''}`,
           data: { run: run.id },
         });
       }

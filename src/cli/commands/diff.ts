@@ -31,7 +31,7 @@ export interface DiffCommandOptions {
 export async function diffCommand(opts: DiffCommandOptions, out: Output): Promise<number> {
   check(opts);
   const repo = await openRepo({ cwd: opts.cwd });
-  const runs = await resolveRuns(repo, { selectors: opts.runs, nowMs: Date.now() });
+  const runs = await resolveRuns(repo, { selectors: opts.runs, nowMs: Date.now(), oneRunDiffs: true });
   const from = runs.length === 2 ? runs[0] : undefined;
   const to = runs[runs.length - 1]!;
   const pair: TreePair = { cwd: opts.cwd, from: from ? from.meta.git.tree : to.meta.git.base, to: to.meta.git.tree, paths: opts.paths };
