@@ -116,8 +116,11 @@ describe('terminal escapes in stored text', () => {
   it('list, show and compare spell control characters out instead of sending them to the terminal', () => {
     const dir = makeRepo({ 'a.py': 'a\n' });
     const osc = '\u001b]0;owned\u0007\u001b[31mred';
-    const r = tmt(dir, ['record', '-q', '-n', `evil${osc}`, '-t', `t${osc}`, '-p', `k=v${osc}`, '--', 'sh', '-c', `printf 'line\\033]52;c;Y2xpcA==\\007\\n'`]);
+    // tmt refuses control characters in names and tags it is given; a note from elsewhere may hold them.
+    expect(tmt(dir, ['save', '-n', `evil${osc}`]).code).toBe(2);
+    const r = tmt(dir, ['record', '-q', '-n', 'evil', '-t', 't', '-p', `k=v${osc}`, '--', 'sh', '-c', `printf 'line\\033]52;c;Y2xpcA==\\007\\n'`]);
     expect(r.code).toBe(0);
+    editNewestNote(dir, (n) => n.replace(/^name: evil$/m, `name: ${JSON.stringify(`evil${osc}`)}`).replace(/^tags:\n {2}- t$/m, `tags:\n  - ${JSON.stringify(`t${osc}`)}`));
     for (const args of [['list'], ['show', 'last'], ['compare', 'last'], ['list', '--columns', 'name,tags,params.k']]) {
       const out = tmt(dir, args).stdout;
       expect(out, args.join(' ')).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);

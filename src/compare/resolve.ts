@@ -7,7 +7,7 @@ import { TmtError } from '../errors.js';
 import type { Repo } from '../git/repo.js';
 import { selectRuns } from '../query/list.js';
 import type { RunMeta } from '../run/metadata.js';
-import { withCatalog, type RunRecord } from '../run/read.js';
+import { unreadableRunError, withCatalog, type RunRecord } from '../run/read.js';
 import { selectRow } from '../run/select.js';
 
 /** A run with readable metadata. */
@@ -61,9 +61,7 @@ export async function resolveRuns(repo: Repo, opts: ResolveOptions): Promise<Res
 
 function readable(run: RunRecord, selector: string): ResolvedRun {
   if (!run.meta) {
-    throw new TmtError('NOT_FOUND', `run ${run.id} ("${selector}") has no readable metadata: ${run.problem ?? 'no note'}`, {
-      hint: `inspect it with git notes --ref=tmt show refs/tmt/runs/${run.id}`,
-    });
+    throw unreadableRunError(run, selector);
   }
   return { id: run.id, commit: run.commit, meta: run.meta };
 }

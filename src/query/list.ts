@@ -179,6 +179,6 @@ function compileRegex(source: string, flag: string): RegExp {
   try {
     return new RegExp(source);
   } catch (err) {
-    throw new TmtError('BAD_ARGUMENT', `${flag}: invalid regular expression: ${(err as Error).message}`, { hint: 'escape special characters, e.g. lr\\.01' });
+    throw new TmtError('BAD_ARGUMENT', `${flag}: invalid regular expression: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`, { hint: 'escape special characters, e.g. lr\\.01' });
   }
 }

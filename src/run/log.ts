@@ -4,6 +4,7 @@
  * outside one they update a finished run in git.
  */
 import fs from 'node:fs';
+import { unreadableRunError } from './read.js';
 import path from 'node:path';
 import { isTmtError, TmtError } from '../errors.js';
 import type { Repo } from '../git/repo.js';
@@ -85,9 +86,7 @@ export async function updateFinished(target: { repo: Repo; selector: string; clo
   for (let attempt = 1; ; attempt++) {
     const run = await resolveRun(target.repo, target.selector);
     if (!run.meta) {
-      throw new TmtError('NOT_FOUND', `run ${run.id} has no readable metadata (${run.problem})`, {
-        hint: `inspect it with git notes --ref=tmt show refs/tmt/runs/${run.id}`,
-      });
+      throw unreadableRunError(run);
     }
     if (displayStatus(run.meta) === 'running') {
       throw new TmtError('BAD_ARGUMENT', `run ${run.id} is still recording`, {

@@ -82,7 +82,7 @@ export function parseMeta(text: string, parse?: YamlParse): RunMeta | undefined 
   try {
     doc ??= parse!(text);
   } catch (err) {
-    throw new MetaParseError(`not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+    throw new MetaParseError(`not valid YAML: ${(err as Error).message.split('\n')[0]!.replace(/:\s*$/, '')}`);
   }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new MetaParseError('not a YAML mapping');
   const m = doc as Partial<RunMeta>;

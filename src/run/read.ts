@@ -4,7 +4,8 @@
  * so that a query over 100,000 runs reads one column, not 100,000 notes.
  */
 import type { Repo } from '../git/repo.js';
-import type { Catalog } from './catalog.js';
+import { NO_NOTE, type Catalog } from './catalog.js';
+import { TmtError } from '../errors.js';
 import { openCatalog } from './catalog-store.js';
 import type { RunMeta } from './metadata.js';
 
@@ -31,4 +32,15 @@ export async function withCatalog<T>(repo: Repo, use: (catalog: Catalog) => T | 
   } finally {
     catalog.close();
   }
+}
+
+/** The one error for a run whose note is missing or cannot be read, with the way out that fits. */
+export function unreadableRunError(run: Pick<RunRecord, 'id' | 'problem'>, selector?: string): TmtError {
+  const problem = run.problem ?? NO_NOTE;
+  const ref = `refs/tmt/runs/${run.id}`;
+  let hint: string;
+  if (/newer than this tmt/.test(problem)) hint = 'a newer tmt wrote it: upgrade tmt to read it';
+  else if (problem === NO_NOTE) hint = `delete it with tmt rm ${run.id}, or put its note back from the notes history (git log -p refs/notes/tmt)`;
+  else hint = `see it with git notes --ref=tmt show ${ref}; mend it with git notes --ref=tmt edit ${ref}, or delete the run with tmt rm ${run.id}`;
+  return new TmtError('NOT_FOUND', `run ${run.id}${selector !== undefined ? ` ("${selector}")` : ''} has no readable metadata: ${problem}`, { hint });
 }

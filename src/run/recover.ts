@@ -14,7 +14,7 @@ import type { Repo } from '../git/repo.js';
 import { systemClock, type Clock } from './clock.js';
 import { finishRun } from './finish.js';
 import type { RunMeta } from './metadata.js';
-import { readRuns, type RunRecord } from './read.js';
+import { readRuns, unreadableRunError, type RunRecord } from './read.js';
 import { resolveRun } from './resolve.js';
 import { createRunDir, filesUnder, runDir } from './run-dir.js';
 import { displayStatus } from './status.js';
@@ -52,7 +52,7 @@ function isStale(r: RunRecord): boolean {
 }
 
 function assertStale(r: RunRecord): void {
-  if (!r.meta) throw new TmtError('NOT_FOUND', `run ${r.id} has no readable metadata (${r.problem})`, { hint: `inspect it with git notes --ref=tmt show refs/tmt/runs/${r.id}` });
+  if (!r.meta) throw unreadableRunError(r);
   const status = displayStatus(r.meta);
   if (status === 'stale') return;
   if (status === 'running' && r.meta.host?.hostname === os.hostname()) {

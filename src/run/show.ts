@@ -1,4 +1,5 @@
 import { TmtError } from '../errors.js';
+import { unreadableRunError } from './read.js';
 import { diffStat } from '../git/diff.js';
 import type { Repo } from '../git/repo.js';
 import { listTree, readBlobAt } from '../git/tree-writer.js';
@@ -28,9 +29,7 @@ export interface RunDetails {
 export async function showRun(opts: { repo: Repo; selector: string; tailLines?: number; full?: boolean }): Promise<RunDetails> {
   const run = await resolveRun(opts.repo, opts.selector);
   if (!run.meta) {
-    throw new TmtError('NOT_FOUND', `run ${run.id} has no readable metadata: ${run.problem}`, {
-      hint: `inspect it with git notes --ref=tmt show refs/tmt/runs/${run.id}`,
-    });
+    throw unreadableRunError(run);
   }
   const meta = run.meta;
   const outputs = meta.outputs;
