@@ -24,6 +24,7 @@ const SPECS = `'refs/tmt/runs/*:refs/tmt/runs/*' refs/notes/tmt:refs/notes/tmt`;
 /** Appends `n` runs (run commit, outputs commit, note) to the repo in one fast-import stream. */
 function addRuns(dir, n, first) {
   const head = git(dir, 'rev-parse', 'HEAD');
+  const baseTree = git(dir, 'rev-parse', 'HEAD^{tree}');
   const notesTip = spawnSync('git', ['rev-parse', '-q', '--verify', 'refs/notes/tmt'], { cwd: dir, env: benchEnv, encoding: 'utf8' }).stdout.trim();
   const data = (text) => `data ${Buffer.byteLength(text)}\n${text}\n`;
   const chunks = [];
@@ -42,7 +43,8 @@ function addRuns(dir, n, first) {
     const meta = {
       schemaVersion: 1, id, name: `sweep-${i % 50}`, tags: [], status: 'finished',
       params: { lr: 0.001 * (i + 1), seed: i }, metrics: {}, started: new Date(started).toISOString(),
-      git: { base: head, branch: 'main', dirty: true, tree: '' },
+      // A well-formed id (the base's tree): the run's own tree is known only after fast-import.
+      git: { base: head, branch: 'main', dirty: true, tree: baseTree },
     };
     chunks.push({ mark: 3 * i + 2, note: serializeMeta(meta) });
   }
