@@ -184,6 +184,8 @@ describe('tmt best', () => {
     const byStatus = tmt(d, ['best', '--metric', 'acc', '--where', "status = 'failed'", '--json']);
     expect(json(byStatus).best[0].name).toBe('crashed');
     expect(byStatus.stderr).toBe('');
+    // A param called status is not the run's status: finished runs only, still.
+    expect(json(tmt(d, ['best', '--metric', 'acc', '--where', 'not exists params.status', '--json'])).best[0].name).toBe('done');
     const none = tmt(d, ['best', '--metric', 'acc', '--where', "name = 'crashed'"]);
     expect(none.code).toBe(4);
     expect(none.stderr).toMatch(/^error: no finished run matching --where has a metric "acc"$/m);

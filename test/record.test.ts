@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testEnv } from './helpers/env.js';
-import { cleanupTemp, fsck, git, gitRaw, makeRepo, writeFiles } from './helpers/git.js';
+import { cleanupTemp, fsck, git, gitRaw, makeRepo, tempDir, writeFiles } from './helpers/git.js';
 import { BIN, tmt, tmtAsync } from './helpers/tmt.js';
 
 afterAll(cleanupTemp);
@@ -142,11 +142,37 @@ describe('how a recorded command ends', () => {
     expect(json(tmt(dir, ['list', '--status', 'stale', '--json'])).runs).toHaveLength(1);
     const id = list.runs[0].id;
     expect(git(dir, 'notes', '--ref=tmt', 'show', `refs/tmt/runs/${id}`)).toMatch(/^status: running$/m);
-    // Deleting the stale run takes its run directory along.
-    expect(fs.existsSync(path.join(dir, '.git/tmt/runs', id))).toBe(true);
+    // Its command outlived tmt: the run cannot go while it still writes; once it ends, deleting the
+    // stale run takes its run directory along.
+    const runDir = path.join(dir, '.git/tmt/runs', id);
+    const command = Number(fs.readFileSync(path.join(runDir, 'command.pid'), 'utf8'));
+    const held = tmt(dir, ['rm', id]);
+    expect(held.code).toBe(2);
+    expect(held.stderr).toMatch(new RegExp(`^error: run ${id} lost its tmt, but its command \\(pid ${command}\\) still runs and writes there$`, 'm'));
+    process.kill(command, 'SIGKILL');
+    await waitForExit(command);
     expect(tmt(dir, ['rm', id]).code).toBe(0);
     expect(fs.existsSync(path.join(dir, '.git/tmt/runs', id))).toBe(false);
     fsck(dir);
+  });
+
+  it('tmt recover finds the run directory of a run recorded in another worktree', async () => {
+    const dir = makeRepo({ 'a.py': 'a\n' });
+    const wt = path.join(tempDir(), 'wt');
+    git(dir, 'worktree', 'add', '-q', wt);
+    const py = 'import os, time\nopen(os.environ["TMT_METRICS"], "a").write(\'{"loss": 0.25}\\n\')\nprint("ready", flush=True)\ntime.sleep(0.3)';
+    const rec = startRecord(wt, ['-n', 'elsewhere', '--', 'python3', '-c', py], 'ready');
+    await rec.ready;
+    const id = json(tmt(wt, ['list', '--json'])).runs[0].id;
+    const runDir = path.join(dir, '.git/tmt/runs', id); // shared by every worktree
+    const command = Number(fs.readFileSync(path.join(runDir, 'command.pid'), 'utf8'));
+    rec.child.kill('SIGKILL');
+    await rec.done;
+    await waitForExit(command);
+    const r = tmt(dir, ['recover']);
+    expect(r.stdout).toBe(`recovered run ${id} (elsewhere) as killed; kept 1 metric point, its logs and artifacts\n`);
+    expect(json(tmt(dir, ['show', id, '--json'])).run.meta.metrics.loss).toMatchObject({ last: 0.25, count: 1 });
+    expect(fs.existsSync(runDir)).toBe(false);
   });
 
   it('tmt recover ends a stale run as killed, keeping the metrics, logs and artifacts it had written', async () => {
@@ -170,6 +196,14 @@ describe('how a recorded command ends', () => {
     rec.child.kill('SIGKILL');
     await rec.done;
     const id = json(tmt(dir, ['list', '--status', 'stale', '--json'])).runs[0].id;
+    // The command outlived tmt and still sleeps: recover leaves the run alone until it ends.
+    const command = Number(fs.readFileSync(path.join(dir, '.git/tmt/runs', id, 'command.pid'), 'utf8'));
+    const waiting = tmt(dir, ['recover']);
+    expect(waiting.code).toBe(0);
+    expect(waiting.stderr).toBe(`warning: run ${id} left alone: its tmt died, but its command (pid ${command}) still runs; recover it once that ends\n`);
+    expect(tmt(dir, ['recover', id]).stderr).toMatch(/still runs and may still write$/m);
+    process.kill(command, 'SIGKILL');
+    await waitForExit(command);
     const notStale = tmt(dir, ['recover', 'done']);
     expect(notStale.code).toBe(2);
     expect(notStale.stderr).toMatch(/^error: run \w+ is finished, not stale: there is nothing to recover$/m);
@@ -193,6 +227,22 @@ describe('how a recorded command ends', () => {
   });
 });
 
+/** Resolves once `pid` has exited (gone, or a zombie no reaper collected yet). */
+async function waitForExit(pid: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    let state: string;
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    } catch {
+      return;
+    }
+    if (state === 'Z') return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`pid ${pid} did not exit`);
+}
+
 describe('names, tags and --env that could not be used later', () => {
   it('are refused before anything is written, one line each', () => {
     const dir = makeRepo({ 'a.py': 'a\n' });
@@ -200,6 +250,8 @@ describe('names, tags and --env that could not be used later', () => {
       [['save', '-n', 'last'], /^error: a run cannot be named "last": that selects the newest run$/],
       [['save', '-n', 'base~2'], /^error: a run cannot be named "base~2": NAME~N selects the Nth run before NAME$/],
       [['save', '-n', 'two\nlines'], /^error: a run name cannot hold control characters \(newlines, tabs\): "two\\nlines"$/],
+      [['save', '-n', 'a~b~2'], /^error: a run cannot be named "a~b~2": NAME~N selects the Nth run before NAME$/],
+      [['save', '-n', ' padded'], /^error: a run cannot be named " padded": selectors drop spaces at either end$/],
       [['save', '-n', 'x'.repeat(201)], /^error: a run name of 201 characters is too long \(at most 200\)$/],
       [['save', '-t', ''], /^error: a tag cannot be empty$/],
       [['record', '--env', '--', 'true'], /^error: --env takes the name of an environment variable, not "--"$/],
@@ -213,6 +265,9 @@ describe('names, tags and --env that could not be used later', () => {
     }
     expect(git(dir, 'for-each-ref', 'refs/tmt', 'refs/notes/tmt')).toBe('');
     tmt(dir, ['save', '-n', 'ok']);
+    // A name ending in ~ without digits is reachable, so allowed.
+    expect(tmt(dir, ['save', '-n', 'exp~']).code).toBe(0);
+    expect(json(tmt(dir, ['show', 'exp~', '--json'])).run.meta.name).toBe('exp~');
     expect(tmt(dir, ['edit', 'ok', '-n', 'last~1']).code).toBe(2);
     expect(tmt(dir, ['edit', 'ok', '-t', ' ']).code).toBe(2);
     expect(json(tmt(dir, ['show', 'ok', '--json'])).run.meta).toMatchObject({ name: 'ok', tags: [] });

@@ -134,6 +134,17 @@ describe('bad input to push, fetch and list --remote', () => {
     expect((await tmtAsync(dir, ['push'])).code).toBe(0);
     expect((await tmtAsync(clone, ['fetch'])).code).toBe(0);
     expect(JSON.parse((await tmtAsync(clone, ['show', bad, '--json'])).stdout).run.meta.name).toBe('two');
+    // A note a newer tmt rewrote, on a run both clones have: the clone that cannot read it keeps it
+    // as it came (unreadable here), and its next push does not put the old version back.
+    const newer = git(dir, 'notes', '--ref=tmt', 'show', commit).replace(/^schemaVersion: 1$/m, 'schemaVersion: 99');
+    git(dir, 'notes', '--ref=tmt', 'add', '-f', '-m', newer, commit);
+    expect((await tmtAsync(dir, ['push'])).code).toBe(0);
+    const f = await tmtAsync(clone, ['fetch']);
+    expect(f.stderr).toMatch(new RegExp(`^warning: run ${bad} came from origin with a damaged note \\(schemaVersion 99 is newer than this tmt understands\\)`, 'm'));
+    expect(git(clone, 'notes', '--ref=tmt', 'show', commit)).toBe(newer);
+    expect(JSON.parse((await tmtAsync(clone, ['list', '--json'])).stdout).runs.find((x: { id: string }) => x.id === bad).status).toBe('unreadable');
+    await tmtAsync(clone, ['push']);
+    expect(git(bare, 'notes', '--ref=tmt', 'show', commit)).toBe(newer);
     fsck(clone);
   });
 

@@ -77,6 +77,10 @@ describe('rm --remote chooses runs as they are here', () => {
     expect(out).toContain(`would delete run ${local} (local-only) here (origin does not have it); it is `);
     const json = JSON.parse(await ok(mine, ['rm', '--remote', 'origin', '--dry-run', '--json', theirs.slice(0, 10)]));
     expect(json).toEqual({ schemaVersion: 1, dryRun: true, removed: [{ id: theirs, commit: runRefs(bare).get(theirs), here: false, remote: true }] });
+    // --where cannot see the remote's runs without a fetch: the dry run says so.
+    const byWhere = await tmtAsync(mine, ['rm', '--remote', 'origin', '--dry-run', '--where', "name = 'theirs'"]);
+    expect(byWhere.code).toBe(0);
+    expect(byWhere.stderr).toMatch(/^warning: --where was matched against the runs here only; without --dry-run tmt fetches first/m);
     expect(allRefs(mine)).toEqual(here);
     expect(allRefs(bare)).toEqual(there);
     fsck(mine);

@@ -62,6 +62,11 @@ export interface Selection {
   unreadableLeftOut: number;
 }
 
+/** Whether a --where expression names a field (e.g. status): the user then decides about it. */
+export function whereNames(where: string | undefined, field: string): boolean {
+  return where !== undefined && fieldsOf(parseExpr(where)).some((f) => f.kind === 'builtin' && f.name === field);
+}
+
 export function listRuns(runs: RunSource | readonly RunRecord[], opts: ListOptions): RunRow[] {
   return listRunsWithQuery(runs, opts).map((l) => l.row);
 }

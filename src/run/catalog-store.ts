@@ -34,7 +34,7 @@ import { Catalog, NO_NOTE, type CatalogState, type DeltaRun } from './catalog.js
 import { ColumnsBuilder } from './columns.js';
 import { loadYamlParser, MetaParseError, parseMeta, type RunMeta } from './metadata.js';
 
-const VERSION = 2;
+const VERSION = 3; // 3: refs that are not run ids left out
 
 interface RunRef {
   id: string;

@@ -11,8 +11,10 @@ const MAX_LABEL = 200;
 /** A run name: selectable by name, so never a selector word, and printable on one line. */
 export function checkRunName(name: string | undefined): void {
   if (name === undefined || name === '') return;
-  if (/^last(~\d*)?$/.test(name)) throw new TmtError('BAD_ARGUMENT', `a run cannot be named "${name}": that selects the newest run`, { hint: 'pick another name' });
-  if (/^[^~]*~\d*$/.test(name)) throw new TmtError('BAD_ARGUMENT', `a run cannot be named "${printable(name)}": NAME~N selects the Nth run before NAME`, { hint: 'pick a name without ~' });
+  // As selectors read them (select.ts): trimmed, and a trailing ~N counts back from the name before it.
+  if (/^last(~\d+)?$/.test(name)) throw new TmtError('BAD_ARGUMENT', `a run cannot be named "${name}": that selects the newest run`, { hint: 'pick another name' });
+  if (/~\d+$/.test(name)) throw new TmtError('BAD_ARGUMENT', `a run cannot be named "${printable(name)}": NAME~N selects the Nth run before NAME`, { hint: 'pick a name that does not end in ~ and digits' });
+  if (name.trim() !== name) throw new TmtError('BAD_ARGUMENT', `a run cannot be named "${printable(name)}": selectors drop spaces at either end`, { hint: 'pick a name without leading or trailing spaces' });
   checkLabel('run name', name);
 }
 

@@ -129,6 +129,8 @@ function runCommand(opts: RecordOptions, dir: RunDir, id: string): Promise<Outco
       env: { ...process.env, ...selfOnPath(opts.self, dir, process.env.PATH), TMT_RUN_ID: id, TMT_METRICS: dir.metrics, TMT_ARTIFACTS: dir.artifacts, TMT_PARAMS: dir.params },
       stdio: ['inherit', 'pipe', 'pipe'],
     });
+    // If tmt dies, the command may live on: recover and rm ask this pid before touching its directory.
+    if (child.pid !== undefined) fs.writeFileSync(dir.commandPid, `${child.pid}\n`);
     const out = new Tee(child.stdout, opts.stdout, dir.stdout);
     const err = new Tee(child.stderr, opts.stderr, dir.stderr);
     let interrupted = false;

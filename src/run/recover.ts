@@ -16,7 +16,7 @@ import { finishRun } from './finish.js';
 import type { RunMeta } from './metadata.js';
 import { readRuns, unreadableRunError, type RunRecord } from './read.js';
 import { resolveRun } from './resolve.js';
-import { createRunDir, filesUnder, runDir } from './run-dir.js';
+import { createRunDir, filesUnder, liveCommandPid, runDir } from './run-dir.js';
 import { displayStatus } from './status.js';
 
 export interface Recovered {
@@ -38,23 +38,45 @@ export interface RecoverOptions {
 
 export const RECOVERED_FAILURE = 'tmt stopped before the run ended (recovered with tmt recover)';
 
-export async function recoverRuns(opts: RecoverOptions): Promise<Recovered[]> {
-  const runs = opts.selectors.length ? await Promise.all(opts.selectors.map((s) => resolveRun(opts.repo, s))) : (await readRuns(opts.repo)).filter(isStale);
+export interface RecoverResult {
+  recovered: Recovered[];
+  /** Stale runs left alone (no run named): their command outlived tmt and still runs. */
+  stillRunning: Array<{ id: string; pid: number }>;
+}
+
+export async function recoverRuns(opts: RecoverOptions): Promise<RecoverResult> {
+  const stillRunning: RecoverResult['stillRunning'] = [];
+  let runs: RunRecord[];
+  if (opts.selectors.length) {
+    runs = await Promise.all(opts.selectors.map((s) => resolveRun(opts.repo, s)));
+  } else {
+    runs = (await readRuns(opts.repo)).filter(isStale).filter((r) => {
+      const pid = liveCommandPid(runDir(opts.repo, r.id));
+      if (pid !== undefined) stillRunning.push({ id: r.id, pid });
+      return pid === undefined;
+    });
+  }
   const unique = [...new Map(runs.map((r) => [r.id, r])).values()];
-  for (const r of unique) assertStale(r);
-  const out: Recovered[] = [];
-  for (const r of unique) out.push(await recoverOne(opts.repo, r, opts.clock ?? systemClock));
-  return out;
+  for (const r of unique) assertStale(opts.repo, r);
+  const recovered: Recovered[] = [];
+  for (const r of unique) recovered.push(await recoverOne(opts.repo, r, opts.clock ?? systemClock));
+  return { recovered, stillRunning };
 }
 
 function isStale(r: RunRecord): boolean {
   return !!r.meta && displayStatus(r.meta) === 'stale';
 }
 
-function assertStale(r: RunRecord): void {
+function assertStale(repo: Repo, r: RunRecord): void {
   if (!r.meta) throw unreadableRunError(r);
   const status = displayStatus(r.meta);
-  if (status === 'stale') return;
+  if (status === 'stale') {
+    const command = liveCommandPid(runDir(repo, r.id));
+    if (command === undefined) return;
+    throw new TmtError('BAD_ARGUMENT', `run ${r.id} lost its tmt, but its command (pid ${command}) still runs and may still write`, {
+      hint: `let it end (or stop it: kill ${command}), then run tmt recover`,
+    });
+  }
   if (status === 'running' && r.meta.host?.hostname === os.hostname()) {
     throw new TmtError('BAD_ARGUMENT', `run ${r.id} is still recording (pid ${r.meta.host.pid ?? '?'} is alive)`, { hint: 'wait for it to end, or stop that tmt process first' });
   }
@@ -70,7 +92,8 @@ async function recoverOne(repo: Repo, r: RunRecord, clock: Clock): Promise<Recov
   const meta = r.meta!;
   const dir = runDir(repo, r.id);
   const hadOutputs = fs.existsSync(dir.root);
-  const endedMs = hadOutputs ? lastWriteMs(dir.root) : clock.now();
+  // Without the directory, the last thing known of the run is its last update (or its start).
+  const endedMs = hadOutputs ? lastWriteMs(dir.root) : Date.parse(meta.updated ?? meta.started) || clock.now();
   if (!hadOutputs) createRunDir(dir);
   const finished = await finishRun({ repo, commit: r.commit, meta, dir, status: 'killed', failure: RECOVERED_FAILURE, endedMs: Math.max(endedMs, Date.parse(meta.started)) });
   return { id: r.id, name: meta.name, commit: finished.commit, meta: finished.meta, hadOutputs, warnings: finished.warnings };

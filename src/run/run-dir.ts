@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Repo } from '../git/repo.js';
+import { pidAlive } from '../util/pid.js';
 
 export interface RunDir {
   root: string;
@@ -14,10 +15,13 @@ export interface RunDir {
   stdout: string;
   stderr: string;
   params: string;
+  /** The recorded command's pid, written once it starts. */
+  commandPid: string;
 }
 
 export function runDir(repo: Repo, id: string): RunDir {
-  const root = path.join(repo.gitDir, 'tmt', 'runs', id);
+  // The common dir: runs are shared by every worktree, so recover and rm find it from any of them.
+  const root = path.join(repo.commonDir, 'tmt', 'runs', id);
   return {
     root,
     metrics: path.join(root, 'metrics.jsonl'),
@@ -25,7 +29,19 @@ export function runDir(repo: Repo, id: string): RunDir {
     stdout: path.join(root, 'stdout.log'),
     stderr: path.join(root, 'stderr.log'),
     params: path.join(root, 'params.jsonl'),
+    commandPid: path.join(root, 'command.pid'),
   };
+}
+
+/** The recorded command's pid if it is still running (tmt may have died before it). */
+export function liveCommandPid(dir: RunDir): number | undefined {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(dir.commandPid, 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+  return Number.isInteger(pid) && pid > 0 && pidAlive(pid) ? pid : undefined;
 }
 
 export function createRunDir(dir: RunDir): void {

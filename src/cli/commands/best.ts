@@ -3,7 +3,7 @@ import { openRepo } from '../../git/repo.js';
 import { metricDirections } from '../../compare/direction.js';
 import { parseWindow, pickBest, type Direction } from '../../query/best.js';
 import { checkField } from '../../query/expr/index.js';
-import { selectRuns } from '../../query/list.js';
+import { selectRuns, whereNames } from '../../query/list.js';
 import { withCatalog } from '../../run/read.js';
 import { readSeries } from '../../run/series.js';
 import { TABULAR_FORMATS, type TabularFormat } from '../render/formats.js';
@@ -43,7 +43,7 @@ export async function bestCommand(opts: BestCommandOptions, out: Output): Promis
     const withMetric = selection.runs.filter((r) => Object.hasOwn(r.metrics, metric));
     // A failed or killed run's last value is wherever it stopped, not a result: only finished
     // runs compete, unless the filter speaks of status itself or --any-status says otherwise.
-    const anyStatus = opts.anyStatus || /\bstatus\b/.test(opts.where ?? '');
+    const anyStatus = opts.anyStatus || whereNames(opts.where, 'status');
     const candidates = anyStatus ? withMetric : withMetric.filter((r) => r.status === 'finished');
     const left = withMetric.length - candidates.length;
     if (left > 0) warn(out, `left out ${left} run${left === 1 ? '' : 's'} with ${metric} that did not finish (failed, killed, running or stale); --any-status counts them`);

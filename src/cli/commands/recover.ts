@@ -10,12 +10,13 @@ export interface RecoverCommandOptions {
 
 export async function recoverCommand(opts: RecoverCommandOptions, out: Output): Promise<number> {
   const repo = await openRepo({ cwd: opts.cwd });
-  const recovered = await recoverRuns({ repo, selectors: opts.runs });
+  const { recovered, stillRunning } = await recoverRuns({ repo, selectors: opts.runs });
+  for (const s of stillRunning) warn(out, `run ${s.id} left alone: its tmt died, but its command (pid ${s.pid}) still runs; recover it once that ends`);
   if (opts.json) {
     out.out(JSON.stringify({ schemaVersion: 1, recovered: recovered.map((r) => ({ id: r.id, name: r.name ?? null, commit: r.commit, hadOutputs: r.hadOutputs, status: r.meta.status, ended: r.meta.ended, metrics: r.meta.metrics })) }, null, 2) + '\n');
     return 0;
   }
-  if (recovered.length === 0) out.err('no stale runs: nothing to recover\n');
+  if (recovered.length === 0 && stillRunning.length === 0) out.err('no stale runs: nothing to recover\n');
   for (const r of recovered) {
     for (const w of r.warnings) warn(out, `run ${r.id}: ${w}`);
     const points = Object.values(r.meta.metrics).reduce((n, s) => n + s.count, 0);

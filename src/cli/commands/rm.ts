@@ -2,7 +2,7 @@ import readline from 'node:readline/promises';
 import { TmtError } from '../../errors.js';
 import { planHere, planRemoval, removeEverywhere, removeHere, type Removal } from '../../run/sync/remove.js';
 import { openLocal, openSync } from '../../run/sync/session.js';
-import type { Output } from '../output.js';
+import { warn, type Output } from '../output.js';
 
 export interface RmCommandOptions {
   cwd: string;
@@ -24,6 +24,8 @@ export async function rmCommand(opts: RmCommandOptions, out: Output): Promise<nu
   let removed: Removal[];
   if (opts.dryRun) {
     removed = ctx ? await planRemoval(ctx, select) : await planHere(await openLocal(opts.cwd), select);
+    // Without a fetch the remote's runs are ids only: say what the real command may add.
+    if (ctx && opts.where !== undefined) warn(out, `--where was matched against the runs here only; without --dry-run tmt fetches first, so runs from ${label} may match too (tmt fetch, then --dry-run again, shows them)`);
   } else {
     const confirm = (runs: readonly Removal[]) => confirmRemoval(runs, opts, label, out);
     removed = ctx ? await removeEverywhere(ctx, { ...select, confirm }) : await removeHere(await openLocal(opts.cwd), { ...select, confirm });

@@ -37,7 +37,7 @@ export function describeFetch(s: FetchSummary): string {
 function describeDeletedThere(s: FetchSummary): string | undefined {
   const n = s.deletedThere.length;
   if (n === 0) return undefined;
-  const ids = s.deletedThere.slice(0, 5).join(' ') + (n > 5 ? ' ...' : '');
+  const ids = s.deletedThere.join(' '); // all of them: the command is meant to be run as printed
   return `${n} run${n === 1 ? ' was' : 's were'} deleted on ${s.remote} but ${n === 1 ? 'is' : 'are'} still here (tmt push would send ${n === 1 ? 'it' : 'them'} back): tmt rm ${ids} deletes ${n === 1 ? 'it' : 'them'} here too`;
 }
 

@@ -66,10 +66,13 @@ export async function indexChanges(
       parsed.set(blob, err);
     }
   }
+  const skipped = new Set<NoteChange>();
   for (const c of remote) {
     const p = c.after ? parsed.get(c.after) : undefined;
     if (c.after && p instanceof MetaParseError && p.runId) {
+      // Left out whole: its `before` alone would read as the remote removing the note.
       damaged.push({ object: c.object, runId: p.runId, why: p.message });
+      skipped.add(c);
       continue;
     }
     if (c.after && !(p && !(p instanceof Error))) {
@@ -83,6 +86,7 @@ export async function indexChanges(
   const byId = new Map<string, RunNoteChanges>();
   const add = (changes: readonly NoteChange[], side: 'local' | 'remote') => {
     for (const c of changes) {
+      if (skipped.has(c)) continue;
       const before = c.before ? parsed.get(c.before) : undefined;
       const after = c.after ? parsed.get(c.after) : undefined;
       for (const p of [before, after]) {

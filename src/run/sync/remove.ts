@@ -17,10 +17,10 @@ import { backoffMs, sleep } from '../../git/backoff.js';
 import { NOTES_REF, runRef } from '../../git/layout.js';
 import { commitNotes } from '../../git/notes.js';
 import type { RunRecord } from '../read.js';
-import { runDir } from '../run-dir.js';
+import { liveCommandPid, runDir } from '../run-dir.js';
 import { displayStatus } from '../status.js';
 import { fetchRemote } from './fetch.js';
-import { loadRuns, pickRuns, resolveHere } from './runs.js';
+import { loadRuns, matchWhere, pickRuns, resolveHere } from './runs.js';
 import type { LocalStore, SyncContext } from './types.js';
 
 export interface Removal {
@@ -46,7 +46,7 @@ export interface RemoveOptions {
 
 /** The runs `tmt rm` (no remote) would delete here. */
 export async function planHere(store: LocalStore, opts: Omit<RemoveOptions, 'confirm'>): Promise<Removal[]> {
-  return pickRuns(await loadRuns(store), opts.selectors, opts.where, opts.nowMs).map((r) => removal(r, true));
+  return pickRuns(await loadRuns(store), opts.selectors, opts.where, opts.nowMs).map((r) => removal(store, r, true));
 }
 
 /** Deletes the selected runs here only. */
@@ -72,7 +72,7 @@ export async function removeEverywhere(ctx: SyncContext, opts: RemoveOptions): P
     const picked = new Map(pinned.flatMap((id) => (byId.has(id) ? [[id, byId.get(id)!] as const] : [])));
     if (deferred.length || opts.where !== undefined) for (const r of pickRuns(now, deferred, opts.where, opts.nowMs)) picked.set(r.id, r);
     const runs = [...picked.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
-    const plan = runs.map((r) => ({ ...removal(r, wasHere.has(r.id)), remote: state.runs.has(r.id) }));
+    const plan = runs.map((r) => ({ ...removal(store, r, wasHere.has(r.id)), remote: state.runs.has(r.id) }));
     // A retry after the remote moved on asks again only if the choice grew.
     if (attempt === 0 || plan.some((p) => !confirmed.has(p.id))) await opts.confirm(plan);
     for (const p of plan) confirmed.add(p.id);
@@ -103,13 +103,16 @@ export async function planRemoval(ctx: SyncContext, opts: Omit<RemoveOptions, 'c
   const { pinned, deferred } = resolveHere(local, opts.selectors);
   const byId = new Map(local.map((r) => [r.id, r]));
   const out = new Map<string, Removal>();
-  for (const id of pinned) out.set(id, { ...removal(byId.get(id)!, true), remote: listed.runs.has(id) });
-  if (opts.where !== undefined) for (const r of pickRuns(local, [], opts.where, opts.nowMs)) out.set(r.id, { ...removal(r, true), remote: listed.runs.has(r.id) });
+  for (const id of pinned) out.set(id, { ...removal(ctx.store, byId.get(id)!, true), remote: listed.runs.has(id) });
+  if (opts.where !== undefined) {
+    // None here is no verdict: the real command matches the remote's runs too, after its fetch.
+    for (const r of matchWhere(local, opts.where, opts.nowMs)) out.set(r.id, { ...removal(ctx.store, r, true), remote: listed.runs.has(r.id) });
+  }
   for (const selector of deferred) {
     const ids = [...listed.runs.keys()].filter((id) => /^[0-9a-z]+$/.test(selector) && id.startsWith(selector));
     if (ids.length !== 1) {
       throw new TmtError(ids.length ? 'BAD_ARGUMENT' : 'NOT_FOUND', `no run here matches "${selector}", and ${ids.length ? `it fits ${ids.length} runs` : 'no run id'} on ${ctx.transport.label}`, {
-        hint: ids.length ? 'type more characters of the id' : `see what is there with tmt list --remote ${ctx.transport.label}`,
+        hint: ids.length ? 'type more characters of the id' : `the remote's runs are known here by id only until fetched: tmt fetch ${ctx.transport.label}, then --dry-run again`,
       });
     }
     out.set(ids[0]!, { id: ids[0]!, commit: listed.runs.get(ids[0]!)!, here: false, remote: true });
@@ -117,15 +120,24 @@ export async function planRemoval(ctx: SyncContext, opts: Omit<RemoveOptions, 'c
   return [...out.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
-/** A run recording right now on this host keeps its run directory and ref until it ends. */
-function assertNotRecording(r: RunRecord): void {
-  if (r.meta && r.meta.host?.hostname === os.hostname() && displayStatus(r.meta) === 'running') {
+/**
+ * A run recording right now on this host keeps its run directory and ref
+ * until it ends; so does a stale one whose command outlived its tmt.
+ */
+function assertNotRecording(store: LocalStore, r: RunRecord): void {
+  if (!r.meta || r.meta.host?.hostname !== os.hostname()) return;
+  const status = displayStatus(r.meta);
+  if (status === 'running') {
     throw new TmtError('BAD_ARGUMENT', `run ${r.id} is still recording (pid ${r.meta.host.pid ?? '?'})`, { hint: 'stop the command first (Ctrl-C saves it as killed), then delete it' });
+  }
+  const command = status === 'stale' ? liveCommandPid(runDir(store.repo, r.id)) : undefined;
+  if (command !== undefined) {
+    throw new TmtError('BAD_ARGUMENT', `run ${r.id} lost its tmt, but its command (pid ${command}) still runs and writes there`, { hint: `stop it (kill ${command}) or let it end, then delete the run` });
   }
 }
 
-function removal(r: RunRecord, here: boolean): Removal {
-  assertNotRecording(r);
+function removal(store: LocalStore, r: RunRecord, here: boolean): Removal {
+  assertNotRecording(store, r);
   return { id: r.id, name: r.meta?.name, commit: r.commit, ...(here && r.noteBlob ? { note: r.noteBlob } : {}), here };
 }
 

@@ -62,12 +62,16 @@ export function pickRuns(runs: readonly RunRecord[], selectors: readonly string[
     const r = selectRun(runs, s);
     picked.set(r.id, r);
   }
-  if (where !== undefined) {
-    const byId = new Map(runs.map((r) => [r.id, r]));
-    for (const l of listRunsWithQuery(runs, { where, nowMs })) picked.set(l.row.id, byId.get(l.row.id)!);
-  }
+  if (where !== undefined) for (const r of matchWhere(runs, where, nowMs)) picked.set(r.id, r);
   if (picked.size === 0 && where !== undefined) {
     throw new TmtError('NOT_FOUND', `no run matches --where ${JSON.stringify(where)}`, { hint: 'check the expression with tmt list --where ...' });
   }
   return [...picked.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+/** The runs a --where expression matches (possibly none). */
+export function matchWhere(runs: readonly RunRecord[], where: string, nowMs: number): RunRecord[] {
+  if (runs.length === 0) return [];
+  const byId = new Map(runs.map((r) => [r.id, r]));
+  return listRunsWithQuery(runs, { where, nowMs }).map((l) => byId.get(l.row.id)!);
 }
