@@ -60,6 +60,7 @@ describe('notes of the wrong shape', () => {
     ['command.argv as a string', (n: string) => `${n.replace(/^command:\n(?: {2}.*\n)+/m, '')}\ncommand:\n  argv: "rm -rf /"\n  cwd: /\n`, 'command'],
     ['a metric summary without numbers', (n: string) => n.replace(/^ {4}last: .*$/m, '    last: high'), 'metrics'],
     ['an unknown status', (n: string) => n.replace(/^status: .*$/m, 'status: exploded'), 'status'],
+    ['a start that is not a time', (n: string) => n.replace(/^started: .*$/m, 'started: not-a-date'), 'started'],
   ] as const) {
     it(`${what}: listed as unreadable with the field named; show and diff refuse it in one line`, () => {
       const dir = makeRepo({ 'a.py': 'a\n' });

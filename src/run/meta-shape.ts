@@ -48,6 +48,10 @@ const shape =
 const summary = shape({ first: isNumber, last: isNumber, min: isNumber, max: isNumber, count: isNumber, minStep: isNumber, maxStep: isNumber }, ['first', 'last', 'min', 'max', 'count']);
 
 /** Top-level fields and what each must be when present. */
+/** A time as tmt writes it (toISOString): filters compare it as a date, so it must read as one. */
+const TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/;
+const isTime: Check = (v) => typeof v === 'string' && TIME.test(v);
+
 const FIELDS: Record<string, Check | undefined> = {
   id: (v) => typeof v === 'string' && RUN_ID.test(v),
   name: isString,
@@ -56,8 +60,8 @@ const FIELDS: Record<string, Check | undefined> = {
   status: (v) => typeof v === 'string' && STATUSES.has(v),
   params: isObject,
   metrics: recordOf(summary),
-  started: isString,
-  ended: isString,
+  started: isTime,
+  ended: isTime,
   durationMs: isNumber,
   exitCode: isNumber,
   command: shape({ argv: listOf(isString), cwd: isString }),
@@ -68,7 +72,7 @@ const FIELDS: Record<string, Check | undefined> = {
   outputs: isOid,
   failure: isString,
   warnings: listOf(isString),
-  updated: isString,
+  updated: isTime,
 };
 
 /** Throws MetaParseError naming the first field of the wrong shape; null fields are dropped as absent. */
@@ -86,6 +90,7 @@ function describe(key: string): string {
   if (key === 'outputs') return 'an object id';
   if (key === 'git') return 'a mapping whose base and tree are object ids';
   if (key === 'id') return 'a run id';
+  if (key === 'started' || key === 'ended' || key === 'updated') return 'a time like 2026-11-24T09:30:00.000Z';
   if (key === 'status') return `one of ${[...STATUSES].join(', ')}`;
   return 'what tmt writes there';
 }

@@ -7,6 +7,7 @@ import { NOTES_REF } from '../../git/layout.js';
 import { listRunsWithQuery } from '../../query/list.js';
 import { MetaParseError } from '../metadata.js';
 import { readRuns, type RunRecord } from '../read.js';
+import { RUN_ID_PATTERN } from '../id.js';
 import { selectRun } from '../select.js';
 import { parseNote } from './note-index.js';
 import type { LocalStore } from './types.js';
@@ -20,6 +21,7 @@ export async function loadRuns(store: LocalStore): Promise<RunRecord[]> {
   const texts = await store.readTexts([...new Set(notes.values())]);
   const out: RunRecord[] = [];
   for (const [id, commit] of refs) {
+    if (!RUN_ID_PATTERN.test(id)) continue; // not a run, as the catalog has it
     const blob = notes.get(commit) ?? null;
     const text = blob ? texts.get(blob) : undefined;
     if (text === undefined) {
