@@ -16,6 +16,7 @@ import { systemClock, type Clock } from './clock.js';
 import { createRun } from './create.js';
 import { finishRun } from './finish.js';
 import type { RunMeta, RunStatus } from './metadata.js';
+import { shellQuote } from '../util/shell-quote.js';
 import { checkEnvNames } from './labels.js';
 import { createRunDir, runDir, type RunDir } from './run-dir.js';
 import { Tee } from './tee.js';
@@ -66,10 +67,6 @@ export interface RecordResult {
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /** Exit codes `script -e` gives for a command ended by SIGHUP, SIGINT, SIGKILL or SIGTERM. */
 const PTY_KILLED = new Set([129, 130, 137, 143]);
-
-function shellQuote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
 
 export async function recordRun(opts: RecordOptions): Promise<RecordResult> {
   const clock = opts.clock ?? systemClock;
