@@ -195,9 +195,12 @@ describe('tmt diff: a pager that quits before the diff is read', () => {
     const marks = tempDir();
     const pager = `trap "" INT; touch ${marks}/paging; head -c 100 >/dev/null; sleep 1; echo pager-done`;
     const typist = `until [ -e ${marks}/paging ]; do sleep 0.05; done; printf '\\003'; until [ -e ${marks}/done ]; do sleep 0.05; done`;
-    const r = spawnSync('bash', ['-c', `(${typist}) | script -qefc '${process.execPath} ${BIN} diff x y; echo "rc=$?"; touch ${marks}/done' /dev/null`], {
+    // The terminal's shell is in the foreground group too, and gets the Ctrl-C as well: dash (sh) would die of it
+    // before printing tmt's exit code. A trap (not an ignore) keeps it alive, and exec resets it for tmt and git.
+    const inner = `trap : INT; ${process.execPath} ${BIN} diff x y; echo "rc=$?"; touch ${marks}/done`;
+    const r = spawnSync('bash', ['-c', `(${typist}) | script -qefc '${inner}' /dev/null`], {
       cwd: bigDiffRepo(),
-      env: { ...testEnv, TERM: 'xterm', GIT_PAGER: pager },
+      env: { ...testEnv, TERM: 'xterm', GIT_PAGER: pager, SHELL: '/bin/sh' },
       encoding: 'utf8',
       timeout: 20_000,
       killSignal: 'SIGKILL',
