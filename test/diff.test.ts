@@ -200,7 +200,7 @@ describe('tmt diff: a pager that quits before the diff is read', () => {
     const inner = `trap : INT; ${process.execPath} ${BIN} diff x y; echo "rc=$?"; touch ${marks}/done`;
     const r = spawnSync('bash', ['-c', `(${typist}) | script -qefc '${inner}' /dev/null`], {
       cwd: bigDiffRepo(),
-      env: { ...testEnv, TERM: 'xterm', GIT_PAGER: pager, SHELL: '/bin/sh' },
+      env: { ...testEnv, TERM: 'xterm', GIT_PAGER: pager },
       encoding: 'utf8',
       timeout: 20_000,
       killSignal: 'SIGKILL',

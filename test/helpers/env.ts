@@ -6,7 +6,8 @@ const home = fs.mkdtempSync(path.join(os.tmpdir(), 'tmt-home-'));
 
 /**
  * An environment that makes git deterministic and independent of the machine:
- * no system or global config, fixed dates and identity, UTC, C locale.
+ * no system or global config, fixed dates and identity, UTC, C locale, and
+ * the same shell under `script` (CI has no SHELL, so it is /bin/sh there).
  */
 export const testEnv: Record<string, string> = {
   ...(Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GIT_'))) as Record<string, string>),
@@ -23,5 +24,6 @@ export const testEnv: Record<string, string> = {
   TZ: 'UTC',
   LC_ALL: 'C',
   NO_COLOR: '1',
+  SHELL: '/bin/sh',
 };
 fs.writeFileSync(testEnv.GIT_CONFIG_GLOBAL!, '[init]\n\tdefaultBranch = main\n[commit]\n\tgpgSign = false\n[protocol "file"]\n\tallow = always\n[safe]\n\tdirectory = *\n');
