@@ -143,6 +143,16 @@ describe('tmt best', () => {
     expect(tmt(dir, ['list', '--where', 'params.lr < 0.1']).stderr).toBe('');
   });
 
+  it('judges loss-like names by their words: val/loss, train.loss, valLoss and eval/ppl are lower-is-better', () => {
+    const d = makeRepo({ 'a.py': 'a\n' });
+    const lower = ['val/loss', 'train.loss', 'valLoss', 'eval/perplexity', 'test_error', 'bpb', 'trainMSE'];
+    const higher = ['val/acc', 'glossary_hits', 'f1', 'errand_score'];
+    tmt(d, ['save', '-n', 'small', ...[...lower, ...higher].flatMap((m) => ['-m', `${m}=0.1`])]);
+    tmt(d, ['save', '-n', 'large', ...[...lower, ...higher].flatMap((m) => ['-m', `${m}=9`])]);
+    for (const m of lower) expect(json(tmt(d, ['best', '--metric', m, '--json'])), m).toMatchObject({ direction: 'min', best: [{ name: 'small' }] });
+    for (const m of higher) expect(json(tmt(d, ['best', '--metric', m, '--json'])), m).toMatchObject({ direction: 'max', best: [{ name: 'large' }] });
+  });
+
   it('takes the direction from git config tmt.metric.<name>.direction, as compare does', () => {
     const d = makeRepo({ 'a.py': 'a\n' });
     tmt(d, ['save', '-n', 'low', '-m', 'score=1']);

@@ -10,11 +10,20 @@ import { fieldValue, type QueryRun } from './expr/index.js';
 export type Direction = 'max' | 'min';
 export type Window = { kind: 'percent'; n: number } | { kind: 'count'; n: number };
 
-/** Metrics that are better when smaller, unless the user says otherwise. */
-const LOWER_IS_BETTER = /(^|[._-])(loss|error|err|mse|mae|rmse|perplexity|ppl|wer|cer|time|latency|nll)($|[._-])/i;
+/** Words that make a metric better when smaller, unless the user says otherwise. */
+const LOWER_IS_BETTER = new Set([
+  'loss', 'losses', 'error', 'errors', 'err', 'mse', 'mae', 'rmse', 'mape', 'perplexity', 'ppl', 'wer', 'cer',
+  'nll', 'bpb', 'bpc', 'bpd', 'fid', 'regret', 'cost', 'time', 'latency',
+]);
 
+/**
+ * `val/loss`, `train.loss`, `valLoss` and `eval-perplexity` are all losses: the
+ * name is split into words at any separator (`/` as Lightning, W&B and
+ * TensorBoard write them) and at camelCase humps, and any loss-like word counts.
+ */
 export function defaultDirection(metric: string): Direction {
-  return LOWER_IS_BETTER.test(metric) ? 'min' : 'max';
+  const words = metric.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/);
+  return words.some((w) => LOWER_IS_BETTER.has(w)) ? 'min' : 'max';
 }
 
 export function parseWindow(spec: string): Window {
