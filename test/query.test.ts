@@ -103,6 +103,69 @@ describe('group-by and aggregation', () => {
   });
 });
 
+describe('params of mixed kinds', () => {
+  let d: string;
+  beforeAll(() => {
+    d = makeRepo({ 'a.py': 'a\n' });
+    fs.writeFileSync(path.join(d, '..', 'lr-text.json'), '{"lr": "0.01", "seed": "007"}');
+    tmt(d, ['save', '-n', 'num', '-p', 'lr=0.01', '-p', 'seed=1', '-m', 'acc=0.5']);
+    tmt(d, ['save', '-n', 'text-num', '-p', 'lr=0.1', '-p', 'seed=064', '-m', 'acc=0.7']);
+    tmt(d, ['save', '-n', 'word', '-p', 'lr=fast', '-m', 'acc=0.9']);
+    tmt(d, ['save', '-n', 'big', '-p', 'lr=200', '-m', 'acc=0.6']);
+    expect(tmt(d, ['record', '-q', '-n', 'from-file', '--params-file', path.join(d, '..', 'lr-text.json'), '--', 'sh', '-c', 'echo \'{"acc": 0.8}\' >> "$TMT_METRICS"']).code).toBe(0);
+  }, 60_000);
+  const names = (args: string[]) => json(tmt(d, ['list', '--json', ...args])).runs.map((r: { name: string }) => r.name);
+
+  it('text is neither above nor below a number, but a numeric string compares as its number', () => {
+    expect(names(['--where', 'params.lr > 100'])).toEqual(['big']);
+    expect(names(['--where', 'params.lr < 100', '--sort', 'name'])).toEqual(['from-file', 'num', 'text-num']);
+    expect(names(['--where', 'params.lr = fast'])).toEqual(['word']);
+    expect(names(['--where', 'params.lr != 0.01', '--sort', 'name'])).toEqual(['big', 'text-num', 'word']);
+    expect(names(['--where', 'params.lr > "a"'])).toEqual(['word']); // quoted: text against text
+  });
+
+  it('sorts numbers first, then text, then runs without the key, in either direction', () => {
+    expect(names(['--sort', 'params.lr:desc,name'])).toEqual(['big', 'text-num', 'from-file', 'num', 'word']);
+    expect(names(['--sort', 'params.lr,name'])).toEqual(['from-file', 'num', 'text-num', 'big', 'word']);
+  });
+
+  it('zero-padded values stay text, as written', () => {
+    expect(names(['--where', 'params.seed = "064"'])).toEqual(['text-num']);
+    expect(json(tmt(d, ['show', 'text-num', '--json'])).run.meta.params.seed).toBe('064');
+    expect(names(['--where', 'params.seed = 64'])).toEqual(['text-num']); // still a number to a number
+    expect(json(tmt(d, ['show', 'num', '--json'])).run.meta.params.seed).toBe(1);
+  });
+
+  it('lr "0.01" from a params file and lr 0.01 from argv are one group, and groups come in key order', () => {
+    const out = json(tmt(d, ['list', '--group-by', 'params.lr', '--agg', 'mean(metrics.acc),count', '--json']));
+    expect(out.groups.map((g: any) => [g.key['params.lr'], g.values.count])).toEqual([[0.01, 2], [0.1, 1], [200, 1], ['fast', 1]]);
+    expect(out.groups[0].values['mean(metrics.acc)']).toBeCloseTo(0.65, 10);
+    const best = json(tmt(d, ['best', '--metric', 'acc', '--group-by', 'params.lr', '--json'])).best;
+    expect(best.map((b: any) => [b.group['params.lr'], b.name])).toEqual([[0.01, 'from-file'], [0.1, 'text-num'], [200, 'big'], ['fast', 'word']]);
+  });
+});
+
+describe('sorting and limiting groups', () => {
+  it('--sort by an aggregate or a key, and --limit counts groups', () => {
+    const csv = (args: string[]) => tmt(dir, ['list', '--group-by', 'params.lr', '--agg', 'mean(metrics.acc), count', '--where', 'exists params.lr', '--format', 'csv', ...args]).stdout.trim().split('\n');
+    expect(csv([])).toEqual(['params.lr,mean(metrics.acc),count', '0.001,0.525,4', '0.01,0.625,4', '0.1,0.725,4']);
+    expect(csv(['--sort', 'mean(metrics.acc):desc', '--limit', '2'])).toEqual(['params.lr,mean(metrics.acc),count', '0.1,0.725,4', '0.01,0.625,4']);
+    expect(csv(['--sort', 'mean( metrics.acc ):desc', '--limit', '1'])).toEqual(['params.lr,mean(metrics.acc),count', '0.1,0.725,4']);
+    expect(csv(['--sort', 'params.lr:desc'])[1]).toBe('0.1,0.725,4');
+    let r = tmt(dir, ['list', '--group-by', 'params.lr', '--agg', 'count', '--sort', 'metrics.acc']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: --sort: with --group-by, sort by a key or an --agg column, not "metrics\.acc"\nhint: one of params\.lr, count/);
+    r = tmt(dir, ['list', '--group-by', 'params.lr', '--columns', 'name']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: --columns does not apply to --group-by\nhint: /);
+  });
+
+  it('--json with --columns gives just those fields', () => {
+    const out = json(tmt(dir, ['list', '--json', '--columns', 'name,params.lr,metrics.acc,duration', '--where', 'params.lr = 0.1 and params.seed = 4']));
+    expect(out).toEqual({ schemaVersion: 1, columns: ['name', 'params.lr', 'metrics.acc', 'duration'], runs: [{ name: 'lr0.1-s4', 'params.lr': 0.1, 'metrics.acc': 0.74, duration: 0 }] });
+  });
+});
+
 describe('tmt best', () => {
   it('best run overall, by direction, filtered and per group', () => {
     expect(json(tmt(dir, ['best', '--metric', 'acc', '--json'])).best[0].name).toBe('lr0.1-s4');
@@ -119,7 +182,7 @@ describe('tmt best', () => {
     let r = tmt(dir, ['list', '--where', 'params.lrr < 0.1', '--json']);
     expect(r.stderr).toBe('warning: no run has params.lrr (a typo?)\n');
     expect(JSON.parse(r.stdout).runs).toEqual([]);
-    r = tmt(dir, ['list', '--group-by', 'params.lrr', '--sort', 'metrics.acuracy']);
+    r = tmt(dir, ['list', '--columns', 'name,params.lrr', '--sort', 'metrics.acuracy']);
     expect(r.stderr).toMatch(/^warning: no run has metrics\.acuracy \(a typo\?\)\nwarning: no run has params\.lrr \(a typo\?\)\n$|^warning: no run has params\.lrr \(a typo\?\)\nwarning: no run has metrics\.acuracy \(a typo\?\)\n$/);
     r = tmt(dir, ['list', '--where', 'status = finishd']);
     expect(r.code).toBe(2);

@@ -5,6 +5,8 @@
  */
 import { TmtError } from '../errors.js';
 import { checkField, fieldValue, type QueryRun } from './expr/index.js';
+import { parseNumber } from './expr/lexer.js';
+import { sortBy, type SortKey } from './sort.js';
 
 export type AggFn = 'mean' | 'std' | 'min' | 'max' | 'sum' | 'median' | 'count';
 export interface Agg {
@@ -37,11 +39,26 @@ export interface Group {
   values: Record<string, number | null>;
 }
 
+/**
+ * A run's group key. A numeric string counts as its number, as filters compare
+ * it: lr "0.01" from a params file and lr 0.01 from argv are one group.
+ */
+export function groupKey(run: QueryRun, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.map((k) => [k, asGroupValue(fieldValue(run, k))]));
+}
+
+function asGroupValue(v: unknown): unknown {
+  if (v === undefined) return null;
+  const n = typeof v === 'string' ? parseNumber(v) : undefined;
+  return n !== undefined && Number.isFinite(n) ? n : v;
+}
+
+/** Groups in key order (numbers, then text, then runs without the key), each with its aggregates. */
 export function groupRuns(runs: readonly QueryRun[], keys: readonly string[], aggs: readonly Agg[]): Group[] {
   for (const k of keys) checkField(k);
   const groups = new Map<string, Group>();
   for (const run of runs) {
-    const key = Object.fromEntries(keys.map((k) => [k, fieldValue(run, k) ?? null]));
+    const key = groupKey(run, keys);
     const id = JSON.stringify(keys.map((k) => key[k]));
     let g = groups.get(id);
     if (!g) groups.set(id, (g = { key, runs: [], values: {} }));
@@ -50,7 +67,33 @@ export function groupRuns(runs: readonly QueryRun[], keys: readonly string[], ag
   for (const g of groups.values()) {
     for (const a of aggs) g.values[a.label] = aggregate(a, g.runs);
   }
-  return [...groups.values()];
+  return sortGroups([...groups.values()], keys.map((field) => ({ field, descending: false })));
+}
+
+/**
+ * `--sort` for groups: by keys and by aggregates, named as in --agg
+ * (`mean(metrics.acc):desc,params.lr`). Groups without the value sort last.
+ */
+export function parseGroupSort(spec: string, keys: readonly string[], aggs: readonly Agg[]): SortKey[] {
+  const labels = new Set(aggs.map((a) => a.label));
+  return spec
+    .split(/,(?![^(]*\))/)
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const m = /^(.+?)(?::(asc|desc))?$/i.exec(part)!;
+      const field = m[1]!.replace(/\s+/g, '');
+      if (!keys.includes(field) && !labels.has(field)) {
+        throw new TmtError('BAD_ARGUMENT', `--sort: with --group-by, sort by a key or an --agg column, not "${m[1]}"`, {
+          hint: `one of ${[...keys, ...labels].join(', ')}, e.g. --sort '${[...labels][0] ?? keys[0]}:desc'`,
+        });
+      }
+      return { field, descending: m[2]?.toLowerCase() === 'desc' };
+    });
+}
+
+export function sortGroups(groups: Group[], by: readonly SortKey[]): Group[] {
+  return sortBy(groups, by, (g, field) => (Object.hasOwn(g.key, field) ? g.key[field] : g.values[field]));
 }
 
 function aggregate(a: Agg, runs: readonly QueryRun[]): number | null {

@@ -5,7 +5,9 @@
  */
 import { TmtError } from '../errors.js';
 import type { MetricPoint } from '../run/metrics.js';
-import { fieldValue, type QueryRun } from './expr/index.js';
+import { groupKey } from './aggregate.js';
+import type { QueryRun } from './expr/index.js';
+import { sortBy } from './sort.js';
 
 export type Direction = 'max' | 'min';
 export type Window = { kind: 'percent'; n: number } | { kind: 'count'; n: number };
@@ -63,10 +65,11 @@ export function pickBest(
   for (const run of runs) {
     const score = opts.window ? windowScore(opts.series?.get(run.id) ?? [], opts.window) : Object.hasOwn(run.metrics, name) ? run.metrics[name]!.last : undefined;
     if (score === undefined || !Number.isFinite(score)) continue;
-    const group = opts.groupBy?.length ? Object.fromEntries(opts.groupBy.map((k) => [k, fieldValue(run, k) ?? null])) : undefined;
+    const group = opts.groupBy?.length ? groupKey(run, opts.groupBy) : undefined;
     const key = JSON.stringify(group ?? null);
     const current = best.get(key);
     if (!current || (opts.direction === 'max' ? score > current.score : score < current.score)) best.set(key, { run, score, group });
   }
-  return [...best.values()];
+  const groups = [...best.values()];
+  return opts.groupBy?.length ? sortBy(groups, opts.groupBy.map((field) => ({ field, descending: false })), (b, field) => b.group![field]) : groups;
 }

@@ -1,5 +1,6 @@
 import { TmtError } from '../errors.js';
 import { checkField, fieldValue, type QueryRun } from './expr/index.js';
+import { parseNumber } from './expr/lexer.js';
 
 export interface SortKey {
   field: string;
@@ -23,9 +24,19 @@ export function parseSort(spec: string): SortKey[] {
     });
 }
 
-/** Sorts by the keys in order; runs missing a key sort last whatever the direction. */
+/**
+ * Sorts by the keys in order. Numbers (numeric strings included, as filters
+ * read them) come first, then other text, then anything else, whatever the
+ * direction: a stray "fast" among learning rates never tops a descending sort.
+ * Runs missing a key sort last.
+ */
 export function sortRuns(runs: QueryRun[], keys: readonly SortKey[]): QueryRun[] {
-  const decorated = runs.map((run) => ({ run, values: keys.map((k) => fieldValue(run, k.field)) }));
+  return sortBy(runs, keys, fieldValue);
+}
+
+/** Sorts items by the keys, reading each key's value with `value` (see sortRuns for the order). */
+export function sortBy<T>(items: readonly T[], keys: readonly SortKey[], value: (item: T, field: string) => unknown): T[] {
+  const decorated = items.map((run) => ({ run, values: keys.map((k) => value(run, k.field)) }));
   decorated.sort((a, b) => {
     for (const [i, k] of keys.entries()) {
       const x = a.values[i];
@@ -36,7 +47,10 @@ export function sortRuns(runs: QueryRun[], keys: readonly SortKey[]): QueryRun[]
         if (missingX && missingY) continue;
         return missingX ? 1 : -1;
       }
-      const c = compareValues(x, y);
+      const [kx, vx] = sortable(x);
+      const [ky, vy] = sortable(y);
+      if (kx !== ky) return kx - ky;
+      const c = vx < vy ? -1 : vx > vy ? 1 : 0;
       if (c !== 0) return k.descending ? -c : c;
     }
     return 0;
@@ -44,9 +58,10 @@ export function sortRuns(runs: QueryRun[], keys: readonly SortKey[]): QueryRun[]
   return decorated.map((d) => d.run);
 }
 
-export function compareValues(x: unknown, y: unknown): number {
-  if (typeof x === 'number' && typeof y === 'number') return x - y;
-  const sx = typeof x === 'string' ? x : JSON.stringify(x);
-  const sy = typeof y === 'string' ? y : JSON.stringify(y);
-  return sx < sy ? -1 : sx > sy ? 1 : 0;
+/** A value's class (0 number, 1 text, 2 other) and what it sorts by within it. */
+function sortable(v: unknown): [number, number | string] {
+  const n = typeof v === 'number' ? v : typeof v === 'string' ? parseNumber(v) : undefined;
+  if (n !== undefined && !Number.isNaN(n)) return [0, n];
+  if (typeof v === 'string') return [1, v];
+  return [2, JSON.stringify(v)];
 }

@@ -1,7 +1,8 @@
 import { TmtError } from '../../errors.js';
 import { openRepo } from '../../git/repo.js';
 import { flattenParams } from '../../compare/params.js';
-import { groupRuns, parseAggs, type Agg } from '../../query/aggregate.js';
+import { groupRuns, parseAggs, parseGroupSort, sortGroups, type Agg } from '../../query/aggregate.js';
+import type { SortKey } from '../../query/sort.js';
 import { checkField, fieldValue } from '../../query/expr/index.js';
 import { listedRows, mainMetrics, selectRuns, type Listed, type Selection } from '../../query/list.js';
 import { withCatalog } from '../../run/read.js';
@@ -37,9 +38,13 @@ export async function listCommand(opts: ListCommandOptions, out: Output): Promis
   const groupBy = fieldList(opts.groupBy, '--group-by');
   if (opts.agg !== undefined && !groupBy) throw new TmtError('BAD_ARGUMENT', '--agg needs --group-by', { hint: "e.g. --group-by params.lr --agg 'mean(metrics.acc),count'" });
   const aggs = groupBy ? parseAggs(opts.agg ?? 'count') : [];
+  if (groupBy && columns) throw new TmtError('BAD_ARGUMENT', '--columns does not apply to --group-by', { hint: 'a grouped table has the --group-by keys, then the --agg columns' });
+  // Grouped, --sort and --limit act on the groups, not on the runs in them.
+  const groupSort = groupBy && opts.sort !== undefined ? parseGroupSort(opts.sort, groupBy, aggs) : undefined;
   const repo = await openRepo({ cwd: opts.cwd });
   return withCatalog(repo, (catalog) => {
-    const query = { ...opts, status: opts.status.flatMap((s) => s.split(',')), tags: opts.tag, nowMs: Date.now() };
+    const runQuery = groupBy ? { ...opts, sort: undefined, limit: undefined } : opts;
+    const query = { ...runQuery, status: opts.status.flatMap((s) => s.split(',')), tags: opts.tag, nowMs: Date.now() };
     const fields = [...(groupBy ?? []), ...(columns ?? []), ...aggs.flatMap((a) => (a.field ? [a.field] : []))];
     const selection = selectRuns(catalog, { ...query, fields });
     for (const f of selection.unknownFields) warn(out, `no run has ${f} (a typo?)`);
@@ -48,11 +53,15 @@ export async function listCommand(opts: ListCommandOptions, out: Output): Promis
     if (odd.length) warn(out, `left out ${odd.length} ref${odd.length === 1 ? '' : 's'} under refs/tmt/runs/ that ${odd.length === 1 ? 'is' : 'are'} not a run id (${odd.slice(0, 3).map((r) => JSON.stringify(r)).join(', ')}${odd.length > 3 ? ', ...' : ''}); git update-ref -d REF deletes one`);
     selection.runs.forEach((run, k) => run.status === 'unreadable' && warn(out, `run ${run.id}: ${catalog.problem(selection.rows[k]!)}`));
     // Grouping reads only the columns it needs; listing loads the shown runs whole.
-    if (groupBy) return groupCommand(selection, groupBy, aggs, opts, out);
+    if (groupBy) return groupCommand(selection, groupBy, aggs, groupSort, opts, out);
     // An empty repository, often a fresh clone: say where runs come from.
     if (catalog.ids.length === 0 && opts.format === 'table') out.err('hint: record a run with tmt record -- <command>; a clone gets the runs pushed to its remote with tmt fetch\n');
     const listed = listedRows(catalog, selection.rows);
-    if (opts.format === 'json') {
+    if (opts.format === 'json' && columns) {
+      // Just the fields asked for, keyed as written, with values as filters read them.
+      const runs = listed.map((l) => Object.fromEntries(columns.map((c) => [c, fieldValue(l.run, c) ?? null])));
+      out.out(JSON.stringify({ schemaVersion: 1, columns, runs }, null, 2) + '\n');
+    } else if (opts.format === 'json') {
       out.out(JSON.stringify({ schemaVersion: 1, runs: listed.map((l) => l.row) }, null, 2) + '\n');
     } else if (opts.format === 'table' && !columns) {
       out.out(renderRunTable(listed.map((l) => l.row), { width: opts.width, color: out.color }));
@@ -95,8 +104,10 @@ function tabulate(listed: readonly Listed[], columns: string[] | undefined, form
   };
 }
 
-function groupCommand(selection: Selection, keys: string[], aggs: Agg[], opts: ListCommandOptions, out: Output): number {
-  const groups = groupRuns(selection.runs, keys, aggs);
+function groupCommand(selection: Selection, keys: string[], aggs: Agg[], sort: SortKey[] | undefined, opts: ListCommandOptions, out: Output): number {
+  let groups = groupRuns(selection.runs, keys, aggs);
+  if (sort) groups = sortGroups(groups, sort);
+  if (opts.limit !== undefined) groups = groups.slice(0, opts.limit);
   if (opts.format === 'json') {
     out.out(JSON.stringify({ schemaVersion: 1, groupBy: keys, groups: groups.map((g) => ({ key: g.key, runs: g.runs.map((r) => r.id), values: g.values })) }, null, 2) + '\n');
     return 0;

@@ -1,7 +1,7 @@
 import { TmtError } from '../../errors.js';
 import { openRepo } from '../../git/repo.js';
 import { liveRunFromEnv, logArtifacts, logMetrics, logParams, type LogTarget } from '../../run/log.js';
-import { parseAssignments } from '../../run/values.js';
+import { coerceMetric, parseAssignments } from '../../run/values.js';
 import type { Output } from '../output.js';
 
 export interface LogCommandOptions {
@@ -22,7 +22,7 @@ export async function logCommand(opts: LogCommandOptions, out: Output): Promise<
   if (opts.kind === 'metric') {
     const step = opts.step === undefined ? undefined : Number(opts.step);
     if (step !== undefined && !Number.isFinite(step)) throw new TmtError('BAD_ARGUMENT', `--step: "${opts.step}" is not a number`, { hint: '--step 3' });
-    await logMetrics(target, parseAssignments(opts.items, 'metric'), step);
+    await logMetrics(target, parseAssignments(opts.items, 'metric', coerceMetric), step);
   } else if (opts.kind === 'param') {
     await logParams(target, parseAssignments(opts.items, 'param'));
   } else {

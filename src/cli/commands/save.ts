@@ -1,6 +1,6 @@
 import { openRepo } from '../../git/repo.js';
 import { saveRun } from '../../run/save.js';
-import { parseAssignments } from '../../run/values.js';
+import { coerceMetric, parseAssignments } from '../../run/values.js';
 import { EXIT } from '../exit-codes.js';
 import { warn, type Output } from '../output.js';
 
@@ -16,7 +16,7 @@ export interface SaveCommandOptions {
 
 export async function saveCommand(opts: SaveCommandOptions, out: Output): Promise<number> {
   const params = parseAssignments(opts.param, '--param');
-  const metrics = parseAssignments(opts.metric, '--metric');
+  const metrics = parseAssignments(opts.metric, '--metric', coerceMetric);
   const repo = await openRepo({ cwd: opts.cwd });
   const run = await saveRun({ repo, name: opts.name, description: opts.description, tags: opts.tag, params, metrics });
   for (const s of run.snapshot.skipped) {

@@ -95,7 +95,10 @@ function order(item: unknown, lit: Value, nowMs: number): number | undefined {
   const n = lit.num === undefined ? undefined : asNumber(item);
   if (n !== undefined) return sign(n, lit.num);
   const s = asText(item);
-  return s === undefined ? undefined : s < lit.text ? -1 : s > lit.text ? 1 : 0;
+  if (s === undefined) return undefined;
+  // Text is not above or below a number: `params.lr > 100` must not let lr "fast" through. It can still equal it.
+  if (lit.num !== undefined) return s === lit.text ? 0 : undefined;
+  return s < lit.text ? -1 : s > lit.text ? 1 : 0;
 }
 
 function sign(a: number | undefined, b: number | undefined): number | undefined {
