@@ -23,7 +23,10 @@ interface Hunk {
   lines: Line[];
 }
 
-const HUNK_HEADER = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@(.*)$/;
+const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@(.*)$/;
+
+/** Marks the hunk headers that cutting made up, so nobody takes them for git's. */
+const CONTINUED = ' (continued)';
 
 /** Cuts `patch` into patches of at most about `maxLines` lines each; a small patch comes back whole. */
 export function patchChunks(patch: string, maxLines: number): string[] {
@@ -60,7 +63,8 @@ function parseHunks(lines: readonly string[]): Hunk[] {
   const hunks: Hunk[] = [];
   for (const text of lines) {
     const m = HUNK_HEADER.exec(text);
-    if (m) hunks.push({ oldStart: Number(m[1]), newStart: Number(m[2]), context: m[3] ?? '', lines: [] });
+    // An empty side names the line before the hunk (`-0,0` for a new file): its lines would start one later.
+    if (m) hunks.push({ oldStart: Number(m[1]) + (m[2] === '0' ? 1 : 0), newStart: Number(m[3]) + (m[4] === '0' ? 1 : 0), context: m[5] ?? '', lines: [] });
     // Every line in a hunk starts with its kind; an empty one is what follows the patch's final newline.
     else if (text !== '') hunks[hunks.length - 1]?.lines.push({ text, kind: text[0]! });
   }
@@ -76,7 +80,7 @@ function cutHunk(hunk: Hunk, half: number): Hunk[] {
   const take = (unit: Line[]) => {
     if (piece.lines.length && piece.lines.length + unit.length > half * 2) {
       out.push(piece);
-      piece = { oldStart: oldAt, newStart: newAt, context: '', lines: [] };
+      piece = { oldStart: oldAt, newStart: newAt, context: CONTINUED, lines: [] };
     }
     for (const l of unit) {
       if (l.kind === ' ' || l.kind === '-') oldAt++;
