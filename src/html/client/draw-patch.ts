@@ -7,6 +7,7 @@
  * the page answers within 0.5 s throughout.
  */
 import { h } from './dom.js';
+import { finalNewlineNote } from './final-newline.js';
 import { markCarriageReturns, showCarriageReturns } from './line-ends.js';
 import { patchChunks } from './patch-chunks.js';
 
@@ -30,6 +31,8 @@ export interface DrawOptions {
 export function drawPatch(target: HTMLElement, patch: string, opts: DrawOptions): () => void {
   const cr = showCarriageReturns(patch);
   if (cr.note) target.append(h('p', { class: 'note' }, ...cr.note));
+  const newline = finalNewlineNote(patch);
+  if (newline) target.append(h('p', { class: 'note final-newline' }, newline));
   // Never set diffMaxChanges or diffMaxLineLength: past them diff2html writes the hunk header into the page unescaped.
   const config = {
     outputFormat: opts.format,

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
+import { finalNewlineNote } from '../src/html/client/final-newline.js';
 import { patchChunks } from '../src/html/client/patch-chunks.js';
 import { cleanupTemp, tempDir } from './helpers/git.js';
 import { testEnv } from './helpers/env.js';
@@ -81,5 +82,19 @@ describe('a large patch cut into pieces for the page', () => {
   it('a small patch comes back whole', () => {
     const patch = gitPatch('a\n', 'b\n');
     expect(patchChunks(patch, 500)).toEqual([patch]);
+  });
+});
+
+describe('final newlines, which diff2html does not draw', () => {
+  it('says which side lacks one, and when that is the only change', () => {
+    expect(finalNewlineNote(gitPatch('a\nb', 'a\nb\n'))).toBe('Only the final newline changed: the old version has no newline at the end of the file; the new one has.');
+    expect(finalNewlineNote(gitPatch('a\nb\n', 'a\nb'))).toBe('Only the final newline changed: the new version has no newline at the end of the file; the old one had.');
+    expect(finalNewlineNote(gitPatch('a\nb', 'a\nc\n'))).toBe('The old version has no newline at the end of the file; the new one has.');
+    expect(finalNewlineNote(gitPatch('a\nb', 'z\nb'))).toBe('Neither version ends with a newline.');
+    expect(finalNewlineNote(gitPatch('a\nb', 'a\nc'))).toBe('Neither version ends with a newline.');
+    expect(finalNewlineNote(gitPatch(null, 'new'))).toBe('The file has no newline at the end.');
+    expect(finalNewlineNote(gitPatch('gone', null))).toBe('The file has no newline at the end.');
+    expect(finalNewlineNote(gitPatch('a\n', 'b\n'))).toBeUndefined();
+    expect(finalNewlineNote(gitPatch('--- x\n', '+++ y\n'))).toBeUndefined(); // lines that look like headers
   });
 });
