@@ -181,6 +181,7 @@ describe('tmt diff --html in Chromium', () => {
     const cr = makeRepo({ 'crlf.txt': 'x\r\ny\r\n', 'lone.txt': 'one\rtwo\nkeep\n', 'plain.txt': 'a\n', 'nonl.txt': 'last' });
     recordRun(cr, { name: 'before' });
     writeFiles(cr, { 'crlf.txt': 'x\ny\n', 'lone.txt': 'one\rTHREE\nkeep\n', 'plain.txt': 'b\n', 'nonl.txt': 'last\n' });
+    fs.writeFileSync(Buffer.concat([Buffer.from(`${cr}/`), Buffer.from('na\xefve.txt', 'latin1')]), 'plain text\n'); // a name that is not UTF-8
     recordRun(cr, { name: 'after' });
     const { page: p, errors } = await load(browserOf(), page(cr, ['diff', 'before', 'after', '--html']));
     const lines = async (file: string, side: 'del' | 'ins') => {
@@ -204,6 +205,7 @@ describe('tmt diff --html in Chromium', () => {
     expect(await crlf.locator('td.d2h-del .cr').first().getAttribute('title')).toBe('carriage return (\\r)');
     expect(await p.locator('details.file', { hasText: 'lone.txt' }).locator('.note').innerText()).toMatch(/marks a carriage return \(\\r\) in the file\.$/);
     expect(await p.locator('details.file', { hasText: 'plain.txt' }).locator('.note').count()).toBe(0);
+    expect(await p.locator('details.file', { hasText: 'na\xefve.txt' }).locator('.note').innerText()).toBe("This file's name is not UTF-8; it is shown as Latin-1.");
     // git's "\ No newline at end of file", which diff2html does not draw, is said in words.
     expect(await p.locator('details.file', { hasText: 'nonl.txt' }).locator('.note').innerText()).toBe('Only the final newline changed: the old version has no newline at the end of the file; the new one has.');
     await p.locator('details.file', { hasText: 'crlf.txt' }).scrollIntoViewIfNeeded();

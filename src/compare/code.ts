@@ -9,6 +9,7 @@ import { objectInfo } from '../git/cat-file.js';
 import type { ChangedFile } from '../git/diff-files.js';
 import { pairPatches, splitPatch, treeDiff } from '../git/diff-patch.js';
 import type { TreePair } from '../git/diff.js';
+import { isUtf8 } from 'node:buffer';
 import { decodeBytes } from '../git/names.js';
 import { isZeroId } from '../git/zero-id.js';
 import { attachImages } from './code-images.js';
@@ -34,8 +35,8 @@ export interface FileDiff extends ChangedFile {
   patch?: string;
   /** The patch was cut to this many lines by `maxLines`. */
   truncatedAt?: number;
-  /** The patch is not valid UTF-8 and was read as Latin-1. */
-  latin1?: boolean;
+  /** The patch is not valid UTF-8 and was read as Latin-1: its lines (`content`), or only the file's name in its header. */
+  latin1?: 'content' | 'name';
   /** Binary files that are images: each side as a data: URI. */
   oldImage?: string;
   newImage?: string;
@@ -66,7 +67,7 @@ export async function buildCodeDiff(repo: Repo, pair: TreePair, limits: DiffLimi
     const cut = file.lines > lineBudget ? firstLines(piece, lineBudget) : piece;
     const { text, utf8 } = decodeBytes(cut);
     file.patch = text;
-    if (!utf8) file.latin1 = true;
+    if (!utf8) file.latin1 = isUtf8(cut.subarray(Math.max(0, cut.indexOf('\n@@ ')))) ? 'name' : 'content';
     if (cut !== piece) file.truncatedAt = lineBudget;
     lineBudget -= Math.min(file.lines, lineBudget);
     shown++;

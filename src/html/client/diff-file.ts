@@ -52,7 +52,7 @@ export function fileBlock(f: FileDiff, anchor: string, patchId: string): FileBlo
   };
   placeholder();
   const notes = (): Child[] => [
-    f.latin1 ? h('p', { class: 'note' }, 'This file is not UTF-8; it is shown as Latin-1.') : null,
+    f.latin1 ? h('p', { class: 'note' }, f.latin1 === 'name' ? "This file's name is not UTF-8; it is shown as Latin-1." : 'This file is not UTF-8; it is shown as Latin-1.') : null,
     f.truncatedAt !== undefined ? h('p', { class: 'note' }, `Cut at ${plural(f.truncatedAt, 'line')} of ${fmtCount(f.lines)} by the page's line limit (--max-lines).`) : null,
   ];
   const block: FileBlock = {
