@@ -160,7 +160,7 @@ describe('how a recorded command ends', () => {
     const dir = makeRepo({ 'a.py': 'a\n' });
     const wt = path.join(tempDir(), 'wt');
     git(dir, 'worktree', 'add', '-q', wt);
-    const py = 'import os, time\nopen(os.environ["TMT_METRICS"], "a").write(\'{"loss": 0.25}\\n\')\nprint("ready", flush=True)\ntime.sleep(0.3)';
+    const py = 'import os, time\nopen(os.environ["TMT_METRICS"], "a").write(\'{"loss": 0.25}\\n\')\nprint("ready", flush=True)\ntime.sleep(30)';
     const rec = startRecord(wt, ['-n', 'elsewhere', '--', 'python3', '-c', py], 'ready');
     await rec.ready;
     const id = json(tmt(wt, ['list', '--json'])).runs[0].id;
@@ -168,6 +168,8 @@ describe('how a recorded command ends', () => {
     const command = Number(fs.readFileSync(path.join(runDir, 'command.pid'), 'utf8'));
     rec.child.kill('SIGKILL');
     await rec.done;
+    // The command ends after tmt died, however long the steps above took on a loaded machine.
+    process.kill(command, 'SIGKILL');
     await waitForExit(command);
     const r = tmt(dir, ['recover']);
     expect(r.stdout).toBe(`recovered run ${id} (elsewhere) as killed; kept 1 metric point, its logs and artifacts\n`);

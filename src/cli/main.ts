@@ -151,7 +151,7 @@ Examples:
   $ tmt list --remote origin              # runs origin has that are not here yet`,
     )
     .action(async (opts: ListFlags) => {
-      const width = (process.stdout.isTTY && process.stdout.columns) || undefined; // a pty with no size says 0
+      const width = terminalWidth();
       if (opts.remote !== undefined) {
         const { listRemoteCommand } = await import('./commands/list-remote.js');
         setCode(await listRemoteCommand({ cwd: process.cwd(), remote: opts.remote === true ? undefined : opts.remote, format: opts.json ? 'json' : opts.format, width, ignored: listFiltersGiven(opts) }, out));
@@ -183,7 +183,7 @@ Examples:
     )
     .action(async (opts: { metric: string; max?: boolean; min?: boolean; where?: string; groupBy?: string; window?: string; anyStatus?: boolean; format: string; json?: boolean }) => {
       const { bestCommand } = await import('./commands/best.js');
-      setCode(await bestCommand({ cwd: process.cwd(), ...opts, format: opts.json ? 'json' : opts.format }, out));
+      setCode(await bestCommand({ cwd: process.cwd(), ...opts, format: opts.json ? 'json' : opts.format, width: terminalWidth() }, out));
     });
 
   program
@@ -235,7 +235,7 @@ Examples:
     const tty = !!process.stdout.isTTY;
     setCode(
       await diffCommand(
-        { cwd: process.cwd(), runs: operands, paths, stat: !!opts.stat, nameOnly: !!opts.nameOnly, json: !!opts.json, pager: opts.pager, page: readPageFlags(opts), tty, columns: (tty && process.stdout.columns) || undefined, version: VERSION },
+        { cwd: process.cwd(), runs: operands, paths, stat: !!opts.stat, nameOnly: !!opts.nameOnly, json: !!opts.json, pager: opts.pager, page: readPageFlags(opts), tty, columns: terminalWidth(), version: VERSION },
         out,
       ),
     );
@@ -282,7 +282,7 @@ Examples:
           format: opts.json ? 'json' : opts.format,
           page: readPageFlags(opts),
           tty,
-          width: (tty && process.stdout.columns) || undefined,
+          width: terminalWidth(),
           version: VERSION,
         },
         out,
@@ -578,4 +578,14 @@ function reportError(err: unknown, out: Output): number {
   }
   out.err(`tmt: internal error (this is a bug; please report it)\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   return EXIT.BUG;
+}
+
+/**
+ * The width to fit tables to, on a terminal only (a pipe gets whole lines).
+ * COLUMNS, when set, wins over the terminal's own size, as ls and git let it.
+ */
+function terminalWidth(): number | undefined {
+  if (!process.stdout.isTTY) return undefined;
+  const columns = Number(process.env.COLUMNS);
+  return Number.isInteger(columns) && columns > 0 ? columns : process.stdout.columns || undefined; // a pty with no size says 0
 }

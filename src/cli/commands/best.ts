@@ -21,6 +21,8 @@ export interface BestCommandOptions {
   /** Count runs of every status, not only finished ones. */
   anyStatus?: boolean;
   format: string;
+  /** Fit the table to this many columns. */
+  width?: number;
 }
 
 export async function bestCommand(opts: BestCommandOptions, out: Output): Promise<number> {
@@ -69,6 +71,6 @@ export async function bestCommand(opts: BestCommandOptions, out: Output): Promis
     columns: [...keys, 'id', 'name', scoreLabel],
     rows: best.map((b) => [...keys.map((k) => (b.group?.[k] ?? null) as string | number | null), b.run.id, b.name ?? '', opts.format === 'table' ? formatValue(b.score) : b.score]),
   };
-  out.out(TABULAR_FORMATS[(opts.format === 'json' ? 'table' : opts.format) as TabularFormat](table, { color: out.color }));
+  out.out(TABULAR_FORMATS[(opts.format === 'json' ? 'table' : opts.format) as TabularFormat](table, { width: opts.width, color: out.color }));
   return 0;
 }

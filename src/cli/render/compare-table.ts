@@ -42,7 +42,8 @@ export function renderCompareTable(c: Comparison, opts: { onlyChanged: boolean; 
   const { tabular, verdicts } = compareRows(c, { onlyChanged: opts.onlyChanged, human: true });
   const cells = tabular.rows.map((r) => r.map((v) => (v === null || v === undefined ? '' : String(v))));
   return renderTable(
-    tabular.columns.map((header, i) => ({ header, align: i === 0 ? 'left' : 'right' })),
+    // Field names are what a row means: cut the runs' values before them.
+    tabular.columns.map((header, i) => (i === 0 ? { header, align: 'left', minWidth: Math.min(40, Math.max(...cells.map((r) => r[0]!.length))) } : { header, align: 'right' })),
     cells,
     {
       width: opts.width,

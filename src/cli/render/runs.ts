@@ -10,9 +10,10 @@ export function renderRunTable(rows: readonly RunRow[], opts: { width?: number; 
     { header: 'ID' },
     { header: 'NAME', priority: 1 },
     { header: 'STATUS' },
-    { header: 'STARTED', priority: 3 },
-    { header: 'DURATION', align: 'right', priority: 2 },
-    ...metrics.map((m, i) => ({ header: m, align: 'right' as const, priority: 4 + metrics.length - i })),
+    // Metrics are what a narrow terminal keeps longest, the most common first; times go first.
+    { header: 'STARTED', priority: 3 + metrics.length },
+    { header: 'DURATION', align: 'right', priority: 4 + metrics.length },
+    ...metrics.map((m, i) => ({ header: m, align: 'right' as const, priority: 2 + i })),
   ];
   const cells = rows.map((r) => [
     r.shortId,

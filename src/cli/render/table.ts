@@ -4,30 +4,37 @@ import { printable } from './printable.js';
 export interface Column {
   header: string;
   align?: 'left' | 'right';
-  /** Lower numbers are dropped last when the table is wider than the terminal. */
+  /** Lower numbers are dropped last when the table is wider than the terminal; 0 (the default) is never dropped. */
   priority?: number;
+  /** Never cut narrower than this (default 8, or the whole text when shorter). */
+  minWidth?: number;
 }
 
 /**
- * A plain-text table fitted to `width`: columns are dropped from the lowest
- * priority until it fits, then the widest text column is truncated with "…".
+ * A plain-text table fitted to `width`: columns are dropped from the highest
+ * priority until it fits (a last line names them), then the widest columns
+ * are cut with "…", text before numbers, each down to its minimum width.
  */
 export function renderTable(columns: Column[], rawRows: string[][], opts: { width?: number; color?: boolean; paintCell?: (col: number, text: string, row: number) => string } = {}): string {
   const rows = rawRows.map((r) => r.map(printable));
   let cols = columns.map((c, i) => ({ ...c, header: printable(c.header), i }));
-  const widthOf = (i: number) => Math.max(columns[i]!.header.length, ...rows.map((r) => visibleLength(r[i] ?? '')));
+  const widthOf = (i: number) => Math.max(visibleLength(cols[i]!.header), ...rows.map((r) => visibleLength(r[i] ?? '')));
   const widths = new Map(cols.map((c) => [c.i, widthOf(c.i)]));
   const total = () => cols.reduce((sum, c) => sum + widths.get(c.i)!, 0) + 2 * (cols.length - 1);
   const limit = opts.width ?? Infinity;
-  while (total() > limit && cols.length > 2) {
+  const natural = new Map(widths);
+  const minOf = (c: Column & { i: number }) => Math.min(natural.get(c.i)!, c.minWidth ?? 10);
+  // A column is dropped only when the others would not fit even with their text cut short.
+  const tightest = () => cols.reduce((sum, c) => sum + (c.align === 'right' ? natural.get(c.i)! : minOf(c)), 0) + 2 * (cols.length - 1);
+  const dropped: string[] = [];
+  while (tightest() > limit && cols.length > 2) {
     const drop = cols.reduce((a, b) => ((b.priority ?? 0) > (a.priority ?? 0) ? b : a));
     if ((drop.priority ?? 0) === 0) break;
     cols = cols.filter((c) => c !== drop);
+    dropped.push(drop.header);
   }
-  if (total() > limit) {
-    const widest = cols.filter((c) => c.align !== 'right').reduce((a, b) => (widths.get(b.i)! > widths.get(a.i)! ? b : a), cols[0]!);
-    widths.set(widest.i, Math.max(8, widths.get(widest.i)! - (total() - limit)));
-  }
+  shrinkWidest(cols.filter((c) => c.align !== 'right'), widths, minOf, total() - limit);
+  shrinkWidest(cols, widths, minOf, total() - limit);
   const line = (cells: string[], isHeader: boolean, row = -1) =>
     cols
       .map((c, k) => {
@@ -39,7 +46,19 @@ export function renderTable(columns: Column[], rawRows: string[][], opts: { widt
         return isHeader ? paint(!!opts.color, 'bold', cell) : cell;
       })
       .join('  ');
-  return [line(cols.length ? columns.map((c) => printable(c.header)) : [], true), ...rows.map((r, i) => line(r, false, i))].join('\n') + '\n';
+  const lines = [line(cols.length ? columns.map((c) => printable(c.header)) : [], true), ...rows.map((r, i) => line(r, false, i))];
+  if (dropped.length) lines.push(paint(!!opts.color, 'dim', truncate(`(hidden to fit: ${dropped.join(', ')}; see --columns)`, Math.max(20, limit))));
+  return lines.join('\n') + '\n';
+}
+
+/** Takes `excess` characters off the widest of `cols`, one at a time, never below each one's minimum. */
+function shrinkWidest<C extends { i: number }>(cols: C[], widths: Map<number, number>, minOf: (c: C) => number, excess: number): void {
+  for (; excess > 0; excess--) {
+    let widest: C | undefined;
+    for (const c of cols) if (widths.get(c.i)! > minOf(c) && (!widest || widths.get(c.i)! > widths.get(widest.i)!)) widest = c;
+    if (!widest) return;
+    widths.set(widest.i, widths.get(widest.i)! - 1);
+  }
 }
 
 function visibleLength(s: string): number {

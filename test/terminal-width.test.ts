@@ -1,0 +1,58 @@
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testEnv } from './helpers/env.js';
+import { cleanupTemp, makeRepo } from './helpers/git.js';
+import { BIN, tmt } from './helpers/tmt.js';
+
+afterAll(cleanupTemp);
+
+let dir: string;
+beforeAll(() => {
+  dir = makeRepo({ 'a.py': 'a\n' });
+  const long = 'a-rather-long-run-name-for-the-sweep-over-learning-rates';
+  tmt(dir, ['save', '-n', 'base', '-p', 'learning_rate=0.1', '-p', 'optimizer.momentum=0.9', '-m', 'val/accuracy=0.5', '-m', 'train/loss=0.9', '-m', 'val/loss=1.1']);
+  tmt(dir, ['save', '-n', long, '-p', 'learning_rate=0.01', '-p', 'optimizer.momentum=0.95', '-m', 'val/accuracy=0.7', '-m', 'train/loss=0.4', '-m', 'val/loss=0.6']);
+  tmt(dir, ['save', '-n', 'third', '-p', 'learning_rate=0.001', '-p', 'optimizer.momentum=0.99', '-m', 'val/accuracy=0.6', '-m', 'train/loss=0.5', '-m', 'val/loss=0.8']);
+}, 60_000);
+
+/** tmt's output on a terminal `cols` wide (util-linux script), optionally with COLUMNS set. */
+function onTerminal(cols: number, args: string, env: Record<string, string> = {}): string[] {
+  const r = spawnSync('script', ['-qefc', `stty cols ${cols}; ${process.execPath} ${BIN} ${args}`, '/dev/null'], { cwd: dir, env: { ...testEnv, TERM: 'xterm', ...env }, encoding: 'utf8', input: '' });
+  expect(r.status).toBe(0);
+  return r.stdout.replace(/\r\n/g, '\n').trimEnd().split('\n');
+}
+
+const widest = (lines: string[]) => Math.max(...lines.map((l) => [...l].length));
+
+describe('tables fitted to the terminal', () => {
+  it('tmt list keeps metrics longest, and says which columns it hid', () => {
+    const wide = onTerminal(200, 'list');
+    expect(wide[0]).toMatch(/^ID\s+NAME\s+STATUS\s+STARTED\s+DURATION\s+/);
+    const narrow = onTerminal(72, 'list');
+    expect(widest(narrow)).toBeLessThanOrEqual(72);
+    expect(narrow[0]).toMatch(/^ID\s+NAME\s+STATUS\s+train\/loss\s+val\/accuracy\s+val\/loss$/);
+    expect(narrow.find((l) => l.includes('a-rather'))).toMatch(/a-rather-long-…/);
+    expect(narrow[0]).not.toMatch(/STARTED|DURATION/);
+    expect(narrow.at(-1)).toBe('(hidden to fit: DURATION, STARTED; see --columns)');
+  });
+
+  it('COLUMNS wins over the terminal size', () => {
+    const lines = onTerminal(200, 'list', { COLUMNS: '72' });
+    expect(widest(lines)).toBeLessThanOrEqual(72);
+    expect(lines.at(-1)).toMatch(/^\(hidden to fit: /);
+  });
+
+  it('tmt compare cuts the runs\' values, never the field names', () => {
+    const lines = onTerminal(70, 'compare base a-rather-long-run-name-for-the-sweep-over-learning-rates third');
+    expect(widest(lines)).toBeLessThanOrEqual(70);
+    const fields = lines.slice(1).map((l) => l.split(/\s+/)[0]);
+    expect(fields).toEqual(expect.arrayContaining(['params.learning_rate', 'params.optimizer.momentum', 'metrics.val/accuracy', 'metrics.train/loss']));
+    expect(lines.find((l) => l.startsWith('name'))).toMatch(/…/);
+  });
+
+  it('tmt best --group-by fits too', () => {
+    const lines = onTerminal(50, 'best --metric val/loss --group-by params.optimizer.momentum');
+    expect(widest(lines)).toBeLessThanOrEqual(50);
+    expect(lines).toHaveLength(4);
+  });
+});
