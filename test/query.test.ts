@@ -145,6 +145,39 @@ describe('params of mixed kinds', () => {
   });
 });
 
+describe('dates are local time, and a date is its whole day', () => {
+  it('TZ=Asia/Tokyo: dates, today and --since/--until read in local time, as the table shows them', () => {
+    const d = makeRepo({ 'a.py': 'a\n' });
+    tmt(d, ['save', '-n', 'only']);
+    const started = json(tmt(d, ['list', '--json'])).runs[0].started as string;
+    const tokyo = { TZ: 'Asia/Tokyo' };
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(started));
+    const count = (args: string[]) => json(tmt(d, ['list', '--json', ...args], tokyo)).runs.length;
+    expect(count(['--where', `started = ${day}`])).toBe(1);
+    expect(count(['--where', `started >= ${day} and started <= ${day}`])).toBe(1);
+    expect(count(['--where', `started > ${day}`])).toBe(0); // after that day
+    expect(count(['--where', `started < ${day}`])).toBe(0);
+    expect(count(['--since', day, '--until', day])).toBe(1); // --until a date includes it
+    expect(count(['--where', 'started = today'])).toBe(1);
+    expect(count(['--since', 'today'])).toBe(1);
+    expect(count(['--where', 'started = yesterday'])).toBe(0);
+    const minuteBefore = new Date(Date.parse(started) - 60_000).toISOString().slice(0, 16);
+    expect(count(['--where', `started > ${minuteBefore}Z`])).toBe(1); // a zone is taken as written
+    expect(tmt(d, ['list'], tokyo).stdout).toContain(new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Tokyo', dateStyle: 'short', timeStyle: 'short' }).format(new Date(started)));
+  });
+
+  it('a day that does not exist is an error, not a guess', () => {
+    const d = makeRepo({ 'a.py': 'a\n' });
+    let r = tmt(d, ['list', '--where', 'started > 2026-02-30']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: --where: expected a date .* found "2026-02-30"/);
+    r = tmt(d, ['list', '--until', '2026-13-01']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: --until: cannot read "2026-13-01" as a time\nhint: /);
+    expect(tmt(d, ['list', '--where', 'started > 2024-02-29T23:59']).code).toBe(0);
+  });
+});
+
 describe('sorting and limiting groups', () => {
   it('--sort by an aggregate or a key, and --limit counts groups', () => {
     const csv = (args: string[]) => tmt(dir, ['list', '--group-by', 'params.lr', '--agg', 'mean(metrics.acc), count', '--where', 'exists params.lr', '--format', 'csv', ...args]).stdout.trim().split('\n');

@@ -127,7 +127,7 @@ Examples:
     .option('--agg <aggs>', "with --group-by: e.g. 'mean(metrics.acc),std(metrics.acc),count' (default: count)")
     .option('--name <regex>', 'only runs whose name matches')
     .option('--since <time>', 'started at or after (2026-11-01, 2h, 3d, yesterday)')
-    .option('--until <time>', 'started at or before')
+    .option('--until <time>', 'started at or before (a date: by the end of that day)')
     .option('--status <status>', 'running, finished, failed, killed or stale (repeatable, or comma-separated)', collect, [])
     .option('--tag <tag>', 'only runs with this tag (repeatable: all must match)', collect, [])
     .option('--limit <n>', 'at most this many runs', (v: string) => positiveInt(v, '--limit'))

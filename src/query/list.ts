@@ -88,7 +88,7 @@ export function listedRows(source: RunSource, rows: readonly number[]): Listed[]
 export function selectRuns(source: RunSource, opts: ListOptions): Selection {
   const nameRe = opts.name === undefined ? undefined : compileRegex(opts.name, '--name');
   const since = opts.since === undefined ? undefined : parseTimeSpec(opts.since, opts.nowMs, '--since');
-  const until = opts.until === undefined ? undefined : parseTimeSpec(opts.until, opts.nowMs, '--until');
+  const until = opts.until === undefined ? undefined : parseTimeSpec(opts.until, opts.nowMs, '--until', 'end');
   for (const s of opts.status ?? []) {
     if (!STATUSES.includes(s)) throw new TmtError('BAD_ARGUMENT', `--status: unknown status "${s}"`, { hint: `one of ${STATUSES.join(', ')}` });
   }

@@ -1,25 +1,74 @@
+/**
+ * Times as a researcher writes them: ISO dates and times (local time unless
+ * a zone is given, as `tmt list` shows them and as git reads `--since`), spans
+ * back from now (`30m`, `2h`, `-7d`, `1w`), `now`, `today` and `yesterday`. A
+ * date without a time stands for its whole day: `started = 2026-11-24` is any
+ * time that day, `started > 2026-11-24` is after it, `--until 2026-11-24`
+ * includes it.
+ */
 import { TmtError } from '../errors.js';
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const SPAN = /^(\d+(?:\.\d+)?)([smhdw])$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[t ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(z|[+-]\d{2}:?\d{2})?)?$/;
 
-/**
- * A point in time from an ISO date (`2026-11-01`, `2026-11-01T12:00`), a
- * relative span back from now (`30m`, `2h`, `3d`, `1w`, also `-7d`), or
- * `now`, `today` and `yesterday` (midnight UTC). Returns epoch milliseconds.
- */
-export function parseTimeSpec(text: string, nowMs: number, flag: string): number {
+/** A time as written; `now` and `today` are read against the clock when it is resolved. */
+export type TimeRef =
+  | { anchor: 'now'; offsetMs: number }
+  /** Local midnight `days` from today's; a whole day. */
+  | { anchor: 'today'; days: number }
+  /** An instant; `day` when it is a local date without a time (a whole day). */
+  | { anchor: 'abs'; ms: number; day?: { year: number; month: number; date: number } };
+
+/** `90s`, `2h`: a duration in seconds, so `duration > 2h` reads naturally. */
+export function parseSpanSeconds(text: string): number | undefined {
+  const m = SPAN.exec(text.trim().toLowerCase());
+  return m ? (Number(m[1]) * UNIT_MS[m[2]!]!) / 1000 : undefined;
+}
+
+/** Reads a time; undefined when the text is not one (or names a day that does not exist, 2026-02-30). */
+export function readTime(text: string): TimeRef | undefined {
   const t = text.trim().toLowerCase();
-  const rel = /^-?(\d+(?:\.\d+)?)\s*([smhdw])$/.exec(t);
-  if (rel) return nowMs - Number(rel[1]) * UNIT_MS[rel[2]!]!;
-  const midnight = Math.floor(nowMs / 86_400_000) * 86_400_000;
-  if (t === 'now') return nowMs;
-  if (t === 'today') return midnight;
-  if (t === 'yesterday') return midnight - 86_400_000;
-  if (/^\d{4}-\d{2}-\d{2}([t ][\d:.]+(z|[+-]\d{2}:?\d{2})?)?$/.test(t)) {
-    const ms = Date.parse(/[t ]/.test(t) && !/(z|[+-]\d{2}:?\d{2})$/.test(t) ? `${t.replace(' ', 'T')}Z` : t.toUpperCase());
-    if (!Number.isNaN(ms)) return ms;
+  const span = parseSpanSeconds(t.startsWith('-') ? t.slice(1) : t);
+  if (span !== undefined) return { anchor: 'now', offsetMs: -span * 1000 };
+  if (t === 'now') return { anchor: 'now', offsetMs: 0 };
+  if (t === 'today') return { anchor: 'today', days: 0 };
+  if (t === 'yesterday') return { anchor: 'today', days: -1 };
+  const m = DATE.exec(t);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map((v) => Number(v ?? 0)) as [number, number, number, number, number, number];
+  if (mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || h > 23 || mi > 59 || s > 59) return undefined;
+  const ms = Math.round(Number(m[7] ?? 0) * 1000);
+  const zone = m[8];
+  if (zone !== undefined) {
+    const offset = zone === 'z' ? 0 : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(-2)));
+    return { anchor: 'abs', ms: Date.UTC(y, mo - 1, d, h, mi, s, ms) - offset * 60_000 };
   }
-  throw new TmtError('BAD_ARGUMENT', `${flag}: cannot read "${text}" as a time`, {
-    hint: 'use an ISO date (2026-11-01 or 2026-11-01T14:00), a span back from now (30m, 2h, 3d, 1w), today or yesterday',
-  });
+  const local = new Date(y, mo - 1, d, h, mi, s, ms).getTime();
+  return m[4] === undefined ? { anchor: 'abs', ms: local, day: { year: y, month: mo, date: d } } : { anchor: 'abs', ms: local };
+}
+
+/** Where a time starts, and for a whole day where it ends (the next local midnight). */
+export function resolveTime(ref: TimeRef, nowMs: number): { start: number; end?: number } {
+  if (ref.anchor === 'now') return { start: nowMs + ref.offsetMs };
+  if (ref.anchor === 'abs') return ref.day ? { start: ref.ms, end: new Date(ref.day.year, ref.day.month - 1, ref.day.date + 1).getTime() } : { start: ref.ms };
+  const today = new Date(nowMs);
+  const [y, mo, d] = [today.getFullYear(), today.getMonth(), today.getDate() + ref.days];
+  return { start: new Date(y, mo, d).getTime(), end: new Date(y, mo, d + 1).getTime() };
+}
+
+/** `--since`/`--until`: epoch milliseconds; `--until` a day includes that whole day. */
+export function parseTimeSpec(text: string, nowMs: number, flag: string, edge: 'start' | 'end' = 'start'): number {
+  const ref = readTime(text);
+  if (!ref) {
+    throw new TmtError('BAD_ARGUMENT', `${flag}: cannot read "${text}" as a time`, {
+      hint: 'use a date (2026-11-01, or 2026-11-01T14:00 in local time), a span back from now (30m, 2h, 3d, 1w), today or yesterday',
+    });
+  }
+  const { start, end } = resolveTime(ref, nowMs);
+  return edge === 'end' && end !== undefined ? end - 1 : start;
+}
+
+function daysIn(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }

@@ -3,6 +3,7 @@
  * time into a FieldRef, so evaluating against thousands of runs never re-splits
  * dotted paths.
  */
+import type { TimeRef } from '../time.js';
 
 export interface QueryRun {
   id: string;
@@ -49,13 +50,14 @@ export type CmpOp = '=' | '!=' | '<' | '<=' | '>' | '>=' | '~' | '!~' | 'in' | '
 
 /**
  * A literal already typed for its field. Times keep an anchor instead of an
- * absolute value so that `-7d` and `today` follow the nowMs given to evaluate().
+ * absolute value so that `-7d` and `today` follow the nowMs given to evaluate();
+ * a date without a time stands for its whole day (see time.ts).
  * A `str` remembers `num` when it was written as a bare number, because only
  * then may it compare numerically against numeric-string params.
  */
 export type Value =
   | { kind: 'num'; value: number }
-  | { kind: 'time'; anchor: 'abs' | 'now' | 'midnight'; offset: number }
+  | { kind: 'time'; ref: TimeRef }
   | { kind: 'str'; text: string; num?: number }
   | { kind: 'regex'; re: RegExp };
 

@@ -5,8 +5,7 @@
  */
 import { fieldKind, type CmpOp, type Expr, type FieldRef, type QueryRun, type Value } from './ast.js';
 import { parseNumber } from './lexer.js';
-
-const DAY_MS = 86_400_000;
+import { resolveTime } from '../time.js';
 
 export function evaluate(expr: Expr, run: QueryRun, nowMs: number): boolean {
   switch (expr.type) {
@@ -87,8 +86,10 @@ function matches(op: CmpOp, item: unknown, values: Value[], nowMs: number): bool
 function order(item: unknown, lit: Value, nowMs: number): number | undefined {
   if (lit.kind === 'num') return sign(asNumber(item), lit.value);
   if (lit.kind === 'time') {
-    const base = lit.anchor === 'abs' ? 0 : lit.anchor === 'now' ? nowMs : Math.floor(nowMs / DAY_MS) * DAY_MS;
-    return typeof item === 'number' ? sign(item, base + lit.offset) : undefined;
+    if (typeof item !== 'number') return undefined;
+    // A whole day (a date without a time, today): equal anywhere in it, above it only after it.
+    const { start, end } = resolveTime(lit.ref, nowMs);
+    return end === undefined ? sign(item, start) : item < start ? -1 : item >= end ? 1 : 0;
   }
   if (lit.kind !== 'str') return undefined;
   // A bare number literal compares numerically with numbers and numeric strings alike.

@@ -81,28 +81,3 @@ export function parseNumber(text: string): number | undefined {
   return NUMBER.test(text.trim()) ? Number(text) : undefined;
 }
 
-const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-const SPAN = /^(\d+(?:\.\d+)?)([smhdw])$/;
-
-/** `90s`, `2h`: a duration in seconds, so `duration > 2h` reads naturally. */
-export function parseSpanSeconds(text: string): number | undefined {
-  const m = SPAN.exec(text.trim().toLowerCase());
-  return m ? (Number(m[1]) * UNIT_MS[m[2]!]!) / 1000 : undefined;
-}
-
-const DATE = /^(\d{4}-\d{2}-\d{2})(?:[t ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(z|[+-]\d{2}:?\d{2})?)?$/;
-
-/** The same forms `--since` accepts: ISO dates (UTC without a zone), `-7d`/`7d`, now, today, yesterday. */
-export function parseTimeLiteral(text: string): Extract<Value, { kind: 'time' }> | undefined {
-  const t = text.trim().toLowerCase();
-  const span = parseSpanSeconds(t.startsWith('-') ? t.slice(1) : t);
-  if (span !== undefined) return { kind: 'time', anchor: 'now', offset: -span * 1000 };
-  if (t === 'now') return { kind: 'time', anchor: 'now', offset: 0 };
-  if (t === 'today') return { kind: 'time', anchor: 'midnight', offset: 0 };
-  if (t === 'yesterday') return { kind: 'time', anchor: 'midnight', offset: -UNIT_MS.d! };
-  const m = DATE.exec(t);
-  if (!m) return undefined;
-  const zone = m[3] === undefined || m[3] === 'z' ? 'Z' : m[3].includes(':') ? m[3] : `${m[3].slice(0, 3)}:${m[3].slice(3)}`;
-  const ms = Date.parse(`${m[1]}T${m[2] ?? '00:00'}${zone}`);
-  return Number.isNaN(ms) ? undefined : { kind: 'time', anchor: 'abs', offset: ms };
-}

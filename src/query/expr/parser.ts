@@ -6,7 +6,8 @@
  */
 import { fieldKind, parseField, type CmpOp, type Expr, type FieldRef, type Value } from './ast.js';
 import { DISPLAY_STATUSES } from '../../run/status.js';
-import { lex, OPERATORS, parseNumber, parseSpanSeconds, parseTimeLiteral, syntaxError, type Token } from './lexer.js';
+import { lex, OPERATORS, parseNumber, syntaxError, type Token } from './lexer.js';
+import { parseSpanSeconds, readTime } from '../time.js';
 
 const STATUSES: readonly string[] = DISPLAY_STATUSES;
 const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'has', 'exists']);
@@ -138,7 +139,8 @@ class Parser {
     }
     const kind = fieldKind(field);
     if (kind === 'time') {
-      return parseTimeLiteral(t.value) ?? this.fail(t, `expected a date (2026-11-01, 2026-11-01T12:00) or a relative time (-7d, -2h) after "${op}", found ${quoted(t)}`);
+      const ref = readTime(t.value);
+      return ref ? { kind: 'time', ref } : this.fail(t, `expected a date (2026-11-01, 2026-11-01T12:00) or a relative time (-7d, -2h) after "${op}", found ${quoted(t)}`);
     }
     if (kind === 'number') {
       const n = parseNumber(t.value) ?? (field.kind === 'metric' ? undefined : parseSpanSeconds(t.value));
