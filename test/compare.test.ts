@@ -45,7 +45,7 @@ describe('tmt compare', () => {
     expect(r.stdout).toMatch(/^params\.model\.depth\s+4\s+4\s+8$/m);
     expect(r.stdout).toMatch(/^params\.seed\s+1\s+1\s+1$/m);
     expect(r.stdout).toMatch(/^metrics\.loss\s+0\.5\s+0\.3\s+2$/m);
-    expect(r.stdout).toMatch(/^metrics\.bleu\s+12$/m);
+    expect(r.stdout).toMatch(/^metrics\.bleu\s+—\s+—\s+12$/m); // a dash where a run lacks the metric
     const changed = tmt(dir, ['compare', 'base', 'better', 'worse', '--only-changed']).stdout;
     expect(changed).not.toMatch(/params\.seed/);
     expect(changed).not.toMatch(/^status/m);
@@ -61,6 +61,19 @@ describe('tmt compare', () => {
     const acc = r.stdout.split('\n').find((l) => l.includes('metrics.acc'))!;
     expect(acc).toContain('\x1b[32m0.9\x1b[0m'); // higher acc: better
     expect(tmt(dir, ['compare', 'base', 'better']).stdout).not.toContain('\x1b[');
+    // Params that differ from the first run's stand out; the same ones do not.
+    const lr = r.stdout.split('\n').find((l) => l.includes('params.lr'))!;
+    expect(lr).toContain('\x1b[33m0.01\x1b[0m');
+    expect(r.stdout.split('\n').find((l) => l.includes('params.seed'))).not.toContain('\x1b[33m');
+  });
+
+  it('--only-changed and the table judge values as stored: 0.5 and 0.5000001 differ, and look it; empty text is not missing', () => {
+    const d = makeRepo({ 'a.py': 'a\n' });
+    tmt(d, ['save', '-n', 'e1', '-p', 'note=', '-m', 'acc=0.5']);
+    tmt(d, ['save', '-n', 'e2', '-m', 'acc=0.5000001']);
+    const out = tmt(d, ['compare', 'e1', 'e2', '--only-changed']).stdout;
+    expect(out).toMatch(/^metrics\.acc\s+0\.5\s+0\.5000001$/m);
+    expect(out).toMatch(/^params\.note\s+—$/m); // e1's empty note, then e2's missing one
   });
 
   it('--json: params with changed flags, metric summaries with directions and verdicts', () => {

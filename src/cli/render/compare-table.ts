@@ -19,8 +19,9 @@ export function compareRows(c: Comparison, opts: { onlyChanged: boolean; human: 
   const rows: Cell[][] = [];
   const verdicts: Array<Array<Verdict | null>> = [];
   const none = c.runs.map(() => null);
-  const add = (field: string, values: Cell[], keep: boolean, v: Array<Verdict | null> = none) => {
-    if (opts.onlyChanged && !keep && values.every((x) => x === values[0])) return;
+  /** `raw` decides whether a row changed: shown values may be rounded alike. */
+  const add = (field: string, values: Cell[], keep: boolean, v: Array<Verdict | null> = none, raw: unknown[] = values) => {
+    if (opts.onlyChanged && !keep && raw.every((x) => Object.is(x, raw[0]))) return;
     rows.push([field, ...values]);
     verdicts.push(v);
   };
@@ -31,8 +32,11 @@ export function compareRows(c: Comparison, opts: { onlyChanged: boolean; human: 
   add('duration', c.runs.map((r) => (opts.human ? formatDuration(r.durationMs) : r.durationMs === undefined ? null : r.durationMs / 1000)), false);
   for (const p of c.params) add(`params.${p.key}`, p.values, false);
   for (const m of c.metrics) {
-    const values = m.summaries.map((s) => (s ? (opts.human ? formatValue(s.last) : s.last) : null));
-    add(`metrics.${m.name}`, values, false, m.verdicts);
+    const raw = m.summaries.map((s) => s?.last ?? null);
+    let values: Cell[] = raw.map((x) => (x === null || !opts.human ? x : formatValue(x)));
+    // Values that differ must look different: 0.5 and 0.5000001 are shown in full, not both as 0.5.
+    if (opts.human && new Set(values).size < new Set(raw).size) values = raw.map((x) => (x === null ? null : String(x)));
+    add(`metrics.${m.name}`, values, false, m.verdicts, raw);
   }
   return { tabular: { columns: ['field', ...runLabels(c.runs)], rows }, verdicts };
 }
@@ -40,7 +44,9 @@ export function compareRows(c: Comparison, opts: { onlyChanged: boolean; human: 
 /** The terminal table, fitted to `width`. */
 export function renderCompareTable(c: Comparison, opts: { onlyChanged: boolean; width?: number; color: boolean }): string {
   const { tabular, verdicts } = compareRows(c, { onlyChanged: opts.onlyChanged, human: true });
-  const cells = tabular.rows.map((r) => r.map((v) => (v === null || v === undefined ? '' : String(v))));
+  // A run without the field shows a dash, so it is not taken for an empty value.
+  const cells = tabular.rows.map((r) => r.map((v) => (v === null || v === undefined ? '—' : String(v))));
+  const isParam = tabular.rows.map((r) => String(r[0]).startsWith('params.'));
   return renderTable(
     // Field names are what a row means: cut the runs' values before them.
     tabular.columns.map((header, i) => (i === 0 ? { header, align: 'left', minWidth: Math.min(40, Math.max(...cells.map((r) => r[0]!.length))) } : { header, align: 'right' })),
@@ -50,7 +56,11 @@ export function renderCompareTable(c: Comparison, opts: { onlyChanged: boolean; 
       color: opts.color,
       paintCell: (col, text, row) => {
         const v = col > 0 ? verdicts[row]?.[col - 1] : null;
-        return v === 'better' ? paint(opts.color, 'green', text) : v === 'worse' ? paint(opts.color, 'red', text) : col === 0 ? paint(opts.color, 'dim', text) : text;
+        if (v === 'better') return paint(opts.color, 'green', text);
+        if (v === 'worse') return paint(opts.color, 'red', text);
+        if (col === 0) return paint(opts.color, 'dim', text);
+        // A param that differs from the first run's stands out, as on the HTML page.
+        return isParam[row] && col > 1 && cells[row]![col] !== cells[row]![1] ? paint(opts.color, 'yellow', text) : text;
       },
     },
   );
