@@ -277,6 +277,13 @@ describe('tmt best', () => {
     expect(windowed.score).toBeCloseTo((0.77 + 0.78 + 0.79) / 3, 10);
     expect(json(tmt(d, ['best', '--metric', 'acc', '--window', 'last:2', '--json'])).best[0].name).toBe('steady');
     expect(tmt(d, ['best', '--metric', 'acc', '--window', 'first:2']).code).toBe(2);
+    expect(tmt(d, ['best', '--metric', 'acc', '--window', 'last:2.5']).stderr).toMatch(/^error: --window: cannot read "last:2\.5"/);
+    expect(json(tmt(d, ['best', '--metric', 'acc', '--window', 'last:2.5%', '--json'])).best[0].name).toBe('lucky'); // a share may be fractional: its last point
+    // A run with final values only (tmt save -m) competes with its last value, and a warning says so.
+    tmt(d, ['save', '-n', 'final-only', '-m', 'acc=0.85']);
+    const r = tmt(d, ['best', '--metric', 'acc', '--window', 'last:2', '--json']);
+    expect(json(r).best[0]).toMatchObject({ name: 'final-only', score: 0.85 });
+    expect(r.stderr).toBe('warning: 1 run has no series for acc (final values only, as tmt save -m writes): scored by its last value\n');
   });
 
   it('only finished runs compete, unless --any-status or a --where on status says otherwise', () => {

@@ -31,10 +31,11 @@ export function defaultDirection(metric: string): Direction {
 export function parseWindow(spec: string): Window {
   const m = /^last:(\d+(?:\.\d+)?)(%?)$/.exec(spec.trim());
   const n = m ? Number(m[1]) : NaN;
-  if (!m || !(n > 0) || (m[2] && n > 100)) {
+  // A count of points is whole; a share may be 2.5%.
+  if (!m || !(n > 0) || (m[2] && n > 100) || (!m[2] && !Number.isInteger(n))) {
     throw new TmtError('BAD_ARGUMENT', `--window: cannot read "${spec}"`, { hint: 'last:10% (the last tenth of each series) or last:50 (the last 50 points)' });
   }
-  return m[2] ? { kind: 'percent', n } : { kind: 'count', n: Math.floor(n) };
+  return m[2] ? { kind: 'percent', n } : { kind: 'count', n };
 }
 
 /** Mean of the last part of a series, in step order. */
@@ -63,7 +64,9 @@ export function pickBest(
   const name = opts.metric.replace(/^metrics\./, '');
   const best = new Map<string, Scored>();
   for (const run of runs) {
-    const score = opts.window ? windowScore(opts.series?.get(run.id) ?? [], opts.window) : Object.hasOwn(run.metrics, name) ? run.metrics[name]!.last : undefined;
+    const last = Object.hasOwn(run.metrics, name) ? run.metrics[name]!.last : undefined;
+    // A run with final values only (tmt save -m) has no series: its last value is all there is.
+    const score = opts.window ? (windowScore(opts.series?.get(run.id) ?? [], opts.window) ?? last) : last;
     if (score === undefined || !Number.isFinite(score)) continue;
     const group = opts.groupBy?.length ? groupKey(run, opts.groupBy) : undefined;
     const key = JSON.stringify(group ?? null);

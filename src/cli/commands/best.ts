@@ -52,6 +52,8 @@ export async function bestCommand(opts: BestCommandOptions, out: Output): Promis
     const rowOf = new Map(selection.runs.map((r, k) => [r.id, selection.rows[k]!]));
     // The window reads each candidate's series from its outputs commit.
     const series = window ? await readSeries(repo, candidates.map((c) => catalog.record(rowOf.get(c.id)!)), metric) : undefined;
+    const seriesless = series ? candidates.filter((c) => !series.get(c.id)?.length).length : 0;
+    if (seriesless) warn(out, `${seriesless} run${seriesless === 1 ? ' has' : 's have'} no series for ${metric} (final values only, as tmt save -m writes): scored by ${seriesless === 1 ? 'its' : 'their'} last value`);
     const picked = pickBest(candidates, { metric, direction, window, groupBy, series });
     return { left, picked: picked.map((b) => ({ ...b, name: catalog.meta(rowOf.get(b.run.id)!)?.name })) };
   });
