@@ -178,6 +178,26 @@ describe('dates are local time, and a date is its whole day', () => {
   });
 });
 
+describe('names with spaces and dots', () => {
+  it('are written quoted in --where, --columns, --sort and --group-by', () => {
+    const d = makeRepo({ 'a.py': 'a\n' });
+    tmt(d, ['save', '-n', 'one', '-p', 'my key=1', '-p', 'a.b=x', '-m', 'weird metric=0.5', '-m', 'val/loss=2']);
+    tmt(d, ['save', '-n', 'two', '-p', 'my key=2', '-m', 'weird metric=0.7', '-m', 'val/loss=1']);
+    const names = (args: string[]) => json(tmt(d, ['list', '--json', ...args])).runs.map((r: { name: string }) => r.name);
+    expect(names(['--where', 'params."my key" = 1'])).toEqual(['one']);
+    expect(names(['--where', 'metrics."weird metric".max > 0.6'])).toEqual(['two']);
+    expect(names(['--where', 'exists params."a.b"'])).toEqual(['one']);
+    expect(names(['--where', 'metrics.val/loss < 1.5'])).toEqual(['two']);
+    expect(names(['--sort', 'metrics."weird metric":desc'])).toEqual(['two', 'one']);
+    const csv = tmt(d, ['list', '--format', 'csv', '--columns', 'name,params."my key",metrics."weird metric"', '--sort', 'name']).stdout;
+    expect(csv).toBe('name,"params.""my key""","metrics.""weird metric"""\none,1,0.5\ntwo,2,0.7\n');
+    expect(json(tmt(d, ['list', '--group-by', 'params."my key"', '--json'])).groups.map((g: any) => g.key['params."my key"'])).toEqual([1, 2]);
+    const r = tmt(d, ['list', '--where', 'params."my key = 1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: --where: expected a closing " for this name at column 8/);
+  });
+});
+
 describe('sorting and limiting groups', () => {
   it('--sort by an aggregate or a key, and --limit counts groups', () => {
     const csv = (args: string[]) => tmt(dir, ['list', '--group-by', 'params.lr', '--agg', 'mean(metrics.acc), count', '--where', 'exists params.lr', '--format', 'csv', ...args]).stdout.trim().split('\n');

@@ -68,15 +68,51 @@ export type Expr =
   | { type: 'cmp'; field: FieldRef; path: string; op: CmpOp; values: Value[] };
 
 export const FIELD_LIST = `${BUILTINS.join(', ')}, params.<key> or metrics.<name>[.${STATS.join('|.')}]`;
-const PARAM_KEY = /^[A-Za-z0-9_-]+$/;
+const PARAM_KEY = /^[A-Za-z0-9_/-]+$/;
+
+/**
+ * A dotted path whose segments may be double-quoted to hold anything but a
+ * double quote (`"my key"`, `"val loss"`, `"a.b"`); undefined when malformed.
+ * Quoted segments are marked so a caller can accept them as written.
+ */
+function splitPath(text: string): Array<{ text: string; quoted: boolean }> | undefined {
+  const out: Array<{ text: string; quoted: boolean }> = [];
+  let i = 0;
+  for (;;) {
+    if (text[i] === '"') {
+      const close = text.indexOf('"', i + 1);
+      if (close <= i + 1) return undefined;
+      out.push({ text: text.slice(i + 1, close), quoted: true });
+      i = close + 1;
+    } else {
+      let end = text.indexOf('.', i);
+      if (end < 0) end = text.length;
+      if (text.slice(i, end).includes('"')) return undefined;
+      out.push({ text: text.slice(i, end), quoted: false });
+      i = end;
+    }
+    if (i === text.length) return out;
+    if (text[i] !== '.') return undefined;
+    i++;
+  }
+}
 
 /** Resolves a field path, or returns what is wrong with it (the caller adds position or flag context). */
 export function parseField(text: string): { ref: FieldRef } | { problem: string } {
   if ((BUILTINS as readonly string[]).includes(text)) return { ref: { kind: 'builtin', name: text as Builtin } };
   if (text.startsWith('params.')) {
-    const path = text.slice('params.'.length).split('.');
-    if (path.every((k) => PARAM_KEY.test(k))) return { ref: { kind: 'param', path } };
-    return { problem: `expected params.<key> with keys of letters, digits, _ and - joined by dots, found "${text}"` };
+    const segs = splitPath(text.slice('params.'.length));
+    if (segs?.every((k) => (k.quoted ? k.text !== '' : PARAM_KEY.test(k.text)))) return { ref: { kind: 'param', path: segs.map((k) => k.text) } };
+    return { problem: `expected params.<key> with keys of letters, digits, _, - and / joined by dots (quote any other key: params."my key"), found "${text}"` };
+  }
+  if (text.startsWith('metrics."')) {
+    // A quoted name is all name, then an optional summary: metrics."val loss".max
+    const segs = splitPath(text.slice('metrics.'.length));
+    const stat = segs?.[1]?.text;
+    if (segs && segs[0]!.quoted && segs[0]!.text !== '' && (segs.length === 1 || (segs.length === 2 && !segs[1]!.quoted && (STATS as readonly string[]).includes(stat!)))) {
+      return { ref: { kind: 'metric', metric: segs[0]!.text, stat: (stat ?? 'last') as Stat } };
+    }
+    return { problem: `expected metrics."<name>" or metrics."<name>".${STATS.join('|.')}, found "${text}"` };
   }
   if (text.startsWith('metrics.')) {
     const rest = text.slice('metrics.'.length);

@@ -66,7 +66,14 @@ export function lex(source: string): Token[] {
       i++;
       tokens.push({ type: 'string', text: source.slice(start, i), value, pos: start });
     } else {
-      while (i < source.length && !WORD_END.test(source[i]!)) i++;
+      for (;;) {
+        while (i < source.length && !WORD_END.test(source[i]!)) i++;
+        // A quoted segment of a field path (params."my key") belongs to the word.
+        if (source[i] !== '"' || source[i - 1] !== '.') break;
+        const close = source.indexOf('"', i + 1);
+        if (close < 0) throw syntaxError(source, i, 'expected a closing " for this name');
+        i = close + 1;
+      }
       const word = source.slice(start, i);
       tokens.push({ type: 'word', text: word, value: word, pos: start });
     }
