@@ -213,6 +213,14 @@ describe('sorting and limiting groups', () => {
     expect(r.stderr).toMatch(/^error: --columns does not apply to --group-by\nhint: /);
   });
 
+  it('--json gives every run every key, null where it has no value', () => {
+    const broken = json(tmt(dir, ['list', '--json', '--where', 'status = failed'])).runs[0];
+    expect(Object.keys(broken)).toEqual(expect.arrayContaining(['id', 'name', 'status', 'started', 'durationMs', 'tags', 'params', 'metrics']));
+    const d = makeRepo({ 'a.py': 'a\n' });
+    tmt(d, ['save']);
+    expect(json(tmt(d, ['list', '--json'])).runs[0].name).toBeNull();
+  });
+
   it('--json with --columns gives just those fields', () => {
     const out = json(tmt(dir, ['list', '--json', '--columns', 'name,params.lr,metrics.acc,duration', '--where', 'params.lr = 0.1 and params.seed = 4']));
     expect(out).toEqual({ schemaVersion: 1, columns: ['name', 'params.lr', 'metrics.acc', 'duration'], runs: [{ name: 'lr0.1-s4', 'params.lr': 0.1, 'metrics.acc': 0.74, duration: 0 }] });
@@ -255,6 +263,8 @@ describe('tmt best', () => {
       expect(r.stderr).toMatch(new RegExp(`^error: ${args[0]} is empty\nhint: name at least one field`));
     }
     expect(tmt(dir, ['list', '--agg', 'count']).stderr).toMatch(/^error: --agg needs --group-by$/m);
+    expect(tmt(dir, ['list', '--group-by', 'params.opt', '--agg', 'mean(name)']).stderr).toMatch(/^error: --agg: mean\(\) needs numbers, and name is text\nhint: /);
+    expect(names(['--status', 'failed, finished', '--where', 'params.lr = 0.1 or status = failed', '--sort', 'name'])).toHaveLength(5); // spaces after commas are fine
     expect(tmt(dir, ['list', '--columns', 'name,params.lrr']).stderr).toBe('warning: no run has params.lrr (a typo?)\n');
     expect(tmt(dir, ['list', '--where', 'params.lr < 0.1']).stderr).toBe('');
   });

@@ -16,6 +16,7 @@ export interface Agg {
 }
 
 const FNS: readonly AggFn[] = ['mean', 'std', 'min', 'max', 'sum', 'median', 'count'];
+const TEXT_FIELDS: readonly string[] = ['name', 'id', 'status', 'tags', 'host', 'branch', 'commit', 'started', 'ended'];
 
 export function parseAggs(spec: string): Agg[] {
   return spec
@@ -29,6 +30,10 @@ export function parseAggs(spec: string): Agg[] {
         throw new TmtError('BAD_ARGUMENT', `--agg: cannot read "${s}"`, { hint: `use ${FNS.filter((f) => f !== 'count').join('|')}(FIELD) or count, e.g. mean(metrics.acc),std(metrics.acc),count` });
       }
       checkField(m[2]!, '--agg');
+      // Only numbers aggregate; text fields would give an empty column and no hint why.
+      if (TEXT_FIELDS.includes(m[2]!)) {
+        throw new TmtError('BAD_ARGUMENT', `--agg: ${m[1]}() needs numbers, and ${m[2]} is text`, { hint: 'aggregate metrics.X, params.X or duration; count counts runs' });
+      }
       return { fn: m[1] as AggFn, field: m[2]!, label: s };
     });
 }
@@ -75,6 +80,9 @@ export function groupRuns(runs: readonly QueryRun[], keys: readonly string[], ag
  * (`mean(metrics.acc):desc,params.lr`). Groups without the value sort last.
  */
 export function parseGroupSort(spec: string, keys: readonly string[], aggs: readonly Agg[]): SortKey[] {
+  // `mean( metrics.acc )` in --sort names `mean(metrics.acc)` in --agg: spaces outside names do not count.
+  const bare = (t: string) => t.replace(/\s+(?=(?:[^"]*"[^"]*")*[^"]*$)/g, '');
+  const labelOf = new Map(aggs.map((a) => [bare(a.label), a.label]));
   const labels = new Set(aggs.map((a) => a.label));
   return spec
     .split(/,(?![^(]*\))/)
@@ -82,8 +90,8 @@ export function parseGroupSort(spec: string, keys: readonly string[], aggs: read
     .filter(Boolean)
     .map((part) => {
       const m = /^(.+?)(?::(asc|desc))?$/i.exec(part)!;
-      const field = m[1]!.replace(/\s+/g, '');
-      if (!keys.includes(field) && !labels.has(field)) {
+      const field = keys.includes(m[1]!.trim()) ? m[1]!.trim() : labelOf.get(bare(m[1]!));
+      if (field === undefined) {
         throw new TmtError('BAD_ARGUMENT', `--sort: with --group-by, sort by a key or an --agg column, not "${m[1]}"`, {
           hint: `one of ${[...keys, ...labels].join(', ')}, e.g. --sort '${[...labels][0] ?? keys[0]}:desc'`,
         });

@@ -44,7 +44,7 @@ export async function listCommand(opts: ListCommandOptions, out: Output): Promis
   const repo = await openRepo({ cwd: opts.cwd });
   return withCatalog(repo, (catalog) => {
     const runQuery = groupBy ? { ...opts, sort: undefined, limit: undefined } : opts;
-    const query = { ...runQuery, status: opts.status.flatMap((s) => s.split(',')), tags: opts.tag, nowMs: Date.now() };
+    const query = { ...runQuery, status: opts.status.flatMap((s) => s.split(',').map((v) => v.trim()).filter(Boolean)), tags: opts.tag, nowMs: Date.now() };
     const fields = [...(groupBy ?? []), ...(columns ?? []), ...aggs.flatMap((a) => (a.field ? [a.field] : []))];
     const selection = selectRuns(catalog, { ...query, fields });
     for (const f of selection.unknownFields) warn(out, `no run has ${f} (a typo?)`);
@@ -62,7 +62,8 @@ export async function listCommand(opts: ListCommandOptions, out: Output): Promis
       const runs = listed.map((l) => Object.fromEntries(columns.map((c) => [c, fieldValue(l.run, c) ?? null])));
       out.out(JSON.stringify({ schemaVersion: 1, columns, runs }, null, 2) + '\n');
     } else if (opts.format === 'json') {
-      out.out(JSON.stringify({ schemaVersion: 1, runs: listed.map((l) => l.row) }, null, 2) + '\n');
+      // Every run has every key: null where a run has no value, so consumers need not test for presence.
+      out.out(JSON.stringify({ schemaVersion: 1, runs: listed.map(({ row }) => ({ ...row, name: row.name ?? null, started: row.started ?? null, durationMs: row.durationMs ?? null })) }, null, 2) + '\n');
     } else if (opts.format === 'table' && !columns) {
       out.out(renderRunTable(listed.map((l) => l.row), { width: opts.width, color: out.color }));
     } else {
