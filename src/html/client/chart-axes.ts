@@ -40,8 +40,21 @@ export function axes(svg: SVGSVGElement, d: Domain, W: number, px: (x: number) =
   svg.append(g);
 }
 
+/**
+ * Ticks for a log axis: powers of ten when at least three fall inside
+ * [lo, hi], else 1, 2 and 5 of each decade, else (a range inside one decade,
+ * such as a loss from 0.21 to 1.5) round linear ticks.
+ */
 function logTicks(lo: number, hi: number): number[] {
-  const out: number[] = [];
-  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) out.push(10 ** e);
-  return out.length >= 3 ? out : niceTicks(lo, hi, 4).filter((t) => t > 0);
+  for (const steps of [[1], [1, 2, 5]]) {
+    const out: number[] = [];
+    for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+      for (const m of steps) {
+        const t = Number((m * 10 ** e).toPrecision(12));
+        if (t >= lo * (1 - 1e-9) && t <= hi * (1 + 1e-9)) out.push(t);
+      }
+    }
+    if (out.length >= 3) return out;
+  }
+  return niceTicks(lo, hi, 4).filter((t) => t > 0);
 }
