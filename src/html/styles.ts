@@ -24,7 +24,7 @@ h2 { font-size: 17px; margin: 0 0 8px; padding-bottom: 4px; border-bottom: 1px s
 table.grid { border-collapse: collapse; min-width: 40%; }
 .grid th, .grid td { border: 1px solid var(--border); padding: 4px 10px; text-align: left; vertical-align: top; max-width: 520px; overflow-wrap: anywhere; white-space: pre-wrap; }
 .grid thead th { background: var(--head); position: sticky; top: 0; }
-.grid tbody th { font-weight: 600; background: var(--head); }
+.grid tbody th { font-weight: 600; background: var(--head); overflow-wrap: break-word; } /* row labels break between words only, unless one is too long */
 .grid tr.changed > td, .grid tr.changed > th { background: var(--changed); }
 .grid.only-changed tr.same { display: none; }
 .grid td.missing, .missing { color: var(--dim); }
