@@ -36,6 +36,8 @@ describe('tmt list --where / --sort / --limit', () => {
     expect(names(['--where', 'not exists metrics.acc'])).toEqual(['broken']);
     expect(names(['--where', 'tags has first', '--sort', 'params.lr:desc'])).toEqual(['lr0.1-s1', 'lr0.01-s1', 'lr0.001-s1']);
     expect(names(['--where', 'name ~ "^lr0\\.001" and params.opt in (sgd)', '--sort', 'name'])).toEqual(['lr0.001-s2', 'lr0.001-s4']);
+    expect(names(['--where', 'name ~ "(?i)^LR0\\.001-S[24]"', '--sort', 'name'])).toEqual(['lr0.001-s2', 'lr0.001-s4']); // (?i) ignores case
+    expect(names(['--name', '(?i)BROKEN'])).toEqual(['broken']);
     expect(names(['--where', 'status = failed or metrics.acc.max >= 0.74', '--sort', 'name'])).toEqual(['broken', 'lr0.1-s4']);
     expect(names(['--where', 'started > -1h'])).toHaveLength(13);
     expect(names(['--where', 'started < 2020-01-01'])).toEqual([]);

@@ -11,6 +11,7 @@ import type { FieldRef } from './expr/ast.js';
 import { evaluate, fieldRef, parseExpr, type QueryRun } from './expr/index.js';
 import { columnsFor, fieldsOf, partialRuns, toQueryRun } from './query-run.js';
 import { parseSort, sortRuns } from './sort.js';
+import { userRegex } from './regex.js';
 import { parseTimeSpec } from './time.js';
 
 export interface ListOptions {
@@ -182,7 +183,7 @@ export function mainMetrics(rows: readonly RunRow[], max = 3): string[] {
 
 function compileRegex(source: string, flag: string): RegExp {
   try {
-    return new RegExp(source);
+    return userRegex(source);
   } catch (err) {
     throw new TmtError('BAD_ARGUMENT', `${flag}: invalid regular expression: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`, { hint: 'escape special characters, e.g. lr\\.01' });
   }

@@ -7,6 +7,7 @@
 import { fieldKind, parseField, type CmpOp, type Expr, type FieldRef, type Value } from './ast.js';
 import { DISPLAY_STATUSES } from '../../run/status.js';
 import { lex, OPERATORS, parseNumber, syntaxError, type Token } from './lexer.js';
+import { userRegex } from '../regex.js';
 import { parseSpanSeconds, readTime } from '../time.js';
 
 const STATUSES: readonly string[] = DISPLAY_STATUSES;
@@ -131,7 +132,7 @@ class Parser {
   private literal(field: FieldRef, path: string, op: CmpOp, t: Token): Value {
     if (op === '~' || op === '!~') {
       try {
-        return { kind: 'regex', re: new RegExp(t.value) };
+        return { kind: 'regex', re: userRegex(t.value) };
       } catch (err) {
         const reason = String((err as Error).message).split(': ').pop();
         return this.fail(t, `expected a valid regular expression, found ${quoted(t)} (${reason})`);
