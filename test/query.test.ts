@@ -144,6 +144,9 @@ describe('params of mixed kinds', () => {
     expect(out.groups[0].values['mean(metrics.acc)']).toBeCloseTo(0.65, 10);
     const best = json(tmt(d, ['best', '--metric', 'acc', '--group-by', 'params.lr', '--json'])).best;
     expect(best.map((b: any) => [b.group['params.lr'], b.name])).toEqual([[0.01, 'from-file'], [0.1, 'text-num'], [200, 'big'], ['fast', 'word']]);
+    // Runs without the key are a group of their own, last, shown with a dash on screen and empty in CSV.
+    expect(tmt(d, ['list', '--group-by', 'params.seed']).stdout.trimEnd().split('\n').at(-1)).toMatch(/^—\s+2$/);
+    expect(tmt(d, ['list', '--group-by', 'params.seed', '--format', 'csv']).stdout.trimEnd().split('\n').at(-1)).toBe(',2');
   });
 });
 
@@ -350,6 +353,7 @@ describe('bad expressions get the position', () => {
     ['metrics.acc ~ 3', /~/],
     ['started > banana', /banana|date/],
     ['', /expected an expression at column 1/],
+    ['status > finished', /expected = != ~ !~ or in for "status", found ">" at column 8/],
   ];
   for (const [expr, message] of cases) {
     it(`--where '${expr}'`, () => {

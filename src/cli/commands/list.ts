@@ -115,7 +115,8 @@ function groupCommand(selection: Selection, keys: string[], aggs: Agg[], sort: S
   }
   const table: Tabular = {
     columns: [...keys, ...aggs.map((a) => a.label)],
-    rows: groups.map((g) => [...keys.map((k) => g.key[k] as string | number | null), ...aggs.map((a) => g.values[a.label])]),
+    // On screen a group of runs without the key shows a dash, apart from one whose value is empty text.
+    rows: groups.map((g) => [...keys.map((k) => (g.key[k] === null && (opts.format === 'table' || opts.format === 'md') ? '—' : (g.key[k] as string | number | null))), ...aggs.map((a) => g.values[a.label])]),
   };
   out.out(TABULAR_FORMATS[opts.format as TabularFormat](table, { width: opts.width, color: out.color }));
   return 0;

@@ -107,6 +107,8 @@ class Parser {
     }
     if (op === 'has' && kind !== 'list' && kind !== 'param') this.fail(opTok, `expected tags or params.<key> before "has", found "${path}"`);
     if (kind === 'list' && ['<', '<=', '>', '>='].includes(op)) this.fail(opTok, `expected = != ~ !~ in or has for "tags", found "${op}"`);
+    // Statuses have no order: `status > finished` would match by spelling.
+    if (field.kind === 'builtin' && field.name === 'status' && ['<', '<=', '>', '>='].includes(op)) this.fail(opTok, `expected = != ~ !~ or in for "status", found "${op}"`);
     const toks = op === 'in' ? this.list(opTok) : [this.value(opTok)];
     return { type: 'cmp', field, path, op, values: toks.map((v) => this.literal(field, path, op, v)) };
   }
