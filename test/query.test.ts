@@ -272,6 +272,7 @@ describe('tmt best', () => {
     expect(names(['--status', 'failed, finished', '--where', 'params.lr = 0.1 or status = failed', '--sort', 'name'])).toHaveLength(5); // spaces after commas are fine
     expect(tmt(dir, ['list', '--columns', 'name,params.lrr']).stderr).toBe('warning: no run has params.lrr (a typo?)\n');
     expect(tmt(dir, ['list', '--where', 'params.lr < 0.1']).stderr).toBe('');
+    expect(tmt(dir, ['list', '--where', 'metrics.acc.mean > 0.5']).stderr).toBe('warning: no run has metrics.acc.mean: metrics.acc has the summaries .first .last .min .max .count, not .mean\n');
   });
 
   it('judges loss-like names by their words: val/loss, train.loss, valLoss and eval/ppl are lower-is-better', () => {

@@ -57,8 +57,8 @@ export interface Selection {
   rows: number[];
   /** Index-aligned with `rows`; hold the fields the options and `fields` name. */
   runs: QueryRun[];
-  /** Params and metrics the options name that no run has at all (likely typos). */
-  unknownFields: string[];
+  /** Params and metrics the options name that no run has at all (likely typos), with what was probably meant. */
+  unknownFields: Array<{ field: string; meant?: string }>;
   /** Runs with unreadable notes that a filter left out (they have no fields to match). */
   unreadableLeftOut: number;
 }
@@ -132,11 +132,21 @@ export function selectRuns(source: RunSource, opts: ListOptions): Selection {
   return { rows: picked, runs: picked.map((row) => runs[row]!), unknownFields: unknownFields(source, named), unreadableLeftOut: unreadable };
 }
 
-function unknownFields(source: RunSource, refs: readonly FieldRef[]): string[] {
+function unknownFields(source: RunSource, refs: readonly FieldRef[]): Selection['unknownFields'] {
   if (source.ids.length === 0) return [];
   const present = new Set(source.columnNames());
-  const missing = refs.filter((r) => (r.kind === 'param' || r.kind === 'metric') && [...columnsFor([r])].every((c) => !present.has(c)));
-  return [...new Set(missing.map((r) => (r.kind === 'param' ? `params.${r.path.join('.')}` : `metrics.${(r as { metric: string }).metric}`)))];
+  const has = (r: FieldRef) => [...columnsFor([r])].some((c) => present.has(c));
+  const out = new Map<string, string | undefined>();
+  for (const r of refs) {
+    if (r.kind === 'param' && !has(r)) out.set(`params.${r.path.join('.')}`, undefined);
+    if (r.kind !== 'metric' || has(r)) continue;
+    // metrics.acc.mean: acc exists, and .mean is not one of its summaries.
+    const dot = r.metric.lastIndexOf('.');
+    const base = dot > 0 ? r.metric.slice(0, dot) : undefined;
+    const meant = base !== undefined && has({ kind: 'metric', metric: base, stat: 'last' }) ? `metrics.${base} has the summaries .first .last .min .max .count, not .${r.metric.slice(dot + 1)}` : undefined;
+    out.set(`metrics.${r.metric}`, meant);
+  }
+  return [...out].map(([field, meant]) => (meant ? { field, meant } : { field }));
 }
 
 function toRow(r: RunRecord, shortId: string): RunRow {

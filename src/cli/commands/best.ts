@@ -8,7 +8,7 @@ import { withCatalog } from '../../run/read.js';
 import { readSeries } from '../../run/series.js';
 import { TABULAR_FORMATS, type TabularFormat } from '../render/formats.js';
 import { formatValue } from '../render/format.js';
-import { warn, warnUnreadableLeftOut, type Output } from '../output.js';
+import { unknownFieldWarning, warn, warnUnreadableLeftOut, type Output } from '../output.js';
 
 export interface BestCommandOptions {
   cwd: string;
@@ -39,7 +39,7 @@ export async function bestCommand(opts: BestCommandOptions, out: Output): Promis
   const direction: Direction = directions.get(metric)!.direction;
   const found = await withCatalog(repo, async (catalog) => {
     const selection = selectRuns(catalog, { where: opts.where, nowMs: Date.now(), fields: [`metrics.${metric}`, ...(groupBy ?? [])] });
-    for (const f of selection.unknownFields) if (f !== `metrics.${metric}`) warn(out, `no run has ${f} (a typo?)`);
+    for (const f of selection.unknownFields) if (f.field !== `metrics.${metric}`) warn(out, unknownFieldWarning(f));
     // Unreadable runs have no metric to rank: count them whether or not a filter met them.
     warnUnreadableLeftOut(out, selection.unreadableLeftOut + selection.runs.filter((r) => r.status === 'unreadable').length);
     const withMetric = selection.runs.filter((r) => Object.hasOwn(r.metrics, metric));

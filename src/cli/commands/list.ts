@@ -9,7 +9,7 @@ import { withCatalog } from '../../run/read.js';
 import { TABULAR_FORMATS, type Tabular, type TabularFormat } from '../render/formats.js';
 import { formatDuration, formatTime } from '../render/format.js';
 import { renderRunTable } from '../render/runs.js';
-import { warn, warnUnreadableLeftOut, type Output } from '../output.js';
+import { unknownFieldWarning, warn, warnUnreadableLeftOut, type Output } from '../output.js';
 
 export interface ListCommandOptions {
   cwd: string;
@@ -47,7 +47,7 @@ export async function listCommand(opts: ListCommandOptions, out: Output): Promis
     const query = { ...runQuery, status: opts.status.flatMap((s) => s.split(',').map((v) => v.trim()).filter(Boolean)), tags: opts.tag, nowMs: Date.now() };
     const fields = [...(groupBy ?? []), ...(columns ?? []), ...aggs.flatMap((a) => (a.field ? [a.field] : []))];
     const selection = selectRuns(catalog, { ...query, fields });
-    for (const f of selection.unknownFields) warn(out, `no run has ${f} (a typo?)`);
+    for (const f of selection.unknownFields) warn(out, unknownFieldWarning(f));
     warnUnreadableLeftOut(out, selection.unreadableLeftOut);
     const odd = catalog.state.ignoredRefs ?? [];
     if (odd.length) warn(out, `left out ${odd.length} ref${odd.length === 1 ? '' : 's'} under refs/tmt/runs/ that ${odd.length === 1 ? 'is' : 'are'} not a run id (${odd.slice(0, 3).map((r) => JSON.stringify(r)).join(', ')}${odd.length > 3 ? ', ...' : ''}); git update-ref -d REF deletes one`);
