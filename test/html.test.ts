@@ -72,7 +72,17 @@ describe('the page file', () => {
     // -o is relative to the working directory and implies --html.
     const sub = path.join(dir, 'reports');
     fs.mkdirSync(sub);
-    expect(tmt(sub, ['compare', 'a', 'b', '-o', 'cmp.html']).stdout).toBe(`${path.join(fs.realpathSync(sub), 'cmp.html')}\n`);
+    const inTree = tmt(sub, ['compare', 'a', 'b', '-o', 'cmp.html']);
+    expect(inTree.stdout).toBe(`${path.join(fs.realpathSync(sub), 'cmp.html')}\n`);
+    // A page left in the working tree would ride along in the next snapshot: said once, and not when ignored.
+    expect(inTree.stderr).toBe("warning: cmp.html is in the working tree, so the next run's snapshot will carry it; write it elsewhere, or add it to .gitignore or .tmtignore\n");
+    fs.writeFileSync(path.join(dir, '.tmtignore'), 'reports/\n');
+    expect(tmt(sub, ['compare', 'a', 'b', '-o', 'cmp.html']).stderr).toBe('');
+    fs.rmSync(path.join(dir, '.tmtignore'));
+    fs.writeFileSync(path.join(dir, '.git/info/exclude'), '*.html\n');
+    expect(tmt(sub, ['compare', 'a', 'b', '-o', 'cmp.html']).stderr).toBe('');
+    fs.rmSync(path.join(dir, '.git/info/exclude'));
+    fs.rmSync(sub, { recursive: true });
     // -o - writes the page itself to stdout.
     const piped = tmt(dir, ['diff', 'a', 'b', '-o', '-']);
     expect(piped.code).toBe(0);

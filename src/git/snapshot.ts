@@ -191,7 +191,7 @@ function sortByPath(skipped: SkippedFile[]): SkippedFile[] {
   return [...unique.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-async function loadTmtIgnore(workTree: string): Promise<Ignore | undefined> {
+export async function loadTmtIgnore(workTree: string): Promise<Ignore | undefined> {
   let text: string;
   try {
     text = fs.readFileSync(path.join(workTree, '.tmtignore'), 'utf8');

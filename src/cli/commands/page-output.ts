@@ -9,6 +9,7 @@ import { gatherComparison } from '../../compare/gather.js';
 import type { ResolvedRun } from '../../compare/resolve.js';
 import { TMT_DIR } from '../../git/layout.js';
 import type { Repo } from '../../git/repo.js';
+import { inNextSnapshot } from '../../git/snapshot-scope.js';
 import { renderPage } from '../../html/page.js';
 import { writePage } from '../../html/write.js';
 import { openPage, shouldOpen } from '../open-page.js';
@@ -55,6 +56,9 @@ export async function writeComparisonPage(req: PageRequest, out: Output): Promis
   const written = writePage(path.resolve(req.cwd, target), page);
   if (written.special) return 0; // a FIFO or a device (-o /dev/stdout): no file to name or open
   out.out(`${written.path}\n`);
+  if (req.flags.output !== undefined && (await inNextSnapshot(req.repo, written.path))) {
+    warn(out, `${target} is in the working tree, so the next run's snapshot will carry it; write it elsewhere, or add it to .gitignore or .tmtignore`);
+  }
   if (shouldOpen({ open: req.flags.open, tty: req.tty, env: process.env })) await openPage(written.path, out);
   return 0;
 }
