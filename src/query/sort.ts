@@ -36,30 +36,27 @@ export function sortRuns(runs: QueryRun[], keys: readonly SortKey[]): QueryRun[]
 
 /** Sorts items by the keys, reading each key's value with `value` (see sortRuns for the order). */
 export function sortBy<T>(items: readonly T[], keys: readonly SortKey[], value: (item: T, field: string) => unknown): T[] {
-  const decorated = items.map((run) => ({ run, values: keys.map((k) => value(run, k.field)) }));
+  // Each value is classed once, not once per comparison: at 100,000 runs that is two million comparisons.
+  const decorated = items.map((run) => ({ run, keys: keys.map((k) => sortable(value(run, k.field))) }));
   decorated.sort((a, b) => {
-    for (const [i, k] of keys.entries()) {
-      const x = a.values[i];
-      const y = b.values[i];
-      const missingX = x === undefined || x === null;
-      const missingY = y === undefined || y === null;
-      if (missingX || missingY) {
-        if (missingX && missingY) continue;
-        return missingX ? 1 : -1;
-      }
-      const [kx, vx] = sortable(x);
-      const [ky, vy] = sortable(y);
-      if (kx !== ky) return kx - ky;
+    for (let i = 0; i < keys.length; i++) {
+      const [kx, vx] = a.keys[i]!;
+      const [ky, vy] = b.keys[i]!;
+      if (kx !== ky) return kx - ky; // missing (3) is last whatever the direction
+      if (kx === MISSING) continue;
       const c = vx < vy ? -1 : vx > vy ? 1 : 0;
-      if (c !== 0) return k.descending ? -c : c;
+      if (c !== 0) return keys[i]!.descending ? -c : c;
     }
     return 0;
   });
   return decorated.map((d) => d.run);
 }
 
-/** A value's class (0 number, 1 text, 2 other) and what it sorts by within it. */
+const MISSING = 3;
+
+/** A value's class (0 number, 1 text, 2 other, 3 missing) and what it sorts by within it. */
 function sortable(v: unknown): [number, number | string] {
+  if (v === undefined || v === null) return [MISSING, 0];
   const n = typeof v === 'number' ? v : typeof v === 'string' ? parseNumber(v) : undefined;
   if (n !== undefined && !Number.isNaN(n)) return [0, n];
   if (typeof v === 'string') return [1, v];
