@@ -94,6 +94,7 @@ describe('final newlines, which diff2html does not draw', () => {
     expect(finalNewlineNote(gitPatch('a\nb', 'a\nc'))).toBe('Neither version ends with a newline.');
     expect(finalNewlineNote(gitPatch(null, 'new'))).toBe('The file has no newline at the end.');
     expect(finalNewlineNote(gitPatch('gone', null))).toBe('The file has no newline at the end.');
+    expect(finalNewlineNote(gitPatch('select 1;\n-- end', 'select 1;\n-- end\n'))).toMatch(/^Only the final newline changed: the old version/); // "--- end" is a line, not a header
     expect(finalNewlineNote(gitPatch('a\n', 'b\n'))).toBeUndefined();
     expect(finalNewlineNote(gitPatch('--- x\n', '+++ y\n'))).toBeUndefined(); // lines that look like headers
   });

@@ -186,7 +186,7 @@ describe('dates are local time, and a date is its whole day', () => {
 describe('names with spaces and dots', () => {
   it('are written quoted in --where, --columns, --sort and --group-by', () => {
     const d = makeRepo({ 'a.py': 'a\n' });
-    tmt(d, ['save', '-n', 'one', '-p', 'my key=1', '-p', 'a.b=x', '-m', 'weird metric=0.5', '-m', 'val/loss=2']);
+    tmt(d, ['save', '-n', 'one', '-p', 'my key=1', '-p', 'a.b=x', '-p', 'x,y=3', '-p', 'a:b=4', '-m', 'weird metric=0.5', '-m', 'val/loss=2']);
     tmt(d, ['save', '-n', 'two', '-p', 'my key=2', '-m', 'weird metric=0.7', '-m', 'val/loss=1']);
     const names = (args: string[]) => json(tmt(d, ['list', '--json', ...args])).runs.map((r: { name: string }) => r.name);
     expect(names(['--where', 'params."my key" = 1'])).toEqual(['one']);
@@ -197,6 +197,13 @@ describe('names with spaces and dots', () => {
     const csv = tmt(d, ['list', '--format', 'csv', '--columns', 'name,params."my key",metrics."weird metric"', '--sort', 'name']).stdout;
     expect(csv).toBe('name,"params.""my key""","metrics.""weird metric"""\none,1,0.5\ntwo,2,0.7\n');
     expect(json(tmt(d, ['list', '--group-by', 'params."my key"', '--json'])).groups.map((g: any) => g.key['params."my key"'])).toEqual([1, 2]);
+    // Commas and colons inside quotes are part of the name, in every flag that takes fields.
+    expect(tmt(d, ['list', '--format', 'csv', '--columns', 'name,params."x,y",params."a:b"', '--where', 'exists params."x,y"']).stdout).toBe('name,"params.""x,y""","params.""a:b"""\none,3,4\n');
+    expect(names(['--sort', 'params."a:b":desc,name'])).toEqual(['one', 'two']);
+    expect(json(tmt(d, ['list', '--group-by', 'params."x,y"', '--agg', 'mean(params."a:b"),count', '--json'])).groups.map((g: any) => [g.key['params."x,y"'], g.values])).toEqual([
+      [3, { 'mean(params."a:b")': 4, count: 1 }],
+      [null, { 'mean(params."a:b")': null, count: 1 }],
+    ]);
     const r = tmt(d, ['list', '--where', 'params."my key = 1']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: --where: expected a closing " for this name at column 8/);
@@ -277,7 +284,7 @@ describe('tmt best', () => {
 
   it('judges loss-like names by their words: val/loss, train.loss, valLoss and eval/ppl are lower-is-better', () => {
     const d = makeRepo({ 'a.py': 'a\n' });
-    const lower = ['val/loss', 'train.loss', 'valLoss', 'eval/perplexity', 'test_error', 'bpb', 'trainMSE'];
+    const lower = ['val/loss', 'train.loss', 'valLoss', 'eval/perplexity', 'test_error', 'bpb', 'trainMSE', 'MSELoss', 'NLLLoss'];
     const higher = ['val/acc', 'glossary_hits', 'f1', 'errand_score'];
     tmt(d, ['save', '-n', 'small', ...[...lower, ...higher].flatMap((m) => ['-m', `${m}=0.1`])]);
     tmt(d, ['save', '-n', 'large', ...[...lower, ...higher].flatMap((m) => ['-m', `${m}=9`])]);

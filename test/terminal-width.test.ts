@@ -50,6 +50,13 @@ describe('tables fitted to the terminal', () => {
     expect(lines.find((l) => l.startsWith('name'))).toMatch(/…/);
   });
 
+  it('numbers are never cut: a cut number reads as a smaller one', () => {
+    tmt(dir, ['save', '-n', 'big-f', '-m', 'big=123456789012']);
+    tmt(dir, ['save', '-n', 'big-g', '-m', 'big=123456789013']);
+    const row = onTerminal(34, 'compare big-f big-g').find((l) => l.startsWith('metrics.big'))!;
+    expect(row).toMatch(/123456789012\s+123456789013$/);
+  });
+
   it('tmt best --group-by fits too', () => {
     const lines = onTerminal(50, 'best --metric val/loss --group-by params.optimizer.momentum');
     expect(widest(lines)).toBeLessThanOrEqual(50);

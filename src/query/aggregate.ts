@@ -4,8 +4,9 @@
  * averaged.
  */
 import { TmtError } from '../errors.js';
-import { checkField, fieldValue, type QueryRun } from './expr/index.js';
-import { parseNumber } from './expr/lexer.js';
+import { checkField, fieldValue, splitFields, type QueryRun } from './expr/index.js';
+import { canonicalNumber } from '../run/values.js';
+import { asNumber } from './expr/eval.js';
 import { sortBy, type SortKey } from './sort.js';
 
 export type AggFn = 'mean' | 'std' | 'min' | 'max' | 'sum' | 'median' | 'count';
@@ -19,23 +20,19 @@ const FNS: readonly AggFn[] = ['mean', 'std', 'min', 'max', 'sum', 'median', 'co
 const TEXT_FIELDS: readonly string[] = ['name', 'id', 'status', 'tags', 'host', 'branch', 'commit', 'started', 'ended'];
 
 export function parseAggs(spec: string): Agg[] {
-  return spec
-    .split(/,(?![^(]*\))/)
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((s) => {
-      if (s === 'count' || s === 'count()') return { fn: 'count', label: 'count' };
-      const m = /^(\w+)\((.+)\)$/.exec(s);
-      if (!m || !FNS.includes(m[1] as AggFn)) {
-        throw new TmtError('BAD_ARGUMENT', `--agg: cannot read "${s}"`, { hint: `use ${FNS.filter((f) => f !== 'count').join('|')}(FIELD) or count, e.g. mean(metrics.acc),std(metrics.acc),count` });
-      }
-      checkField(m[2]!, '--agg');
-      // Only numbers aggregate; text fields would give an empty column and no hint why.
-      if (TEXT_FIELDS.includes(m[2]!)) {
-        throw new TmtError('BAD_ARGUMENT', `--agg: ${m[1]}() needs numbers, and ${m[2]} is text`, { hint: 'aggregate metrics.X, params.X or duration; count counts runs' });
-      }
-      return { fn: m[1] as AggFn, field: m[2]!, label: s };
-    });
+  return splitFields(spec).map((s) => {
+    if (s === 'count' || s === 'count()') return { fn: 'count', label: 'count' };
+    const m = /^(\w+)\((.+)\)$/.exec(s);
+    if (!m || !FNS.includes(m[1] as AggFn)) {
+      throw new TmtError('BAD_ARGUMENT', `--agg: cannot read "${s}"`, { hint: `use ${FNS.filter((f) => f !== 'count').join('|')}(FIELD) or count, e.g. mean(metrics.acc),std(metrics.acc),count` });
+    }
+    checkField(m[2]!, '--agg');
+    // Only numbers aggregate; text fields would give an empty column and no hint why.
+    if (TEXT_FIELDS.includes(m[2]!)) {
+      throw new TmtError('BAD_ARGUMENT', `--agg: ${m[1]}() needs numbers, and ${m[2]} is text`, { hint: 'aggregate metrics.X, params.X or duration; count counts runs' });
+    }
+    return { fn: m[1] as AggFn, field: m[2]!, label: s };
+  });
 }
 
 export interface Group {
@@ -54,7 +51,8 @@ export function groupKey(run: QueryRun, keys: readonly string[]): Record<string,
 
 function asGroupValue(v: unknown): unknown {
   if (v === undefined) return null;
-  const n = typeof v === 'string' ? parseNumber(v) : undefined;
+  // Only a string that is its number written plainly: seed "007" stays its own group, apart from 7.
+  const n = typeof v === 'string' ? canonicalNumber(v) : undefined;
   return n !== undefined && Number.isFinite(n) ? n : v;
 }
 
@@ -84,20 +82,16 @@ export function parseGroupSort(spec: string, keys: readonly string[], aggs: read
   const bare = (t: string) => t.replace(/\s+(?=(?:[^"]*"[^"]*")*[^"]*$)/g, '');
   const labelOf = new Map(aggs.map((a) => [bare(a.label), a.label]));
   const labels = new Set(aggs.map((a) => a.label));
-  return spec
-    .split(/,(?![^(]*\))/)
-    .map((part) => part.trim())
-    .filter(Boolean)
-    .map((part) => {
-      const m = /^(.+?)(?::(asc|desc))?$/i.exec(part)!;
-      const field = keys.includes(m[1]!.trim()) ? m[1]!.trim() : labelOf.get(bare(m[1]!));
-      if (field === undefined) {
-        throw new TmtError('BAD_ARGUMENT', `--sort: with --group-by, sort by a key or an --agg column, not "${m[1]}"`, {
-          hint: `one of ${[...keys, ...labels].join(', ')}, e.g. --sort '${[...labels][0] ?? keys[0]}:desc'`,
-        });
-      }
-      return { field, descending: m[2]?.toLowerCase() === 'desc' };
-    });
+  return splitFields(spec).map((part) => {
+    const m = /^(.+?)(?::(asc|desc))?$/i.exec(part)!;
+    const field = keys.includes(m[1]!.trim()) ? m[1]!.trim() : labelOf.get(bare(m[1]!));
+    if (field === undefined) {
+      throw new TmtError('BAD_ARGUMENT', `--sort: with --group-by, sort by a key or an --agg column, not "${m[1]}"`, {
+        hint: `one of ${[...keys, ...labels].join(', ')}, e.g. --sort '${[...labels][0] ?? keys[0]}:desc'`,
+      });
+    }
+    return { field, descending: m[2]?.toLowerCase() === 'desc' };
+  });
 }
 
 export function sortGroups(groups: Group[], by: readonly SortKey[]): Group[] {
@@ -106,7 +100,8 @@ export function sortGroups(groups: Group[], by: readonly SortKey[]): Group[] {
 
 function aggregate(a: Agg, runs: readonly QueryRun[]): number | null {
   if (a.fn === 'count') return runs.length;
-  const xs = runs.map((r) => fieldValue(r, a.field!)).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  // Numeric strings count as their numbers, as --where and --sort read them.
+  const xs = runs.map((r) => asNumber(fieldValue(r, a.field!))).filter((v): v is number => v !== undefined && Number.isFinite(v));
   if (xs.length === 0) return null;
   const sum = xs.reduce((s, x) => s + x, 0);
   const mean = sum / xs.length;

@@ -24,7 +24,8 @@ const LOWER_IS_BETTER = new Set([
  * TensorBoard write them) and at camelCase humps, and any loss-like word counts.
  */
 export function defaultDirection(metric: string): Direction {
-  const words = metric.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/);
+  // valLoss → val Loss; MSELoss → MSE Loss.
+  const words = metric.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/);
   return words.some((w) => LOWER_IS_BETTER.has(w)) ? 'min' : 'max';
 }
 

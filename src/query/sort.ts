@@ -1,5 +1,5 @@
 import { TmtError } from '../errors.js';
-import { checkField, fieldValue, type QueryRun } from './expr/index.js';
+import { checkField, fieldValue, splitFields, type QueryRun } from './expr/index.js';
 import { parseNumber } from './expr/lexer.js';
 
 export interface SortKey {
@@ -9,19 +9,15 @@ export interface SortKey {
 
 /** Parses `--sort metrics.acc:desc,name` (direction defaults to ascending). */
 export function parseSort(spec: string): SortKey[] {
-  return spec
-    .split(',')
-    .map((part) => part.trim())
-    .filter(Boolean)
-    .map((part) => {
-      const m = /^(.+?)(?::(asc|desc))?$/i.exec(part)!;
-      const field = m[1]!;
-      if (/:/.test(field)) {
-        throw new TmtError('BAD_ARGUMENT', `--sort: "${part}" should be FIELD or FIELD:asc or FIELD:desc`, { hint: '--sort metrics.acc:desc,name' });
-      }
-      checkField(field, '--sort');
-      return { field, descending: m[2]?.toLowerCase() === 'desc' };
-    });
+  return splitFields(spec).map((part) => {
+    const m = /^(.+?)(?::(asc|desc))?$/i.exec(part)!;
+    const field = m[1]!;
+    if (/:/.test(field.replace(/"[^"]*"/g, ''))) {
+      throw new TmtError('BAD_ARGUMENT', `--sort: "${part}" should be FIELD or FIELD:asc or FIELD:desc`, { hint: '--sort metrics.acc:desc,name' });
+    }
+    checkField(field, '--sort');
+    return { field, descending: m[2]?.toLowerCase() === 'desc' };
+  });
 }
 
 /**

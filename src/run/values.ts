@@ -9,8 +9,12 @@ export function coerceValue(text: string): unknown {
   if (text === 'true') return true;
   if (text === 'false') return false;
   if (text === 'null') return null;
-  if (/^[+-]?((0|[1-9]\d*)(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(text)) return Number(text);
-  return text;
+  return canonicalNumber(text) ?? text;
+}
+
+/** The number `text` spells without losing anything as written (no padding zeros), or undefined. */
+export function canonicalNumber(text: string): number | undefined {
+  return /^[+-]?((0|[1-9]\d*)(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(text) ? Number(text) : undefined;
 }
 
 /** A metric value: any number, padded or not. */

@@ -2,7 +2,7 @@ import { TmtError } from '../../errors.js';
 import { openRepo } from '../../git/repo.js';
 import { metricDirections } from '../../compare/direction.js';
 import { parseWindow, pickBest, type Direction } from '../../query/best.js';
-import { checkField } from '../../query/expr/index.js';
+import { checkField, splitFields } from '../../query/expr/index.js';
 import { selectRuns, whereNames } from '../../query/list.js';
 import { withCatalog } from '../../run/read.js';
 import { readSeries } from '../../run/series.js';
@@ -29,7 +29,7 @@ export async function bestCommand(opts: BestCommandOptions, out: Output): Promis
   if (opts.max && opts.min) throw new TmtError('BAD_ARGUMENT', '--max and --min contradict each other', { hint: 'pick one, or neither to use the default for the metric' });
   const metric = opts.metric.replace(/^metrics\./, '');
   const window = opts.window ? parseWindow(opts.window) : undefined;
-  const groupBy = opts.groupBy?.split(',').map((k) => k.trim()).filter(Boolean);
+  const groupBy = opts.groupBy === undefined ? undefined : splitFields(opts.groupBy);
   if (groupBy && groupBy.length === 0) throw new TmtError('BAD_ARGUMENT', '--group-by is empty', { hint: 'name at least one field, e.g. --group-by params.model' });
   for (const k of groupBy ?? []) checkField(k, '--group-by');
   const repo = await openRepo({ cwd: opts.cwd });

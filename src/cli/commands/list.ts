@@ -3,7 +3,7 @@ import { openRepo } from '../../git/repo.js';
 import { flattenParams } from '../../compare/params.js';
 import { groupRuns, parseAggs, parseGroupSort, sortGroups, type Agg } from '../../query/aggregate.js';
 import type { SortKey } from '../../query/sort.js';
-import { checkField, fieldValue } from '../../query/expr/index.js';
+import { checkField, fieldValue, splitFields } from '../../query/expr/index.js';
 import { listedRows, mainMetrics, selectRuns, type Listed, type Selection } from '../../query/list.js';
 import { withCatalog } from '../../run/read.js';
 import { TABULAR_FORMATS, type Tabular, type TabularFormat } from '../render/formats.js';
@@ -76,7 +76,7 @@ export async function listCommand(opts: ListCommandOptions, out: Output): Promis
 /** A comma-separated list of fields, each checked; an empty list is an error, not no columns. */
 function fieldList(spec: string | undefined, flag: string): string[] | undefined {
   if (spec === undefined) return undefined;
-  const fields = spec.split(',').map((c) => c.trim()).filter(Boolean);
+  const fields = splitFields(spec);
   if (fields.length === 0) throw new TmtError('BAD_ARGUMENT', `${flag} is empty`, { hint: `name at least one field, e.g. ${flag} name,params.lr,metrics.acc` });
   for (const f of fields) checkField(f, flag);
   return fields;

@@ -6,7 +6,7 @@ export interface Column {
   align?: 'left' | 'right';
   /** Lower numbers are dropped last when the table is wider than the terminal; 0 (the default) is never dropped. */
   priority?: number;
-  /** Never cut narrower than this (default 8, or the whole text when shorter). */
+  /** Never cut narrower than this (default 10, or the whole text when shorter). */
   minWidth?: number;
 }
 
@@ -18,12 +18,18 @@ export interface Column {
 export function renderTable(columns: Column[], rawRows: string[][], opts: { width?: number; color?: boolean; paintCell?: (col: number, text: string, row: number) => string } = {}): string {
   const rows = rawRows.map((r) => r.map(printable));
   let cols = columns.map((c, i) => ({ ...c, header: printable(c.header), i }));
-  const widthOf = (i: number) => Math.max(visibleLength(cols[i]!.header), ...rows.map((r) => visibleLength(r[i] ?? '')));
+  const widthOf = (i: number) => {
+    let w = visibleLength(cols[i]!.header);
+    for (const r of rows) w = Math.max(w, visibleLength(r[i] ?? '')); // a loop: spreading 100,000 rows overflows the stack
+    return w;
+  };
   const widths = new Map(cols.map((c) => [c.i, widthOf(c.i)]));
   const total = () => cols.reduce((sum, c) => sum + widths.get(c.i)!, 0) + 2 * (cols.length - 1);
   const limit = opts.width ?? Infinity;
   const natural = new Map(widths);
-  const minOf = (c: Column & { i: number }) => Math.min(natural.get(c.i)!, c.minWidth ?? 10);
+  // Numbers are never cut (a number cut short reads as a smaller one), so no column gets narrower than its longest.
+  const numberWidth = new Map(cols.map((c) => [c.i, rows.reduce((w, r) => (NUMBER.test(r[c.i] ?? '') ? Math.max(w, visibleLength(r[c.i]!)) : w), 0)]));
+  const minOf = (c: Column & { i: number }) => Math.max(numberWidth.get(c.i)!, Math.min(natural.get(c.i)!, c.minWidth ?? 10));
   // A column is dropped only when the others would not fit even with their text cut short.
   const tightest = () => cols.reduce((sum, c) => sum + (c.align === 'right' ? natural.get(c.i)! : minOf(c)), 0) + 2 * (cols.length - 1);
   const dropped: string[] = [];
@@ -60,6 +66,8 @@ function shrinkWidest<C extends { i: number }>(cols: C[], widths: Map<number, nu
     widths.set(widest.i, widths.get(widest.i)! - 1);
   }
 }
+
+const NUMBER = /^[+-]?(\d[\d,]*(\.\d*)?|\.\d+)(e[+-]?\d+)?%?$|^[+-]?(inf|Infinity|NaN)$/i;
 
 function visibleLength(s: string): number {
   return [...s].length;

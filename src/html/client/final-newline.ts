@@ -11,17 +11,19 @@ export function finalNewlineNote(patch: string): string | undefined {
   const removed: string[] = [];
   const added: string[] = [];
   let prev = '';
-  for (const line of patch.split('\n')) {
+  // Only hunk lines count: a removed "-- end" (SQL, Lua, Haskell comments) is "--- end" in a patch.
+  const body = patch.indexOf('\n@@ ');
+  for (const line of body < 0 ? [] : patch.slice(body + 1).split('\n')) {
     if (line.startsWith('\\ ') && prev) {
       if (prev !== '+') oldMissing = true;
       if (prev !== '-') newMissing = true;
-    } else if (line.startsWith('-') && !line.startsWith('--- ')) removed.push(line.slice(1));
-    else if (line.startsWith('+') && !line.startsWith('+++ ')) added.push(line.slice(1));
-    prev = /^[ +-]/.test(line) && !/^(---|\+\+\+) /.test(line) ? line[0]! : '';
+    } else if (line.startsWith('-')) removed.push(line.slice(1));
+    else if (line.startsWith('+')) added.push(line.slice(1));
+    prev = /^[ +-]/.test(line) ? line[0]! : '';
   }
   if (!oldMissing && !newMissing) return undefined;
   // A new or deleted file has one version only.
-  if (/^(--- |\+\+\+ )\/dev\/null$/m.test(patch.split('\n@@ ', 1)[0]!)) return 'The file has no newline at the end.';
+  if (/^(--- |\+\+\+ )\/dev\/null$/m.test(patch.slice(0, Math.max(0, body)))) return 'The file has no newline at the end.';
   if (oldMissing && newMissing) return 'Neither version ends with a newline.';
   const only = removed.length > 0 && removed.length === added.length && removed.every((l, k) => l === added[k]);
   const what = oldMissing ? 'the old version has no newline at the end of the file; the new one has' : 'the new version has no newline at the end of the file; the old one had';

@@ -107,7 +107,8 @@ function sign(a: number | undefined, b: number | undefined): number | undefined 
   return a < b ? -1 : a > b ? 1 : a === b ? 0 : undefined;
 }
 
-function asNumber(v: unknown): number | undefined {
+/** A value as a number, the way comparisons read it: numbers, and strings that spell one. */
+export function asNumber(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isNaN(v) ? undefined : v;
   return typeof v === 'string' ? parseNumber(v) : undefined;
 }

@@ -43,3 +43,27 @@ export function checkField(field: string, flag?: string): void {
 export function fieldValue(run: QueryRun, field: string): unknown {
   return resolveField(run, fieldRef(field));
 }
+
+/**
+ * Splits a comma-separated list of fields (`name,params."x,y",mean(metrics.acc)`)
+ * at the commas outside double quotes and parentheses; items come back trimmed,
+ * empty ones dropped.
+ */
+export function splitFields(spec: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let from = 0;
+  for (let i = 0; i <= spec.length; i++) {
+    const c = spec[i];
+    if (c === '"') quoted = !quoted;
+    else if (!quoted && c === '(') depth++;
+    else if (!quoted && c === ')') depth = Math.max(0, depth - 1);
+    else if (i === spec.length || (c === ',' && !quoted && depth === 0)) {
+      const item = spec.slice(from, i).trim();
+      if (item) out.push(item);
+      from = i + 1;
+    }
+  }
+  return out;
+}
