@@ -180,6 +180,12 @@ describe('dates are local time, and a date is its whole day', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: --until: cannot read "2026-13-01" as a time\nhint: /);
     expect(tmt(d, ['list', '--where', 'started > 2024-02-29T23:59']).code).toBe(0);
+    expect(tmt(d, ['list', '--where', 'started > 2026-01-01T00:00+99:99']).code).toBe(2);
+    // Years before 100 are themselves, not 19xx: a run started today is after 0050 and before 0099-12-31 is false.
+    tmt(d, ['save']);
+    expect(json(tmt(d, ['list', '--json', '--where', 'started > 0050-06-01'])).runs).toHaveLength(1);
+    expect(json(tmt(d, ['list', '--json', '--where', 'started < 1950-01-01 and started > 0050-06-01'])).runs).toHaveLength(0);
+    expect(json(tmt(d, ['list', '--json', '--where', 'started > 0000-02-29'])).runs).toHaveLength(1); // year 0 was a leap year
   });
 });
 

@@ -41,20 +41,32 @@ export function readTime(text: string): TimeRef | undefined {
   const ms = Math.round(Number(m[7] ?? 0) * 1000);
   const zone = m[8];
   if (zone !== undefined) {
-    const offset = zone === 'z' ? 0 : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(-2)));
-    return { anchor: 'abs', ms: Date.UTC(y, mo - 1, d, h, mi, s, ms) - offset * 60_000 };
+    const [zh, zm] = zone === 'z' ? [0, 0] : [Number(zone.slice(1, 3)), Number(zone.slice(-2))];
+    if (zh > 14 || zm > 59) return undefined;
+    const utc = new Date(0);
+    utc.setUTCFullYear(y, mo - 1, d); // setFullYear, not the constructor: years 0 to 99 stay themselves
+    utc.setUTCHours(h, mi, s, ms);
+    return { anchor: 'abs', ms: utc.getTime() - (zone[0] === '-' ? -1 : 1) * (zh * 60 + zm) * 60_000 };
   }
-  const local = new Date(y, mo - 1, d, h, mi, s, ms).getTime();
+  const local = localTime(y, mo - 1, d, h, mi, s, ms);
   return m[4] === undefined ? { anchor: 'abs', ms: local, day: { year: y, month: mo, date: d } } : { anchor: 'abs', ms: local };
 }
 
 /** Where a time starts, and for a whole day where it ends (the next local midnight). */
 export function resolveTime(ref: TimeRef, nowMs: number): { start: number; end?: number } {
   if (ref.anchor === 'now') return { start: nowMs + ref.offsetMs };
-  if (ref.anchor === 'abs') return ref.day ? { start: ref.ms, end: new Date(ref.day.year, ref.day.month - 1, ref.day.date + 1).getTime() } : { start: ref.ms };
+  if (ref.anchor === 'abs') return ref.day ? { start: ref.ms, end: localTime(ref.day.year, ref.day.month - 1, ref.day.date + 1) } : { start: ref.ms };
   const today = new Date(nowMs);
   const [y, mo, d] = [today.getFullYear(), today.getMonth(), today.getDate() + ref.days];
-  return { start: new Date(y, mo, d).getTime(), end: new Date(y, mo, d + 1).getTime() };
+  return { start: localTime(y, mo, d), end: localTime(y, mo, d + 1) };
+}
+
+/** Local time as epoch milliseconds; days past the month's end roll over, as Date does. */
+function localTime(year: number, month: number, date: number, h = 0, mi = 0, s = 0, ms = 0): number {
+  const t = new Date(2000, 0, 1);
+  t.setFullYear(year, month, date); // years 0 to 99 stay themselves (the Date constructor maps them to 19xx)
+  t.setHours(h, mi, s, ms);
+  return t.getTime();
 }
 
 /** `--since`/`--until`: epoch milliseconds; `--until` a day includes that whole day. */
@@ -70,5 +82,7 @@ export function parseTimeSpec(text: string, nowMs: number, flag: string, edge: '
 }
 
 function daysIn(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const t = new Date(0);
+  t.setUTCFullYear(year, month, 0); // day 0 of the next month: this month's last
+  return t.getUTCDate();
 }

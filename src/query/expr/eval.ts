@@ -88,7 +88,7 @@ function order(item: unknown, lit: Value, nowMs: number): number | undefined {
   if (lit.kind === 'time') {
     if (typeof item !== 'number') return undefined;
     // A whole day (a date without a time, today): equal anywhere in it, above it only after it.
-    const { start, end } = resolveTime(lit.ref, nowMs);
+    const { start, end } = resolved(lit.ref, nowMs);
     return end === undefined ? sign(item, start) : item < start ? -1 : item >= end ? 1 : 0;
   }
   if (lit.kind !== 'str') return undefined;
@@ -116,4 +116,15 @@ export function asNumber(v: unknown): number | undefined {
 function asText(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
   return typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+}
+
+const resolvedTimes = new WeakMap<object, { nowMs: number; at: ReturnType<typeof resolveTime> }>();
+
+/** A time literal resolved once per query, not once per run (resolving builds Dates). */
+function resolved(ref: Parameters<typeof resolveTime>[0], nowMs: number): ReturnType<typeof resolveTime> {
+  const hit = resolvedTimes.get(ref);
+  if (hit?.nowMs === nowMs) return hit.at;
+  const at = resolveTime(ref, nowMs);
+  resolvedTimes.set(ref, { nowMs, at });
+  return at;
 }
