@@ -90,6 +90,8 @@ function metricRow(name: string, runs: readonly ResolvedRun[], d: DirectionChoic
   summaries.forEach((s, i) => {
     if (s && Number.isFinite(s.last) && (best === null || better(s.last, summaries[best]!.last))) best = i;
   });
+  // Best of one is no finding: a metric only one run logged has no best.
+  if (summaries.filter((s) => s && Number.isFinite(s.last)).length < 2) best = null;
   return { name, direction: d.direction, directionSource: d.source, summaries, verdicts, best };
 }
 
