@@ -9,7 +9,7 @@
 import { TmtError } from '../errors.js';
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-const SPAN = /^(\d+(?:\.\d+)?)([smhdw])$/;
+const SPAN = /^(\d+(?:\.\d+)?)\s*([smhdw])$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[t ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** A time as written; `now` and `today` are read against the clock when it is resolved. */
