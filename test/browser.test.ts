@@ -221,6 +221,23 @@ describe('tmt diff --html in Chromium', () => {
     await p.close();
   });
 
+  it('a loss that diverged to NaN: the table says NaN, the chart draws what it can and says from which step', async () => {
+    const d = makeRepo({ 'a.py': 'x = 1\n' });
+    const py = (tail: string) => `import json, os\nf = open(os.environ["TMT_METRICS"], "a")\nfor s, v in enumerate([2.0, 1.5, 1.0${tail}]): f.write(json.dumps({"step": s, "loss": v}) + "\\n")`;
+    expect(tmt(d, ['record', '-q', '-n', 'fine', '--', 'python3', '-c', py(', 0.5')]).code).toBe(0);
+    expect(tmt(d, ['record', '-q', '-n', 'diverged', '--', 'python3', '-c', py(', float("inf"), float("nan")')]).code).toBe(0);
+    const { page: p, errors } = await load(browserOf(), page(d, ['compare', 'fine', 'diverged', '--html']));
+    const row = p.locator('#metrics tbody tr', { hasText: /^loss/ });
+    expect(await row.locator('td .value').allInnerTexts()).toEqual(['0.5', 'NaN']);
+    expect(await row.locator('td').nth(1).innerText()).toMatch(/min 1 · max 2 · 5 points/);
+    const chart = p.locator('figure.chart-card[data-metric="loss"]');
+    await chart.scrollIntoViewIfNeeded();
+    await expect.poll(() => chart.locator('path.line.raw').count()).toBe(2);
+    expect(await chart.locator('figcaption .diverged').innerText()).toBe(' · diverged Infinity from step 3');
+    expect(errors).toEqual([]);
+    await p.close();
+  });
+
   it('metrics saved as final values only (tmt save -m): the charts say so instead of "logged no metrics"', async () => {
     const saved = makeRepo({ 'a.py': 'x = 1\n' });
     const save = (args: string[]) => expect(tmt(saved, ['save', ...args]).code).toBe(0);

@@ -280,7 +280,7 @@ describe('--where errors', () => {
       '            ^',
     ]);
     expectError('metrics.acc > "abc"', [
-      '--where: expected a number (metrics are numbers) after ">", found "abc" at column 15',
+      '--where: expected a number (metrics are numbers, or nan, inf, -inf) after ">", found "abc" at column 15',
       '  metrics.acc > "abc"',
       '                ^',
     ]);

@@ -395,16 +395,33 @@ describe('the metrics protocol', () => {
     const warnings = r.stderr.split('\n').filter((l) => l.startsWith('warning: '));
     expect(warnings).toEqual([
       'warning: metrics line 2: not valid JSON; skipped',
-      'warning: metrics line 3: "loss" is NaN; skipped',
-      'warning: metrics line 4: "loss" is Infinity; skipped',
       'warning: metrics line 5: "acc" is not a number ("high"); skipped',
       'warning: metrics line 6: not a JSON object; skipped',
-      'warning: metrics line 8: "loss" is -Infinity; skipped',
     ]);
+    // NaN and ±Infinity, as Python writes them, are points: min and max are of the finite ones.
     const m = json(tmt(dir, ['show', 'messy', '--json'])).run.meta;
-    expect(m.metrics.loss).toEqual({ first: 1, last: 0.25, min: 0.25, max: 1, count: 3, minStep: 5, maxStep: 1 });
+    expect(m.metrics.loss).toEqual({ first: 1, last: 0.25, min: 0.25, max: 1, count: 6, minStep: 6, maxStep: 1 });
     expect(m.metrics.acc).toMatchObject({ first: 0.5, last: 0.9, count: 3 });
-    expect(m.warnings).toHaveLength(6);
+    expect(m.warnings).toHaveLength(3);
+    const jsonl = git(dir, 'cat-file', 'blob', `${m.outputs}:metrics.jsonl`);
+    expect(jsonl).toContain('{"step":2,"loss":NaN}\n{"step":3,"loss":Infinity}\n');
+    expect(jsonl).toContain('{"step":5,"loss":-Infinity}');
+  });
+
+  it('a loss that diverged to NaN: kept as the last value, found by metrics.loss = nan, never best, shown as NaN', () => {
+    const dir = makeRepo({ 'a.py': 'a\n' });
+    const py = (last: string) => `import json, os\nf = open(os.environ["TMT_METRICS"], "a")\nfor s, v in enumerate([2.0, 1.0, ${last}]): f.write(json.dumps({"step": s, "loss": v}) + "\\n")`;
+    expect(tmt(dir, ['record', '-q', '-n', 'fine', '--', 'python3', '-c', py('0.5')]).code).toBe(0);
+    expect(tmt(dir, ['record', '-q', '-n', 'diverged', '--', 'python3', '-c', py('float("nan")')]).code).toBe(0);
+    const note = git(dir, 'notes', '--ref=tmt', 'show', 'refs/tmt/runs/' + json(tmt(dir, ['list', '--json', '--where', 'name = diverged'])).runs[0].id);
+    expect(note).toMatch(/^  loss:\n    first: 2\n    last: \.nan\n    min: 1\n    max: 2\n    count: 3\n/m);
+    const names = (where: string) => json(tmt(dir, ['list', '--json', '--where', where])).runs.map((r: { name: string }) => r.name);
+    expect(names('metrics.loss = nan')).toEqual(['diverged']);
+    expect(names('metrics.loss < 1')).toEqual(['fine']); // NaN is neither above nor below
+    expect(names('metrics.loss.min <= 1')).toEqual(['diverged', 'fine']);
+    expect(json(tmt(dir, ['best', '--metric', 'loss', '--json'])).best[0].name).toBe('fine');
+    expect(tmt(dir, ['compare', 'fine', 'diverged']).stdout).toMatch(/^metrics\.loss\s+0\.5\s+NaN$/m);
+    expect(tmt(dir, ['list', '--where', 'name = diverged']).stdout).toMatch(/\sNaN\n$/);
   });
 
   it('a metrics file the command deleted: what it wrote is kept, with a warning', () => {

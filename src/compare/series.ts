@@ -14,6 +14,8 @@ export interface SeriesColumns {
   steps: number[];
   values: number[];
   total: number;
+  /** The first step whose value was NaN or ±Infinity (a chart cannot draw those), when there is one. */
+  firstNonFinite?: { step: number; value: string };
 }
 
 /** Run id → metric name → points, for runs that have outputs. */
@@ -32,7 +34,11 @@ export async function readRunSeries(repo: Repo, runs: readonly ResolvedRun[]): P
 export function thin(points: readonly MetricPoint[], maxPoints: number): SeriesColumns {
   const sorted = [...points].filter((p) => Number.isFinite(p.value)).sort((a, b) => a.step - b.step);
   const kept = sorted.length <= maxPoints ? sorted : bucketExtremes(sorted, Math.max(1, Math.floor(maxPoints / 2)));
-  return { steps: kept.map((p) => p.step), values: kept.map((p) => p.value), total: points.length };
+  const columns: SeriesColumns = { steps: kept.map((p) => p.step), values: kept.map((p) => p.value), total: points.length };
+  let bad: MetricPoint | undefined;
+  for (const p of points) if (!Number.isFinite(p.value) && (!bad || p.step < bad.step)) bad = p;
+  if (bad) columns.firstNonFinite = { step: bad.step, value: String(bad.value) };
+  return columns;
 }
 
 function bucketExtremes(sorted: readonly MetricPoint[], buckets: number): MetricPoint[] {

@@ -13,9 +13,14 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => HTML[c]!);
 }
 
-/** A value as JSON that is inert inside a <script type="application/json"> element. */
+/**
+ * A value as JSON that is inert inside a <script type="application/json">
+ * element. NaN and ±Infinity (a metric that diverged) become the strings
+ * "NaN", "Infinity" and "-Infinity" instead of JSON's null, which would read as
+ * "not logged".
+ */
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**

@@ -34,7 +34,7 @@ table.grid { border-collapse: collapse; min-width: 40%; }
 td.metric .value { font-variant-numeric: tabular-nums; font-weight: 600; }
 td.better, span.better { color: var(--better); }
 td.better { background: var(--better-bg); }
-td.worse, span.worse { color: var(--worse); }
+td.worse, span.worse, .diverged { color: var(--worse); }
 td.worse { background: var(--worse-bg); }
 .best-mark { color: #bf8700; }
 .status-finished { color: var(--better); }

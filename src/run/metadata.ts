@@ -105,6 +105,14 @@ export function parseMeta(text: string, parse?: YamlParse): RunMeta | undefined 
   return m as RunMeta;
 }
 
+/** A copy without undefined fields, as JSON would make it, but keeping NaN and ±Infinity (a diverged metric). */
 function dropUndefined<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
+  if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : dropUndefined(v))) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    // A key of "__proto__" is data (a param or metric name), not the copy's prototype.
+    if (v !== undefined) Object.defineProperty(out, k, { value: dropUndefined(v), enumerable: true, writable: true, configurable: true });
+  }
+  return out as T;
 }

@@ -3,7 +3,9 @@
  * file named by $TMT_METRICS, e.g. {"step": 3, "loss": 0.41, "acc": 0.8}.
  * Any language can do that with no client library. `step` is optional; a
  * point without one follows the metric's previous step (the first is step 0). Bad lines and values are
- * reported with their line numbers and skipped; everything else is kept.
+ * reported with their line numbers and skipped; everything else is kept,
+ * NaN and ±Infinity included (as Python's json.dumps writes them): a loss that
+ * diverged is the fact about that run, not noise.
  */
 import type { MetricSummary } from './metadata.js';
 
@@ -54,15 +56,22 @@ export function parseMetrics(text: string, into: ParsedMetrics = { series: Objec
     }
     for (const [name, value] of Object.entries(record)) {
       if (name === 'step') continue;
-      if (typeof value !== 'number') {
+      const number = typeof value === 'number' ? value : nonFinite(value);
+      if (number === undefined) {
         into.warnings.push(`metrics line ${n}: "${name}" is ${describe(value)}; skipped`);
         continue;
       }
       const points = (into.series[name] ??= []);
-      points.push({ step: step ?? (points.length ? points[points.length - 1]!.step + 1 : 0), value });
+      points.push({ step: step ?? (points.length ? points[points.length - 1]!.step + 1 : 0), value: number });
     }
   });
   return into;
+}
+
+/** NaN, Infinity or -Infinity, as the line spelled it bare; undefined for anything else. */
+function nonFinite(value: unknown): number | undefined {
+  if (typeof value !== 'string' || !value.startsWith(SENTINEL)) return undefined;
+  return Number(value.slice(SENTINEL.length));
 }
 
 function describe(value: unknown): string {
@@ -80,20 +89,21 @@ export function summarize(series: MetricSeries): Record<string, MetricSummary> {
   const out: Record<string, MetricSummary> = Object.create(null) as Record<string, MetricSummary>;
   for (const [name, points] of Object.entries(series)) {
     if (points.length === 0) continue;
-    let min = points[0]!;
-    let max = points[0]!;
+    // min and max of the finite values; first and last as logged, NaN included.
+    let min: MetricPoint | undefined;
+    let max: MetricPoint | undefined;
     for (const p of points) {
-      if (p.value < min.value) min = p;
-      if (p.value > max.value) max = p;
+      if (!Number.isFinite(p.value)) continue;
+      if (!min || p.value < min.value) min = p;
+      if (!max || p.value > max.value) max = p;
     }
     out[name] = {
       first: points[0]!.value,
       last: points[points.length - 1]!.value,
-      min: min.value,
-      max: max.value,
+      min: min?.value ?? NaN,
+      max: max?.value ?? NaN,
       count: points.length,
-      minStep: min.step,
-      maxStep: max.step,
+      ...(min ? { minStep: min.step, maxStep: max!.step } : {}),
     };
   }
   return out;
@@ -103,7 +113,8 @@ export function summarize(series: MetricSeries): Record<string, MetricSummary> {
 export function seriesToJsonl(series: MetricSeries): string {
   const rows: string[] = [];
   for (const [name, points] of Object.entries(series)) {
-    for (const p of points) rows.push(JSON.stringify({ step: p.step, [name]: p.value }));
+    // JSON has no NaN: write it bare, as Python does (and as parseMetrics reads it).
+    for (const p of points) rows.push(Number.isFinite(p.value) ? JSON.stringify({ step: p.step, [name]: p.value }) : `{"step":${p.step},${JSON.stringify(name)}:${p.value}}`);
   }
   return rows.length ? rows.join('\n') + '\n' : '';
 }

@@ -59,11 +59,13 @@ export function chartsSection(data: PageData, style: RunStyle): HTMLElement {
 
 function chartCard(set: SeriesSet, data: PageData, style: RunStyle): { el: HTMLElement; body: HTMLElement } {
   const missing = set.runs.map((r, i) => (r ? null : style.labels[i]!)).filter((l): l is string => l !== null);
+  // NaN and ±inf cannot be drawn; where a run's series turned into them is what matters about it.
+  const diverged = set.runs.flatMap((r, i) => (r?.firstNonFinite ? [`${style.labels[i]} ${r.firstNonFinite.value} from step ${r.firstNonFinite.step}`] : []));
   const body = h('div', { class: 'chart-body' });
   const el = h(
     'figure',
     { class: 'chart-card', 'data-metric': set.name },
-    h('figcaption', null, h('strong', null, set.name), h('span', { class: 'dim' }, set.direction === 'max' ? ' ↑ higher is better' : ' ↓ lower is better', missing.length && data.runs.length > 1 ? ` · not logged by ${missing.join(', ')}` : '')),
+    h('figcaption', null, h('strong', null, set.name), h('span', { class: 'dim' }, set.direction === 'max' ? ' ↑ higher is better' : ' ↓ lower is better', missing.length && data.runs.length > 1 ? ` · not logged by ${missing.join(', ')}` : ''), diverged.length ? h('span', { class: 'diverged' }, ` · ${diverged.join(', ')}`) : null),
     body,
   );
   return { el, body };

@@ -1,7 +1,8 @@
 /** Number, time and size formats for the page: the terminal's own (6 significant digits), plus axis labels and counts. */
 import { formatBytes, formatDuration, formatTime, formatValue } from '../../util/format.js';
 
-export function fmtNum(v: number | null | undefined): string {
+/** A number for reading; NaN and ±Infinity arrive as strings (see jsonForScript) and show as such. */
+export function fmtNum(v: number | string | null | undefined): string {
   return v === null || v === undefined ? '' : formatValue(v);
 }
 

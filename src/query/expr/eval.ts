@@ -84,7 +84,11 @@ function matches(op: CmpOp, item: unknown, values: Value[], nowMs: number): bool
 
 /** Sign of item versus literal, or undefined when they cannot be compared. */
 function order(item: unknown, lit: Value, nowMs: number): number | undefined {
-  if (lit.kind === 'num') return sign(asNumber(item), lit.value);
+  if (lit.kind === 'num') {
+    // NaN equals only NaN here (`metrics.loss = nan`); it is never above or below anything.
+    if (Number.isNaN(lit.value)) return typeof item === 'number' && Number.isNaN(item) ? 0 : undefined;
+    return sign(asNumber(item), lit.value);
+  }
   if (lit.kind === 'time') {
     if (typeof item !== 'number') return undefined;
     // A whole day (a date without a time, today): equal anywhere in it, above it only after it.
