@@ -422,6 +422,14 @@ describe('the metrics protocol', () => {
     expect(json(tmt(dir, ['best', '--metric', 'loss', '--json'])).best[0].name).toBe('fine');
     expect(tmt(dir, ['compare', 'fine', 'diverged']).stdout).toMatch(/^metrics\.loss\s+0\.5\s+NaN$/m);
     expect(tmt(dir, ['list', '--where', 'name = diverged']).stdout).toMatch(/\sNaN\n$/);
+    // tmt log and tmt save take nan and inf as numbers too, and write them bare.
+    expect(tmt(dir, ['record', '-q', '-n', 'logged', '--', 'sh', '-c', 'tmt log metric loss=1 --step 0 && tmt log metric loss=inf --step 1']).code).toBe(0);
+    const outputs = json(tmt(dir, ['show', 'logged', '--json'])).run.meta.outputs;
+    expect(git(dir, 'cat-file', 'blob', `${outputs}:metrics.jsonl`)).toBe('{"step":0,"loss":1}\n{"step":1,"loss":Infinity}');
+    expect(tmt(dir, ['save', '-n', 'saved', '-m', 'loss=NaN']).code).toBe(0);
+    expect(names('metrics.loss = nan')).toEqual(['saved', 'diverged']);
+    expect(names('metrics.loss = inf')).toEqual(['logged']);
+    expect(tmt(dir, ['save', '-m', 'loss=high']).stderr).toMatch(/^error: metric loss must be a number, got "high"\n/);
   });
 
   it('a metrics file the command deleted: what it wrote is kept, with a warning', () => {

@@ -11,7 +11,7 @@ import type { Repo } from '../git/repo.js';
 import { readBlobAt, type TreeSource } from '../git/tree-writer.js';
 import { systemClock, type Clock } from './clock.js';
 import type { RunMeta } from './metadata.js';
-import { parseMetrics, seriesToJsonl, summarize } from './metrics.js';
+import { metricsLine, parseMetrics, seriesToJsonl, summarize } from './metrics.js';
 import { publishRun } from './publish.js';
 import { resolveRun } from './resolve.js';
 import { displayStatus } from './status.js';
@@ -33,11 +33,11 @@ export type LogTarget = { live: LiveRun } | { repo: Repo; selector: string; cloc
 
 export async function logMetrics(target: LogTarget, values: Record<string, unknown>, step?: number): Promise<void> {
   for (const [k, v] of Object.entries(values)) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new TmtError('BAD_ARGUMENT', `metric ${k} must be a finite number, got "${String(v)}"`, { hint: 'e.g. tmt log metric loss=0.41 --step 3' });
+    if (typeof v !== 'number') {
+      throw new TmtError('BAD_ARGUMENT', `metric ${k} must be a number, got "${String(v)}"`, { hint: 'e.g. tmt log metric loss=0.41 --step 3 (nan and inf are numbers too)' });
     }
   }
-  const line = JSON.stringify(step === undefined ? values : { step, ...values }) + '\n';
+  const line = metricsLine(values as Record<string, number>, step) + '\n';
   if ('live' in target) return fs.appendFileSync(target.live.metrics, line);
   await updateFinished(target, async (run) => {
     const previous = run.meta.outputs ? ((await readBlobAt(target.repo, run.meta.outputs, 'metrics.jsonl'))?.toString('utf8') ?? '') : '';

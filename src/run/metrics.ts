@@ -113,8 +113,13 @@ export function summarize(series: MetricSeries): Record<string, MetricSummary> {
 export function seriesToJsonl(series: MetricSeries): string {
   const rows: string[] = [];
   for (const [name, points] of Object.entries(series)) {
-    // JSON has no NaN: write it bare, as Python does (and as parseMetrics reads it).
-    for (const p of points) rows.push(Number.isFinite(p.value) ? JSON.stringify({ step: p.step, [name]: p.value }) : `{"step":${p.step},${JSON.stringify(name)}:${p.value}}`);
+    for (const p of points) rows.push(metricsLine({ [name]: p.value }, p.step));
   }
   return rows.length ? rows.join('\n') + '\n' : '';
+}
+
+/** One metrics line, `{"step":3,"loss":0.41}`. JSON has no NaN: it is written bare, as Python does and parseMetrics reads. */
+export function metricsLine(values: Record<string, number>, step?: number): string {
+  const fields = Object.entries(values).map(([name, v]) => `${JSON.stringify(name)}:${Number.isFinite(v) ? JSON.stringify(v) : String(v)}`);
+  return `{${[...(step === undefined ? [] : [`"step":${JSON.stringify(step)}`]), ...fields].join(',')}}`;
 }

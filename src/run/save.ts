@@ -11,12 +11,14 @@ export interface SaveOptions extends Omit<CreateRunOptions, 'status' | 'metrics'
 export async function saveRun(opts: SaveOptions): Promise<CreatedRun> {
   const metrics: Record<string, MetricSummary> = Object.create(null) as Record<string, MetricSummary>; // a metric may be called __proto__
   for (const [name, value] of Object.entries(opts.metrics ?? {})) {
-    if (typeof value !== 'number' || !Number.isFinite(value)) {
-      throw new TmtError('BAD_ARGUMENT', `metric ${name} must be a finite number, got "${String(value)}"`, {
-        hint: 'metrics are numbers; put text in a param (-p) instead',
+    if (typeof value !== 'number') {
+      throw new TmtError('BAD_ARGUMENT', `metric ${name} must be a number, got "${String(value)}"`, {
+        hint: 'metrics are numbers (nan and inf too); put text in a param (-p) instead',
       });
     }
-    metrics[name] = { first: value, last: value, min: value, max: value, count: 1 };
+    // As summarize() has it: min and max are of the finite values, NaN when there is none.
+    const finite = Number.isFinite(value) ? value : NaN;
+    metrics[name] = { first: value, last: value, min: finite, max: finite, count: 1 };
   }
   return createRun({ ...opts, status: 'finished', metrics });
 }

@@ -17,10 +17,17 @@ export function canonicalNumber(text: string): number | undefined {
   return /^[+-]?((0|[1-9]\d*)(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(text) ? Number(text) : undefined;
 }
 
-/** A metric value: any number, padded or not. */
+const NON_FINITE = new Map([['nan', NaN], ['inf', Infinity], ['+inf', Infinity], ['-inf', -Infinity], ['infinity', Infinity], ['+infinity', Infinity], ['-infinity', -Infinity]]);
+
+/** A metric value: any number, padded or not, or nan and ±inf (a diverged loss). */
 export function coerceMetric(text: string): unknown {
   const n = text.trim() === '' ? NaN : Number(text);
-  return Number.isFinite(n) ? n : coerceValue(text);
+  return Number.isFinite(n) ? n : (nonFiniteNumber(text) ?? coerceValue(text));
+}
+
+/** `nan`, `inf`, `-inf` (any case, or spelled infinity) as numbers; undefined for anything else. */
+export function nonFiniteNumber(word: string): number | undefined {
+  return NON_FINITE.get(word.trim().toLowerCase());
 }
 
 /** Parses `K=V` pairs into an object; `what` names the flag in errors. */

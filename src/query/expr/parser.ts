@@ -6,14 +6,13 @@
  */
 import { fieldKind, parseField, type CmpOp, type Expr, type FieldRef, type Value } from './ast.js';
 import { DISPLAY_STATUSES } from '../../run/status.js';
+import { nonFiniteNumber } from '../../run/values.js';
 import { lex, OPERATORS, parseNumber, syntaxError, type Token } from './lexer.js';
 import { userRegex } from '../regex.js';
 import { parseSpanSeconds, readTime } from '../time.js';
 
 const STATUSES: readonly string[] = DISPLAY_STATUSES;
-/** `metrics.loss = nan` finds the runs whose loss diverged. */
-const NON_FINITE = new Map([['nan', NaN], ['inf', Infinity], ['+inf', Infinity], ['-inf', -Infinity], ['infinity', Infinity], ['-infinity', -Infinity]]);
-const nonFinite = (word: string) => NON_FINITE.get(word.toLowerCase());
+
 const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'has', 'exists']);
 const isKeyword = (t: Token, kw?: string) =>
   t.type === 'word' && (kw === undefined ? KEYWORDS.has(t.text.toLowerCase()) : t.text.toLowerCase() === kw);
@@ -149,7 +148,7 @@ class Parser {
       return ref ? { kind: 'time', ref } : this.fail(t, `expected a date (2026-11-01, 2026-11-01T12:00) or a relative time (-7d, -2h) after "${op}", found ${quoted(t)}`);
     }
     if (kind === 'number') {
-      const n = parseNumber(t.value) ?? (field.kind === 'metric' ? nonFinite(t.value) : parseSpanSeconds(t.value));
+      const n = parseNumber(t.value) ?? (field.kind === 'metric' ? nonFiniteNumber(t.value) : parseSpanSeconds(t.value)); // metrics.loss = nan: the diverged runs
       if (n !== undefined) return { kind: 'num', value: n };
       const what = field.kind === 'metric' ? 'a number (metrics are numbers, or nan, inf, -inf)' : 'a number of seconds or a span such as 2h';
       return this.fail(t, `expected ${what} after "${op}", found ${quoted(t)}`);
