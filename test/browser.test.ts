@@ -233,7 +233,7 @@ describe('tmt diff --html in Chromium', () => {
     const chart = p.locator('figure.chart-card[data-metric="loss"]');
     await chart.scrollIntoViewIfNeeded();
     await expect.poll(() => chart.locator('path.line.raw').count()).toBe(2);
-    expect(await chart.locator('figcaption .diverged').innerText()).toBe(' · diverged Infinity from step 3');
+    expect(await chart.locator('figcaption .diverged').innerText()).toBe(' · diverged: Infinity at step 3 and 1 more step');
     expect(errors).toEqual([]);
     await p.close();
   });

@@ -56,8 +56,8 @@ describe('content types by magic bytes', () => {
 });
 
 describe('series thinning', () => {
-  it('keeps short series whole, sorted by step', () => {
-    expect(thin([{ step: 2, value: 3 }, { step: 1, value: 5 }, { step: 3, value: NaN }], 10)).toEqual({ steps: [1, 2], values: [5, 3], total: 3 });
+  it('keeps short series whole, sorted by step; NaN and infinities are counted, not drawn', () => {
+    expect(thin([{ step: 2, value: 3 }, { step: 1, value: 5 }, { step: 3, value: NaN }, { step: 4, value: Infinity }], 10)).toEqual({ steps: [1, 2], values: [5, 3], total: 2, nonFinite: { count: 2, step: 3, value: 'NaN' } });
   });
 
   it('thins a million points to the budget, keeping the first, the last, the best and the worst', () => {

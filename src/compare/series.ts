@@ -3,6 +3,7 @@
  * one git call, and thinned for drawing: a chart is a few hundred pixels
  * wide, so a million points become at most `maxPoints`, keeping each
  * bucket's lowest and highest point so peaks, dips and the best value survive.
+ * NaN and ±Infinity are not drawn; they are counted instead.
  */
 import { readObjects } from '../git/cat-file.js';
 import type { Repo } from '../git/repo.js';
@@ -14,8 +15,8 @@ export interface SeriesColumns {
   steps: number[];
   values: number[];
   total: number;
-  /** The first step whose value was NaN or ±Infinity (a chart cannot draw those), when there is one. */
-  firstNonFinite?: { step: number; value: string };
+  /** Points that are NaN or ±Infinity (a chart cannot draw those): how many, and the first. */
+  nonFinite?: { count: number; step: number; value: string };
 }
 
 /** Run id → metric name → points, for runs that have outputs. */
@@ -34,10 +35,15 @@ export async function readRunSeries(repo: Repo, runs: readonly ResolvedRun[]): P
 export function thin(points: readonly MetricPoint[], maxPoints: number): SeriesColumns {
   const sorted = [...points].filter((p) => Number.isFinite(p.value)).sort((a, b) => a.step - b.step);
   const kept = sorted.length <= maxPoints ? sorted : bucketExtremes(sorted, Math.max(1, Math.floor(maxPoints / 2)));
-  const columns: SeriesColumns = { steps: kept.map((p) => p.step), values: kept.map((p) => p.value), total: points.length };
+  const columns: SeriesColumns = { steps: kept.map((p) => p.step), values: kept.map((p) => p.value), total: sorted.length };
   let bad: MetricPoint | undefined;
-  for (const p of points) if (!Number.isFinite(p.value) && (!bad || p.step < bad.step)) bad = p;
-  if (bad) columns.firstNonFinite = { step: bad.step, value: String(bad.value) };
+  let count = 0;
+  for (const p of points) {
+    if (Number.isFinite(p.value)) continue;
+    count++;
+    if (!bad || p.step < bad.step) bad = p;
+  }
+  if (bad) columns.nonFinite = { count, step: bad.step, value: String(bad.value) };
   return columns;
 }
 

@@ -100,8 +100,12 @@ export function sortGroups(groups: Group[], by: readonly SortKey[]): Group[] {
 
 function aggregate(a: Agg, runs: readonly QueryRun[]): number | null {
   if (a.fn === 'count') return runs.length;
-  // Numeric strings count as their numbers, as --where and --sort read them.
-  const xs = runs.map((r) => asNumber(fieldValue(r, a.field!))).filter((v): v is number => v !== undefined && Number.isFinite(v));
+  // Numeric strings count as their numbers, as --where and --sort read them. A run that
+  // diverged (NaN) makes its group's aggregate NaN, as pandas with skipna=False: a mean
+  // over the seeds that survived would make an unstable setting look best.
+  const values = runs.map((r) => fieldValue(r, a.field!));
+  if (values.some((v) => typeof v === 'number' && Number.isNaN(v))) return NaN;
+  const xs = values.map(asNumber).filter((v): v is number => v !== undefined);
   if (xs.length === 0) return null;
   const sum = xs.reduce((s, x) => s + x, 0);
   const mean = sum / xs.length;

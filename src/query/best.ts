@@ -56,24 +56,32 @@ export interface Scored {
 
 /**
  * The best run per group (one group when `groupBy` is empty). `series` gives
- * each run's points for the metric when a window is used.
+ * each run's points for the metric when a window is used. A run scored NaN or
+ * ±Infinity (it diverged, or its window holds such a point) never wins; the
+ * caller is told how many were left out.
  */
 export function pickBest(
   runs: readonly QueryRun[],
   opts: { metric: string; direction: Direction; window?: Window; groupBy?: readonly string[]; series?: Map<string, MetricPoint[]> },
-): Scored[] {
+): { picked: Scored[]; diverged: number } {
   const name = opts.metric.replace(/^metrics\./, '');
   const best = new Map<string, Scored>();
+  let diverged = 0;
   for (const run of runs) {
     const last = Object.hasOwn(run.metrics, name) ? run.metrics[name]!.last : undefined;
     // A run with final values only (tmt save -m) has no series: its last value is all there is.
     const score = opts.window ? (windowScore(opts.series?.get(run.id) ?? [], opts.window) ?? last) : last;
-    if (score === undefined || !Number.isFinite(score)) continue;
+    if (score === undefined) continue;
+    if (!Number.isFinite(score)) {
+      diverged++;
+      continue;
+    }
     const group = opts.groupBy?.length ? groupKey(run, opts.groupBy) : undefined;
     const key = JSON.stringify(group ?? null);
     const current = best.get(key);
     if (!current || (opts.direction === 'max' ? score > current.score : score < current.score)) best.set(key, { run, score, group });
   }
   const groups = [...best.values()];
-  return opts.groupBy?.length ? sortBy(groups, opts.groupBy.map((field) => ({ field, descending: false })), (b, field) => b.group![field]) : groups;
+  const picked = opts.groupBy?.length ? sortBy(groups, opts.groupBy.map((field) => ({ field, descending: false })), (b, field) => b.group![field]) : groups;
+  return { picked, diverged };
 }

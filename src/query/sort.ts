@@ -22,7 +22,7 @@ export function parseSort(spec: string): SortKey[] {
 
 /**
  * Sorts by the keys in order. Numbers (numeric strings included, as filters
- * read them) come first, then other text, then anything else, whatever the
+ * read them) come first, then NaN and ±Infinity, then other text, then anything else, whatever the
  * direction: a stray "fast" among learning rates never tops a descending sort.
  * Runs missing a key sort last.
  */
@@ -48,13 +48,16 @@ export function sortBy<T>(items: readonly T[], keys: readonly SortKey[], value: 
   return decorated.map((d) => d.run);
 }
 
-const MISSING = 3;
+const MISSING = 4;
 
-/** A value's class (0 number, 1 text, 2 other, 3 missing) and what it sorts by within it. */
+/**
+ * A value's class (0 finite number, 1 NaN or ±Infinity: a run that diverged,
+ * 2 text, 3 other, 4 missing) and what it sorts by within it.
+ */
 function sortable(v: unknown): [number, number | string] {
   if (v === undefined || v === null) return [MISSING, 0];
   const n = typeof v === 'number' ? v : typeof v === 'string' ? parseNumber(v) : undefined;
-  if (n !== undefined && !Number.isNaN(n)) return [0, n];
-  if (typeof v === 'string') return [1, v];
-  return [2, JSON.stringify(v)];
+  if (n !== undefined) return Number.isFinite(n) ? [0, n] : [1, String(n)];
+  if (typeof v === 'string') return [2, v];
+  return [3, JSON.stringify(v)];
 }

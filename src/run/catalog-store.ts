@@ -32,9 +32,9 @@ import type { Repo } from '../git/repo.js';
 import { SectionReader, SectionWriter } from './catalog-file.js';
 import { Catalog, NO_NOTE, type CatalogState, type DeltaRun } from './catalog.js';
 import { ColumnsBuilder } from './columns.js';
-import { loadYamlParser, MetaParseError, parseMeta, type RunMeta } from './metadata.js';
+import { loadYamlParser, MetaParseError, parseMeta, serializeMeta, type RunMeta } from './metadata.js';
 
-const VERSION = 3; // 3: refs that are not run ids left out
+const VERSION = 4; // 3: refs that are not run ids left out; 4: slow notes kept as YAML text, not JSON
 
 interface RunRef {
   id: string;
@@ -150,10 +150,11 @@ async function update(repo: Repo, dir: string, old: Catalog, refs: RunRef[], now
   return old.withState(state);
 }
 
-/** How a delta keeps a note: its text, which the fast reader re-reads, or what the full parser made of it. */
-function stored(note: ReadNote): Pick<DeltaRun, 'text' | 'meta' | 'problem'> {
+/** How a delta keeps a note: text the fast reader re-reads (re-written in tmt's YAML when only the full parser read it), or its problem. */
+function stored(note: ReadNote): Pick<DeltaRun, 'text' | 'problem'> {
   if ('problem' in note) return { problem: note.problem };
-  return note.slow ? { meta: note.meta } : { text: note.text };
+  // A note only the full parser reads is kept re-written in tmt's own YAML: JSON would turn a NaN metric into null.
+  return { text: note.slow ? serializeMeta(note.meta) : note.text };
 }
 
 type ReadNote = { meta: RunMeta; text: string; slow: boolean } | { problem: string };
@@ -219,7 +220,7 @@ async function build(repo: Repo, dir: string, refs: RunRef[], now: Now, notes: M
     const lengths: number[] = new Array<number>(refs.length).fill(0);
     const columns = new ColumnsBuilder(refs.length);
     const problems: Record<number, string> = {};
-    const slowMetas: Record<number, RunMeta> = {};
+    const slowTexts: Record<number, string> = {};
     await readNotes(
       repo,
       blobs,
@@ -230,7 +231,7 @@ async function build(repo: Repo, dir: string, refs: RunRef[], now: Now, notes: M
         }
         if ('problem' in note) return void (problems[k] = note.problem);
         columns.add(k, note.meta);
-        if (note.slow) slowMetas[k] = note.meta;
+        if (note.slow) slowTexts[k] = serializeMeta(note.meta);
       },
       tmp,
     );
@@ -241,7 +242,7 @@ async function build(repo: Repo, dir: string, refs: RunRef[], now: Now, notes: M
     writer.json('noteStarts', starts);
     writer.json('noteLengths', lengths);
     writer.json('problems', problems);
-    writer.json('slowMetas', slowMetas);
+    writer.json('slowTexts', slowTexts);
     for (const [col, json] of columns.valueColumns()) writer.section(`col:${col}`, json);
     for (const [metric, cells] of columns.metricColumns()) writer.section(`mcol:${metric}`, Buffer.from(cells.buffer, cells.byteOffset, cells.byteLength));
     writer.finish(target, { version: VERSION, notesTip: now.notesTip, refsDigest: now.refsDigest, endianness: os.endianness() });

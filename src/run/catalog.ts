@@ -15,10 +15,8 @@ import type { RunRecord } from './read.js';
 export interface DeltaRun {
   commit: string;
   blob: string | null;
-  /** The note, when tmt's fast reader understands it. */
+  /** The note in YAML the fast reader understands (a note only the full parser reads is re-written). */
   text?: string;
-  /** The note parsed by the full YAML parser, when the fast reader does not. */
-  meta?: RunMeta;
   problem?: string;
 }
 
@@ -131,9 +129,9 @@ export class Catalog {
     let meta: RunMeta | undefined;
     if (s < 0) {
       const d = this.deltaRuns[-s - 1]!;
-      meta = d.meta ?? (d.text === undefined ? undefined : this.parse(row, d.text));
+      meta = d.text === undefined ? undefined : this.parse(row, d.text);
     } else if (!(s in this.section<Record<string, string>>('problems'))) {
-      meta = this.section<Record<string, RunMeta>>('slowMetas')[s] ?? this.parse(row, this.noteText(s));
+      meta = this.parse(row, this.section<Record<string, string>>('slowTexts')[s] ?? this.noteText(s));
     }
     this.metas.set(row, meta);
     return meta;

@@ -15,6 +15,7 @@ import { systemClock, type Clock } from './clock.js';
 import { createRun } from './create.js';
 import { finishRun, type Finished } from './finish.js';
 import type { RunMeta, RunStatus } from './metadata.js';
+import { metricsLine } from './metrics.js';
 import { createRunDir, runDir, type RunDir } from './run-dir.js';
 
 export interface StartRunOptions {
@@ -40,7 +41,7 @@ export class RunSession {
 
   /** Appends one point per metric, at `step` (default: each metric's next step). */
   logMetrics(values: Record<string, number>, step?: number): void {
-    fs.appendFileSync(this.dir.metrics, JSON.stringify(step === undefined ? values : { step, ...values }) + '\n');
+    fs.appendFileSync(this.dir.metrics, metricsLine(values, step) + '\n');
   }
 
   logParams(values: Record<string, unknown>): void {

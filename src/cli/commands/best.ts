@@ -54,11 +54,13 @@ export async function bestCommand(opts: BestCommandOptions, out: Output): Promis
     const series = window ? await readSeries(repo, candidates.map((c) => catalog.record(rowOf.get(c.id)!)), metric) : undefined;
     const seriesless = series ? candidates.filter((c) => !series.get(c.id)?.length).length : 0;
     if (seriesless) warn(out, `${seriesless} run${seriesless === 1 ? ' has' : 's have'} no series for ${metric} (final values only, as tmt save -m writes): scored by ${seriesless === 1 ? 'its' : 'their'} last value`);
-    const picked = pickBest(candidates, { metric, direction, window, groupBy, series });
-    return { left, picked: picked.map((b) => ({ ...b, name: catalog.meta(rowOf.get(b.run.id)!)?.name })) };
+    const { picked, diverged } = pickBest(candidates, { metric, direction, window, groupBy, series });
+    if (diverged) warn(out, `left out ${diverged} run${diverged === 1 ? '' : 's'} whose ${metric}${window ? ' window' : ''} is NaN or infinite (diverged); tmt list --where 'metrics.${metric} = nan' shows NaN ones`);
+    return { left, diverged, picked: picked.map((b) => ({ ...b, name: catalog.meta(rowOf.get(b.run.id)!)?.name })) };
   });
   const best = found.picked;
   if (best.length === 0) {
+    if (found.diverged) throw new TmtError('NOT_FOUND', `every run with a metric "${metric}" has it NaN or infinite`, { hint: 'runs that diverged have no best; see them with tmt list --columns name,metrics.' + metric });
     throw new TmtError('NOT_FOUND', `no ${found.left ? 'finished ' : ''}run${opts.where ? ' matching --where' : ''} has a metric "${metric}"`, {
       hint: found.left ? '--any-status counts runs that did not finish' : 'see which metrics runs have with tmt list --format csv',
     });

@@ -53,7 +53,7 @@ export function drawChart(set: SeriesSet, style: RunStyle, view: ChartView): HTM
   const svg = s('svg', { width: W, height: HEIGHT, viewBox: `0 0 ${W} ${HEIGHT}`, role: 'img', 'aria-label': `${set.name} by step` });
   axes(svg, d, W, px, py, logY);
   set.runs.forEach((r, i) => {
-    if (!r) return;
+    if (!r || r.steps.length === 0) return; // nothing drawable (every value NaN or ±inf)
     const color = style.colors[i]!;
     const keep = r.values.map((v) => !logY || v > 0);
     const path = (ys: readonly number[]) => r.steps.map((x, k) => (keep[k] ? `${px(x).toFixed(1)},${py(ys[k]!).toFixed(1)}` : '')).filter(Boolean).join('L');

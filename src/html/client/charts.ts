@@ -59,8 +59,11 @@ export function chartsSection(data: PageData, style: RunStyle): HTMLElement {
 
 function chartCard(set: SeriesSet, data: PageData, style: RunStyle): { el: HTMLElement; body: HTMLElement } {
   const missing = set.runs.map((r, i) => (r ? null : style.labels[i]!)).filter((l): l is string => l !== null);
-  // NaN and ±inf cannot be drawn; where a run's series turned into them is what matters about it.
-  const diverged = set.runs.flatMap((r, i) => (r?.firstNonFinite ? [`${style.labels[i]} ${r.firstNonFinite.value} from step ${r.firstNonFinite.step}`] : []));
+  // NaN and ±inf cannot be drawn; where a run's series has them is what matters about it.
+  const diverged = set.runs.flatMap((r, i) => {
+    const bad = r?.nonFinite;
+    return bad ? [`${style.labels[i]}: ${bad.value} at step ${bad.step}${bad.count > 1 ? ` and ${bad.count - 1} more step${bad.count > 2 ? 's' : ''}` : ''}`] : [];
+  });
   const body = h('div', { class: 'chart-body' });
   const el = h(
     'figure',

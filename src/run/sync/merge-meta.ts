@@ -97,8 +97,9 @@ function asDoc(v: unknown): Doc | undefined {
   return v && typeof v === 'object' && !Array.isArray(v) ? (v as Doc) : undefined;
 }
 
+/** A value's identity for comparing: JSON, except that NaN and ±Infinity stay apart from null and each other. */
 function key(v: unknown): string {
-  return JSON.stringify(v) ?? 'undefined';
+  return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? `\u0000${x}` : x)) ?? 'undefined';
 }
 
 function same(a: unknown, b: unknown): boolean {
