@@ -368,6 +368,8 @@ describe('bad expressions get the position', () => {
     ['started > banana', /banana|date/],
     ['', /expected an expression at column 1/],
     ['status > finished', /expected = != ~ !~ or in for "status", found ">" at column 8/],
+    ['name = 実験 and foo > 1', /at column 15\n  name = 実験 and foo > 1\n {18}\^$/m], // the caret sits under foo: CJK takes two columns
+    ['exists params', /expected params\.<key> after "params", found "params" alone/],
   ];
   for (const [expr, message] of cases) {
     it(`--where '${expr}'`, () => {

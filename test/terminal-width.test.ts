@@ -36,6 +36,16 @@ describe('tables fitted to the terminal', () => {
     expect(narrow.at(-1)).toBe('(hidden to fit: DURATION, STARTED; see --columns)');
   });
 
+  it('CJK names take two columns each, and the columns after them line up', () => {
+    const d = makeRepo({ 'a.py': 'a\n' });
+    tmt(d, ['save', '-n', '学習率の実験', '-m', 'acc=0.5']);
+    tmt(d, ['save', '-n', 'plain', '-m', 'acc=0.7']);
+    const r = spawnSync('script', ['-qefc', `stty cols 120; ${process.execPath} ${BIN} list`, '/dev/null'], { cwd: d, env: { ...testEnv, TERM: 'xterm' }, encoding: 'utf8', input: '' });
+    const lines = r.stdout.replace(/\r\n/g, '\n').trimEnd().split('\n');
+    const statusAt = (l: string) => { const k = l.indexOf('finished'); return [...l.slice(0, k)].reduce((w, ch) => w + (/[\u3000-\u9fff]/.test(ch) ? 2 : 1), 0); };
+    expect(statusAt(lines[1]!)).toBe(statusAt(lines[2]!));
+  });
+
   it('COLUMNS wins over the terminal size', () => {
     const lines = onTerminal(200, 'list', { COLUMNS: '72' });
     expect(widest(lines)).toBeLessThanOrEqual(72);

@@ -1,4 +1,5 @@
 import { paint } from './format.js';
+import { displayWidth, sliceToWidth } from '../../util/width.js';
 import { printable } from './printable.js';
 
 export interface Column {
@@ -70,10 +71,9 @@ function shrinkWidest<C extends { i: number }>(cols: C[], widths: Map<number, nu
 const NUMBER = /^[+-]?(\d[\d,]*(\.\d*)?|\.\d+)(e[+-]?\d+)?%?$|^[+-]?(inf|Infinity|NaN)$/i;
 
 function visibleLength(s: string): number {
-  return [...s].length;
+  return displayWidth(s);
 }
 
 function truncate(s: string, w: number): string {
-  const chars = [...s];
-  return chars.length <= w ? s : chars.slice(0, Math.max(0, w - 1)).join('') + '…';
+  return displayWidth(s) <= w ? s : sliceToWidth(s, Math.max(0, w - 1)) + '…';
 }

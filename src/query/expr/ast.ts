@@ -126,6 +126,7 @@ export function parseField(text: string): { ref: FieldRef } | { problem: string 
     }
     return { ref: { kind: 'metric', metric: rest, stat: 'last' } };
   }
+  if (text === 'params' || text === 'metrics') return { problem: `expected ${text}.<${text === 'params' ? 'key' : 'name'}> after "${text}", found "${text}" alone` };
   // A bare name is most often a metric or param written without its prefix.
   const guess = /^[A-Za-z_][\w-]*$/.test(text) ? ` (did you mean metrics.${text} or params.${text}?)` : '';
   return { problem: `expected a field (${FIELD_LIST}), found "${text}"${guess}` };

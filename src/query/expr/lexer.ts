@@ -4,6 +4,7 @@
  * is compared with, which only the parser knows.
  */
 import { TmtError } from '../../errors.js';
+import { displayWidth } from '../../util/width.js';
 import type { Value } from './ast.js';
 
 export type TokenType = 'word' | 'string' | 'op' | '(' | ')' | ',' | 'eof';
@@ -23,7 +24,8 @@ export const HINT =
 export function syntaxError(source: string, pos: number, what: string): TmtError {
   // Tabs and newlines would misalign the caret line.
   const shown = source.replace(/[\t\r\n]/g, ' ');
-  return new TmtError('BAD_ARGUMENT', `--where: ${what} at column ${pos + 1}\n  ${shown}\n  ${' '.repeat(pos)}^`, {
+  // The caret goes under the column as a terminal draws it: CJK characters take two.
+  return new TmtError('BAD_ARGUMENT', `--where: ${what} at column ${pos + 1}\n  ${shown}\n  ${' '.repeat(displayWidth(shown.slice(0, pos)))}^`, {
     hint: HINT,
     data: { column: pos + 1 },
   });
