@@ -168,7 +168,11 @@ describe('dates are local time, and a date is its whole day', () => {
     expect(count(['--where', 'started = yesterday'])).toBe(0);
     const minuteBefore = new Date(Date.parse(started) - 60_000).toISOString().slice(0, 16);
     expect(count(['--where', `started > ${minuteBefore}Z`])).toBe(1); // a zone is taken as written
-    expect(tmt(d, ['list'], tokyo).stdout).toContain(new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Tokyo', dateStyle: 'short', timeStyle: 'short' }).format(new Date(started)));
+    const local = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Tokyo', dateStyle: 'short', timeStyle: 'short' }).format(new Date(started));
+    expect(tmt(d, ['list'], tokyo).stdout).toContain(local);
+    // ended too, in the reading formats; CSV keeps the stored ISO text.
+    expect(tmt(d, ['list', '--columns', 'started,ended', '--format', 'md'], tokyo).stdout).toBe(`| started | ended |\n|---|---|\n| ${local} | ${local} |\n`);
+    expect(tmt(d, ['list', '--columns', 'ended', '--format', 'csv'], tokyo).stdout).toMatch(/^ended\n\d{4}-\d\d-\d\dT[\d:.]+Z\n$/);
   });
 
   it('a day that does not exist is an error, not a guess', () => {

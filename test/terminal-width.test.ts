@@ -65,6 +65,9 @@ describe('tables fitted to the terminal', () => {
     tmt(dir, ['save', '-n', 'big-g', '-m', 'big=123456789013']);
     const row = onTerminal(34, 'compare big-f big-g').find((l) => l.startsWith('metrics.big'))!;
     expect(row).toMatch(/123456789012\s+123456789013$/);
+    // Six significant digits never pass for exact: a large fraction keeps its exponent.
+    tmt(dir, ['save', '-n', 'big-h', '-m', 'big=12345678.5']);
+    expect(onTerminal(120, 'list --columns name,metrics.big --where "name = big-h"')[1]).toMatch(/^big-h\s+1\.23457e\+7$/);
   });
 
   it('tmt best --group-by fits too', () => {

@@ -24,7 +24,12 @@ export function formatTime(iso: string | undefined, opts: { seconds?: boolean } 
 
 export function formatValue(v: unknown): string {
   if (v === undefined) return '';
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : Number(v.toPrecision(6)).toString();
+  if (typeof v === 'number') {
+    if (Number.isInteger(v) || !Number.isFinite(v)) return String(v);
+    // Six significant digits; a large number keeps its exponent rather than looking exact (12345678.5 is 1.23457e+7, not 12345700).
+    const p = v.toPrecision(6);
+    return p.includes('e') ? p.replace(/\.?0+e/, 'e') : String(Number(p));
+  }
   if (typeof v === 'string') return v;
   return JSON.stringify(v);
 }

@@ -11,7 +11,7 @@ export function renderRunTable(rows: readonly RunRow[], opts: { width?: number; 
     { header: 'NAME', priority: 1 },
     { header: 'STATUS' },
     // Metrics are what a narrow terminal keeps longest, the most common first; times go first.
-    { header: 'STARTED', priority: 3 + metrics.length },
+    { header: 'STARTED', priority: 3 + metrics.length, minWidth: 16 }, // a time cut short loses its minutes: dropped, not cut
     { header: 'DURATION', align: 'right', priority: 4 + metrics.length },
     ...metrics.map((m, i) => ({ header: m, align: 'right' as const, priority: 2 + i })),
   ];

@@ -54,7 +54,7 @@ export function renderTable(columns: Column[], rawRows: string[][], opts: { widt
       })
       .join('  ');
   const lines = [line(cols.length ? columns.map((c) => printable(c.header)) : [], true), ...rows.map((r, i) => line(r, false, i))];
-  if (dropped.length) lines.push(paint(!!opts.color, 'dim', truncate(`(hidden to fit: ${dropped.join(', ')}; see --columns)`, Math.max(20, limit))));
+  if (dropped.length) lines.push(paint(!!opts.color, 'dim', `(hidden to fit: ${dropped.join(', ')}; see --columns)`)); // whole: the terminal wraps it rather than hide what it names
   return lines.join('\n') + '\n';
 }
 
