@@ -95,7 +95,7 @@ function tabulate(listed: readonly Listed[], columns: string[] | undefined, form
     rows: listed.map((l) =>
       cols.map((c) => {
         if (c === 'id' && human) return l.row.shortId;
-        if ((c === 'started' || c === 'ended') && human) return formatTime(c === 'started' ? l.run.started : (l.run.ended as string | undefined));
+        if ((c === 'started' || c === 'ended') && human) return formatTime(c === 'started' ? l.run.started : l.run.ended);
         if (c === 'duration' && human) return formatDuration(l.run.durationMs);
         const v = !columns && c.startsWith('params.') ? flat.get(l)!.get(c.slice('params.'.length)) : fieldValue(l.run, c);
         if (Array.isArray(v)) return v.join(human ? ', ' : ';');
