@@ -80,6 +80,26 @@ describe('bad input to push, fetch and list --remote', () => {
     expect(runRefs(bare).size).toBe(2);
   });
 
+  it('a lock file a crashed git left on the remote: after a few seconds of retries, one line naming it; removed, the push goes through', async () => {
+    const bare = bareRepo();
+    const { dir, ids } = await repoWithRuns(bare);
+    expect((await tmtAsync(dir, ['push'])).code).toBe(0);
+    await save(dir, '-n', 'three');
+    const lock = path.join(bare, 'refs/notes/tmt.lock');
+    fs.writeFileSync(lock, '');
+    const remote = allRefs(bare);
+    const started = Date.now();
+    const r = await tmtAsync(dir, ['push']);
+    expect(Date.now() - started).toBeLessThan(30_000); // not the two minutes a moving remote gets
+    expectOneLineError(r, 5, /^error: origin has a lock file that stays: .*refs\/notes\/tmt\.lock$/);
+    expect(r.stderr).toMatch(/hint: a git process there may have crashed; if no other push to origin is running, remove that file there and push again/);
+    expect(allRefs(bare)).toEqual(remote);
+    fs.rmSync(lock);
+    expect((await tmtAsync(dir, ['push'])).code).toBe(0);
+    expect(runRefs(bare).size).toBe(ids.length + 1);
+    fsck(bare);
+  });
+
   it('a push the remote refuses (pre-receive hook): one line with its reason; nothing changes on either side', async () => {
     const bare = bareRepo();
     const { dir } = await repoWithRuns(bare);

@@ -84,6 +84,10 @@ describe("reading git push's report", () => {
     const refused = parsePorcelain('!\trefs/tmt/runs/a:refs/tmt/runs/a\t[remote rejected] (pre-receive hook declined)\n');
     expect(() => judgePush(refused, 'remote: frozen        \n', 'origin')).toThrow('origin refused the push of refs/tmt/runs/a: pre-receive hook declined (frozen)');
     expect(judgePush(parsePorcelain('*\trefs/notes/tmt:refs/notes/tmt\t[new reference]\n'), '', 'o')).toMatchObject({ ok: true });
+    // An atomic push marks every ref alike; the cause is in what the remote said, here a lock file.
+    const atomic = parsePorcelain('!\tHEAD:refs/notes/tmt\t[remote rejected] (atomic transaction failed)\n!\tHEAD:refs/tmt/runs/a\t[remote rejected] (atomic transaction failed)\n');
+    const said = "remote: error: cannot lock ref 'refs/tmt/runs/a': Unable to create '/srv/r.git/./refs/tmt/runs/a.lock': File exists.        \nremote: \n";
+    expect(judgePush(atomic, said, 'origin')).toEqual({ ok: false, reason: "cannot lock ref 'refs/tmt/runs/a': Unable to create '/srv/r.git/./refs/tmt/runs/a.lock': File exists.", lock: '/srv/r.git/./refs/tmt/runs/a.lock' });
   });
 
   it("classifies git's transport failures", () => {

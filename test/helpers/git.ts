@@ -15,7 +15,9 @@ export function tempDir(prefix = 'tmt-test-'): string {
   return dir;
 }
 
+/** Removes the temp dirs; TMT_KEEP_TEMP=1 keeps them, to look at what a failing test left. */
 export function cleanupTemp(): void {
+  if (process.env.TMT_KEEP_TEMP) return;
   for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 }
 

@@ -25,7 +25,10 @@ export function parsePorcelain(stdout: string): RefResult[] {
   return out;
 }
 
-export type PushVerdict = { ok: true; updated: RefResult[] } | { ok: false; reason: string };
+export type PushVerdict = { ok: true; updated: RefResult[] } | { ok: false; reason: string; lock?: string };
+
+/** Said of every ref of an atomic push when another ref failed: not the cause. */
+const COLLATERAL = /atomic (transaction|push) failed/i;
 
 /** Whether the push went through, lost a race, or was refused (thrown, with the remote's words). */
 export function judgePush(results: readonly RefResult[], stderr: string, remote: string): PushVerdict {
@@ -43,5 +46,10 @@ export function judgePush(results: readonly RefResult[], stderr: string, remote:
       hint: 'a hook or a protection rule on the remote refused it; nothing was changed there or here. Ask the remote\'s owner, or push elsewhere',
     });
   }
-  return { ok: false, reason: `${rejected[0]!.to} ${rejected[0]!.summary}` };
+  // The cause: a ref that failed for its own reason, else what the remote said (an atomic push marks every ref alike).
+  const cause = rejected.find((r) => !COLLATERAL.test(r.summary));
+  const remoteError = /^remote: error: (.*?)\s*$/m.exec(stderr)?.[1];
+  const reason = cause ? `${cause.to} ${cause.summary}` : (remoteError ?? `${rejected[0]!.to} ${rejected[0]!.summary}`);
+  const lock = /Unable to create '([^']+\.lock)': File exists/.exec(stderr)?.[1];
+  return lock ? { ok: false, reason, lock } : { ok: false, reason };
 }

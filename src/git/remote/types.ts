@@ -66,7 +66,8 @@ export type PushOutcome =
       runsDeleted: number;
       notesUpdated: boolean;
     }
-  | { ok: false; reason: string };
+  /** `lock`: a lock file on the remote that refused the push (a race, or left by a crashed git there). */
+  | { ok: false; reason: string; lock?: string };
 
 /** One remote, reached through git or isomorphic-git. */
 export interface Transport {

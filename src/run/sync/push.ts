@@ -28,6 +28,8 @@ export async function pushRemote(ctx: SyncContext, ids: readonly string[] | unde
   const { store, transport, progress } = ctx;
   const deadline = Date.now() + 120_000;
   let merges = 0;
+  /** A remote lock file that has refused us, and since when: another push holds one for milliseconds. */
+  let blocked: { lock: string; since: number; times: number } | undefined;
   for (let attempt = 0; ; attempt++) {
     const refs = await store.readRefs([NOTES_REF, transport.trackingNotes]);
     const local = refs.get(NOTES_REF);
@@ -55,6 +57,13 @@ export async function pushRemote(ctx: SyncContext, ids: readonly string[] | unde
     if (outcome.ok) {
       if (notes && notes !== seen) await store.updateRefs([{ ref: transport.trackingNotes, newOid: notes, oldOid: seen ?? null }], `tmt: pushed to ${transport.label}`);
       return { remote: transport.label, runsPushed: outcome.runsUpdated, notesPushed: outcome.notesUpdated, merges };
+    }
+    blocked = outcome.lock === undefined ? undefined : blocked?.lock === outcome.lock ? { ...blocked, times: blocked.times + 1 } : { lock: outcome.lock, since: Date.now(), times: 1 };
+    if (blocked && blocked.times >= 4 && Date.now() - blocked.since > 3_000) {
+      throw new TmtError('LOCKED', `${transport.label} has a lock file that stays: ${blocked.lock}`, {
+        hint: `a git process there may have crashed; if no other push to ${transport.label} is running, remove that file there and push again`,
+        data: { lock: blocked.lock },
+      });
     }
     if (Date.now() > deadline) {
       throw new TmtError('CONCURRENT_UPDATE', `gave up pushing to ${transport.label}: it kept moving on (${outcome.reason})`, { hint: 'run the command again' });
