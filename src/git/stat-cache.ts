@@ -6,26 +6,47 @@
  * it already hashed, with their stat data) into a fresh copy of the real
  * index. The real index's own entries are always taken as they are, so the
  * result is exactly what git computes from it; cached entries only save
- * hashing. Cached entries are dropped when git would now ignore them, when
- * they are or sit inside a nested repository, and the whole cache is dropped
- * when anything that changes how git hashes a file changed (config,
- * attributes). Any trouble with the cache means: go without it.
+ * hashing.
+ *
+ * A cached entry is reused only when all of these hold (stat-cache-record.ts
+ * says what the cache keeps to decide):
+ * - the config that decides how git hashes files is unchanged (hashingKey);
+ * - its mtime is older than the second the caching snapshot started, so no
+ *   same-size rewrite can hide behind equal stat data (git's racy-clean rule,
+ *   judged by the cache's own time, never the real index's);
+ * - `git check-attr` gives it the same attributes it had when it was hashed;
+ * - git would not ignore it now, it is not inside a nested repository, and no
+ *   file or directory of the real index clashes with it.
+ * Any trouble with the cache means: go without it.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { checkAttributes, type AttributeMap } from './attributes.js';
 import { git } from './exec.js';
 import { IndexCursor, parseIndex, writeIndex, type IndexEntry, type ParsedIndex } from './index-file.js';
 import { TMT_DIR } from './layout.js';
 import type { Repo } from './repo.js';
+import { indexTrailer, readRecord, writeRecord, type CacheRecord } from './stat-cache-record.js';
 
 export interface ScratchIndex {
   /** Absolute path of this process's private index. */
   file: string;
   /** How many untracked entries came from the cache (0 when it was not used). */
   reused: number;
-  /** Fingerprint of what decides how git hashes files, stored with the cache. */
+  /** Fingerprint of the config that decides how git hashes files, stored with the cache. */
   key: string;
+  /**
+   * When this snapshot started, in whole seconds of the file system's own
+   * clock (the mtime of the scratch file tmt created first), so no file git
+   * stats in this snapshot can carry an older change.
+   */
+  stampSec: number;
+  /**
+   * Attributes of the untracked entries the new cache will hold, each as it
+   * was before the entry was hashed. The snapshot adds the new files' ones.
+   */
+  attrs: AttributeMap;
 }
 
 export interface PrepareOptions {
@@ -49,34 +70,51 @@ export async function prepareScratchIndex(opts: PrepareOptions): Promise<Scratch
   const dir = cacheDir(opts.repo);
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `index.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-  const real = readIfExists(path.join(opts.repo.gitDir, 'index'));
-  const cached = opts.noCache ? undefined : readIfExists(path.join(dir, 'index'));
-  const key = await hashingKey(opts.repo, [real?.data, cached?.data]);
+  // Created before anything else: its mtime is the stamp (see ScratchIndex).
+  const fd = fs.openSync(file, 'wx');
+  let open = true;
+  try {
+    const stampSec = Math.floor(fs.fstatSync(fd).mtimeMs / 1000);
+    const real = readIfExists(path.join(opts.repo.gitDir, 'index'));
+    const cached = opts.noCache ? undefined : readIfExists(path.join(dir, 'index'));
+    const record = cached ? readRecord(dir) : undefined;
+    const key = await hashingKey(opts.repo);
 
-  let content = real?.data;
-  let reused = 0;
-  if (cached && readKey(dir) === key) {
-    const merged = await mergeCached(real?.data, cached.data, opts).catch(() => undefined); // any trouble: go without
-    if (merged) ({ content, reused } = merged);
-  }
-  if (content !== undefined) {
-    fs.writeFileSync(file, content);
+    let content = real?.data;
+    let reused = 0;
+    let attrs: AttributeMap = new Map();
+    if (cached && record && record.key === key && record.index === trailerOf(cached.data)) {
+      const merged = await mergeCached(real?.data, cached.data, record, opts).catch(() => undefined); // any trouble: go without
+      if (merged) ({ content, reused, attrs } = merged);
+    }
+    if (content !== undefined) fs.writeSync(fd, content);
+    fs.closeSync(fd);
+    open = false;
+    if (content === undefined) fs.rmSync(file); // no index at all: git starts one
     // git treats entries as racily clean relative to the index file's mtime;
     // never let the scratch copy look newer than the real index it came from.
-    if (real) fs.utimesSync(file, real.mtime, real.mtime);
+    else if (real) fs.utimesSync(file, real.mtime, real.mtime);
+    return { file, reused, key, stampSec, attrs };
+  } catch (err) {
+    if (open) fs.closeSync(fd);
+    fs.rmSync(file, { force: true });
+    throw err;
   }
-  return { file, reused, key };
 }
 
-/** Keeps the scratch index as the new cache. Last writer wins; any version is a valid cache. */
+/**
+ * Keeps the scratch index as the new cache. Last writer wins; the record is
+ * tied to its index by checksum, so a record and an index from two different
+ * snapshots are never used together.
+ */
 export function commitScratchIndex(repo: Repo, scratch: ScratchIndex): void {
   if (!fs.existsSync(scratch.file)) return;
+  const index = indexTrailer(scratch.file);
+  if (!index) return;
   const dir = cacheDir(repo);
-  // Key first: a reader that sees the new key with the old index merely misses the cache.
-  const tmpKey = path.join(dir, `key.tmp-${process.pid}`);
-  fs.writeFileSync(tmpKey, scratch.key);
-  fs.renameSync(tmpKey, path.join(dir, 'key'));
+  writeRecord(dir, { key: scratch.key, stampSec: scratch.stampSec, index, attrs: scratch.attrs });
   fs.renameSync(scratch.file, path.join(dir, 'index'));
+  fs.rmSync(path.join(dir, 'key'), { force: true }); // the record's predecessor (tmt 0.1)
 }
 
 export function discardScratchIndex(scratch: ScratchIndex): void {
@@ -84,50 +122,19 @@ export function discardScratchIndex(scratch: ScratchIndex): void {
   fs.rmSync(scratch.file + '.lock', { force: true });
 }
 
-function readKey(dir: string): string | undefined {
-  try {
-    return fs.readFileSync(path.join(dir, 'key'), 'utf8');
-  } catch {
-    return undefined;
-  }
+function trailerOf(data: Buffer): string {
+  return data.subarray(data.length - 20).toString('hex');
 }
 
 /**
- * Everything that changes which blob git makes of a file: the effective config
- * (core.autocrlf, core.filemode, filters, ...) and the attribute files, by
- * their current content. The cache is only trusted while this stays the same.
+ * The config that changes which blob git makes of a file (core.autocrlf,
+ * core.eol, core.filemode, core.symlinks, filter drivers, ...), from every
+ * config file and `-c` git reads. Attributes are checked per path instead
+ * (attributes.ts). The cache is only trusted while this stays the same.
  */
-async function hashingKey(repo: Repo, indexes: ReadonlyArray<Buffer | undefined>): Promise<string> {
-  const h = createHash('sha1');
-  h.update((await git(['config', '--list', '-z'], { cwd: repo.workTree, okCodes: [1] })).stdout);
-  h.update(readIfExists(path.join(repo.commonDir, 'info', 'attributes'))?.data ?? Buffer.alloc(0));
-  const attributes = new Set<string>(['.gitattributes']);
-  for (const data of indexes) for (const p of data ? attributePaths(data) : []) attributes.add(p);
-  for (const rel of [...attributes].sort()) h.update(rel).update(NUL).update(readIfExists(path.join(repo.workTree, rel))?.data ?? Buffer.alloc(0));
-  return h.digest('hex');
-}
-
-/** Paths of .gitattributes entries, found without parsing the whole index. */
-function attributePaths(data: Buffer): string[] {
-  const out: string[] = [];
-  try {
-    const c = IndexCursor.open(data);
-    if (!c) return parseIndex(data).entries.filter((e) => isAttributes(e.path)).map((e) => e.path.toString('utf8'));
-    while (c.next()) {
-      // Cheap tail test first; most paths never become strings.
-      if (c.pathEnd - c.pathStart < 14 || c.buf.toString('latin1', c.pathEnd - 14, c.pathEnd) !== '.gitattributes') continue;
-      const p = c.buf.toString('utf8', c.pathStart, c.pathEnd);
-      if (isAttributes(p)) out.push(p);
-    }
-  } catch {
-    /* an unreadable index contributes nothing; it will not be used either */
-  }
-  return out;
-}
-
-export function isAttributes(p: Buffer | string): boolean {
-  const s = typeof p === 'string' ? p : p.toString('latin1');
-  return s === '.gitattributes' || s.endsWith('/.gitattributes');
+async function hashingKey(repo: Repo): Promise<string> {
+  const { stdout } = await git(['config', '--list', '-z'], { cwd: repo.workTree, okCodes: [1] });
+  return createHash('sha1').update(stdout).digest('hex');
 }
 
 interface Loaded {
@@ -152,9 +159,15 @@ function readIfExists(file: string): Loaded | undefined {
 
 /**
  * Real index entries plus cached entries for paths the real index lacks and
- * git would still pick up as ordinary files. undefined: nothing to reuse.
+ * git would still pick up, unchanged, as ordinary files. undefined: nothing
+ * to reuse.
  */
-async function mergeCached(realData: Buffer | undefined, cachedData: Buffer, opts: PrepareOptions): Promise<{ content: Buffer; reused: number } | undefined> {
+async function mergeCached(
+  realData: Buffer | undefined,
+  cachedData: Buffer,
+  record: CacheRecord,
+  opts: PrepareOptions,
+): Promise<{ content: Buffer; reused: number; attrs: AttributeMap } | undefined> {
   // Most snapshots have nothing to reuse (no untracked files): find out without parsing.
   if (realData && !hasCachedOnly(realData, cachedData)) return undefined;
   const real = realData ? parseIndex(realData) : EMPTY;
@@ -164,20 +177,32 @@ async function mergeCached(realData: Buffer | undefined, cachedData: Buffer, opt
   const nested = nestedRepoCheck(opts.repo.workTree);
   const extra = cachedOnly(real.entries, cached.entries).filter((e) => {
     const rel = e.path.toString('utf8');
-    return modeOf(e) !== GITLINK && !opts.exclude(rel) && !nested(rel);
+    return modeOf(e) !== GITLINK && mtimeSec(e) < record.stampSec && !opts.exclude(rel) && !nested(rel);
   });
   if (extra.length === 0) return undefined;
-  const ignored = await ignoredNow(opts.repo, extra.map((e) => e.path));
-  const keep = withoutDirectoryClashes(
-    extra.filter((e) => !ignored.has(e.path.toString('latin1'))),
-    real.entries,
-  );
+  const names = extra.map((e) => e.path.toString('latin1'));
+  const [ignored, attrsNow] = await Promise.all([ignoredNow(opts.repo, extra.map((e) => e.path)), checkAttributes(opts.repo.workTree, names)]);
+  const unchanged = extra.filter((e, i) => {
+    const name = names[i]!;
+    const now = attrsNow.get(name);
+    return !ignored.has(name) && now !== undefined && record.attrs.get(name) === now;
+  });
+  const keep = withoutDirectoryClashes(unchanged, real.entries);
   if (keep.length === 0) return undefined;
-  return { content: writeIndex(mergeSorted(real.entries, keep)), reused: keep.length };
+  const attrs: AttributeMap = new Map();
+  for (const e of keep) {
+    const name = e.path.toString('latin1');
+    attrs.set(name, attrsNow.get(name)!);
+  }
+  return { content: writeIndex(mergeSorted(real.entries, keep)), reused: keep.length, attrs };
 }
 
 function modeOf(e: IndexEntry): number {
   return e.head.readUInt32BE(24);
+}
+
+function mtimeSec(e: IndexEntry): number {
+  return e.head.readUInt32BE(8);
 }
 
 /** True for paths inside a directory that has become a repository of its own (git would add a gitlink). */
