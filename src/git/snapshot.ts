@@ -11,22 +11,36 @@
  * .tmtignore'd are kept out before git hashes them) and `git diff-files` for
  * tracked files that changed or vanished; `git update-index` with exactly
  * those paths, which is what `git add -A` would do, minus its second walk of
- * the working tree; a last pass over the index for tracked files that are
- * over the cap or .tmtignore'd; `git write-tree`.
+ * the working tree; a check that no file changed while git read it; a last
+ * pass over the index for tracked files that are over the cap or
+ * .tmtignore'd; `git write-tree`.
+ *
+ * Sparse checkout: paths outside the sparse definition that are on disk, new
+ * or modified, are recorded, because the run may have used them. That is
+ * `git add -A --sparse`; plain `git add -A` refuses them.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Ignore } from 'ignore';
 import { TmtError } from '../errors.js';
+import { checkAttributes } from './attributes.js';
 import { git, GitCommandError } from './exec.js';
+import { changedSinceHashed } from './hash-check.js';
 import { entrySize, IndexCursor, parseIndex, writeIndex, type IndexEntry } from './index-file.js';
 import type { Repo } from './repo.js';
-import { commitScratchIndex, discardScratchIndex, isAttributes, prepareScratchIndex, type ScratchIndex } from './stat-cache.js';
+import { commitScratchIndex, discardScratchIndex, prepareScratchIndex, type ScratchIndex } from './stat-cache.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024;
 const GITLINK = 0o160000;
-/** The scratch index is always written whole, whatever the user's index settings. */
-const INDEX_CONFIG = ['-c', 'core.splitIndex=false'];
+/**
+ * Every git process that may write the scratch index writes it whole and
+ * checksummed, whatever the user's index settings: a split index would leave
+ * `sharedindex.*` files in the user's git dir, and the cache's record is tied
+ * to the index by its checksum.
+ */
+const INDEX_CONFIG = ['-c', 'core.splitIndex=false', '-c', 'index.skipHash=false'];
+/** How many times a file is read before one that changes on every read is left out. */
+const HASH_ATTEMPTS = 3;
 
 export interface SnapshotOptions {
   repo: Repo;
@@ -38,7 +52,8 @@ export interface SnapshotOptions {
   now?: () => number;
 }
 
-export type SkipReason = 'tmtignore' | 'too-large';
+/** `changing`: the file changed every time git read it, so no whole version of it could be recorded. */
+export type SkipReason = 'tmtignore' | 'too-large' | 'changing';
 
 export interface SkippedFile {
   path: string;
@@ -65,20 +80,14 @@ export async function snapshot(opts: SnapshotOptions): Promise<SnapshotResult> {
   const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const tmtIgnore = await loadTmtIgnore(opts.repo.workTree);
   const filters: Filters = { maxFileSize, hasTmtIgnore: tmtIgnore !== undefined, excluded: (p) => tmtIgnore?.ignores(p) ?? false };
-  let noCache = opts.noCache ?? false;
+  const noCache = opts.noCache ?? false;
 
   // A file can vanish between git's directory walk and its read; a retry sees
-  // the settled state. A new .gitattributes may change how cached files hash:
-  // then the cache is not used. Anything else fails at once.
+  // the settled state. Anything else fails at once.
   for (let attempt = 1; ; attempt++) {
     const scratch = await prepareScratchIndex({ repo: opts.repo, noCache, exclude: filters.excluded });
     try {
       const result = await snapshotWith(opts.repo, scratch, filters);
-      if (result === 'new-attributes') {
-        discardScratchIndex(scratch);
-        noCache = true;
-        continue;
-      }
       commitScratchIndex(opts.repo, scratch);
       return { ...result, cacheHits: scratch.reused, ms: now() - started };
     } catch (err) {
@@ -97,18 +106,17 @@ interface Filters {
 
 type GitEnv = { cwd: string; env: Record<string, string> };
 
-async function snapshotWith(repo: Repo, scratch: ScratchIndex, f: Filters): Promise<Omit<SnapshotResult, 'ms' | 'cacheHits'> | 'new-attributes'> {
+async function snapshotWith(repo: Repo, scratch: ScratchIndex, f: Filters): Promise<Omit<SnapshotResult, 'ms' | 'cacheHits'>> {
   const run: GitEnv = { cwd: repo.workTree, env: { GIT_INDEX_FILE: scratch.file } };
   const skipped: SkippedFile[] = [];
 
-  const [untracked, changed] = await Promise.all([
-    git(['ls-files', '-z', '-o', '--exclude-standard'], run),
-    git(['diff-files', '-z', '--name-only', '--ignore-submodules=dirty'], run),
+  const [untracked, changes] = await Promise.all([
+    git([...INDEX_CONFIG, 'ls-files', '-z', '-o', '--exclude-standard'], run),
+    git([...INDEX_CONFIG, 'diff-files', '-z', '--name-status', '--ignore-submodules=dirty'], run),
   ]);
   // Paths stay as git's bytes (one latin1 char a byte) on their way back to git;
   // names that are not UTF-8 must survive the round trip.
   const newFiles = splitZ(untracked.stdout);
-  if (scratch.reused > 0 && newFiles.some(isAttributes)) return 'new-attributes';
   const root = Buffer.from(repo.workTree + path.sep);
   const keepOut = newFiles.filter((raw) => {
     const rel = Buffer.from(raw, 'latin1').toString('utf8');
@@ -125,9 +133,19 @@ async function snapshotWith(repo: Repo, scratch: ScratchIndex, f: Filters): Prom
   });
   const out = new Set(keepOut);
   // A nested repository is listed as `dir/`; git records it as a gitlink named `dir`.
-  await updateIndex(run, [...splitZ(changed.stdout), ...newFiles.filter((f) => !out.has(f)).map((f) => (f.endsWith('/') ? f.slice(0, -1) : f))]);
-
-  // Read before write-tree, which rewrites the index (split, if the repository says so).
+  const added = newFiles.filter((p) => !out.has(p)).map((p) => (p.endsWith('/') ? p.slice(0, -1) : p));
+  const { deleted, modified } = byStatus(changes.stdout);
+  // A path git reports deleted may sit beyond a symlink that replaced its
+  // directory (`data -> /scratch/data`); plain --remove refuses those.
+  if (deleted.length > 0) await updateIndex(run, deleted, ['--force-remove']);
+  // Attributes before hashing: if they change later, the cache sees a difference.
+  const attrs = await checkAttributes(repo.workTree, added.filter((p) => !p.endsWith('/')), run.env);
+  for (const [p, a] of attrs) scratch.attrs.set(p, a);
+  const hashed = [...modified, ...added];
+  const changing = await hashSteadily(repo.workTree, run, scratch.file, hashed);
+  if (changing.length > 0) await updateIndex(run, changing, ['--force-remove']);
+  for (const p of changing) skipped.push({ path: Buffer.from(p, 'latin1').toString('utf8'), reason: 'changing' });
+  // Read before write-tree, which rewrites the index.
   const data = fs.existsSync(scratch.file) ? fs.readFileSync(scratch.file) : undefined;
   const fullTree = await writeTree(repo, scratch.file);
   // No index and nothing to add (a new repository with no files): git wrote the empty tree.
@@ -160,18 +178,63 @@ async function snapshotWith(repo: Repo, scratch: ScratchIndex, f: Filters): Prom
   }
 }
 
-/** Re-hashes changed and new paths and drops vanished ones, as `git add -A` does for them. */
-async function updateIndex(run: GitEnv, paths: readonly string[]): Promise<void> {
+/** Runs `git update-index FLAGS` on exactly these paths (the flags say what to do with each). */
+async function updateIndex(run: GitEnv, paths: readonly string[], flags: readonly string[]): Promise<void> {
   if (paths.length === 0) return;
-  await git([...INDEX_CONFIG, 'update-index', '--add', '--remove', '--replace', '-z', '--stdin'], {
+  await git([...INDEX_CONFIG, 'update-index', ...flags, '-z', '--stdin'], {
     ...run,
     input: Buffer.from(paths.join('\0') + '\0', 'latin1'),
   });
 }
 
+const ADD = ['--add', '--remove', '--replace'];
+
+/**
+ * Hashes `paths` into the scratch index so that each blob is a version its
+ * file really had: a file whose stat data moved while git read it is read
+ * again. Returns the paths that changed on every one of HASH_ATTEMPTS reads:
+ * their entries may mix two versions, so the caller leaves them out.
+ */
+async function hashSteadily(workTree: string, run: GitEnv, indexFile: string, paths: readonly string[]): Promise<string[]> {
+  let todo = [...paths];
+  for (let read = 1; todo.length > 0; read++) {
+    const refused = await addRefusing(run, todo);
+    const changed = fs.existsSync(indexFile) ? changedSinceHashed(workTree, fs.readFileSync(indexFile), todo) : [];
+    todo = [...new Set([...refused, ...changed])];
+    if (read === HASH_ATTEMPTS) break;
+  }
+  return todo;
+}
+
+/**
+ * `update-index --add` of `paths`; git refuses a whole batch when one file
+ * changes between its hash and its write ("unstable object source data").
+ * Halving finds that file; the paths it returns were refused and not added.
+ */
+async function addRefusing(run: GitEnv, paths: readonly string[]): Promise<string[]> {
+  try {
+    await updateIndex(run, paths, ADD);
+    return [];
+  } catch (err) {
+    if (!(err instanceof GitCommandError && /unstable object source data/.test(err.stderr))) throw err;
+    if (paths.length === 1) return [...paths];
+    const mid = paths.length >>> 1;
+    return [...(await addRefusing(run, paths.slice(0, mid))), ...(await addRefusing(run, paths.slice(mid)))];
+  }
+}
+
 async function writeTree(repo: Repo, indexFile: string): Promise<string> {
-  const { stdout } = await git(['write-tree'], { cwd: repo.workTree, env: { GIT_INDEX_FILE: indexFile } });
+  const { stdout } = await git([...INDEX_CONFIG, 'write-tree'], { cwd: repo.workTree, env: { GIT_INDEX_FILE: indexFile } });
   return stdout.toString('utf8').trim();
+}
+
+/** `diff-files --name-status -z` output split into deleted paths and the rest (modified, type changed, unmerged). */
+function byStatus(out: Buffer): { deleted: string[]; modified: string[] } {
+  const parts = splitZ(out);
+  const deleted: string[] = [];
+  const modified: string[] = [];
+  for (let i = 0; i + 1 < parts.length; i += 2) (parts[i] === 'D' ? deleted : modified).push(parts[i + 1]!);
+  return { deleted, modified };
 }
 
 /** Entry count and whether any non-gitlink entry is over the cap, without allocating per entry. */

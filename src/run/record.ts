@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { EventEmitter } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Repo } from '../git/repo.js';
+import type { SnapshotResult } from '../git/snapshot.js';
 import { systemClock, type Clock } from './clock.js';
 import { createRun } from './create.js';
 import { finishRun } from './finish.js';
@@ -52,7 +53,7 @@ export interface RecordOptions {
    */
   self?: readonly string[];
   /** Called once the run exists, before the command starts. */
-  onStart?: (id: string) => void;
+  onStart?: (id: string, snapshot: SnapshotResult) => void;
 }
 
 export interface RecordResult {
@@ -89,7 +90,7 @@ export async function recordRun(opts: RecordOptions): Promise<RecordResult> {
   createRunDir(dir);
   // Held open so that what the command wrote survives if it deletes the file.
   const metricsFd = fs.openSync(dir.metrics, 'r');
-  opts.onStart?.(id);
+  opts.onStart?.(id, created.snapshot);
 
   const outcome = await runCommand(opts, dir, id);
   const status: RunStatus = outcome.startError ? 'failed' : outcome.interrupted || outcome.signal ? 'killed' : outcome.code === 0 ? 'finished' : 'failed';

@@ -7,6 +7,7 @@ import { recordRun } from '../../run/record.js';
 import { parseAssignments } from '../../run/values.js';
 import { formatDuration, paint, statusColor } from '../render/format.js';
 import { warn, type Output } from '../output.js';
+import { warnSnapshot } from '../render/snapshot-warnings.js';
 import { parseSize } from '../parse-size.js';
 
 export interface RecordCommandOptions {
@@ -66,7 +67,8 @@ export async function recordCommand(opts: RecordCommandOptions, out: Output): Pr
     noCache: opts.noCache,
     maxFileSize,
     self: [process.execPath, ...process.execArgv, process.argv[1]!],
-    onStart: (id) => {
+    onStart: (id, snap) => {
+      warnSnapshot(out, snap, opts.maxFileSize);
       if (!opts.quiet) out.err(paint(out.color, 'dim', `tmt: recording run ${id}\n`));
     },
   });

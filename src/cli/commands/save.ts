@@ -2,7 +2,8 @@ import { openRepo } from '../../git/repo.js';
 import { saveRun } from '../../run/save.js';
 import { coerceMetric, parseAssignments } from '../../run/values.js';
 import { EXIT } from '../exit-codes.js';
-import { warn, type Output } from '../output.js';
+import type { Output } from '../output.js';
+import { warnSnapshot } from '../render/snapshot-warnings.js';
 
 export interface SaveCommandOptions {
   cwd: string;
@@ -19,9 +20,7 @@ export async function saveCommand(opts: SaveCommandOptions, out: Output): Promis
   const metrics = parseAssignments(opts.metric, '--metric', coerceMetric);
   const repo = await openRepo({ cwd: opts.cwd });
   const run = await saveRun({ repo, name: opts.name, description: opts.description, tags: opts.tag, params, metrics });
-  for (const s of run.snapshot.skipped) {
-    if (s.reason === 'too-large') warn(out, `left out ${s.path} from the snapshot: ${s.size} bytes is over the size cap`);
-  }
+  warnSnapshot(out, run.snapshot);
   if (opts.json) out.out(JSON.stringify({ schemaVersion: 1, id: run.id, commit: run.commit, run: run.meta }, null, 2) + '\n');
   else out.out(`${run.id}\n`);
   return EXIT.OK;

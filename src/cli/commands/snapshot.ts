@@ -1,7 +1,8 @@
 import { openRepo } from '../../git/repo.js';
 import { snapshot } from '../../git/snapshot.js';
 import { EXIT } from '../exit-codes.js';
-import { warn, type Output } from '../output.js';
+import type { Output } from '../output.js';
+import { warnSnapshot } from '../render/snapshot-warnings.js';
 import { parseSize } from '../parse-size.js';
 
 export interface SnapshotCommandOptions {
@@ -15,9 +16,7 @@ export async function snapshotCommand(opts: SnapshotCommandOptions, out: Output)
   const maxFileSize = parseSize(opts.maxFileSize, '--max-file-size');
   const repo = await openRepo({ cwd: opts.cwd });
   const result = await snapshot({ repo, noCache: opts.noCache, maxFileSize });
-  for (const s of result.skipped) {
-    if (s.reason === 'too-large') warn(out, `left out ${s.path}: ${s.size} bytes is over the ${opts.maxFileSize} cap (raise it with --max-file-size)`);
-  }
+  warnSnapshot(out, result, opts.maxFileSize);
   if (opts.json) {
     out.out(
       JSON.stringify(
