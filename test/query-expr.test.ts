@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkField, evaluate, fieldValue, parseExpr, type QueryRun } from '../dist/query/expr/index.js';
+import { seededRandom } from './helpers/random.js';
 
 const NOW = Date.UTC(2026, 10, 15, 12, 0, 0); // 2026-11-15T12:00:00Z
 const HOUR = 3_600_000;
@@ -317,17 +318,7 @@ describe('--where errors', () => {
 });
 
 describe('--where De Morgan property', () => {
-  // mulberry32: small, seeded, deterministic.
-  function prng(seed: number) {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
+  const prng = seededRandom;
   const rand = prng(20261115);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const maybe = <T>(x: T): T | undefined => (rand() < 0.3 ? undefined : x);

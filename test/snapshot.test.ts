@@ -291,7 +291,7 @@ describe('.tmtignore and the size cap', () => {
     writeFiles(dir, { 'ckpt.bin': Buffer.alloc(64 * 1024 * 1024, 7), 'small.py': 's\n' });
     const r = tmt(dir, ['snapshot', '--max-file-size', '1M']);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^warning: left out ckpt\.bin: 67108864 bytes is over the 1M cap/m);
+    expect(r.stderr).toMatch(/^warning: left out ckpt\.bin from the snapshot: 67108864 bytes is over the 1M cap/m);
     expect(git(dir, 'ls-tree', '-r', '--name-only', r.stdout.trim())).toBe('a.py\nsmall.py');
     expect(gitRaw(dir, ['cat-file', '-e', git(dir, 'hash-object', 'ckpt.bin')]).status).not.toBe(0);
     // Without the cap it is included, and the result is git's.

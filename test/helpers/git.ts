@@ -58,15 +58,24 @@ export function makeRepo(files: Record<string, FileSpec> = {}, opts: { commit?: 
   return dir;
 }
 
-/** The oracle: `cp .git/index T; GIT_INDEX_FILE=T git add -A; GIT_INDEX_FILE=T git write-tree`. */
-export function nativeTree(workTree: string): string {
+/**
+ * The oracle: `cp -p .git/index T; GIT_INDEX_FILE=T git add -A; GIT_INDEX_FILE=T git write-tree`.
+ * The copy keeps the index's mtime, which decides what git re-checks as
+ * racily clean; a plain copy would make every entry look fresh. `addFlags`
+ * go to `git add` (`--sparse` for a sparse checkout).
+ */
+export function nativeTree(workTree: string, addFlags: string[] = []): string {
   const gitDir = git(workTree, 'rev-parse', '--absolute-git-dir');
   const scratch = path.join(tempDir('tmt-oracle-'), 'index');
   const real = path.join(gitDir, 'index');
-  if (fs.existsSync(real)) fs.copyFileSync(real, scratch);
+  if (fs.existsSync(real)) {
+    fs.copyFileSync(real, scratch);
+    const st = fs.statSync(real);
+    fs.utimesSync(scratch, st.atime, st.mtime);
+  }
   const env = { ...testEnv, GIT_INDEX_FILE: scratch };
-  execFileSync('git', ['add', '-A'], { cwd: workTree, env });
-  return execFileSync('git', ['write-tree'], { cwd: workTree, env, encoding: 'utf8' }).trim();
+  execFileSync('git', ['-c', 'core.splitIndex=false', 'add', '-A', ...addFlags], { cwd: workTree, env });
+  return execFileSync('git', ['-c', 'core.splitIndex=false', 'write-tree'], { cwd: workTree, env, encoding: 'utf8' }).trim();
 }
 
 /** `git fsck --strict`; throws with git's output when it finds anything. */
