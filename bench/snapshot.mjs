@@ -1,7 +1,7 @@
 // npm run bench:snapshot [-- --sizes 1000,10000,50000 --runs 5]
 //
 // tmt snapshot against native git's `cp .git/index T; GIT_INDEX_FILE=T git add -A;
-// git write-tree`, side by side in one run, whole process for both (node start-up
+// git write-tree` (cp -p: the copy keeps the index's mtime, as git's racy rule needs), side by side in one run, whole process for both (node start-up
 // included for tmt). Each iteration runs tmt and git back to back on the same
 // working tree and checks that their tree ids are identical.
 import fs from 'node:fs';
@@ -11,7 +11,7 @@ import { option, benchEnv, fmtMb, fmtMs, git, measure, median, saveResults, tabl
 const SIZES = option('sizes', '1000,10000,50000').split(',').map(Number);
 const RUNS = Number(option('runs', '5'));
 
-const NATIVE = 'if [ -f .git/index ]; then cp .git/index "$T"; else rm -f "$T"; fi; GIT_INDEX_FILE="$T" git add -A && GIT_INDEX_FILE="$T" git write-tree; rm -f "$T"';
+const NATIVE = 'if [ -f .git/index ]; then cp -p .git/index "$T"; else rm -f "$T"; fi; GIT_INDEX_FILE="$T" git add -A && GIT_INDEX_FILE="$T" git write-tree; rm -f "$T"';
 const tmtCmd = (flags = '') => `node ${TMT} snapshot --json ${flags}`;
 
 function build(n, tracked) {

@@ -59,6 +59,23 @@ describe('the working tree changing under a snapshot', () => {
     expect(results.filter((r) => r.code === 0).length).toBeGreaterThan(0);
     fsck(dir);
   });
+  it('a directory that becomes a file and back mid-snapshot: success or one clear line, never a crash', async () => {
+    const dir = makeRepo({ 'a.py': 'a\n' });
+    const stop = background(dir, 'while true; do rm -rf flip; mkdir flip; echo in > flip/x; echo y > flip/y; rm -rf flip; echo file > flip; done');
+    const results = [];
+    try {
+      for (let i = 0; i < 8; i++) results.push(await tmtAsync(dir, ['snapshot']));
+    } finally {
+      await stop();
+    }
+    for (const r of results) {
+      if (r.code === 0) expect(r.stdout.trim()).toMatch(/^[0-9a-f]{40}$/);
+      else expect(r.stderr).toMatch(oneLineError);
+      expect(r.code).not.toBe(70);
+    }
+    expect(results.filter((r) => r.code === 0).length).toBeGreaterThan(0);
+    fsck(dir);
+  });
 });
 
 describe('unreadable files', () => {
