@@ -80,6 +80,7 @@ describe('racy stat cache: a same-size rewrite within the snapshot second is nev
       expect(tree).toBe(nativeTree(dir));
       expect(snap(dir, {}, ['--no-cache'])).toBe(tree);
     }
+    fsck(dir);
   });
 
   it('in a repository with no commits and no index', async () => {
@@ -93,6 +94,7 @@ describe('racy stat cache: a same-size rewrite within the snapshot second is nev
     expect(git(dir, 'cat-file', 'blob', `${tree}:u.txt`)).toBe('two');
     expect(tree).toBe(nativeTree(dir));
     expect(fs.existsSync(path.join(dir, '.git/index'))).toBe(false); // tmt never creates the user's index
+    fsck(dir);
   });
 
   it('a file dated in the future is hashed every time, never trusted', async () => {
@@ -376,7 +378,7 @@ describe('property: the warm snapshot equals --no-cache and git after every step
           case 6: {
             const tracked = gitRaw(dir, ['ls-files', '--error-unmatch', f]).status === 0;
             log.push(`${tracked ? 'rm --cached' : 'add'} ${f}`);
-            if (tracked) git(dir, 'rm', '-q', '--cached', f);
+            if (tracked) git(dir, 'rm', '-q', '-f', '--cached', f);
             else gitRaw(dir, ['add', f]);
           }
         }
