@@ -30,7 +30,12 @@ export async function fetchRemote(ctx: SyncContext): Promise<FetchSummary & { st
 
 /** One line: what a fetch brought. */
 export function describeFetch(s: FetchSummary): string {
-  const warnings = [describeIgnored(s.remote, s.ignored), describeDeletedThere(s), ...s.damaged.map((d) => describeDamaged(s.remote, d))].filter(Boolean);
+  const warnings = [
+    describeIgnored(s.remote, s.ignored),
+    describeDeletedThere(s),
+    ...s.damaged.map((d) => describeDamaged(s.remote, d)),
+    ...s.collisions.map((id) => describeCollision(s.remote, id)),
+  ].filter(Boolean);
   return [describeChanges(s), ...warnings.map((w) => `warning: ${w}`)].join('\n');
 }
 
@@ -52,6 +57,11 @@ function describeChanges(s: FetchSummary): string {
   return `fetched from ${s.remote}: ${parts.join(', ')}${s.notesChanged ? '; notes merged' : ''}`;
 }
 
+function describeCollision(remote: string, id: string): string {
+  return `${remote} has a run ${id} whose history shares nothing with run ${id} here: not the same run, so it was left out and the local run is unchanged (fetch it into a separate clone to look at it)`;
+}
+
 function describeDamaged(remote: string, d: DamagedNote): string {
+  if (d.misplaced) return `a note from ${remote} on commit ${d.object.slice(0, 12)} is not run ${d.runId}'s (${d.why}): left out, and no local run was changed by it`;
   return `run ${d.runId} came from ${remote} with a damaged note (${d.why}): it is listed as unreadable; a fixed note (git notes --ref=tmt edit ${d.object.slice(0, 12)}) or tmt rm on the clone that pushed it mends it everywhere`;
 }

@@ -10,13 +10,18 @@
  * parents, published with compare-and-swap together with the run refs, and
  * retried if a local writer got in first. Nothing local changes before every
  * note the remote sent has been read as tmt's.
+ *
+ * What a remote cannot do (note-index.ts, plan-runs.ts): make a note count for
+ * a run other than the one whose ref points at the commit it is on, replace
+ * a local run with an unrelated one under the same id, or win every later
+ * merge with a timestamp from the future (merge-meta.ts, clampEdited).
  */
 import { TmtError } from '../../errors.js';
 import { backoffMs, sleep } from '../../git/backoff.js';
 import { NOTES_REF, runRef } from '../../git/layout.js';
 import { assertLockNotStale, lockedError } from '../../git/refs.js';
 import { serializeMeta, type RunMeta } from '../metadata.js';
-import { mergeMeta } from './merge-meta.js';
+import { clampEdited, mergeMeta, sameRecord } from './merge-meta.js';
 import { mergeRunOutputs } from './merge-run.js';
 import { indexChanges, type DamagedNote, type RunNoteChanges } from './note-index.js';
 import { planRuns, type RunPlan } from './plan-runs.js';
@@ -33,6 +38,8 @@ export interface IntegrateResult {
   deletedThere: string[];
   /** Runs whose note on the remote is damaged: taken as it is, listed as unreadable (a local edit wins). */
   damaged: DamagedNote[];
+  /** Ids the remote uses for a run unrelated to the local run of that id: left alone. */
+  collisions: string[];
   notesChanged: boolean;
 }
 
@@ -43,12 +50,21 @@ export async function integrate(ctx: SyncContext, remote: RemoteState): Promise<
     const [localRuns, refs] = await Promise.all([store.runRefs(), store.readRefs([NOTES_REF])]);
     const local = refs.get(NOTES_REF);
     const plan = await planRuns(store, localRuns, remote.runs);
-    const notes = await planNotes(ctx, local, remote, plan);
+    const notes = await planNotes(ctx, local, remote, plan, localRuns);
     const updates: RefUpdate[] = [...plan.updates];
     if (notes.tip !== local) updates.push({ ref: NOTES_REF, newOid: notes.tip ?? null, oldOid: local ?? null });
     const conflict = updates.length ? await store.updateRefs(updates, `tmt: merge runs from ${ctx.transport.label}`) : undefined;
     if (!conflict) {
-      return { created: plan.created, forwarded: plan.forwarded, merged: notes.mergedRuns, fieldMerged: notes.fieldMerged, deletedThere: notes.deletedThere, damaged: notes.damaged, notesChanged: notes.tip !== local };
+      return {
+        created: plan.created,
+        forwarded: plan.forwarded,
+        merged: notes.mergedRuns,
+        fieldMerged: notes.fieldMerged,
+        deletedThere: notes.deletedThere,
+        damaged: notes.damaged,
+        collisions: plan.collisions.map((c) => c.id),
+        notesChanged: notes.tip !== local,
+      };
     }
     if (conflict.kind === 'locked') assertLockNotStale(conflict);
     if (Date.now() > deadline) {
@@ -67,7 +83,7 @@ interface NotesPlan {
   damaged: DamagedNote[];
 }
 
-async function planNotes(ctx: SyncContext, local: string | undefined, remote: RemoteState, plan: RunPlan): Promise<NotesPlan> {
+async function planNotes(ctx: SyncContext, local: string | undefined, remote: RemoteState, plan: RunPlan, localRuns: ReadonlyMap<string, string>): Promise<NotesPlan> {
   const { store } = ctx;
   const theirs = remote.notes;
   const base = local && theirs ? (local === theirs ? local : await store.mergeBase(local, theirs)) : undefined;
@@ -75,15 +91,22 @@ async function planNotes(ctx: SyncContext, local: string | undefined, remote: Re
     local && local !== base ? store.notesDiff(base, local) : [],
     theirs && theirs !== base ? store.notesDiff(base, theirs) : [],
   ]);
-  const damaged: DamagedNote[] = [];
-  const byId = await indexChanges(store, dl, dr, ctx.transport.label, damaged);
-  const edits: NoteEdit[] = [];
+  const { byId, damaged, pinned } = await indexChanges(store, dl, dr, ctx.transport.label, { local: localRuns, remote: remote.runs });
+  const edits: NoteEdit[] = [...pinned];
   const result: NotesPlan = { tip: local, mergedRuns: [], fieldMerged: [], deletedThere: [], damaged };
-  const handled = new Set<string>();
+  const handled = new Set<string>(plan.collisions.map((c) => c.id)); // never merged: not this run
   const diverged = new Map(plan.diverged.map((d) => [d.id, d]));
+  const now = ctx.now();
+  const clamped = new Set<string>();
 
   for (const [id, ch] of byId) {
-    if (!ch.local || !ch.remote || !plan.final.has(id)) continue;
+    const theirsNow = ch.remote?.now;
+    if (theirsNow) {
+      const meta = clampEdited(theirsNow.meta, now, ch.local?.now?.meta, ch.base?.meta);
+      if (meta !== theirsNow.meta) clamped.add(id);
+      theirsNow.meta = meta;
+    }
+    if (handled.has(id) || !ch.local || !ch.remote || !plan.final.has(id)) continue;
     handled.add(id);
     const merged = mergeNotes(ch);
     if (!merged) continue;
@@ -102,7 +125,11 @@ async function planNotes(ctx: SyncContext, local: string | undefined, remote: Re
       plan.updates.push({ ref: runRef(id), newOid: target, oldOid: d.local });
       plan.final.set(id, target);
       result.mergedRuns.push(id);
-    } else if (ch.local.now && ch.remote.now) result.fieldMerged.push(id);
+    } else if (ch.local.now && ch.remote.now) {
+      // The merge kept the local record as it is: its note stays byte for byte.
+      if (l && l.object === target && sameRecord(meta, l.meta)) continue;
+      result.fieldMerged.push(id);
+    }
     edits.push({ object: target, text: serializeMeta(meta) });
     const stale = new Set([...ch.local.objects, ...ch.remote.objects, ...(ch.base ? [ch.base.object] : [])]);
     for (const o of stale) if (o !== target) edits.push({ object: o, text: null });
@@ -121,6 +148,9 @@ async function planNotes(ctx: SyncContext, local: string | undefined, remote: Re
   const finalCommits = new Map([...plan.final].map(([id, c]) => [c, id]));
   for (const [id, ch] of byId) {
     if (handled.has(id)) continue;
+    // Taken from the remote as it is, unless its edit time had to be clamped.
+    const taken = !ch.local ? ch.remote?.now : undefined;
+    if (taken && clamped.has(id) && taken.object === plan.final.get(id)) edits.push({ object: taken.object, text: serializeMeta(taken.meta) });
     const side = ch.local ?? ch.remote;
     const removed = [...(side?.objects ?? [])].find((o) => finalCommits.get(o) === id && side!.now?.object !== o);
     if (removed && ch.base) edits.push({ object: removed, text: ch.base.text });

@@ -36,6 +36,35 @@ export function mergeMeta(base: RunMeta | undefined, a: RunMeta, b: RunMeta): Ru
   return out as unknown as RunMeta;
 }
 
+/** Whether two records hold the same values, whatever the order of their fields (NaN equals NaN). */
+export function sameRecord(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameRecord((a as Doc)[k], (b as Doc)[k]));
+}
+
+/** How far ahead of this clock another clone's edit time may be before it is not believed. */
+const FUTURE_SLACK_MS = 5 * 60_000;
+
+/**
+ * A record from another clone whose edit time lies in the future (a wrong
+ * clock, or a note made to win every merge) is not believed: it counts as
+ * edited just before the local edit it competes with (`local`), so it never
+ * beats a real edit made here; without one, when the version it started from
+ * was edited (`base`, unless that is from the future too), or else when the
+ * run started. Returns `meta` itself when it needs no change.
+ */
+export function clampEdited(meta: RunMeta, nowMs: number, local: RunMeta | undefined, base: RunMeta | undefined): RunMeta {
+  const limit = nowMs + FUTURE_SLACK_MS;
+  if (editedAt(meta) <= limit) return meta;
+  const trusted = base && editedAt(base) <= limit ? editedAt(base) : Date.parse(meta.started) || 0;
+  const at = local ? editedAt(local) - 1 : trusted;
+  return { ...meta, updated: new Date(Math.max(0, Math.min(at, nowMs))).toISOString() };
+}
+
 /** When the record was last edited, in ms (0 when unknown). */
 export function editedAt(meta: RunMeta): number {
   return Date.parse(meta.updated ?? meta.ended ?? meta.started) || 0;

@@ -13,7 +13,7 @@ import type { Repo } from '../../git/repo.js';
 import { writeCommit } from '../../git/objects.js';
 import { listTree, readBlobAt, writeTreeFrom, type TreeSource } from '../../git/tree-writer.js';
 import type { RunMeta } from '../metadata.js';
-import { parseMetrics, seriesToJsonl, summarize, type MetricSeries } from '../metrics.js';
+import { parseMetrics, seriesToJsonl, withSeries, type MetricSeries } from '../metrics.js';
 import { editedAt } from './merge-meta.js';
 
 export interface RunSide {
@@ -46,7 +46,7 @@ export async function mergeRunOutputs(repo: Repo, a: RunSide, b: RunSide, base: 
   }
   const time = Math.max(editedAt(a.meta), editedAt(b.meta)) / 1000;
   const meta: RunMeta = { ...merged };
-  if (metricsText !== undefined) meta.metrics = summarize(parseMetrics(metricsText).series);
+  if (metricsText !== undefined) meta.metrics = withSeries(merged.metrics, parseMetrics(metricsText).series);
   if (sources.length) {
     const tree = await writeTreeFrom(repo, sources);
     meta.outputs = await writeCommit(repo, { tree, parents: [], message: `tmt outputs ${meta.id}\n`, time, env: IDENTITY });

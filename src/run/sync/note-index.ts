@@ -1,8 +1,13 @@
 /**
  * Notes are keyed by commit, runs by id: when a run gains outputs its note
  * moves to the new commit. To merge two notes histories run by run, the notes
- * each side changed since the common version are read and grouped by the run
- * id inside them.
+ * each side changed since the common version are read and grouped by run.
+ *
+ * A note counts only for the run whose ref points at the commit it
+ * annotates, on the side that has it: the id written inside a note is a
+ * claim, checked against that side's refs, never a key on its own. A remote
+ * note whose claim does not hold is damaged: reported, never merged, and any
+ * local run commit it sits on keeps its local note.
  */
 import { TmtError } from '../../errors.js';
 import { loadYamlParser, MetaParseError, parseMeta, type RunMeta } from '../metadata.js';
@@ -38,22 +43,44 @@ export interface DamagedNote {
   object: string;
   runId: string;
   why: string;
+  /** Not on the commit its run's ref points at there: never merged into any run. */
+  misplaced?: boolean;
+}
+
+/** A local run commit whose note must stay as it is here, whatever git's notes merge would take from the remote. */
+export interface PinnedNote {
+  object: string;
+  /** The note it has here (null: none). */
+  text: string | null;
+}
+
+export interface IndexedChanges {
+  byId: Map<string, RunNoteChanges>;
+  damaged: DamagedNote[];
+  pinned: PinnedNote[];
+}
+
+/** Run id → commit on each side. */
+export interface SideRuns {
+  local: ReadonlyMap<string, string>;
+  remote: ReadonlyMap<string, string>;
 }
 
 /**
- * Groups both sides' changes by run id. The remote's notes are checked first:
+ * Groups both sides' changes by run. The remote's notes are checked first:
  * one that tmt did not write stops everything before anything is merged. A
- * run record of the wrong shape is tmt's, damaged: it is left out of the
- * index (git's union merge carries it, and a local edit of the same note
- * wins) and reported in `damaged`.
+ * run record of the wrong shape, or one that is not on the commit its run's
+ * ref points at there, is damaged: it is left out of the index (git's union
+ * merge carries it where it is, a local edit of the same note wins, and a
+ * local run's commit keeps its local note) and reported.
  */
 export async function indexChanges(
   store: LocalStore,
   local: readonly NoteChange[],
   remote: readonly NoteChange[],
   remoteLabel: string,
-  damaged: DamagedNote[] = [],
-): Promise<Map<string, RunNoteChanges>> {
+  runs: SideRuns,
+): Promise<IndexedChanges> {
   const blobs = new Set<string>();
   for (const c of [...local, ...remote]) for (const b of [c.before, c.after]) if (b) blobs.add(b);
   const texts = await store.readTexts([...blobs]);
@@ -66,13 +93,21 @@ export async function indexChanges(
       parsed.set(blob, err);
     }
   }
+  const damaged: DamagedNote[] = [];
   const skipped = new Set<NoteChange>();
+  /** Left out because the note is not on its run's commit there: a local run's commit keeps its own note. */
+  const misplaced = new Set<NoteChange>();
+  const remoteIdAt = new Map([...runs.remote].map(([id, commit]) => [commit, id]));
   for (const c of remote) {
     const p = c.after ? parsed.get(c.after) : undefined;
     if (c.after && p instanceof MetaParseError && p.runId) {
       // Left out whole: its `before` alone would read as the remote removing the note.
       damaged.push({ object: c.object, runId: p.runId, why: p.message });
       skipped.add(c);
+      if (runs.remote.get(p.runId) !== c.object) {
+        misplaced.add(c);
+        damaged[damaged.length - 1]!.misplaced = true;
+      }
       continue;
     }
     if (c.after && !(p && !(p instanceof Error))) {
@@ -82,6 +117,17 @@ export async function indexChanges(
         data: { object: c.object },
       });
     }
+    if (p && !(p instanceof Error) && runs.remote.get(p.meta.id) !== c.object) {
+      const owner = remoteIdAt.get(c.object);
+      damaged.push({
+        object: c.object,
+        runId: owner ?? p.meta.id,
+        why: owner ? `it says it is run ${p.meta.id}` : `it claims run ${p.meta.id}, but ${remoteLabel}'s refs/tmt/runs/${p.meta.id} is not the commit it is on`,
+        misplaced: true,
+      });
+      skipped.add(c);
+      misplaced.add(c);
+    }
   }
   const byId = new Map<string, RunNoteChanges>();
   const add = (changes: readonly NoteChange[], side: 'local' | 'remote') => {
@@ -89,6 +135,8 @@ export async function indexChanges(
       if (skipped.has(c)) continue;
       const before = c.before ? parsed.get(c.before) : undefined;
       const after = c.after ? parsed.get(c.after) : undefined;
+      // A local note off its run's commit (hand-made) is not merged by field either; git carries it.
+      if (side === 'local' && after && !(after instanceof Error) && runs.local.get(after.meta.id) !== c.object) continue;
       for (const p of [before, after]) {
         if (!p || p instanceof Error) continue;
         const entry = byId.get(p.meta.id) ?? {};
@@ -102,5 +150,28 @@ export async function indexChanges(
   };
   add(local, 'local');
   add(remote, 'remote');
-  return byId;
+  return { byId, damaged, pinned: pinLocalRuns(local, remote, misplaced, runs.local, texts) };
+}
+
+/**
+ * For each misplaced remote note on a commit that is a local run's: the note
+ * that commit has here (the local side's change, else the common version).
+ */
+function pinLocalRuns(
+  local: readonly NoteChange[],
+  remote: readonly NoteChange[],
+  misplaced: ReadonlySet<NoteChange>,
+  localRuns: ReadonlyMap<string, string>,
+  texts: ReadonlyMap<string, string>,
+): PinnedNote[] {
+  const runCommits = new Set(localRuns.values());
+  const localAt = new Map(local.map((c) => [c.object, c]));
+  const pinned: PinnedNote[] = [];
+  for (const c of remote) {
+    if (!misplaced.has(c) || !runCommits.has(c.object)) continue;
+    const mine = localAt.get(c.object);
+    const blob = mine ? mine.after : c.before;
+    pinned.push({ object: c.object, text: blob ? (texts.get(blob) ?? null) : null });
+  }
+  return pinned;
 }

@@ -3,7 +3,9 @@
  * outputs keeps the commit it replaced as a later parent (see layout.ts), so
  * "the remote's run is newer" is plain ancestry, found by walking those later
  * parents only: parent 1 is the user's code history, which never holds run
- * commits.
+ * commits. Two versions of a run are the same run only if their histories
+ * meet: a remote run that merely reuses a local id (its commits share none
+ * with the local run's) is an id collision, left alone and reported.
  */
 import { runRef } from '../../git/layout.js';
 import type { LocalStore, RefUpdate } from './types.js';
@@ -13,14 +15,16 @@ export interface RunPlan {
   updates: RefUpdate[];
   created: string[];
   forwarded: string[];
-  /** Both sides moved the run on from a common commit (or share none). */
+  /** Both sides moved the run on from a common commit. */
   diverged: Array<{ id: string; local: string; remote: string }>;
+  /** The remote has a run under a local run's id whose history shares no commit with it: not this run. */
+  collisions: Array<{ id: string; local: string; remote: string }>;
   /** run id → the commit it will be at. */
   final: Map<string, string>;
 }
 
 export async function planRuns(store: LocalStore, local: ReadonlyMap<string, string>, remote: ReadonlyMap<string, string>): Promise<RunPlan> {
-  const plan: RunPlan = { updates: [], created: [], forwarded: [], diverged: [], final: new Map(local) };
+  const plan: RunPlan = { updates: [], created: [], forwarded: [], diverged: [], collisions: [], final: new Map(local) };
   const differing: Array<{ id: string; local: string; remote: string }> = [];
   for (const [id, rc] of remote) {
     const lc = local.get(id);
@@ -39,9 +43,15 @@ export async function planRuns(store: LocalStore, local: ReadonlyMap<string, str
       plan.updates.push({ ref: runRef(d.id), newOid: d.remote, oldOid: d.local });
       plan.forwarded.push(d.id);
       plan.final.set(d.id, d.remote);
-    } else plan.diverged.push(d);
+    } else if (meets(reach.get(d.local)!, reach.get(d.remote)!)) plan.diverged.push(d);
+    else plan.collisions.push(d);
   }
   return plan;
+}
+
+function meets(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  for (const x of a) if (b.has(x)) return true;
+  return false;
 }
 
 /** For each start commit, every commit reachable through parents 2 and up, the start included. */
