@@ -9,6 +9,7 @@ import { selectRuns } from '../query/list.js';
 import type { RunMeta } from '../run/metadata.js';
 import { unreadableRunError, withCatalog, type RunRecord } from '../run/read.js';
 import { selectRow } from '../run/select.js';
+import { completeGit } from '../run/resolve.js';
 
 /** A run with readable metadata. */
 export interface ResolvedRun {
@@ -30,7 +31,7 @@ export interface ResolveOptions {
 }
 
 export async function resolveRuns(repo: Repo, opts: ResolveOptions): Promise<ResolvedRun[]> {
-  return withCatalog(repo, (catalog) => {
+  const runs = await withCatalog(repo, (catalog) => {
     const out: ResolvedRun[] = [];
     const seen = new Map<string, string>();
     for (const selector of opts.selectors) {
@@ -57,6 +58,8 @@ export async function resolveRuns(repo: Repo, opts: ResolveOptions): Promise<Res
     }
     return out;
   });
+  for (const run of runs) await completeGit(repo, run);
+  return runs;
 }
 
 function readable(run: RunRecord, selector: string): ResolvedRun {

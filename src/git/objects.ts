@@ -28,6 +28,14 @@ export async function writeCommit(repo: Repo, spec: CommitSpec): Promise<string>
   return stdout.toString('utf8').trim();
 }
 
+/** A commit's tree and parents, from the commit object itself. */
+export async function readCommitLinks(repo: Repo, commit: string): Promise<{ tree: string; parents: string[] }> {
+  const { stdout } = await git(['cat-file', 'commit', commit], { cwd: repo.workTree });
+  const head = stdout.toString('utf8').split('\n\n', 1)[0]!.split('\n');
+  const tree = head.find((l) => l.startsWith('tree '))!.slice(5);
+  return { tree, parents: head.filter((l) => l.startsWith('parent ')).map((l) => l.slice(7)) };
+}
+
 export interface HeadState {
   /** HEAD commit, or undefined in a repository with no commits yet. */
   commit: string | undefined;

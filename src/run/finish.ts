@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Repo } from '../git/repo.js';
 import type { TreeSource } from '../git/tree-writer.js';
 import type { RunMeta, RunStatus } from './metadata.js';
-import { parseMetrics, seriesToJsonl, summarize, type ParsedMetrics } from './metrics.js';
+import { parseMetrics, seriesToJsonl, withSeries, type ParsedMetrics } from './metrics.js';
 import { publishRun } from './publish.js';
 import { filesUnder, type RunDir } from './run-dir.js';
 
@@ -38,7 +38,7 @@ export async function finishRun(opts: FinishOptions): Promise<Finished> {
     // A failure reason turns a finished run into a failed one; killed stays killed.
     status: opts.failure && opts.status !== 'killed' ? 'failed' : opts.status,
     params: { ...meta.params, ...readLoggedParams(dir, warnings) },
-    metrics: summarize(metrics.series),
+    metrics: withSeries(meta.metrics, metrics.series),
     ended: new Date(opts.endedMs).toISOString(),
     durationMs: opts.endedMs - Date.parse(meta.started),
   } satisfies Partial<RunMeta>);
@@ -50,7 +50,8 @@ export async function finishRun(opts: FinishOptions): Promise<Finished> {
   const outputs: TreeSource[] = [
     ...(fs.existsSync(dir.stdout) ? [{ path: 'logs/stdout', file: dir.stdout }] : []),
     ...(fs.existsSync(dir.stderr) ? [{ path: 'logs/stderr', file: dir.stderr }] : []),
-    { path: 'metrics.jsonl', file: writeFile(dir.root, 'metrics.canonical.jsonl', seriesToJsonl(metrics.series)) },
+    // From memory: on a full disk, a copy in the run directory could not be written.
+    { path: 'metrics.jsonl', data: seriesToJsonl(metrics.series) },
     ...filesUnder(dir.artifacts).map((f) => ({ path: Buffer.concat([Buffer.from('artifacts/'), f.rel]), file: f.abs })),
   ];
   const commit = await publishRun({ repo: opts.repo, commit: opts.commit, meta, outputs, time: opts.endedMs / 1000 });
@@ -79,12 +80,6 @@ function readMetrics(dir: RunDir, fd: number | undefined, warnings: string[]): P
   } finally {
     fs.closeSync(handle);
   }
-}
-
-function writeFile(dirPath: string, name: string, data: string): string {
-  const file = `${dirPath}/${name}`;
-  fs.writeFileSync(file, data);
-  return file;
 }
 
 function openIfExists(file: string): number | undefined {

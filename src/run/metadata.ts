@@ -57,7 +57,23 @@ export interface RunMeta {
 }
 
 export function serializeMeta(meta: RunMeta): string {
-  return emitYaml(dropUndefined(meta));
+  return emitYaml(dropUndefined(withoutPlaceholders(meta)));
+}
+
+/**
+ * parseMeta fills `started` and `git` for notes that lack them (hand-written,
+ * or from another writer) with placeholders no real run has; written back,
+ * they would make the note unreadable. Left out, the note reads back to the
+ * same value.
+ */
+function withoutPlaceholders(meta: RunMeta): RunMeta {
+  const g = meta.git as Partial<RunMeta['git']> | undefined;
+  const noGit = g !== undefined && g.tree === '' && g.base === undefined && g.branch === undefined && !g.dirty;
+  if (meta.started !== '' && !noGit) return meta;
+  const out = { ...meta } as Partial<RunMeta>;
+  if (out.started === '') delete out.started;
+  if (noGit) delete out.git;
+  return out as RunMeta;
 }
 
 type YamlParse = (text: string) => unknown;

@@ -110,6 +110,15 @@ export function summarize(series: MetricSeries): Record<string, MetricSummary> {
 }
 
 /** The series as canonical JSON lines, one point per line: {"step":3,"loss":0.41}. */
+/**
+ * A record's summaries after its series were read again: each series' own
+ * summary, over the ones the record had. Final values saved with
+ * `tmt save -m` have no series, and must not vanish when a point is logged.
+ */
+export function withSeries(kept: Record<string, MetricSummary> | undefined, series: MetricSeries): Record<string, MetricSummary> {
+  return Object.assign(Object.create(null) as Record<string, MetricSummary>, kept, summarize(series));
+}
+
 export function seriesToJsonl(series: MetricSeries): string {
   const rows: string[] = [];
   for (const [name, points] of Object.entries(series)) {
