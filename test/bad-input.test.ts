@@ -29,7 +29,8 @@ describe('the working tree changing under a snapshot', () => {
     try {
       for (let i = 0; i < 8; i++) {
         const r = await tmtAsync(dir, ['snapshot']);
-        expect(r.stderr).toBe('');
+        // The writer's own temp file is rewritten all the time: left out with a warning, never recorded torn.
+        for (const line of r.stderr.split('\n').filter(Boolean)) expect(line).toMatch(/^warning: left out \.hot\.tmp from the snapshot: it changed each of the 3 times it was read/);
         expect(r.code).toBe(0);
         blobs.add(git(dir, 'rev-parse', `${r.stdout.trim()}:hot.txt`));
       }

@@ -4,7 +4,9 @@
  * data is still the same after the read, no write came in between, so the
  * blob is a version the file really had. If it differs, a writer was at work
  * (a training script appending to a log, an editor saving) and the blob may
- * mix two versions: the snapshot reads the file again.
+ * mix two versions: the snapshot reads the file again. A file replaced by
+ * another (a new inode: `mv tmp file`, as careful writers save) is not
+ * suspect: git read one whole file, the one it replaced.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -32,12 +34,8 @@ export function changedSinceHashed(workTree: string, index: Buffer, paths: reado
 }
 
 function sameStat(st: fs.Stats, head: Buffer): boolean {
-  return (
-    head.readUInt32BE(36) === st.size % 2 ** 32 &&
-    head.readUInt32BE(20) === st.ino % 2 ** 32 &&
-    sameTime(head, 8, st.mtimeMs) &&
-    sameTime(head, 0, st.ctimeMs)
-  );
+  if (head.readUInt32BE(20) !== st.ino % 2 ** 32) return true; // replaced whole, not written in place
+  return head.readUInt32BE(36) === st.size % 2 ** 32 && sameTime(head, 8, st.mtimeMs) && sameTime(head, 0, st.ctimeMs);
 }
 
 /**

@@ -8,16 +8,18 @@
  * result is exactly what git computes from it; cached entries only save
  * hashing.
  *
- * A cached entry is reused only when all of these hold (stat-cache-record.ts
- * says what the cache keeps to decide):
- * - the config that decides how git hashes files is unchanged (hashingKey);
+ * A cached entry is lent to the snapshot when the config that decides how
+ * git hashes files is unchanged (hashingKey), git would not ignore it now, it
+ * is not inside a nested repository, and no file or directory of the real
+ * index clashes with it. Its hash is trusted only when also:
  * - its mtime is older than the second the caching snapshot started, so no
  *   same-size rewrite can hide behind equal stat data (git's racy-clean rule,
  *   judged by the cache's own time, never the real index's);
- * - `git check-attr` gives it the same attributes it had when it was hashed;
- * - git would not ignore it now, it is not inside a nested repository, and no
- *   file or directory of the real index clashes with it.
- * Any trouble with the cache means: go without it.
+ * - `git check-attr` gives it the same attributes it had when it was hashed.
+ * Otherwise it is lent smudged (size 0, as git smudges racily clean
+ * entries): git sees it as changed and hashes it again. stat-cache-record.ts
+ * says what the cache keeps to decide. Any trouble with the cache means: go
+ * without it.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -32,7 +34,7 @@ import { indexTrailer, readRecord, writeRecord, type CacheRecord } from './stat-
 export interface ScratchIndex {
   /** Absolute path of this process's private index. */
   file: string;
-  /** How many untracked entries came from the cache (0 when it was not used). */
+  /** How many untracked entries' hashes came from the cache (0 when it was not used). */
   reused: number;
   /** Fingerprint of the config that decides how git hashes files, stored with the cache. */
   key: string;
@@ -177,24 +179,36 @@ async function mergeCached(
   const nested = nestedRepoCheck(opts.repo.workTree);
   const extra = cachedOnly(real.entries, cached.entries).filter((e) => {
     const rel = e.path.toString('utf8');
-    return modeOf(e) !== GITLINK && mtimeSec(e) < record.stampSec && !opts.exclude(rel) && !nested(rel);
+    return modeOf(e) !== GITLINK && !opts.exclude(rel) && !nested(rel);
   });
   if (extra.length === 0) return undefined;
   const names = extra.map((e) => e.path.toString('latin1'));
   const [ignored, attrsNow] = await Promise.all([ignoredNow(opts.repo, extra.map((e) => e.path)), checkAttributes(opts.repo.workTree, names)]);
-  const unchanged = extra.filter((e, i) => {
-    const name = names[i]!;
-    const now = attrsNow.get(name);
-    return !ignored.has(name) && now !== undefined && record.attrs.get(name) === now;
-  });
-  const keep = withoutDirectoryClashes(unchanged, real.entries);
+  const keep = withoutDirectoryClashes(
+    extra.filter((_e, i) => !ignored.has(names[i]!)),
+    real.entries,
+  );
   if (keep.length === 0) return undefined;
   const attrs: AttributeMap = new Map();
-  for (const e of keep) {
+  let reused = 0;
+  const lent = keep.map((e) => {
     const name = e.path.toString('latin1');
-    attrs.set(name, attrsNow.get(name)!);
-  }
-  return { content: writeIndex(mergeSorted(real.entries, keep)), reused: keep.length, attrs };
+    const now = attrsNow.get(name) ?? '';
+    attrs.set(name, now); // taken before any hash of this snapshot: the record for it
+    if (mtimeSec(e) < record.stampSec && record.attrs.get(name) === now) {
+      reused++;
+      return e;
+    }
+    return smudged(e);
+  });
+  return { content: writeIndex(mergeSorted(real.entries, lent)), reused, attrs };
+}
+
+/** The entry with size 0 in its stat data, so git hashes the file again (git's own smudge). */
+function smudged(e: IndexEntry): IndexEntry {
+  const head = Buffer.from(e.head);
+  head.writeUInt32BE(0, 36);
+  return { ...e, head };
 }
 
 function modeOf(e: IndexEntry): number {
