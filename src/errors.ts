@@ -21,7 +21,8 @@ export type ErrorCode =
   | 'AUTH_FAILED'
   | 'PUSH_REJECTED'
   | 'FOREIGN_NOTES'
-  | 'MISSING_OBJECTS';
+  | 'MISSING_OBJECTS'
+  | 'NO_SPACE';
 
 export class TmtError extends Error {
   readonly code: ErrorCode;

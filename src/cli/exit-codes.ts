@@ -32,6 +32,7 @@ const BY_CODE: Record<ErrorCode, number> = {
   AUTH_FAILED: EXIT.REMOTE,
   PUSH_REJECTED: EXIT.REMOTE,
   FOREIGN_NOTES: EXIT.REMOTE,
+  NO_SPACE: EXIT.GIT,
 };
 
 export function exitCodeFor(code: ErrorCode): number {

@@ -35,6 +35,8 @@ export async function streamObjectsToFile(repo: Repo, specs: readonly string[], 
   const done = gitStream(['cat-file', '--batch', '--buffer'], { cwd: repo.workTree, input: specs.length ? specs.join('\n') + '\n' : '' }, { fd: out }).finally(() => {
     running = false;
   });
+  // git may fail (a full disk) while this reads on: handled here, thrown by the `await done` below.
+  done.catch(() => undefined);
   fs.closeSync(out); // git has its own copy
   const reader = new BatchReader(onObject);
   const fd = fs.openSync(file, 'r');

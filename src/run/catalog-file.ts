@@ -8,7 +8,9 @@
  *   <section bytes>...  <footer JSON>  <footer length: 10 decimal digits> "TMTCAT1\n"
  *
  * Files are written to a temporary name and renamed into place, so a reader
- * sees a whole file or none. They are never modified after that.
+ * sees a whole file or none. They are never modified after that. A catalog
+ * can also live in memory only (SectionWriter.inMemory), for a disk that
+ * takes no more writes.
  */
 import fs from 'node:fs';
 
@@ -21,7 +23,9 @@ interface Footer {
 }
 
 export class SectionWriter {
-  private readonly fd: number;
+  /** undefined: in memory, into `written`. */
+  private readonly fd: number | undefined;
+  private readonly written: Buffer[] = [];
   private offset = 0;
   private readonly sections: Footer['sections'] = {};
   private streaming: { name: string; start: number } | undefined;
@@ -30,14 +34,19 @@ export class SectionWriter {
   private pendingBytes = 0;
 
   constructor(
-    private readonly tmpFile: string,
+    private readonly tmpFile: string | undefined,
     adopt?: string,
   ) {
-    this.fd = fs.openSync(tmpFile, adopt ? 'a' : 'w');
-    if (adopt) {
+    this.fd = tmpFile === undefined ? undefined : fs.openSync(tmpFile, adopt ? 'a' : 'w');
+    if (adopt && this.fd !== undefined) {
       this.offset = fs.fstatSync(this.fd).size;
       this.sections[adopt] = [0, this.offset];
     }
+  }
+
+  /** A writer that keeps everything in memory: `finishInMemory` gives the catalog's bytes. */
+  static inMemory(): SectionWriter {
+    return new SectionWriter(undefined);
   }
 
   /** A writer that keeps what `tmpFile` holds already as the section `name` and appends the rest. */
@@ -75,7 +84,9 @@ export class SectionWriter {
 
   private flush(): void {
     if (this.pendingBytes === 0) return;
-    fs.writeSync(this.fd, this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes));
+    const data = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+    if (this.fd === undefined) this.written.push(data);
+    else fs.writeSync(this.fd, data);
     this.pending = [];
     this.pendingBytes = 0;
   }
@@ -89,27 +100,41 @@ export class SectionWriter {
   /** Writes the footer and moves the file to `target`. */
   finish(target: string, meta: Record<string, unknown>): void {
     this.flush();
+    const fd = this.fd!;
+    for (const part of this.footer(meta)) fs.writeSync(fd, part);
+    fs.closeSync(fd);
+    fs.renameSync(this.tmpFile!, target);
+  }
+
+  /** The whole catalog, footer included, for SectionReader.fromBuffer. */
+  finishInMemory(meta: Record<string, unknown>): Buffer {
+    this.flush();
+    return Buffer.concat([...this.written, ...this.footer(meta)]);
+  }
+
+  private footer(meta: Record<string, unknown>): Buffer[] {
     const footer = Buffer.from(JSON.stringify({ sections: this.sections, meta } satisfies Footer), 'utf8');
-    fs.writeSync(this.fd, footer);
-    fs.writeSync(this.fd, String(footer.length).padStart(10, '0') + MAGIC);
-    fs.closeSync(this.fd);
-    fs.renameSync(this.tmpFile, target);
+    return [footer, Buffer.from(String(footer.length).padStart(10, '0') + MAGIC, 'latin1')];
   }
 
   /** Gives up: the temporary file is removed. */
   abandon(): void {
+    if (this.fd === undefined) return;
     try {
       fs.closeSync(this.fd);
     } catch {
       /* already closed */
     }
-    fs.rmSync(this.tmpFile, { force: true });
+    fs.rmSync(this.tmpFile!, { force: true });
   }
 }
 
+/** Where a reader's bytes are: an open file, or a buffer. */
+type Source = { fd: number } | { buf: Buffer };
+
 export class SectionReader {
   private constructor(
-    private readonly fd: number,
+    private readonly source: Source,
     private readonly footer: Footer,
   ) {}
 
@@ -121,18 +146,28 @@ export class SectionReader {
     } catch {
       return undefined;
     }
+    const reader = SectionReader.from({ fd }, () => fs.fstatSync(fd).size);
+    if (!reader) fs.closeSync(fd);
+    return reader;
+  }
+
+  /** A catalog kept in memory (SectionWriter.finishInMemory). */
+  static fromBuffer(buf: Buffer): SectionReader | undefined {
+    return SectionReader.from({ buf }, () => buf.length);
+  }
+
+  private static from(source: Source, size: () => number): SectionReader | undefined {
     try {
-      const size = fs.fstatSync(fd).size;
-      if (size < TRAILER) throw new Error('short');
-      const trailer = readAt(fd, size - TRAILER, TRAILER).toString('latin1');
+      const n = size();
+      if (n < TRAILER) throw new Error('short');
+      const trailer = readAt(source, n - TRAILER, TRAILER).toString('latin1');
       if (!trailer.endsWith(MAGIC)) throw new Error('no trailer');
       const length = Number(trailer.slice(0, 10));
-      if (!Number.isInteger(length) || length > size - TRAILER) throw new Error('bad footer length');
-      const footer = JSON.parse(readAt(fd, size - TRAILER - length, length).toString('utf8')) as Footer;
+      if (!Number.isInteger(length) || length > n - TRAILER) throw new Error('bad footer length');
+      const footer = JSON.parse(readAt(source, n - TRAILER - length, length).toString('utf8')) as Footer;
       if (!footer.sections || !footer.meta) throw new Error('bad footer');
-      return new SectionReader(fd, footer);
+      return new SectionReader(source, footer);
     } catch {
-      fs.closeSync(fd);
       return undefined;
     }
   }
@@ -153,14 +188,14 @@ export class SectionReader {
   bytes(name: string, start = 0, end?: number): Buffer {
     const [offset, length] = this.footer.sections[name] ?? [0, 0];
     const stop = Math.min(end ?? length, length);
-    return readAt(this.fd, offset + start, Math.max(0, stop - start));
+    return readAt(this.source, offset + start, Math.max(0, stop - start));
   }
 
   /** A section of doubles, in the byte order of the machine that wrote it (the caller checks). */
   float64(name: string): Float64Array {
     const [offset, length] = this.footer.sections[name] ?? [0, 0];
     const out = new Float64Array(length / 8);
-    readInto(this.fd, new Uint8Array(out.buffer), offset);
+    readInto(this.source, new Uint8Array(out.buffer), offset);
     return out;
   }
 
@@ -169,20 +204,25 @@ export class SectionReader {
   }
 
   close(): void {
-    fs.closeSync(this.fd);
+    if ('fd' in this.source) fs.closeSync(this.source.fd);
   }
 }
 
-function readAt(fd: number, position: number, length: number): Buffer {
+function readAt(source: Source, position: number, length: number): Buffer {
   const buf = Buffer.allocUnsafe(length);
-  readInto(fd, buf, position);
+  readInto(source, buf, position);
   return buf;
 }
 
-function readInto(fd: number, buf: Uint8Array, position: number): void {
+function readInto(source: Source, buf: Uint8Array, position: number): void {
+  if ('buf' in source) {
+    if (position + buf.length > source.buf.length) throw new Error('unexpected end of file');
+    buf.set(source.buf.subarray(position, position + buf.length));
+    return;
+  }
   let done = 0;
   while (done < buf.length) {
-    const n = fs.readSync(fd, buf, done, buf.length - done, position + done);
+    const n = fs.readSync(source.fd, buf, done, buf.length - done, position + done);
     if (n === 0) throw new Error('unexpected end of file');
     done += n;
   }

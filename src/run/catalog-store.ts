@@ -207,45 +207,34 @@ function unreadable(err: unknown): { problem: string } {
   return { problem: `unreadable note: ${err.message}` };
 }
 
-/** One pass over every note: writes a new base file and an empty delta. */
+/**
+ * One pass over every note: writes a new base file and an empty delta. When
+ * the disk takes no more writes (full, or an I/O error), the same catalog is
+ * built in memory for this command, and the next one tries the disk again.
+ */
 async function build(repo: Repo, dir: string, refs: RunRef[], now: Now, notes: Map<string, string>): Promise<Catalog> {
   const blobs = refs.map((r) => notes.get(r.commit) ?? null);
+  try {
+    return await buildFile(repo, dir, refs, now, blobs);
+  } catch (err) {
+    const inMemory = await buildInMemory(repo, refs, now, blobs).catch(() => undefined);
+    if (!inMemory) throw err; // not the disk: the error as it was
+    return inMemory;
+  }
+}
+
+async function buildFile(repo: Repo, dir: string, refs: RunRef[], now: Now, blobs: Array<string | null>): Promise<Catalog> {
   const name = `base-${randomBytes(6).toString('hex')}`;
   const target = writableDir(dir) ? path.join(dir, name) : path.join(os.tmpdir(), `tmt-catalog-${process.pid}-${name}`);
   const tmp = `${target}.tmp`;
   let writer: SectionWriter | undefined;
   try {
     // git's own output becomes the notes section: the notes are never copied.
-    const starts: number[] = new Array<number>(refs.length).fill(0);
-    const lengths: number[] = new Array<number>(refs.length).fill(0);
-    const columns = new ColumnsBuilder(refs.length);
-    const problems: Record<number, string> = {};
-    const slowTexts: Record<number, string> = {};
-    await readNotes(
-      repo,
-      blobs,
-      (k, note, at) => {
-        if (at) {
-          starts[k] = at.offset;
-          lengths[k] = at.length;
-        }
-        if ('problem' in note) return void (problems[k] = note.problem);
-        columns.add(k, note.meta);
-        if (note.slow) slowTexts[k] = serializeMeta(note.meta);
-      },
-      tmp,
-    );
+    const parts = new BaseParts(refs.length);
+    await readNotes(repo, blobs, (k, note, at) => parts.add(k, note, at), tmp);
     writer = SectionWriter.adopt(tmp, 'notes');
-    writer.json('ids', refs.map((r) => r.id));
-    writer.json('commits', refs.map((r) => r.commit));
-    writer.json('blobs', blobs);
-    writer.json('noteStarts', starts);
-    writer.json('noteLengths', lengths);
-    writer.json('problems', problems);
-    writer.json('slowTexts', slowTexts);
-    for (const [col, json] of columns.valueColumns()) writer.section(`col:${col}`, json);
-    for (const [metric, cells] of columns.metricColumns()) writer.section(`mcol:${metric}`, Buffer.from(cells.buffer, cells.byteOffset, cells.byteLength));
-    writer.finish(target, { version: VERSION, notesTip: now.notesTip, refsDigest: now.refsDigest, endianness: os.endianness() });
+    parts.write(writer, refs, blobs);
+    writer.finish(target, baseMeta(now));
   } catch (err) {
     writer?.abandon();
     fs.rmSync(tmp, { force: true });
@@ -263,6 +252,62 @@ async function build(repo: Repo, dir: string, refs: RunRef[], now: Now, notes: M
   return new Catalog(state, base);
 }
 
+/** The same catalog as buildFile, never written: the notes section holds each note's text. */
+async function buildInMemory(repo: Repo, refs: RunRef[], now: Now, blobs: Array<string | null>): Promise<Catalog> {
+  const writer = SectionWriter.inMemory();
+  const parts = new BaseParts(refs.length);
+  writer.begin('notes');
+  await readNotes(repo, blobs, (k, note) => {
+    const at = 'text' in note ? { offset: writer.append(note.text), length: Buffer.byteLength(note.text) } : undefined;
+    parts.add(k, note, at);
+  });
+  writer.end();
+  parts.write(writer, refs, blobs);
+  const base = SectionReader.fromBuffer(writer.finishInMemory(baseMeta(now)))!;
+  return new Catalog({ ...now, base: 'memory', delta: {} }, base);
+}
+
+function baseMeta(now: Now): Record<string, unknown> {
+  return { version: VERSION, notesTip: now.notesTip, refsDigest: now.refsDigest, endianness: os.endianness() };
+}
+
+/** What a base holds besides the notes section, gathered note by note. */
+class BaseParts {
+  readonly starts: number[];
+  readonly lengths: number[];
+  readonly columns: ColumnsBuilder;
+  readonly problems: Record<number, string> = {};
+  readonly slowTexts: Record<number, string> = {};
+
+  constructor(size: number) {
+    this.starts = new Array<number>(size).fill(0);
+    this.lengths = new Array<number>(size).fill(0);
+    this.columns = new ColumnsBuilder(size);
+  }
+
+  add(k: number, note: ReadNote, at?: { offset: number; length: number }): void {
+    if (at) {
+      this.starts[k] = at.offset;
+      this.lengths[k] = at.length;
+    }
+    if ('problem' in note) return void (this.problems[k] = note.problem);
+    this.columns.add(k, note.meta);
+    if (note.slow) this.slowTexts[k] = serializeMeta(note.meta);
+  }
+
+  write(writer: SectionWriter, refs: RunRef[], blobs: Array<string | null>): void {
+    writer.json('ids', refs.map((r) => r.id));
+    writer.json('commits', refs.map((r) => r.commit));
+    writer.json('blobs', blobs);
+    writer.json('noteStarts', this.starts);
+    writer.json('noteLengths', this.lengths);
+    writer.json('problems', this.problems);
+    writer.json('slowTexts', this.slowTexts);
+    for (const [col, json] of this.columns.valueColumns()) writer.section(`col:${col}`, json);
+    for (const [metric, cells] of this.columns.metricColumns()) writer.section(`mcol:${metric}`, Buffer.from(cells.buffer, cells.byteOffset, cells.byteLength));
+  }
+}
+
 function writableDir(dir: string): boolean {
   try {
     fs.mkdirSync(dir, { recursive: true });
@@ -274,12 +319,13 @@ function writableDir(dir: string): boolean {
 }
 
 function saveState(dir: string, state: CatalogState): void {
+  if (state.base === 'memory') return; // a catalog the disk would not take
+  const tmp = path.join(dir, `current.json.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
-    const tmp = path.join(dir, `current.json.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
     fs.writeFileSync(tmp, JSON.stringify({ version: VERSION, ...state }));
     fs.renameSync(tmp, path.join(dir, 'current.json'));
   } catch {
-    /* read-only: the next query does this work again */
+    fs.rmSync(tmp, { force: true }); // read-only or full: the next query does this work again
   }
 }
 

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import { commitNotes, restoreDroppedNotes } from '../git/notes.js';
 import { commitIdentityEnv, readHead, writeCommit } from '../git/objects.js';
@@ -7,6 +8,7 @@ import { snapshot, type SnapshotResult } from '../git/snapshot.js';
 import { systemClock, type Clock } from './clock.js';
 import { newRunId } from './id.js';
 import { checkRunName, checkTags } from './labels.js';
+import { createRunDir, runDir } from './run-dir.js';
 import { SCHEMA_VERSION, serializeMeta, type MetricSummary, type RunMeta, type RunStatus } from './metadata.js';
 
 export interface CreateRunOptions {
@@ -34,7 +36,9 @@ export interface CreatedRun {
 /**
  * Snapshots the working tree and records it as a run: the run commit, its ref
  * and its note land in one transaction, so a run never exists without its
- * metadata, and a failure leaves nothing behind.
+ * metadata, and a failure leaves nothing behind. A run that starts `running`
+ * gets its scratch directory before it is published: a running run without
+ * one here was not started in this repository (recover.ts relies on it).
  */
 export async function createRun(opts: CreateRunOptions): Promise<CreatedRun> {
   checkRunName(opts.name);
@@ -82,13 +86,20 @@ export async function createRun(opts: CreateRunOptions): Promise<CreatedRun> {
     meta.ended = meta.started;
     meta.durationMs = 0;
   }
-  await restoreDroppedNotes(repo);
-  await commitNotes(repo, {
-    notes: [{ object: commit, text: serializeMeta(meta) }],
-    refs: [{ ref: runRef(id), newOid: commit, oldOid: null }],
-    message: `tmt: create run ${id}`,
-    env: identity,
-  });
+  const scratch = meta.status === 'running' ? runDir(repo, id) : undefined;
+  if (scratch) createRunDir(scratch);
+  try {
+    await restoreDroppedNotes(repo);
+    await commitNotes(repo, {
+      notes: [{ object: commit, text: serializeMeta(meta) }],
+      refs: [{ ref: runRef(id), newOid: commit, oldOid: null }],
+      message: `tmt: create run ${id}`,
+      env: identity,
+    });
+  } catch (err) {
+    if (scratch) fs.rmSync(scratch.root, { recursive: true, force: true });
+    throw err;
+  }
   return { id, commit, meta, snapshot: snap };
 }
 

@@ -19,7 +19,9 @@ import { finishRun } from './finish.js';
 import type { RunMeta, RunStatus } from './metadata.js';
 import { shellQuote } from '../util/shell-quote.js';
 import { checkEnvNames } from './labels.js';
-import { createRunDir, runDir, type RunDir } from './run-dir.js';
+import { runDir, writeFailure, type RunDir } from './run-dir.js';
+import { isOutOfSpace } from '../util/out-of-space.js';
+import { TmtError } from '../errors.js';
 import { Tee } from './tee.js';
 
 export interface RecordOptions {
@@ -86,8 +88,7 @@ export async function recordRun(opts: RecordOptions): Promise<RecordResult> {
     maxFileSize: opts.maxFileSize,
   });
   const { id, meta } = created;
-  const dir = runDir(opts.repo, id);
-  createRunDir(dir);
+  const dir = runDir(opts.repo, id); // createRun made it
   // Held open so that what the command wrote survives if it deletes the file.
   const metricsFd = fs.openSync(dir.metrics, 'r');
   opts.onStart?.(id, created.snapshot);
@@ -95,17 +96,29 @@ export async function recordRun(opts: RecordOptions): Promise<RecordResult> {
   const outcome = await runCommand(opts, dir, id);
   const status: RunStatus = outcome.startError ? 'failed' : outcome.interrupted || outcome.signal ? 'killed' : outcome.code === 0 ? 'finished' : 'failed';
   const failure = outcome.startError ?? outcome.captureError ?? (outcome.signal ? `killed by ${outcome.signal}` : undefined);
-  const finished = await finishRun({
-    repo: opts.repo,
-    commit: created.commit,
-    meta,
-    dir,
-    status,
-    exitCode: outcome.exitCode,
-    failure,
-    endedMs: clock.now(),
-    metricsFd,
-  });
+  let finished;
+  try {
+    finished = await finishRun({
+      repo: opts.repo,
+      commit: created.commit,
+      meta,
+      dir,
+      status,
+      exitCode: outcome.exitCode,
+      failure,
+      endedMs: clock.now(),
+      metricsFd,
+    });
+  } catch (err) {
+    if (!isOutOfSpace(err)) throw err;
+    // Nothing can be published now; the reason goes where space was kept for it, for tmt recover.
+    const reason = failure ?? 'tmt could not save the run: no space left on the device';
+    writeFailure(dir, { reason, exitCode: outcome.exitCode });
+    throw new TmtError('NO_SPACE', `run ${id} could not be saved: no space left on the device${failure ? ` (and it failed: ${failure})` : ''}`, {
+      hint: `free some space, then run tmt recover ${id}: it ends the run as failed with this reason and keeps what the command wrote`,
+      cause: err,
+    });
+  }
   return { id, commit: finished.commit, meta: finished.meta, exitCode: outcome.exitCode, warnings: finished.warnings };
 }
 

@@ -3,12 +3,21 @@
  * run still `running` on this host whose pid is gone, listed as `stale`.
  * Whatever the command had written into the run directory by then (metrics,
  * logs, artifacts, logged params) is published as at a normal end, with
- * status `killed` and the reason; the end time is the run directory's last
- * write. Runs recorded on another host are refused: their pid cannot be
- * checked from here, and their run directory is on that host.
+ * status `killed` and the reason, or `failed` with the reason tmt wrote down
+ * when it could not publish (a full disk); the end time is the run
+ * directory's last write.
+ *
+ * Only runs started in this repository are ended: a running run's directory
+ * is made before the run is published (create.ts), so a stale run without
+ * one here came from elsewhere (a clone on the same host, say) and is left
+ * alone. Runs recorded on another host are refused: their pid cannot be
+ * checked from here. One run that cannot be recovered never stops the
+ * others. Directories left by runs that had already ended (tmt killed after
+ * publishing, before its clean-up) are removed.
  */
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { TmtError } from '../errors.js';
 import type { Repo } from '../git/repo.js';
 import { systemClock, type Clock } from './clock.js';
@@ -16,7 +25,7 @@ import { finishRun } from './finish.js';
 import type { RunMeta } from './metadata.js';
 import { readRuns, unreadableRunError, type RunRecord } from './read.js';
 import { resolveRun } from './resolve.js';
-import { createRunDir, filesUnder, liveCommandPid, runDir } from './run-dir.js';
+import { filesUnder, liveCommandPid, readFailure, runDir } from './run-dir.js';
 import { displayStatus } from './status.js';
 
 export interface Recovered {
@@ -42,25 +51,50 @@ export interface RecoverResult {
   recovered: Recovered[];
   /** Stale runs left alone (no run named): their command outlived tmt and still runs. */
   stillRunning: Array<{ id: string; pid: number }>;
+  /** Stale runs left alone (no run named): not started in this repository. */
+  notHere: string[];
+  /** Runs that could not be recovered, with why; the others were recovered all the same. */
+  failed: Array<{ run: string; error: unknown }>;
+  /** Run directories of runs that had already ended, removed, with the bytes they held. */
+  pruned: Array<{ id: string; bytes: number }>;
 }
 
+/** How old a run directory with no run must be before it counts as abandoned (a run is published moments after its directory is made). */
+const ORPHAN_AGE_MS = 10 * 60_000;
+
 export async function recoverRuns(opts: RecoverOptions): Promise<RecoverResult> {
-  const stillRunning: RecoverResult['stillRunning'] = [];
-  let runs: RunRecord[];
+  const result: RecoverResult = { recovered: [], stillRunning: [], notHere: [], failed: [], pruned: [] };
+  const all = await readRuns(opts.repo);
+  let runs: RunRecord[] = [];
   if (opts.selectors.length) {
-    runs = await Promise.all(opts.selectors.map((s) => resolveRun(opts.repo, s)));
+    for (const s of opts.selectors) {
+      try {
+        const r = await resolveRun(opts.repo, s);
+        assertStale(opts.repo, r);
+        runs.push(r);
+      } catch (err) {
+        result.failed.push({ run: s, error: err });
+      }
+    }
   } else {
-    runs = (await readRuns(opts.repo)).filter(isStale).filter((r) => {
-      const pid = liveCommandPid(runDir(opts.repo, r.id));
-      if (pid !== undefined) stillRunning.push({ id: r.id, pid });
-      return pid === undefined;
+    runs = all.filter(isStale).filter((r) => {
+      const dir = runDir(opts.repo, r.id);
+      const pid = liveCommandPid(dir);
+      if (pid !== undefined) result.stillRunning.push({ id: r.id, pid });
+      else if (!fs.existsSync(dir.root)) result.notHere.push(r.id);
+      return pid === undefined && fs.existsSync(dir.root);
     });
   }
   const unique = [...new Map(runs.map((r) => [r.id, r])).values()];
-  for (const r of unique) assertStale(opts.repo, r);
-  const recovered: Recovered[] = [];
-  for (const r of unique) recovered.push(await recoverOne(opts.repo, r, opts.clock ?? systemClock));
-  return { recovered, stillRunning };
+  for (const r of unique) {
+    try {
+      result.recovered.push(await recoverOne(opts.repo, r, opts.clock ?? systemClock));
+    } catch (err) {
+      result.failed.push({ run: r.id, error: err });
+    }
+  }
+  result.pruned = pruneEnded(opts.repo, all, (opts.clock ?? systemClock).now());
+  return result;
 }
 
 function isStale(r: RunRecord): boolean {
@@ -71,10 +105,16 @@ function assertStale(repo: Repo, r: RunRecord): void {
   if (!r.meta) throw unreadableRunError(r);
   const status = displayStatus(r.meta);
   if (status === 'stale') {
-    const command = liveCommandPid(runDir(repo, r.id));
-    if (command === undefined) return;
-    throw new TmtError('BAD_ARGUMENT', `run ${r.id} lost its tmt, but its command (pid ${command}) still runs and may still write`, {
-      hint: `let it end (or stop it: kill ${command}), then run tmt recover`,
+    const dir = runDir(repo, r.id);
+    const command = liveCommandPid(dir);
+    if (command !== undefined) {
+      throw new TmtError('BAD_ARGUMENT', `run ${r.id} lost its tmt, but its command (pid ${command}) still runs and may still write`, {
+        hint: `let it end (or stop it: kill ${command}), then run tmt recover`,
+      });
+    }
+    if (fs.existsSync(dir.root)) return;
+    throw new TmtError('BAD_ARGUMENT', `run ${r.id} was not started in this repository (it has no run directory here), so tmt cannot tell how it ended`, {
+      hint: 'run tmt recover in the clone that recorded it, or tmt rm it here',
     });
   }
   if (status === 'running' && r.meta.host?.hostname === os.hostname()) {
@@ -91,12 +131,44 @@ function assertStale(repo: Repo, r: RunRecord): void {
 async function recoverOne(repo: Repo, r: RunRecord, clock: Clock): Promise<Recovered> {
   const meta = r.meta!;
   const dir = runDir(repo, r.id);
-  const hadOutputs = fs.existsSync(dir.root);
-  // Without the directory, the last thing known of the run is its last update (or its start).
-  const endedMs = hadOutputs ? lastWriteMs(dir.root) : Date.parse(meta.updated ?? meta.started) || clock.now();
-  if (!hadOutputs) createRunDir(dir);
-  const finished = await finishRun({ repo, commit: r.commit, meta, dir, status: 'killed', failure: RECOVERED_FAILURE, endedMs: Math.max(endedMs, Date.parse(meta.started)) });
-  return { id: r.id, name: meta.name, commit: finished.commit, meta: finished.meta, hadOutputs, warnings: finished.warnings };
+  const endedMs = lastWriteMs(dir.root);
+  // tmt wrote down why it could not publish the run (a full disk): that is how it ended.
+  const failure = readFailure(dir);
+  const finished = await finishRun({
+    repo,
+    commit: r.commit,
+    meta,
+    dir,
+    status: failure ? 'failed' : 'killed',
+    failure: failure?.reason ?? RECOVERED_FAILURE,
+    exitCode: failure?.exitCode,
+    endedMs: Math.max(endedMs, Date.parse(meta.started) || clock.now()),
+  });
+  return { id: r.id, name: meta.name, commit: finished.commit, meta: finished.meta, hadOutputs: true, warnings: finished.warnings };
+}
+
+/** Removes the run directories of runs that ended (and old ones no run owns); nothing a live command writes to. */
+function pruneEnded(repo: Repo, runs: readonly RunRecord[], nowMs: number): Array<{ id: string; bytes: number }> {
+  const root = path.join(repo.commonDir, 'tmt', 'runs');
+  let names: string[];
+  try {
+    names = fs.readdirSync(root);
+  } catch {
+    return [];
+  }
+  const byId = new Map(runs.map((r) => [r.id, r]));
+  const pruned: Array<{ id: string; bytes: number }> = [];
+  for (const id of names) {
+    const dir = runDir(repo, id);
+    const run = byId.get(id);
+    const ended = run?.meta && run.meta.status !== 'running';
+    const orphan = !run && nowMs - (fs.statSync(dir.root, { throwIfNoEntry: false })?.mtimeMs ?? nowMs) > ORPHAN_AGE_MS;
+    if ((!ended && !orphan) || liveCommandPid(dir) !== undefined) continue;
+    const bytes = filesUnder(dir.root).reduce((n, f) => n + f.size, 0);
+    fs.rmSync(dir.root, { recursive: true, force: true });
+    pruned.push({ id, bytes });
+  }
+  return pruned;
 }
 
 /** When the command last wrote anything: the newest mtime in the run directory. */

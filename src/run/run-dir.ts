@@ -17,7 +17,15 @@ export interface RunDir {
   params: string;
   /** The recorded command's pid, written once it starts. */
   commandPid: string;
+  /**
+   * Why the run failed, when tmt could not publish it (a full disk). Its
+   * space is taken when the directory is made, so the reason can be written
+   * down in place when nothing else can be written.
+   */
+  failure: string;
 }
+
+const FAILURE_RESERVE = 4096;
 
 export function runDir(repo: Repo, id: string): RunDir {
   // The common dir: runs are shared by every worktree, so recover and rm find it from any of them.
@@ -30,6 +38,7 @@ export function runDir(repo: Repo, id: string): RunDir {
     stderr: path.join(root, 'stderr.log'),
     params: path.join(root, 'params.jsonl'),
     commandPid: path.join(root, 'command.pid'),
+    failure: path.join(root, 'failure'),
   };
 }
 
@@ -47,6 +56,42 @@ export function liveCommandPid(dir: RunDir): number | undefined {
 export function createRunDir(dir: RunDir): void {
   fs.mkdirSync(dir.artifacts, { recursive: true });
   fs.writeFileSync(dir.metrics, '', { flag: 'a' });
+  fs.writeFileSync(dir.failure, Buffer.alloc(FAILURE_RESERVE, 0x20));
+}
+
+/** How a run ended that tmt could not publish. */
+export interface WrittenFailure {
+  reason: string;
+  /** The command's exit code, when it ran to its end. */
+  exitCode?: number;
+}
+
+/** Writes down why the run failed, into the space reserved for it; best effort (a run directory from an older tmt has none). */
+export function writeFailure(dir: RunDir, failure: WrittenFailure): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir.failure, 'r+');
+    const text = Buffer.from(JSON.stringify({ reason: failure.reason.slice(0, 2000), exitCode: failure.exitCode }));
+    fs.writeSync(fd, text, 0, text.length, 0);
+    fs.ftruncateSync(fd, text.length); // shrinking needs no new space
+  } catch {
+    /* nothing more can be done: recover then calls the run killed */
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** What writeFailure wrote down, if anything. */
+export function readFailure(dir: RunDir): WrittenFailure | undefined {
+  try {
+    const text = fs.readFileSync(dir.failure, 'utf8').trim();
+    if (!text) return undefined;
+    const parsed = JSON.parse(text) as Partial<WrittenFailure>;
+    if (typeof parsed.reason !== 'string') return undefined;
+    return { reason: parsed.reason, ...(typeof parsed.exitCode === 'number' ? { exitCode: parsed.exitCode } : {}) };
+  } catch {
+    return undefined; // unreadable: recover then calls the run killed
+  }
 }
 
 /**

@@ -16,7 +16,7 @@ import { createRun } from './create.js';
 import { finishRun, type Finished } from './finish.js';
 import type { RunMeta, RunStatus } from './metadata.js';
 import { metricsLine } from './metrics.js';
-import { createRunDir, runDir, type RunDir } from './run-dir.js';
+import { runDir, type RunDir } from './run-dir.js';
 
 export interface StartRunOptions {
   repo: Repo;
@@ -77,7 +77,6 @@ export class RunSession {
 export async function startRun(opts: StartRunOptions): Promise<RunSession> {
   const clock = opts.clock ?? systemClock;
   const created = await createRun({ ...opts, status: 'running', clock });
-  const dir = runDir(opts.repo, created.id);
-  createRunDir(dir);
+  const dir = runDir(opts.repo, created.id); // createRun made it
   return new RunSession(opts.repo, created.id, created.commit, created.meta, dir, clock);
 }

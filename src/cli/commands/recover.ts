@@ -1,5 +1,8 @@
+import { isTmtError } from '../../errors.js';
 import { openRepo } from '../../git/repo.js';
 import { recoverRuns } from '../../run/recover.js';
+import { formatBytes } from '../../util/format.js';
+import { EXIT, exitCodeFor } from '../exit-codes.js';
 import { warn, type Output } from '../output.js';
 
 export interface RecoverCommandOptions {
@@ -10,18 +13,38 @@ export interface RecoverCommandOptions {
 
 export async function recoverCommand(opts: RecoverCommandOptions, out: Output): Promise<number> {
   const repo = await openRepo({ cwd: opts.cwd });
-  const { recovered, stillRunning } = await recoverRuns({ repo, selectors: opts.runs });
+  const { recovered, stillRunning, notHere, failed, pruned } = await recoverRuns({ repo, selectors: opts.runs });
   for (const s of stillRunning) warn(out, `run ${s.id} left alone: its tmt died, but its command (pid ${s.pid}) still runs; recover it once that ends`);
-  if (opts.json) {
-    out.out(JSON.stringify({ schemaVersion: 1, recovered: recovered.map((r) => ({ id: r.id, name: r.name ?? null, commit: r.commit, hadOutputs: r.hadOutputs, status: r.meta.status, ended: r.meta.ended, metrics: r.meta.metrics })) }, null, 2) + '\n');
-    return 0;
+  for (const id of notHere) warn(out, `run ${id} left alone: it is stale here but was not started in this repository (no run directory); recover it in the clone that recorded it, or tmt rm it`);
+  if (pruned.length) {
+    const bytes = pruned.reduce((n, p) => n + p.bytes, 0);
+    out.err(`removed the run directories of ${pruned.length} run${pruned.length === 1 ? '' : 's'} that had already ended (${formatBytes(bytes)})\n`);
   }
-  if (recovered.length === 0 && stillRunning.length === 0) out.err('no stale runs: nothing to recover\n');
+  let code: number = EXIT.OK;
+  for (const f of failed) {
+    // One run that cannot be recovered is reported; the others were recovered all the same.
+    if (!isTmtError(f.error)) throw f.error;
+    out.err(`error: ${f.error.message}\n`);
+    if (f.error.hint) out.err(`hint: ${f.error.hint}\n`);
+    if (code === EXIT.OK) code = exitCodeFor(f.error.code);
+  }
+  if (opts.json) {
+    const json = {
+      schemaVersion: 1,
+      recovered: recovered.map((r) => ({ id: r.id, name: r.name ?? null, commit: r.commit, hadOutputs: r.hadOutputs, status: r.meta.status, failure: r.meta.failure ?? null, ended: r.meta.ended, metrics: r.meta.metrics })),
+      notHere,
+      pruned,
+      failed: failed.map((f) => ({ run: f.run, error: isTmtError(f.error) ? f.error.message : String(f.error) })),
+    };
+    out.out(JSON.stringify(json, null, 2) + '\n');
+    return code;
+  }
+  if (recovered.length === 0 && stillRunning.length === 0 && notHere.length === 0 && failed.length === 0) out.err('no stale runs: nothing to recover\n');
   for (const r of recovered) {
     for (const w of r.warnings) warn(out, `run ${r.id}: ${w}`);
     const points = Object.values(r.meta.metrics).reduce((n, s) => n + s.count, 0);
-    const kept = r.hadOutputs ? `kept ${points} metric point${points === 1 ? '' : 's'}, its logs and artifacts` : 'its run directory was gone: only the status changed';
-    out.out(`recovered run ${r.id}${r.name ? ` (${r.name})` : ''} as killed; ${kept}\n`);
+    const why = r.meta.status === 'failed' && r.meta.failure ? ` (${r.meta.failure})` : '';
+    out.out(`recovered run ${r.id}${r.name ? ` (${r.name})` : ''} as ${r.meta.status}${why}; kept ${points} metric point${points === 1 ? '' : 's'}, its logs and artifacts\n`);
   }
-  return 0;
+  return code;
 }
