@@ -567,6 +567,7 @@ function reportError(err: unknown, out: Output): number {
     return EXIT.USAGE;
   }
   if (isTmtError(err)) {
+    // Messages and hints name runs, refs and what a remote said; out.err spells their control characters out.
     out.err(`error: ${err.message}\n`);
     if (err.hint) out.err(`hint: ${err.hint}\n`);
     return exitCodeFor(err.code);

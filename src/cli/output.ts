@@ -1,26 +1,69 @@
+import { concat, forTerminal, jsonText, type Text } from './terminal-text.js';
+
 /**
  * The CLI's view of the terminal: where text goes and whether colour is allowed.
  * Commands write through this so tests can capture output and pipes never lose it.
+ *
+ * Escaping is the default here, not a step a command remembers: `out` and
+ * `err` spell out the control characters of every string they are given
+ * (see terminal-text.ts), so text from a note or a remote cannot drive the
+ * terminal, whichever command prints it. Only `Styled` text (tmt's colours)
+ * passes as built. `json` and `verbatim` are for output promised exact.
  */
 export interface Output {
-  out(text: string): void;
-  err(text: string): void;
+  /** Text for a person, on stdout. */
+  out(text: Text): void;
+  /** Text for a person, on stderr: errors, warnings, progress. */
+  err(text: Text): void;
+  /** A JSON document on stdout (`--json`): JSON escapes control characters itself. */
+  json(value: unknown): void;
+  /** Exactly these characters on stdout: only for output documented as byte for byte (`show --log`, `-o -`). */
+  verbatim(text: string): void;
+  /** Asks on stderr and reads one line of the answer from stdin. */
+  ask(question: Text): Promise<string>;
   color: boolean;
+}
+
+/** Where an Output's characters go, after escaping. */
+export interface Sinks {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  ask(question: string): Promise<string>;
+  color: boolean;
+}
+
+export function makeOutput(sinks: Sinks): Output {
+  return {
+    out: (text) => sinks.stdout(forTerminal(text)),
+    err: (text) => sinks.stderr(forTerminal(text)),
+    json: (value) => sinks.stdout(jsonText(value)),
+    verbatim: (text) => sinks.stdout(text),
+    ask: (question) => sinks.ask(forTerminal(question)),
+    color: sinks.color,
+  };
 }
 
 export function processOutput(): Output {
   // A reader that went away (`tmt ... | head`) is how pipelines end, not a crash: later writes are dropped.
   if (!process.stdout.listeners('error').includes(ignoreClosedPipe)) process.stdout.on('error', ignoreClosedPipe);
-  const color = !!process.stdout.isTTY && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
-  return {
-    out: (text) => void process.stdout.write(text),
-    err: (text) => void process.stderr.write(text),
-    color,
-  };
+  return makeOutput({
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    ask: async (question) => {
+      const { default: readline } = await import('node:readline/promises');
+      const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return await rl.question(question);
+      } finally {
+        rl.close();
+      }
+    },
+    color: !!process.stdout.isTTY && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb',
+  });
 }
 
-export function warn(o: Output, message: string): void {
-  o.err(`warning: ${message}\n`);
+export function warn(o: Output, message: Text): void {
+  o.err(concat('warning: ', message, '\n'));
 }
 
 /** Runs a filter could not judge because their notes cannot be read: counted, never dropped silently. */

@@ -67,7 +67,7 @@ export async function bestCommand(opts: BestCommandOptions, out: Output): Promis
   }
   const scoreLabel = window ? `${metric} (mean of ${opts.window})` : metric;
   if (opts.format === 'json') {
-    out.out(JSON.stringify({ schemaVersion: 1, metric, direction, window: opts.window ?? null, best: best.map((b) => ({ group: b.group ?? null, id: b.run.id, name: b.name ?? null, score: b.score })) }, null, 2) + '\n');
+    out.json({ schemaVersion: 1, metric, direction, window: opts.window ?? null, best: best.map((b) => ({ group: b.group ?? null, id: b.run.id, name: b.name ?? null, score: b.score })) });
     return 0;
   }
   const keys = groupBy ?? [];

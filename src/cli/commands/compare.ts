@@ -56,7 +56,7 @@ export async function compareCommand(opts: CompareCommandOptions, out: Output): 
   if (opts.format === 'json') {
     const params = opts.onlyChanged ? c.params.filter((p) => p.changed) : c.params;
     const metrics = opts.onlyChanged ? c.metrics.filter((m) => m.summaries.some((s) => !Object.is(s?.last, m.summaries[0]?.last))) : c.metrics;
-    out.out(JSON.stringify({ schemaVersion: c.schemaVersion, runs: c.runs, params, metrics }, null, 2) + '\n');
+    out.json({ schemaVersion: c.schemaVersion, runs: c.runs, params, metrics });
   } else if (opts.format === 'table') {
     out.out(renderCompareTable(c, { onlyChanged: opts.onlyChanged, width: opts.width, color: out.color }));
   } else {

@@ -46,7 +46,7 @@ export async function diffCommand(opts: DiffCommandOptions, out: Output): Promis
   }
   if (opts.json) {
     const files = await explainingMissing(repo, involved, () => listChangedFiles(pair));
-    out.out(JSON.stringify({ schemaVersion: 1, from: side(from, pair.from), to: side(to, pair.to), paths: opts.paths, files }, null, 2) + '\n');
+    out.json({ schemaVersion: 1, from: side(from, pair.from), to: side(to, pair.to), paths: opts.paths, files });
     return 0;
   }
   const view: DiffView = opts.stat ? 'stat' : opts.nameOnly ? 'name-only' : 'patch';

@@ -13,7 +13,7 @@ export interface FetchCommandOptions {
 export async function fetchCommand(opts: FetchCommandOptions, out: Output): Promise<number> {
   const ctx = await openSync({ cwd: opts.cwd, remote: opts.remote, progress: progressFor(out, opts.quiet || opts.json) });
   const { state: _state, ...summary } = await fetchRemote(ctx);
-  if (opts.json) out.out(JSON.stringify({ schemaVersion: 1, ...summary }, null, 2) + '\n');
+  if (opts.json) out.json({ schemaVersion: 1, ...summary });
   else if (!opts.quiet) out.err(`${describeFetch(summary)}\n`);
   return 0;
 }

@@ -29,7 +29,7 @@ export async function listRemoteCommand(opts: ListRemoteOptions, out: Output): P
   }
   const result = await listRemote(await openSync({ cwd: opts.cwd, remote: opts.remote }));
   if (opts.format === 'json') {
-    out.out(JSON.stringify({ schemaVersion: 1, remote: result.remote, total: result.total, runs: result.runs }, null, 2) + '\n');
+    out.json({ schemaVersion: 1, remote: result.remote, total: result.total, runs: result.runs });
     return 0;
   }
   const human = opts.format === 'table' || opts.format === 'md';

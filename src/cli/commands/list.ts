@@ -60,10 +60,10 @@ export async function listCommand(opts: ListCommandOptions, out: Output): Promis
     if (opts.format === 'json' && columns) {
       // Just the fields asked for, keyed as written, with values as filters read them.
       const runs = listed.map((l) => Object.fromEntries(columns.map((c) => [c, fieldValue(l.run, c) ?? null])));
-      out.out(JSON.stringify({ schemaVersion: 1, columns, runs }, null, 2) + '\n');
+      out.json({ schemaVersion: 1, columns, runs });
     } else if (opts.format === 'json') {
       // Every run has every key: null where a run has no value, so consumers need not test for presence.
-      out.out(JSON.stringify({ schemaVersion: 1, runs: listed.map(({ row }) => ({ ...row, name: row.name ?? null, started: row.started ?? null, durationMs: row.durationMs ?? null })) }, null, 2) + '\n');
+      out.json({ schemaVersion: 1, runs: listed.map(({ row }) => ({ ...row, name: row.name ?? null, started: row.started ?? null, durationMs: row.durationMs ?? null })) });
     } else if (opts.format === 'table' && !columns) {
       out.out(renderRunTable(listed.map((l) => l.row), { width: opts.width, color: out.color }));
     } else {
@@ -110,7 +110,7 @@ function groupCommand(selection: Selection, keys: string[], aggs: Agg[], sort: S
   if (sort) groups = sortGroups(groups, sort);
   if (opts.limit !== undefined) groups = groups.slice(0, opts.limit);
   if (opts.format === 'json') {
-    out.out(JSON.stringify({ schemaVersion: 1, groupBy: keys, groups: groups.map((g) => ({ key: g.key, runs: g.runs.map((r) => r.id), values: g.values })) }, null, 2) + '\n');
+    out.json({ schemaVersion: 1, groupBy: keys, groups: groups.map((g) => ({ key: g.key, runs: g.runs.map((r) => r.id), values: g.values })) });
     return 0;
   }
   const table: Tabular = {

@@ -44,7 +44,7 @@ export async function writeComparisonPage(req: PageRequest, out: Output): Promis
   for (const w of comparison.warnings) warn(out, w);
   const page = renderPage(comparison, { title: req.title, tmtVersion: req.version });
   if (req.flags.output === '-' || (req.flags.output !== undefined && namesStdout(path.resolve(req.cwd, req.flags.output)))) {
-    for (const part of page) out.out(part); // -o -: the page itself on stdout, for pipes
+    for (const part of page) out.verbatim(part); // -o -: the page itself on stdout, for pipes, exactly as the file would hold it
     return 0;
   }
   let target = req.flags.output;

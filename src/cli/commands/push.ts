@@ -27,7 +27,7 @@ export async function pushCommand(opts: PushCommandOptions, out: Output): Promis
     }
   }
   const summary = await pushRemote(ctx, ids);
-  if (opts.json) out.out(JSON.stringify({ schemaVersion: 1, ...summary }, null, 2) + '\n');
+  if (opts.json) out.json({ schemaVersion: 1, ...summary });
   else if (!opts.quiet) out.err(`${describePush(summary)}\n`);
   return 0;
 }

@@ -7,6 +7,7 @@ import { recordRun } from '../../run/record.js';
 import { parseAssignments } from '../../run/values.js';
 import { formatDuration, paint, statusColor } from '../render/format.js';
 import { warn, type Output } from '../output.js';
+import { styled } from '../terminal-text.js';
 import { warnSnapshot } from '../render/snapshot-warnings.js';
 import { parseSize } from '../parse-size.js';
 
@@ -77,7 +78,7 @@ export async function recordCommand(opts: RecordCommandOptions, out: Output): Pr
   if (!opts.quiet) {
     const status = paint(out.color, statusColor(m.status), m.status);
     const why = m.failure ? ` (${m.failure})` : m.exitCode ? ` (exit ${m.exitCode})` : '';
-    out.err(`tmt: run ${result.id.slice(0, 12)} ${status}${why} in ${formatDuration(m.durationMs)}\n`);
+    out.err(styled`tmt: run ${result.id.slice(0, 12)} ${status}${why} in ${formatDuration(m.durationMs)}\n`);
   }
   return result.exitCode;
 }

@@ -4,6 +4,7 @@ import { recoverRuns } from '../../run/recover.js';
 import { formatBytes } from '../../util/format.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
 import { warn, type Output } from '../output.js';
+import { printable } from '../render/printable.js';
 
 export interface RecoverCommandOptions {
   cwd: string;
@@ -29,22 +30,21 @@ export async function recoverCommand(opts: RecoverCommandOptions, out: Output): 
     if (code === EXIT.OK) code = exitCodeFor(f.error.code);
   }
   if (opts.json) {
-    const json = {
+    out.json({
       schemaVersion: 1,
       recovered: recovered.map((r) => ({ id: r.id, name: r.name ?? null, commit: r.commit, hadOutputs: r.hadOutputs, status: r.meta.status, failure: r.meta.failure ?? null, ended: r.meta.ended, metrics: r.meta.metrics })),
       notHere,
       pruned,
       failed: failed.map((f) => ({ run: f.run, error: isTmtError(f.error) ? f.error.message : String(f.error) })),
-    };
-    out.out(JSON.stringify(json, null, 2) + '\n');
+    });
     return code;
   }
   if (recovered.length === 0 && stillRunning.length === 0 && notHere.length === 0 && failed.length === 0) out.err('no stale runs: nothing to recover\n');
   for (const r of recovered) {
     for (const w of r.warnings) warn(out, `run ${r.id}: ${w}`);
     const points = Object.values(r.meta.metrics).reduce((n, s) => n + s.count, 0);
-    const why = r.meta.status === 'failed' && r.meta.failure ? ` (${r.meta.failure})` : '';
-    out.out(`recovered run ${r.id}${r.name ? ` (${r.name})` : ''} as ${r.meta.status}${why}; kept ${points} metric point${points === 1 ? '' : 's'}, its logs and artifacts\n`);
+    const why = r.meta.status === 'failed' && r.meta.failure ? ` (${printable(r.meta.failure)})` : '';
+    out.out(`recovered run ${r.id}${r.name ? ` (${printable(r.name)})` : ''} as ${r.meta.status}${why}; kept ${points} metric point${points === 1 ? '' : 's'}, its logs and artifacts\n`);
   }
   return code;
 }

@@ -15,7 +15,7 @@ export async function remoteSetupCommand(opts: RemoteSetupOptions, out: Output):
   const remote = chooseRemote(await readRemoteConfig(repo), opts.remote, opts.cwd);
   const result = await setupRemote(repo, remote, opts.undo);
   if (opts.json) {
-    out.out(JSON.stringify({ schemaVersion: 1, ...result }, null, 2) + '\n');
+    out.json({ schemaVersion: 1, ...result });
     return 0;
   }
   for (const spec of result.added) out.out(`added   remote.${result.remote}.fetch ${spec}\n`);

@@ -1,8 +1,8 @@
-import readline from 'node:readline/promises';
 import { TmtError } from '../../errors.js';
 import { planHere, planRemoval, removeEverywhere, removeHere, type Removal } from '../../run/sync/remove.js';
 import { openLocal, openSync } from '../../run/sync/session.js';
 import { warn, type Output } from '../output.js';
+import { printable } from '../render/printable.js';
 
 export interface RmCommandOptions {
   cwd: string;
@@ -31,14 +31,19 @@ export async function rmCommand(opts: RmCommandOptions, out: Output): Promise<nu
     removed = ctx ? await removeEverywhere(ctx, { ...select, confirm }) : await removeHere(await openLocal(opts.cwd), { ...select, confirm });
   }
   if (opts.json) {
-    out.out(JSON.stringify({ schemaVersion: 1, dryRun: opts.dryRun, removed }, null, 2) + '\n');
+    out.json({ schemaVersion: 1, dryRun: opts.dryRun, removed });
     return 0;
   }
   for (const r of removed) {
-    out.out(`${opts.dryRun ? 'would delete' : 'deleted'} run ${r.id}${r.name ? ` (${r.name})` : ''}${where(r, label, opts.dryRun)}; it ${opts.dryRun ? 'is' : 'was'} ${r.commit}\n`);
+    out.out(`${opts.dryRun ? 'would delete' : 'deleted'} run ${r.id}${named(r)}${where(r, label, opts.dryRun)}; it ${opts.dryRun ? 'is' : 'was'} ${r.commit}\n`);
     if (!opts.dryRun && r.here) out.out(`  restore here: ${restoreCommand(r)}\n`);
   }
   return 0;
+}
+
+/** A name on the run's one line: a newline in it must not start a line that reads as tmt's (a fake restore command). */
+function named(r: Removal): string {
+  return r.name ? ` (${printable(r.name)})` : '';
 }
 
 function where(r: Removal, label: string | undefined, dryRun: boolean): string {
@@ -59,14 +64,9 @@ async function confirmRemoval(runs: readonly Removal[], opts: RmCommandOptions, 
   if (!process.stdin.isTTY) {
     throw new TmtError('BAD_ARGUMENT', `refusing to delete ${what} without --yes${why}`, { hint: 'check the list with --dry-run, then add --yes' });
   }
-  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    out.err(runs.map((r) => `  ${r.id}${r.name ? ` (${r.name})` : ''}${r.here ? '' : `  <- not here before; from ${label}`}\n`).join(''));
-    const answer = await rl.question(`delete ${what}? [y/N] `);
-    if (!/^y(es)?$/i.test(answer.trim())) throw new TmtError('BAD_ARGUMENT', 'nothing deleted', { hint: 'answer y to delete, or pass --yes' });
-  } finally {
-    rl.close();
-  }
+  out.err(runs.map((r) => `  ${r.id}${named(r)}${r.here ? '' : `  <- not here before; from ${label}`}\n`).join(''));
+  const answer = await out.ask(`delete ${what}? [y/N] `);
+  if (!/^y(es)?$/i.test(answer.trim())) throw new TmtError('BAD_ARGUMENT', 'nothing deleted', { hint: 'answer y to delete, or pass --yes' });
 }
 
 /** The git commands that put a deleted run back here: its ref, and its note (kept in the notes history). */

@@ -21,7 +21,7 @@ export async function saveCommand(opts: SaveCommandOptions, out: Output): Promis
   const repo = await openRepo({ cwd: opts.cwd });
   const run = await saveRun({ repo, name: opts.name, description: opts.description, tags: opts.tag, params, metrics });
   warnSnapshot(out, run.snapshot);
-  if (opts.json) out.out(JSON.stringify({ schemaVersion: 1, id: run.id, commit: run.commit, run: run.meta }, null, 2) + '\n');
+  if (opts.json) out.json({ schemaVersion: 1, id: run.id, commit: run.commit, run: run.meta });
   else out.out(`${run.id}\n`);
   return EXIT.OK;
 }

@@ -11,10 +11,11 @@ export async function showCommand(opts: { cwd: string; run: string; json: boolea
   const repo = await openRepo({ cwd: opts.cwd });
   const details = await showRun({ repo, selector: opts.run, full: opts.log !== undefined || opts.json });
   if (opts.log === 'stdout' || opts.log === 'stderr') {
+    // Promised byte for byte (README): the log as the command wrote it, escapes and all.
     const lines = details.logs[opts.log].tail;
-    out.out(lines.length ? lines.join('\n') + '\n' : '');
+    out.verbatim(lines.length ? lines.join('\n') + '\n' : '');
   } else if (opts.json) {
-    out.out(JSON.stringify({ schemaVersion: 1, run: details }, null, 2) + '\n');
+    out.json({ schemaVersion: 1, run: details });
   } else {
     out.out(renderRunDetails(details, out.color));
   }

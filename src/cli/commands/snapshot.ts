@@ -18,20 +18,14 @@ export async function snapshotCommand(opts: SnapshotCommandOptions, out: Output)
   const result = await snapshot({ repo, noCache: opts.noCache, maxFileSize });
   warnSnapshot(out, result, opts.maxFileSize);
   if (opts.json) {
-    out.out(
-      JSON.stringify(
-        {
-          schemaVersion: 1,
-          tree: result.tree,
-          files: result.files,
-          skipped: result.skipped,
-          cacheHits: result.cacheHits,
-          ms: Math.round(result.ms * 10) / 10,
-        },
-        null,
-        2,
-      ) + '\n',
-    );
+    out.json({
+      schemaVersion: 1,
+      tree: result.tree,
+      files: result.files,
+      skipped: result.skipped,
+      cacheHits: result.cacheHits,
+      ms: Math.round(result.ms * 10) / 10,
+    });
   } else {
     out.out(result.tree + '\n');
   }

@@ -8,6 +8,7 @@ import { runLabels } from '../../compare/labels.js';
 import type { Cell, Tabular } from './formats.js';
 import { formatDuration, formatTime, formatValue, paint } from './format.js';
 import { renderTable } from './table.js';
+import type { Styled } from '../terminal-text.js';
 
 export interface CompareRows {
   tabular: Tabular;
@@ -42,7 +43,7 @@ export function compareRows(c: Comparison, opts: { onlyChanged: boolean; human: 
 }
 
 /** The terminal table, fitted to `width`. */
-export function renderCompareTable(c: Comparison, opts: { onlyChanged: boolean; width?: number; color: boolean }): string {
+export function renderCompareTable(c: Comparison, opts: { onlyChanged: boolean; width?: number; color: boolean }): Styled {
   const { tabular, verdicts } = compareRows(c, { onlyChanged: opts.onlyChanged, human: true });
   // A run without the field shows a dash, so it is not taken for an empty value.
   const cells = tabular.rows.map((r) => r.map((v) => (v === null || v === undefined ? '—' : String(v))));

@@ -1,10 +1,13 @@
 /** Small formatters shared by the terminal reporters. */
+import { concat, isEmpty, sgr, type Styled, type Text } from '../terminal-text.js';
+
 export { formatBytes, formatDuration, formatTime, formatValue } from '../../util/format.js';
 
 const COLORS: Record<string, string> = { green: '32', red: '31', yellow: '33', dim: '2', bold: '1', cyan: '36' };
 
-export function paint(enabled: boolean, color: keyof typeof COLORS, text: string): string {
-  return enabled && text ? `\u001b[${COLORS[color]}m${text}\u001b[0m` : text;
+/** `text` in a colour of tmt's, when colour is on; the text itself is escaped either way. */
+export function paint(enabled: boolean, color: keyof typeof COLORS, text: Text): Styled {
+  return enabled && !isEmpty(text) ? sgr(COLORS[color]!, text) : concat(text);
 }
 
 export function statusColor(status: string): keyof typeof COLORS {

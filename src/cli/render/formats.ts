@@ -2,7 +2,11 @@
  * Tabular output formats, one registry: a command builds columns and rows of
  * raw values; each format renders them. CSV follows RFC 4180 and loads
  * straight into pandas (`pd.read_csv`); numbers are written in full.
+ * Exports land on terminals too: the output layer spells out control
+ * characters in them (`\x1b`) as everywhere else; the quoting and separators
+ * here are plain text, so every format stays valid.
  */
+import type { Text } from '../terminal-text.js';
 import { formatValue } from './format.js';
 import { renderTable } from './table.js';
 
@@ -14,7 +18,7 @@ export interface Tabular {
 
 export type TabularFormat = 'table' | 'csv' | 'tsv' | 'md';
 
-export const TABULAR_FORMATS: Record<TabularFormat, (t: Tabular, opts: { width?: number; color: boolean }) => string> = {
+export const TABULAR_FORMATS: Record<TabularFormat, (t: Tabular, opts: { width?: number; color: boolean }) => Text> = {
   table: (t, opts) => (t.rows.length ? renderTable(t.columns.map((header) => ({ header })), t.rows.map((r) => r.map(display)), opts) : 'no runs\n'),
   csv: (t) => delimited(t, ',', csvField),
   tsv: (t) => delimited(t, '\t', (v) => raw(v).replace(/[\t\n\r]/g, ' ')),

@@ -1,11 +1,12 @@
+import { spellOut } from '../terminal-text.js';
+
 /**
- * Text from notes may come from anyone who can push to a shared remote. A
- * terminal obeys escape sequences (colours, window titles, even clipboard
- * writes), so stored text is shown with control characters spelled out
- * (`\x1b`) rather than sent to the terminal as they are.
+ * Stored text on one line (a table cell, a field of `tmt show`): its control
+ * characters spelled out as the output layer spells them (`\x1b`), and its
+ * newlines too (`\n`), so a value cannot break the line it is shown on.
  */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
 export function printable(text: string): string {
-  return text.replace(CONTROL, (c) => (c === '\t' ? ' ' : c === '\n' ? '\\n' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  return text.replace(CONTROL, (c) => (c === '\t' ? ' ' : c === '\n' ? '\\n' : spellOut(c)));
 }

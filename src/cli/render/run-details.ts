@@ -1,19 +1,20 @@
 import type { RunDetails } from '../../run/show.js';
 import { formatBytes, formatDuration, formatTime, formatValue, paint, statusColor } from './format.js';
 import { printable } from './printable.js';
-import { renderTable } from './table.js';
+import { renderTableLines } from './table.js';
+import { concat, joinText, styled, type Styled, type Text } from '../terminal-text.js';
 import { quoteName } from '../../util/quote-name.js';
 import { shellQuote } from '../../util/shell-quote.js';
 
 /** `tmt show`: metadata, params, metrics, artifacts, log tails and the code diff stat. */
-export function renderRunDetails(d: RunDetails, color: boolean): string {
+export function renderRunDetails(d: RunDetails, color: boolean): Styled {
   const m = d.meta;
-  const out: string[] = [];
-  // Stored text is made printable before any colour of ours is added.
-  const field = (k: string, v: string | undefined) => v && out.push(`${paint(color, 'dim', k.padEnd(10))} ${v}`);
+  const out: Text[] = [];
+  // Stored text is made printable (one line each) before any colour of ours is added.
+  const field = (k: string, v: Text | undefined) => v && out.push(styled`${paint(color, 'dim', k.padEnd(10))} ${v}`);
   const p = printable;
-  out.push(`${paint(color, 'yellow', `run ${d.id}`)}${m.name ? `  ${paint(color, 'bold', p(m.name))}` : ''}`);
-  field('status', paint(color, statusColor(d.status), d.status) + (m.exitCode !== undefined ? ` (exit ${m.exitCode})` : '') + (m.failure ? ` - ${p(m.failure)}` : ''));
+  out.push(concat(paint(color, 'yellow', `run ${d.id}`), m.name ? styled`  ${paint(color, 'bold', p(m.name))}` : ''));
+  field('status', concat(paint(color, statusColor(d.status), d.status), m.exitCode !== undefined ? ` (exit ${m.exitCode})` : '', m.failure ? ` - ${p(m.failure)}` : ''));
   field('started', formatTime(m.started));
   field('duration', formatDuration(m.durationMs));
   field('command', m.command && p(m.command.argv.map(shellQuote).join(' ')));
@@ -25,7 +26,7 @@ export function renderRunDetails(d: RunDetails, color: boolean): string {
   field('tree', `${m.git.tree}${m.git.dirty ? ' (uncommitted changes)' : ''}`);
   field('tags', p(m.tags.join(', ')));
   field('desc', m.description?.trimEnd().split('\n').map(p).join('\n           '));
-  for (const w of m.warnings ?? []) out.push(`${paint(color, 'yellow', 'warning')}    ${p(w)}`);
+  for (const w of m.warnings ?? []) out.push(styled`${paint(color, 'yellow', 'warning')}    ${p(w)}`);
 
   const params = Object.entries(m.params);
   if (params.length) out.push('', paint(color, 'bold', 'params'), ...params.map(([k, v]) => `  ${p(k)} = ${p(formatValue(v))}`));
@@ -33,29 +34,26 @@ export function renderRunDetails(d: RunDetails, color: boolean): string {
   if (metrics.length) {
     out.push('', paint(color, 'bold', 'metrics'));
     const rows = metrics.map(([k, s]) => [k, formatValue(s.last), formatValue(s.min), formatValue(s.max), formatValue(s.first), String(s.count)]);
-    out.push(
-      renderTable(
-        [{ header: 'name' }, { header: 'last', align: 'right' }, { header: 'min', align: 'right' }, { header: 'max', align: 'right' }, { header: 'first', align: 'right' }, { header: 'count', align: 'right' }],
-        rows,
-      )
-        .trimEnd()
-        .replace(/^/gm, '  '),
+    const table = renderTableLines(
+      [{ header: 'name' }, { header: 'last', align: 'right' }, { header: 'min', align: 'right' }, { header: 'max', align: 'right' }, { header: 'first', align: 'right' }, { header: 'count', align: 'right' }],
+      rows,
     );
+    out.push(...table.map((line) => concat('  ', line)));
   }
   if (d.artifacts.length) {
     const latin1 = (a: { pathLatin1?: true }) => (a.pathLatin1 ? paint(color, 'dim', ' (name not UTF-8, read as Latin-1)') : '');
     const names = d.artifacts.map((a) => quoteName(a.path));
     const width = Math.max(...names.map((n) => n.length));
-    out.push('', paint(color, 'bold', 'artifacts'), ...d.artifacts.map((a, i) => `  ${names[i]!.padEnd(width)}  ${paint(color, 'dim', formatBytes(a.size).padStart(9))}${latin1(a)}`));
+    out.push('', paint(color, 'bold', 'artifacts'), ...d.artifacts.map((a, i) => styled`  ${names[i]!.padEnd(width)}  ${paint(color, 'dim', formatBytes(a.size).padStart(9))}${latin1(a)}`));
   }
   for (const name of ['stdout', 'stderr'] as const) {
     const log = d.logs[name];
     if (!log.lines) continue;
     const shown = log.tail.length < log.lines ? `last ${log.tail.length} of ${log.lines} lines` : `${log.lines} line${log.lines === 1 ? '' : 's'}`;
-    out.push('', `${paint(color, 'bold', name)} ${paint(color, 'dim', `(${shown}; --log ${name} for all)`)}`, ...log.tail.map((l) => `  ${p(asDrawn(l))}`));
+    out.push('', styled`${paint(color, 'bold', name)} ${paint(color, 'dim', `(${shown}; --log ${name} for all)`)}`, ...log.tail.map((l) => `  ${p(asDrawn(l))}`));
   }
   if (d.diffStat) out.push('', paint(color, 'bold', 'uncommitted changes in the snapshot'), ...d.diffStat.split('\n').map((l) => `  ${l.trim()}`));
-  return out.join('\n') + '\n';
+  return concat(joinText(out, '\n'), '\n');
 }
 
 /** CSI sequences: colours, cursor moves, line erases. */

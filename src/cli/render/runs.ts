@@ -1,9 +1,10 @@
 import { mainMetrics, type RunRow } from '../../query/list.js';
 import { formatDuration, formatTime, formatValue, paint, statusColor } from './format.js';
 import { renderTable, type Column } from './table.js';
+import type { Text } from '../terminal-text.js';
 
 /** The `tmt list` table: short id, name, status, started, duration, main metrics. */
-export function renderRunTable(rows: readonly RunRow[], opts: { width?: number; color: boolean }): string {
+export function renderRunTable(rows: readonly RunRow[], opts: { width?: number; color: boolean }): Text {
   if (rows.length === 0) return 'no runs\n';
   const metrics = mainMetrics(rows);
   const columns: Column[] = [

@@ -1,5 +1,6 @@
 import { paint } from './format.js';
 import { displayWidth, sliceToWidth } from '../../util/width.js';
+import { concat, joinText, type Styled, type Text } from '../terminal-text.js';
 import { printable } from './printable.js';
 
 export interface Column {
@@ -16,7 +17,19 @@ export interface Column {
  * priority until it fits (a last line names them), then the widest columns
  * are cut with "…", text before numbers, each down to its minimum width.
  */
-export function renderTable(columns: Column[], rawRows: string[][], opts: { width?: number; color?: boolean; paintCell?: (col: number, text: string, row: number) => string } = {}): string {
+export function renderTable(columns: Column[], rawRows: string[][], opts: TableOptions = {}): Styled {
+  return concat(joinText(renderTableLines(columns, rawRows, opts), '\n'), '\n');
+}
+
+export interface TableOptions {
+  width?: number;
+  color?: boolean;
+  /** Colours a cell's text (already cut and printable); `col` and `row` index the rows as given. */
+  paintCell?: (col: number, text: string, row: number) => Text;
+}
+
+/** The table's lines, without line ends. */
+export function renderTableLines(columns: Column[], rawRows: string[][], opts: TableOptions = {}): Styled[] {
   const rows = rawRows.map((r) => r.map(printable));
   let cols = columns.map((c, i) => ({ ...c, header: printable(c.header), i }));
   const widthOf = (i: number) => {
@@ -42,20 +55,23 @@ export function renderTable(columns: Column[], rawRows: string[][], opts: { widt
   }
   shrinkWidest(cols.filter((c) => c.align !== 'right'), widths, minOf, total() - limit);
   shrinkWidest(cols, widths, minOf, total() - limit);
-  const line = (cells: string[], isHeader: boolean, row = -1) =>
-    cols
-      .map((c, k) => {
-        const w = widths.get(c.i)!;
-        let text = truncate(cells[c.i] ?? '', w);
-        const pad = ' '.repeat(Math.max(0, w - visibleLength(text)));
-        if (!isHeader && opts.paintCell) text = opts.paintCell(c.i, text, row);
-        const cell = c.align === 'right' ? pad + text : text + (k === cols.length - 1 ? '' : pad);
-        return isHeader ? paint(!!opts.color, 'bold', cell) : cell;
-      })
-      .join('  ');
+  const line = (cells: string[], isHeader: boolean, row = -1) => {
+    const parts: Text[] = []; // one Styled per line, not per cell: a table may have 100,000 rows
+    cols.forEach((c, k) => {
+      const w = widths.get(c.i)!;
+      const cut = truncate(cells[c.i] ?? '', w);
+      const pad = ' '.repeat(Math.max(0, w - visibleLength(cut)));
+      const text = !isHeader && opts.paintCell ? opts.paintCell(c.i, cut, row) : cut;
+      const [left, right] = c.align === 'right' ? [pad, text] : [text, k === cols.length - 1 ? '' : pad];
+      if (k > 0) parts.push('  ');
+      if (isHeader) parts.push(paint(!!opts.color, 'bold', concat(left, right)));
+      else parts.push(left, right);
+    });
+    return joinText(parts);
+  };
   const lines = [line(cols.length ? columns.map((c) => printable(c.header)) : [], true), ...rows.map((r, i) => line(r, false, i))];
   if (dropped.length) lines.push(paint(!!opts.color, 'dim', `(hidden to fit: ${dropped.join(', ')}; see --columns)`)); // whole: the terminal wraps it rather than hide what it names
-  return lines.join('\n') + '\n';
+  return lines;
 }
 
 /** Takes `excess` characters off the widest of `cols`, one at a time, never below each one's minimum. */
