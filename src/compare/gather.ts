@@ -32,7 +32,7 @@ export async function gatherComparison(repo: Repo, o: GatherOptions): Promise<Co
   const names = [...new Set(o.runs.flatMap((r) => Object.keys(r.meta.metrics)))];
   const outputs = o.parts.series || o.parts.artifacts ? await withCompleteOutputs(repo, o.runs) : { runs: [], warnings: [] };
   const series = o.parts.series ? await readRunSeries(repo, outputs.runs) : undefined;
-  for (const s of series?.values() ?? []) names.push(...Object.keys(s));
+  for (const s of series?.values() ?? []) for (const name in s) names.push(name); // a run can have more names than a call takes arguments
   const [{ directions, warnings }, artifacts, diffs] = await Promise.all([
     metricDirections(repo, [...new Set(names)], o.directions),
     o.parts.artifacts ? readArtifacts(repo, outputs.runs) : undefined,

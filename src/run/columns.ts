@@ -14,6 +14,14 @@ export type BuiltinColumn = (typeof BUILTIN_COLUMNS)[number];
 /** Doubles per row in a metric column. */
 export const METRIC_WIDTH = 5;
 
+/**
+ * How many metric names, and how many param keys, one run adds to the
+ * catalog: every name is a column of every run, so a run with a million of
+ * them (a bug, or another clone's note) would make every query slow. `tmt
+ * show` still shows the whole note; metrics.jsonl keeps every series.
+ */
+export const MAX_COLUMNS_PER_RUN = 1000;
+
 export const paramColumn = (key: string): string => `p:${key}`;
 export const metricColumn = (name: string): string => `m:${name}`;
 
@@ -25,13 +33,26 @@ function builtinCells(meta: RunMeta): unknown[] {
 export function valueCells(meta: RunMeta): Map<string, unknown> {
   const cells = new Map<string, unknown>();
   builtinCells(meta).forEach((v, k) => v !== undefined && v !== null && cells.set(BUILTIN_COLUMNS[k]!, v));
-  for (const [k, v] of Object.entries(meta.params)) if (v !== undefined && v !== null) cells.set(paramColumn(k), v);
+  for (const k of firstKeys(meta.params)) {
+    const v = meta.params[k];
+    if (v !== undefined && v !== null) cells.set(paramColumn(k), v);
+  }
   return cells;
 }
 
 /** A run's metric summaries as column cells. */
 export function metricCells(meta: RunMeta): Map<string, readonly number[]> {
-  return new Map(Object.entries(meta.metrics).map(([k, s]) => [k, [s.first, s.last, s.min, s.max, s.count]]));
+  return new Map(firstKeys(meta.metrics).map((k) => { const s = meta.metrics[k]!; return [k, [s.first, s.last, s.min, s.max, s.count]]; }));
+}
+
+/** The first MAX_COLUMNS_PER_RUN keys, without listing all of a huge object's keys. */
+function firstKeys(o: object): string[] {
+  const out: string[] = [];
+  for (const k in o) {
+    if (out.length === MAX_COLUMNS_PER_RUN) break;
+    out.push(k);
+  }
+  return out;
 }
 
 /** A metric column of `size` rows, all missing. */
@@ -70,12 +91,12 @@ export class ColumnsBuilder {
     put(b[7]!, row, meta.host?.pid);
     put(b[8]!, row, meta.git.branch, this.seen);
     put(b[9]!, row, meta.git.base, this.seen);
-    for (const key in meta.params) {
+    for (const key of firstKeys(meta.params)) {
       let c = this.params.get(key);
       if (!c) this.params.set(key, (c = { rows: [], cells: [] }));
       put(c, row, meta.params[key]);
     }
-    for (const name in meta.metrics) {
+    for (const name of firstKeys(meta.metrics)) {
       const s = meta.metrics[name]!;
       let c = this.metrics.get(name);
       if (!c) this.metrics.set(name, (c = emptyMetricColumn(this.size)));

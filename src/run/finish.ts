@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Repo } from '../git/repo.js';
 import type { TreeSource } from '../git/tree-writer.js';
 import type { RunMeta, RunStatus } from './metadata.js';
-import { parseMetrics, seriesToJsonl, withSeries, type ParsedMetrics } from './metrics.js';
+import { capWarnings, parseMetrics, seriesToJsonl, withSeries, type ParsedMetrics } from './metrics.js';
 import { publishRun } from './publish.js';
 import { filesUnder, type RunDir } from './run-dir.js';
 
@@ -38,14 +38,15 @@ export async function finishRun(opts: FinishOptions): Promise<Finished> {
     // A failure reason turns a finished run into a failed one; killed stays killed.
     status: opts.failure && opts.status !== 'killed' ? 'failed' : opts.status,
     params: { ...meta.params, ...readLoggedParams(dir, warnings) },
-    metrics: withSeries(meta.metrics, metrics.series),
+    metrics: withSeries(meta.metrics, metrics.series, warnings),
     ended: new Date(opts.endedMs).toISOString(),
     durationMs: opts.endedMs - Date.parse(meta.started),
   } satisfies Partial<RunMeta>);
   if (opts.exitCode !== undefined) meta.exitCode = opts.exitCode;
   if (opts.failure) meta.failure = opts.failure;
-  warnings.push(...metrics.warnings);
-  if (warnings.length) meta.warnings = warnings;
+  // Not push(...): a file of garbage gives one warning a line, more than a call can take as arguments.
+  const all = warnings.concat(metrics.warnings);
+  if (all.length) meta.warnings = capWarnings(all);
 
   const outputs: TreeSource[] = [
     ...(fs.existsSync(dir.stdout) ? [{ path: 'logs/stdout', file: dir.stdout }] : []),
@@ -56,7 +57,7 @@ export async function finishRun(opts: FinishOptions): Promise<Finished> {
   ];
   const commit = await publishRun({ repo: opts.repo, commit: opts.commit, meta, outputs, time: opts.endedMs / 1000 });
   fs.rmSync(dir.root, { recursive: true, force: true });
-  return { commit, meta, warnings };
+  return { commit, meta, warnings: meta.warnings ?? [] };
 }
 
 /** What the command appended; a deleted or replaced file is reported, never fatal. */

@@ -11,7 +11,7 @@ import type { Repo } from '../git/repo.js';
 import { readBlobAt, type TreeSource } from '../git/tree-writer.js';
 import { systemClock, type Clock } from './clock.js';
 import type { RunMeta } from './metadata.js';
-import { metricsLine, parseMetrics, seriesToJsonl, withSeries } from './metrics.js';
+import { capWarnings, metricsLine, parseMetrics, seriesToJsonl, withSeries } from './metrics.js';
 import { publishRun } from './publish.js';
 import { resolveRun } from './resolve.js';
 import { displayStatus } from './status.js';
@@ -42,7 +42,9 @@ export async function logMetrics(target: LogTarget, values: Record<string, unkno
   await updateFinished(target, async (run) => {
     const previous = run.meta.outputs ? ((await readBlobAt(target.repo, run.meta.outputs, 'metrics.jsonl'))?.toString('utf8') ?? '') : '';
     const parsed = parseMetrics(previous + line);
-    run.meta.metrics = withSeries(run.meta.metrics, parsed.series);
+    const warnings: string[] = [];
+    run.meta.metrics = withSeries(run.meta.metrics, parsed.series, warnings);
+    if (warnings.length) run.meta.warnings = capWarnings([...(run.meta.warnings ?? []), ...warnings]);
     return [{ path: 'metrics.jsonl', data: seriesToJsonl(parsed.series) }];
   });
 }

@@ -115,8 +115,27 @@ export function summarize(series: MetricSeries): Record<string, MetricSummary> {
  * summary, over the ones the record had. Final values saved with
  * `tmt save -m` have no series, and must not vanish when a point is logged.
  */
-export function withSeries(kept: Record<string, MetricSummary> | undefined, series: MetricSeries): Record<string, MetricSummary> {
-  return Object.assign(Object.create(null) as Record<string, MetricSummary>, kept, summarize(series));
+export function withSeries(kept: Record<string, MetricSummary> | undefined, series: MetricSeries, warnings: string[]): Record<string, MetricSummary> {
+  const all = Object.assign(Object.create(null) as Record<string, MetricSummary>, kept, summarize(series));
+  const names = Object.keys(all);
+  if (names.length <= MAX_METRICS_IN_NOTE) return all;
+  warnings.push(`${names.length} metric names: the note keeps the summaries of the first ${MAX_METRICS_IN_NOTE} (by first appearance); every series stays in metrics.jsonl`);
+  const out = Object.create(null) as Record<string, MetricSummary>;
+  for (const n of names.slice(0, MAX_METRICS_IN_NOTE)) out[n] = all[n]!;
+  return out;
+}
+
+/** How many metric summaries one run's note keeps (the series all stay in metrics.jsonl). */
+export const MAX_METRICS_IN_NOTE = 1000;
+
+/** How many warnings one run's note keeps; the rest are counted in one more. */
+export const MAX_WARNINGS_IN_NOTE = 50;
+
+/** `warnings`, at most MAX_WARNINGS_IN_NOTE of them plus one that counts the rest. */
+export function capWarnings(warnings: readonly string[]): string[] {
+  if (warnings.length <= MAX_WARNINGS_IN_NOTE) return [...warnings];
+  const more = warnings.length - MAX_WARNINGS_IN_NOTE;
+  return [...warnings.slice(0, MAX_WARNINGS_IN_NOTE), `... and ${more} more warning${more === 1 ? '' : 's'} like these`];
 }
 
 export function seriesToJsonl(series: MetricSeries): string {

@@ -38,7 +38,7 @@ export function renderRunDetails(d: RunDetails, color: boolean): Styled {
       [{ header: 'name' }, { header: 'last', align: 'right' }, { header: 'min', align: 'right' }, { header: 'max', align: 'right' }, { header: 'first', align: 'right' }, { header: 'count', align: 'right' }],
       rows,
     );
-    out.push(...table.map((line) => concat('  ', line)));
+    for (const line of table) out.push(concat('  ', line)); // a note may hold more fields than a call takes arguments
   }
   if (d.artifacts.length) {
     const latin1 = (a: { pathLatin1?: true }) => (a.pathLatin1 ? paint(color, 'dim', ' (name not UTF-8, read as Latin-1)') : '');

@@ -46,7 +46,7 @@ export async function mergeRunOutputs(repo: Repo, a: RunSide, b: RunSide, base: 
   }
   const time = Math.max(editedAt(a.meta), editedAt(b.meta)) / 1000;
   const meta: RunMeta = { ...merged };
-  if (metricsText !== undefined) meta.metrics = withSeries(merged.metrics, parseMetrics(metricsText).series);
+  if (metricsText !== undefined) meta.metrics = withSeries(merged.metrics, parseMetrics(metricsText).series, []); // each side's note already says what it kept
   if (sources.length) {
     const tree = await writeTreeFrom(repo, sources);
     meta.outputs = await writeCommit(repo, { tree, parents: [], message: `tmt outputs ${meta.id}\n`, time, env: IDENTITY });
