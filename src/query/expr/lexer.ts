@@ -21,12 +21,12 @@ export const HINT =
   "see the README section 'Filter expressions': FIELD OP VALUE joined by and, or, not and parentheses, e.g. status = finished and metrics.acc > 0.9";
 
 /** Every user mistake names what was expected and points a caret at the offending column. */
-export function syntaxError(source: string, pos: number, what: string): TmtError {
+export function syntaxError(source: string, pos: number, what: string, hint = HINT): TmtError {
   // Tabs and newlines would misalign the caret line.
   const shown = source.replace(/[\t\r\n]/g, ' ');
   // The caret goes under the column as a terminal draws it: CJK characters take two.
   return new TmtError('BAD_ARGUMENT', `--where: ${what} at column ${pos + 1}\n  ${shown}\n  ${' '.repeat(displayWidth(shown.slice(0, pos)))}^`, {
-    hint: HINT,
+    hint,
     data: { column: pos + 1 },
   });
 }

@@ -8,7 +8,7 @@ import { fieldKind, parseField, type CmpOp, type Expr, type FieldRef, type Value
 import { DISPLAY_STATUSES } from '../../run/status.js';
 import { nonFiniteNumber } from '../../run/values.js';
 import { lex, OPERATORS, parseNumber, syntaxError, type Token } from './lexer.js';
-import { userRegex } from '../regex.js';
+import { RegexError, userRegex, type Matcher } from '../regex/index.js';
 import { parseSpanSeconds, readTime } from '../time.js';
 
 const STATUSES: readonly string[] = DISPLAY_STATUSES;
@@ -17,6 +17,8 @@ const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'has', 'exists']);
 const isKeyword = (t: Token, kw?: string) =>
   t.type === 'word' && (kw === undefined ? KEYWORDS.has(t.text.toLowerCase()) : t.text.toLowerCase() === kw);
 const quoted = (t: Token) => (t.type === 'string' ? t.text : `"${t.text}"`);
+/** Regex instructions one filter may compile to altogether (each regex has its own cap too). */
+const MAX_REGEX_STEPS = 50_000;
 
 export function parseExpr(source: string): Expr {
   return new Parser(source, lex(source)).parse();
@@ -24,6 +26,7 @@ export function parseExpr(source: string): Expr {
 
 class Parser {
   private i = 0;
+  private regexSteps = 0;
   private prev: Token | undefined;
   constructor(
     private readonly src: string,
@@ -39,8 +42,8 @@ class Parser {
     this.prev = t;
     return t;
   }
-  private fail(at: Token | number, what: string): never {
-    throw syntaxError(this.src, typeof at === 'number' ? at : at.pos, what);
+  private fail(at: Token | number, what: string, hint?: string): never {
+    throw syntaxError(this.src, typeof at === 'number' ? at : at.pos, what, hint);
   }
 
   parse(): Expr {
@@ -135,12 +138,16 @@ class Parser {
 
   private literal(field: FieldRef, path: string, op: CmpOp, t: Token): Value {
     if (op === '~' || op === '!~') {
+      let re: Matcher;
       try {
-        return { kind: 'regex', re: userRegex(t.value) };
+        re = userRegex(t.value);
       } catch (err) {
-        const reason = String((err as Error).message).split(': ').pop();
-        return this.fail(t, `expected a valid regular expression, found ${quoted(t)} (${reason})`);
+        if (!(err instanceof RegexError)) throw err;
+        return this.fail(t, `expected a valid regular expression, found ${quoted(t)} (${err.message})`, err.hint);
       }
+      this.regexSteps += re.size;
+      if (this.regexSteps > MAX_REGEX_STEPS) this.fail(t, `expected at most ${MAX_REGEX_STEPS} regex steps in one filter, found more with this regex`, 'use fewer or shorter regexes, e.g. one alternation (a|b|c) for several names');
+      return { kind: 'regex', re };
     }
     const kind = fieldKind(field);
     if (kind === 'time') {
@@ -161,3 +168,4 @@ class Parser {
     return num === undefined ? { kind: 'str', text: t.value } : { kind: 'str', text: t.value, num };
   }
 }
+
