@@ -1,9 +1,15 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupTemp, makeRepo } from './helpers/git.js';
+import { cleanupTemp, git, makeRepo, tempDir } from './helpers/git.js';
 import { tmt } from './helpers/tmt.js';
 import { tmtWithin } from './helpers/tmt-within.js';
 
 afterAll(cleanupTemp);
+
+/** Everything tmt could have written: its refs and notes. */
+const refs = (dir: string) => git(dir, 'for-each-ref', 'refs/tmt', 'refs/notes');
 
 describe('regexes cannot hang a query (issue 11, item 6)', () => {
   // 64 a's then a !: a backtracking engine tries 2^64 ways to split the a's before giving up.
@@ -34,5 +40,45 @@ describe('regexes cannot hang a query (issue 11, item 6)', () => {
     const r = tmt(dir, ['list', '--where', 'name ~ "a(?!b)"']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`error: --where: expected a valid regular expression, found "a(?!b)" (lookahead and lookbehind ((?=, (?!, (?<=, (?<!) are not supported) at column 8\n  name ~ "a(?!b)"\n         ^\n${hint}`);
+  });
+});
+
+describe('files tmt reads have a size cap and never block (issue 11, item 7)', () => {
+  const refused = (dir: string, file: string, why: string) => {
+    const r = tmtWithin(20_000, dir, ['record', '--params-file', file, '--', 'true']);
+    expect(r.stderr).toBe(`error: --params-file: ${file} ${why}\nhint: give a regular YAML or JSON file of params, of at most 16 MiB\n`);
+    expect(r.code).toBe(2);
+    expect(refs(dir)).toBe('');
+  };
+
+  it('--params-file /dev/zero is refused at once, before any run exists', () => {
+    refused(makeRepo({ 'a.py': 'a\n' }), '/dev/zero', 'is a character device, not a regular file');
+  });
+
+  it('a FIFO nobody writes to is refused, not waited on', () => {
+    const dir = makeRepo({ 'a.py': 'a\n' });
+    const fifo = path.join(tempDir(), 'params.yaml');
+    execFileSync('mkfifo', [fifo]);
+    refused(dir, fifo, 'is a pipe, not a regular file');
+  });
+
+  it('a params file over 16 MiB is refused; one of 16 MiB is read', () => {
+    const dir = makeRepo({ 'a.py': 'a\n' });
+    const file = path.join(tempDir(), 'params.yaml');
+    // A comment line padded to the size, then one param.
+    const sized = (bytes: number) => fs.writeFileSync(file, `#${' '.repeat(bytes - 8)}\nlr: 1\n`);
+    sized(16 * 1024 * 1024 + 1);
+    refused(dir, file, 'is larger than 16 MiB');
+    sized(16 * 1024 * 1024);
+    expect(tmt(dir, ['record', '-q', '--params-file', file, '--', 'true']).code).toBe(0);
+    expect(JSON.parse(tmt(dir, ['show', '--json']).stdout).run.meta.params).toEqual({ lr: 1 });
+  });
+
+  it('a .tmtignore that is a FIFO fails the snapshot in one line instead of hanging it', () => {
+    const dir = makeRepo({ 'a.py': 'a\n' });
+    execFileSync('mkfifo', [path.join(dir, '.tmtignore')]);
+    const r = tmtWithin(20_000, dir, ['snapshot']);
+    expect(r.stderr).toBe('error: .tmtignore is a pipe, not a regular file\nhint: .tmtignore is a file of patterns, as .gitignore is, of at most 16 MiB\n');
+    expect(r.code).toBe(6);
   });
 });
