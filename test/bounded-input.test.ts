@@ -1,9 +1,10 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { testEnv } from './helpers/env.js';
 import { cleanupTemp, git, makeRepo, tempDir } from './helpers/git.js';
-import { tmt } from './helpers/tmt.js';
+import { BIN, tmt } from './helpers/tmt.js';
 import { tmtWithin } from './helpers/tmt-within.js';
 
 afterAll(cleanupTemp);
@@ -80,5 +81,50 @@ describe('files tmt reads have a size cap and never block (issue 11, item 7)', (
     const r = tmtWithin(20_000, dir, ['snapshot']);
     expect(r.stderr).toBe('error: .tmtignore is a pipe, not a regular file\nhint: .tmtignore is a file of patterns, as .gitignore is, of at most 16 MiB\n');
     expect(r.code).toBe(6);
+  });
+});
+
+describe('bad input is never an internal error (issue 11, item 9)', () => {
+  it("record -- '' is refused before a run is created", () => {
+    const dir = makeRepo({ 'a.py': 'a\n' });
+    for (let k = 0; k < 2; k++) {
+      expect(tmt(dir, ['record', '--', ''])).toMatchObject({
+        code: 2,
+        stderr: 'error: cannot record: the command is empty\nhint: tmt record [options] -- <command> [args...], e.g. tmt record -- python train.py\n',
+      });
+    }
+    expect(refs(dir)).toBe('');
+    expect(tmt(dir, ['list'])).toMatchObject({ code: 0, stdout: 'no runs\n' });
+  });
+
+  it('10,000 nested parentheses or nots in --where are a usage error, with the expression cut around the caret', () => {
+    const dir = makeRepo({ 'a.py': 'a\n' });
+    for (const where of [`${'('.repeat(10_000)}name = a${')'.repeat(10_000)}`, `${'not '.repeat(10_000)}name = a`]) {
+      const r = tmt(dir, ['list', '--where', where]);
+      expect(r.code).toBe(2);
+      const [message, shown, caret, hint] = r.stderr.split('\n');
+      expect(message).toMatch(/^error: --where: expected at most 200 nested "\(" and "not", found more at column \d+$/);
+      expect(shown!.length).toBeLessThan(300);
+      expect(shown![caret!.length - 1]).toBe(where.startsWith('(') ? '(' : 'n');
+      expect(hint).toMatch(/^hint: /);
+    }
+    // 200 deep is fine.
+    expect(tmt(dir, ['list', '--where', `${'('.repeat(200)}name = a${')'.repeat(200)}`]).code).toBe(0);
+  });
+
+  it('a filter of 6,000 alternatives (ids from a script) works', () => {
+    const dir = makeRepo({ 'a.py': 'a\n' });
+    expect(tmt(dir, ['save', '-n', 'wanted']).code).toBe(0);
+    const names = Array.from({ length: 6000 }, (_, k) => `name = r${k}`);
+    const r = tmt(dir, ['list', '--json', '--where', [...names, 'name = wanted'].join(' or ')]);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout).runs.map((run: { name: string }) => run.name)).toEqual(['wanted']);
+  });
+
+  it('a deleted current directory is one line on exit 3', () => {
+    const gone = tempDir();
+    const r = spawnSync('sh', ['-c', 'cd "$1" && rmdir "$1" && exec "$2" "$3" list', 'sh', gone, process.execPath, BIN], { env: testEnv, encoding: 'utf8' });
+    expect(r.stderr).toBe('error: the current directory no longer exists\nhint: cd to a directory that exists and run tmt again\n');
+    expect(r.status).toBe(3);
   });
 });
