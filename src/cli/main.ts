@@ -572,6 +572,11 @@ function reportError(err: unknown, out: Output): number {
     if (err.hint) out.err(`hint: ${err.hint}\n`);
     return exitCodeFor(err.code);
   }
+  // process.cwd() throws this when the directory tmt was started in has been deleted.
+  if ((err as NodeJS.ErrnoException | undefined)?.syscall === 'uv_cwd') {
+    out.err('error: the current directory no longer exists\nhint: cd to a directory that exists and run tmt again\n');
+    return EXIT.ENVIRONMENT;
+  }
   const io = describeIoError(err);
   if (io) {
     out.err(`error: ${io.message}\nhint: ${io.hint}\n`);

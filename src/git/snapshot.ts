@@ -29,6 +29,7 @@ import { changedSinceHashed } from './hash-check.js';
 import { entrySize, IndexCursor, parseIndex, writeIndex, type IndexEntry } from './index-file.js';
 import type { Repo } from './repo.js';
 import { commitScratchIndex, discardScratchIndex, prepareScratchIndex, type ScratchIndex } from './stat-cache.js';
+import { readUserFile, USER_FILE_CAP_MIB, UserFileError } from '../util/read-capped.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024;
 const GITLINK = 0o160000;
@@ -257,8 +258,9 @@ function sortByPath(skipped: SkippedFile[]): SkippedFile[] {
 export async function loadTmtIgnore(workTree: string): Promise<Ignore | undefined> {
   let text: string;
   try {
-    text = fs.readFileSync(path.join(workTree, '.tmtignore'), 'utf8');
-  } catch {
+    text = readUserFile(path.join(workTree, '.tmtignore')).toString('utf8');
+  } catch (err) {
+    if (err instanceof UserFileError) throw new TmtError('UNREADABLE_FILE', `.tmtignore ${err.message}`, { hint: `.tmtignore is a file of patterns, as .gitignore is, of at most ${USER_FILE_CAP_MIB} MiB` });
     return undefined; // no .tmtignore (or unreadable): nothing extra to leave out
   }
   const { default: ignore } = await import('ignore'); // only repos with a .tmtignore pay for loading it

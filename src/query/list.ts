@@ -11,7 +11,7 @@ import type { FieldRef } from './expr/ast.js';
 import { evaluate, fieldRef, parseExpr, type QueryRun } from './expr/index.js';
 import { columnsFor, fieldsOf, partialRuns, toQueryRun } from './query-run.js';
 import { parseSort, sortRuns } from './sort.js';
-import { userRegex } from './regex.js';
+import { RegexError, userRegex, type Matcher } from './regex/index.js';
 import { parseTimeSpec } from './time.js';
 
 export interface ListOptions {
@@ -191,10 +191,11 @@ export function mainMetrics(rows: readonly RunRow[], max = 3): string[] {
   return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, max).map(([k]) => k);
 }
 
-function compileRegex(source: string, flag: string): RegExp {
+function compileRegex(source: string, flag: string): Matcher {
   try {
     return userRegex(source);
   } catch (err) {
-    throw new TmtError('BAD_ARGUMENT', `${flag}: invalid regular expression: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`, { hint: 'escape special characters, e.g. lr\\.01' });
+    if (!(err instanceof RegexError)) throw err;
+    throw new TmtError('BAD_ARGUMENT', `${flag}: invalid regular expression: ${err.message}`, { hint: err.hint ?? 'escape special characters, e.g. lr\\.01' });
   }
 }

@@ -1,13 +1,16 @@
-import fs from 'node:fs';
 import { TmtError } from '../errors.js';
+import { readUserFile, USER_FILE_CAP_MIB, UserFileError } from '../util/read-capped.js';
 import { loadYamlParser } from './metadata.js';
 
 /** Params from a YAML or JSON file (JSON is YAML); the top level must be a mapping. */
 export async function readParamsFile(file: string): Promise<Record<string, unknown>> {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readUserFile(file).toString('utf8');
   } catch (err) {
+    if (err instanceof UserFileError) {
+      throw new TmtError('BAD_ARGUMENT', `--params-file: ${file} ${err.message}`, { hint: `give a regular YAML or JSON file of params, of at most ${USER_FILE_CAP_MIB} MiB` });
+    }
     throw new TmtError('BAD_ARGUMENT', `--params-file: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
       hint: 'give the path of a YAML or JSON file of params',
       cause: err,

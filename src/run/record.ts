@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { EventEmitter } from 'node:events';
 import type { Writable } from 'node:stream';
+import { TmtError } from '../errors.js';
 import type { Repo } from '../git/repo.js';
 import type { SnapshotResult } from '../git/snapshot.js';
 import { systemClock, type Clock } from './clock.js';
@@ -72,6 +73,9 @@ const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 const PTY_KILLED = new Set([129, 130, 137, 143]);
 
 export async function recordRun(opts: RecordOptions): Promise<RecordResult> {
+  // spawn() throws on these, which would leave a stale run behind: refuse them before it exists.
+  const bad = !opts.argv[0] ? 'the command is empty' : opts.argv.some((a) => a.includes('\0')) ? 'an argument holds a NUL byte' : undefined;
+  if (bad) throw new TmtError('BAD_ARGUMENT', `cannot record: ${bad}`, { hint: 'tmt record [options] -- <command> [args...], e.g. tmt record -- python train.py' });
   const clock = opts.clock ?? systemClock;
   const env = captureEnv(opts.captureEnv ?? []);
   const created = await createRun({

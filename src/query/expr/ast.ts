@@ -3,6 +3,7 @@
  * time into a FieldRef, so evaluating against thousands of runs never re-splits
  * dotted paths.
  */
+import type { Matcher } from '../regex/index.js';
 import type { TimeRef } from '../time.js';
 
 export interface QueryRun {
@@ -59,7 +60,7 @@ export type Value =
   | { kind: 'num'; value: number }
   | { kind: 'time'; ref: TimeRef }
   | { kind: 'str'; text: string; num?: number }
-  | { kind: 'regex'; re: RegExp };
+  | { kind: 'regex'; re: Matcher };
 
 export type Expr =
   | { type: 'and' | 'or'; left: Expr; right: Expr }

@@ -20,13 +20,19 @@ export interface Token {
 export const HINT =
   "see the README section 'Filter expressions': FIELD OP VALUE joined by and, or, not and parentheses, e.g. status = finished and metrics.acc > 0.9";
 
+/** Characters shown on either side of the caret; a generated filter can be 100 KB long. */
+const CONTEXT = 60;
+
 /** Every user mistake names what was expected and points a caret at the offending column. */
-export function syntaxError(source: string, pos: number, what: string): TmtError {
+export function syntaxError(source: string, pos: number, what: string, hint = HINT): TmtError {
+  const from = pos > CONTEXT * 2 ? pos - CONTEXT : 0;
+  const to = Math.min(source.length, from + CONTEXT * 4);
   // Tabs and newlines would misalign the caret line.
-  const shown = source.replace(/[\t\r\n]/g, ' ');
+  const shown = `${from > 0 ? '...' : ''}${source.slice(from, to)}${to < source.length ? '...' : ''}`.replace(/[\t\r\n]/g, ' ');
+  const caret = (from > 0 ? 3 : 0) + pos - from;
   // The caret goes under the column as a terminal draws it: CJK characters take two.
-  return new TmtError('BAD_ARGUMENT', `--where: ${what} at column ${pos + 1}\n  ${shown}\n  ${' '.repeat(displayWidth(shown.slice(0, pos)))}^`, {
-    hint: HINT,
+  return new TmtError('BAD_ARGUMENT', `--where: ${what} at column ${pos + 1}\n  ${shown}\n  ${' '.repeat(displayWidth(shown.slice(0, caret)))}^`, {
+    hint,
     data: { column: pos + 1 },
   });
 }

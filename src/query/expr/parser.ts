@@ -8,7 +8,7 @@ import { fieldKind, parseField, type CmpOp, type Expr, type FieldRef, type Value
 import { DISPLAY_STATUSES } from '../../run/status.js';
 import { nonFiniteNumber } from '../../run/values.js';
 import { lex, OPERATORS, parseNumber, syntaxError, type Token } from './lexer.js';
-import { userRegex } from '../regex.js';
+import { RegexError, userRegex, type Matcher } from '../regex/index.js';
 import { parseSpanSeconds, readTime } from '../time.js';
 
 const STATUSES: readonly string[] = DISPLAY_STATUSES;
@@ -17,6 +17,10 @@ const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'has', 'exists']);
 const isKeyword = (t: Token, kw?: string) =>
   t.type === 'word' && (kw === undefined ? KEYWORDS.has(t.text.toLowerCase()) : t.text.toLowerCase() === kw);
 const quoted = (t: Token) => (t.type === 'string' ? t.text : `"${t.text}"`);
+/** `(` and `not` nest at most this deep, so that neither parsing nor evaluating can run out of stack. */
+const MAX_NESTING = 200;
+/** Regex instructions one filter may compile to altogether (each regex has its own cap too). */
+const MAX_REGEX_STEPS = 50_000;
 
 export function parseExpr(source: string): Expr {
   return new Parser(source, lex(source)).parse();
@@ -24,6 +28,8 @@ export function parseExpr(source: string): Expr {
 
 class Parser {
   private i = 0;
+  private depth = 0;
+  private regexSteps = 0;
   private prev: Token | undefined;
   constructor(
     private readonly src: string,
@@ -39,8 +45,8 @@ class Parser {
     this.prev = t;
     return t;
   }
-  private fail(at: Token | number, what: string): never {
-    throw syntaxError(this.src, typeof at === 'number' ? at : at.pos, what);
+  private fail(at: Token | number, what: string, hint?: string): never {
+    throw syntaxError(this.src, typeof at === 'number' ? at : at.pos, what, hint);
   }
 
   parse(): Expr {
@@ -52,18 +58,25 @@ class Parser {
   }
 
   private or(): Expr {
-    let left = this.and();
-    while (isKeyword(this.peek(), 'or') && this.next()) left = { type: 'or', left, right: this.and() };
-    return left;
+    const items = [this.and()];
+    while (isKeyword(this.peek(), 'or') && this.next()) items.push(this.and());
+    return balanced('or', items);
   }
   private and(): Expr {
-    let left = this.not();
-    while (isKeyword(this.peek(), 'and') && this.next()) left = { type: 'and', left, right: this.not() };
-    return left;
+    const items = [this.not()];
+    while (isKeyword(this.peek(), 'and') && this.next()) items.push(this.not());
+    return balanced('and', items);
   }
   private not(): Expr {
-    if (isKeyword(this.peek(), 'not') && this.next()) return { type: 'not', expr: this.not() };
+    const t = this.peek();
+    if (isKeyword(t, 'not') && this.next()) return { type: 'not', expr: this.nested(t, () => this.not()) };
     return this.primary();
+  }
+  private nested(at: Token, parse: () => Expr): Expr {
+    if (++this.depth > MAX_NESTING) this.fail(at, `expected at most ${MAX_NESTING} nested "(" and "not", found more`);
+    const e = parse();
+    this.depth--;
+    return e;
   }
 
   private primary(): Expr {
@@ -72,7 +85,7 @@ class Parser {
     if (t.type === 'eof') this.fail(this.prev ?? 0, `expected an expression after "${this.prev?.text ?? ''}"`);
     if (t.type === '(') {
       this.next();
-      const e = this.or();
+      const e = this.nested(t, () => this.or());
       const close = this.next();
       if (close.type === ')') return e;
       if (close.type === 'eof') this.fail(t, 'expected ")" to close this "("');
@@ -135,12 +148,16 @@ class Parser {
 
   private literal(field: FieldRef, path: string, op: CmpOp, t: Token): Value {
     if (op === '~' || op === '!~') {
+      let re: Matcher;
       try {
-        return { kind: 'regex', re: userRegex(t.value) };
+        re = userRegex(t.value);
       } catch (err) {
-        const reason = String((err as Error).message).split(': ').pop();
-        return this.fail(t, `expected a valid regular expression, found ${quoted(t)} (${reason})`);
+        if (!(err instanceof RegexError)) throw err;
+        return this.fail(t, `expected a valid regular expression, found ${quoted(t)} (${err.message})`, err.hint);
       }
+      this.regexSteps += re.size;
+      if (this.regexSteps > MAX_REGEX_STEPS) this.fail(t, `expected at most ${MAX_REGEX_STEPS} regex steps in one filter, found more with this regex`, 'use fewer or shorter regexes, e.g. one alternation (a|b|c) for several names');
+      return { kind: 'regex', re };
     }
     const kind = fieldKind(field);
     if (kind === 'time') {
@@ -160,4 +177,14 @@ class Parser {
     const num = t.type === 'word' ? parseNumber(t.value) : undefined;
     return num === undefined ? { kind: 'str', text: t.value } : { kind: 'str', text: t.value, num };
   }
+}
+
+/**
+ * A chain of `and` or `or` as a balanced tree, evaluated in the same order:
+ * a generated filter over 10,000 ids then nests 14 levels deep, not 10,000.
+ */
+function balanced(type: 'and' | 'or', items: Expr[]): Expr {
+  if (items.length === 1) return items[0]!;
+  const half = items.length >> 1;
+  return { type, left: balanced(type, items.slice(0, half)), right: balanced(type, items.slice(half)) };
 }
