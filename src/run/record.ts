@@ -22,7 +22,6 @@ import { shellQuote } from '../util/shell-quote.js';
 import { checkEnvNames } from './labels.js';
 import { runDir, writeFailure, type RunDir } from './run-dir.js';
 import { isOutOfSpace } from '../util/out-of-space.js';
-import { TmtError } from '../errors.js';
 import { Tee } from './tee.js';
 
 export interface RecordOptions {
