@@ -137,11 +137,14 @@ async function snapshotWith(repo: Repo, scratch: ScratchIndex, f: Filters): Prom
   const added = newFiles.filter((p) => !out.has(p)).map((p) => (p.endsWith('/') ? p.slice(0, -1) : p));
   const { deleted, modified } = byStatus(changes.stdout);
   // A path git reports deleted may sit beyond a symlink that replaced its
-  // directory (`data -> /scratch/data`); plain --remove refuses those.
-  if (deleted.length > 0) await updateIndex(run, deleted, ['--force-remove']);
+  // directory (`data -> /scratch/data`); plain --remove refuses those. A lent
+  // cache entry whose file changed goes too: git must hash it as the new
+  // file it is, not in the light of the entry (stat-cache.ts).
+  const removed = [...deleted, ...modified.filter((p) => scratch.lent.has(p))];
+  if (removed.length > 0) await updateIndex(run, removed, ['--force-remove']);
   // Attributes before hashing: if they change later, the cache sees a difference.
-  const attrs = await checkAttributes(repo.workTree, added.filter((p) => !p.endsWith('/')), run.env);
-  for (const [p, a] of attrs) scratch.attrs.set(p, a);
+  const unknown = added.filter((p) => !p.endsWith('/') && !scratch.attrs.has(p));
+  for (const [p, a] of await checkAttributes(repo.workTree, unknown, run.env)) scratch.attrs.set(p, a);
   const hashed = [...modified, ...added];
   const changing = await hashSteadily(repo.workTree, run, scratch.file, hashed);
   if (changing.length > 0) await updateIndex(run, changing, ['--force-remove']);

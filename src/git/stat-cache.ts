@@ -8,18 +8,24 @@
  * result is exactly what git computes from it; cached entries only save
  * hashing.
  *
- * A cached entry is lent to the snapshot when the config that decides how
- * git hashes files is unchanged (hashingKey), git would not ignore it now, it
- * is not inside a nested repository, and no file or directory of the real
- * index clashes with it. Its hash is trusted only when also:
+ * A cached entry is lent to the snapshot only when all of these hold:
+ * - the config that decides how git hashes files is unchanged (hashingKey);
+ * - tmt hashed it as an untracked file and recorded it (an entry that came
+ *   from the real index, say before `git rm --cached`, was hashed under
+ *   other rules);
+ * - `git check-attr` gives it the same attributes it had when it was hashed;
  * - its mtime is older than the second the caching snapshot started, so no
  *   same-size rewrite can hide behind equal stat data (git's racy-clean rule,
  *   judged by the cache's own time, never the real index's);
- * - `git check-attr` gives it the same attributes it had when it was hashed.
- * Otherwise it is lent smudged (size 0, as git smudges racily clean
- * entries): git sees it as changed and hashes it again. stat-cache-record.ts
- * says what the cache keeps to decide. Any trouble with the cache means: go
- * without it.
+ * - git would not ignore it now, it is not inside a nested repository, and no
+ *   file or directory of the real index clashes with it.
+ * Any other entry is left out, so git hashes the file as the new file it is.
+ * Lending a doubtful entry smudged would not do: git reads the entry already
+ * in the index when it hashes a path again (CRs in its blob switch autocrlf
+ * off for that path, and with core.filemode=false it keeps the entry's mode),
+ * which is also why the snapshot removes a lent entry whose file changed
+ * before hashing it again. stat-cache-record.ts says what the cache keeps.
+ * Any trouble with the cache means: go without it.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -46,9 +52,12 @@ export interface ScratchIndex {
   stampSec: number;
   /**
    * Attributes of the untracked entries the new cache will hold, each as it
-   * was before the entry was hashed. The snapshot adds the new files' ones.
+   * was before the entry was hashed: lent entries and cached entries left out
+   * get theirs here, new files theirs in the snapshot.
    */
   attrs: AttributeMap;
+  /** Paths (latin1) of the entries lent from the cache. */
+  lent: Set<string>;
 }
 
 export interface PrepareOptions {
@@ -83,11 +92,11 @@ export async function prepareScratchIndex(opts: PrepareOptions): Promise<Scratch
     const key = await hashingKey(opts.repo);
 
     let content = real?.data;
-    let reused = 0;
     let attrs: AttributeMap = new Map();
+    let lent = new Set<string>();
     if (cached && record && record.key === key && record.index === trailerOf(cached.data)) {
       const merged = await mergeCached(real?.data, cached.data, record, opts).catch(() => undefined); // any trouble: go without
-      if (merged) ({ content, reused, attrs } = merged);
+      if (merged) ({ content, attrs, lent } = merged);
     }
     if (content !== undefined) fs.writeSync(fd, content);
     fs.closeSync(fd);
@@ -96,7 +105,7 @@ export async function prepareScratchIndex(opts: PrepareOptions): Promise<Scratch
     // git treats entries as racily clean relative to the index file's mtime;
     // never let the scratch copy look newer than the real index it came from.
     else if (real) fs.utimesSync(file, real.mtime, real.mtime);
-    return { file, reused, key, stampSec, attrs };
+    return { file, reused: lent.size, key, stampSec, attrs, lent };
   } catch (err) {
     if (open) fs.closeSync(fd);
     fs.rmSync(file, { force: true });
@@ -160,16 +169,15 @@ function readIfExists(file: string): Loaded | undefined {
 }
 
 /**
- * Real index entries plus cached entries for paths the real index lacks and
- * git would still pick up, unchanged, as ordinary files. undefined: nothing
- * to reuse.
+ * Real index entries plus the cached entries that can be trusted (see the
+ * module comment). undefined: nothing to lend.
  */
 async function mergeCached(
   realData: Buffer | undefined,
   cachedData: Buffer,
   record: CacheRecord,
   opts: PrepareOptions,
-): Promise<{ content: Buffer; reused: number; attrs: AttributeMap } | undefined> {
+): Promise<{ content: Buffer | undefined; attrs: AttributeMap; lent: Set<string> } | undefined> {
   // Most snapshots have nothing to reuse (no untracked files): find out without parsing.
   if (realData && !hasCachedOnly(realData, cachedData)) return undefined;
   const real = realData ? parseIndex(realData) : EMPTY;
@@ -184,31 +192,18 @@ async function mergeCached(
   if (extra.length === 0) return undefined;
   const names = extra.map((e) => e.path.toString('latin1'));
   const [ignored, attrsNow] = await Promise.all([ignoredNow(opts.repo, extra.map((e) => e.path)), checkAttributes(opts.repo.workTree, names)]);
-  const keep = withoutDirectoryClashes(
-    extra.filter((_e, i) => !ignored.has(names[i]!)),
-    real.entries,
-  );
-  if (keep.length === 0) return undefined;
+  // Taken before any hash of this snapshot: the record for every one of these that is hashed now.
   const attrs: AttributeMap = new Map();
-  let reused = 0;
-  const lent = keep.map((e) => {
-    const name = e.path.toString('latin1');
+  const trusted = extra.filter((e, i) => {
+    const name = names[i]!;
+    if (ignored.has(name)) return false;
     const now = attrsNow.get(name) ?? '';
-    attrs.set(name, now); // taken before any hash of this snapshot: the record for it
-    if (mtimeSec(e) < record.stampSec && record.attrs.get(name) === now) {
-      reused++;
-      return e;
-    }
-    return smudged(e);
+    attrs.set(name, now);
+    return mtimeSec(e) < record.stampSec && record.attrs.get(name) === now;
   });
-  return { content: writeIndex(mergeSorted(real.entries, lent)), reused, attrs };
-}
-
-/** The entry with size 0 in its stat data, so git hashes the file again (git's own smudge). */
-function smudged(e: IndexEntry): IndexEntry {
-  const head = Buffer.from(e.head);
-  head.writeUInt32BE(0, 36);
-  return { ...e, head };
+  const keep = withoutDirectoryClashes(trusted, real.entries);
+  if (keep.length === 0) return { content: realData, attrs, lent: new Set() };
+  return { content: writeIndex(mergeSorted(real.entries, keep)), attrs, lent: new Set(keep.map((e) => e.path.toString('latin1'))) };
 }
 
 function modeOf(e: IndexEntry): number {
