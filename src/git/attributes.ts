@@ -17,11 +17,12 @@ const NUL = Buffer.from([0]);
  * `git check-attr -a` for each path: `name=value` pairs joined by U+0001, or
  * '' when no attribute is set. Every path asked for gets an entry.
  */
-export async function checkAttributes(workTree: string, paths: readonly string[], env?: Record<string, string>): Promise<AttributeMap> {
+export async function checkAttributes(workTree: string, paths: readonly string[], env?: Record<string, string>, pathsInput?: Buffer): Promise<AttributeMap> {
   const out: AttributeMap = new Map();
   if (paths.length === 0) return out;
   for (const p of paths) out.set(p, '');
-  const input = Buffer.concat(paths.flatMap((p) => [Buffer.from(p, 'latin1'), NUL]));
+  // `pathsInput`: the same paths already NUL-terminated, when the caller has them.
+  const input = pathsInput ?? Buffer.concat(paths.flatMap((p) => [Buffer.from(p, 'latin1'), NUL]));
   const { stdout } = await git(['check-attr', '-a', '-z', '--stdin'], { cwd: workTree, input, env });
   // -z output: path NUL attribute NUL value NUL, once per attribute that is set.
   const parts = stdout.toString('latin1').split('\0');

@@ -140,7 +140,7 @@ async function snapshotWith(repo: Repo, scratch: ScratchIndex, f: Filters): Prom
   // directory (`data -> /scratch/data`); plain --remove refuses those. A lent
   // cache entry whose file changed goes too: git must hash it as the new
   // file it is, not in the light of the entry (stat-cache.ts).
-  const removed = [...deleted, ...modified.filter((p) => scratch.lent.has(p))];
+  const removed = [...deleted, ...modified.filter(scratch.isLent)];
   if (removed.length > 0) await updateIndex(run, removed, ['--force-remove']);
   // Attributes before hashing: if they change later, the cache sees a difference.
   const unknown = added.filter((p) => !p.endsWith('/') && !scratch.attrs.has(p));

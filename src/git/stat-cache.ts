@@ -56,8 +56,8 @@ export interface ScratchIndex {
    * get theirs here, new files theirs in the snapshot.
    */
   attrs: AttributeMap;
-  /** Paths (latin1) of the entries lent from the cache. */
-  lent: Set<string>;
+  /** Whether this path (latin1) is an entry lent from the cache. */
+  isLent: (path: string) => boolean;
 }
 
 export interface PrepareOptions {
@@ -86,18 +86,22 @@ export async function prepareScratchIndex(opts: PrepareOptions): Promise<Scratch
   let open = true;
   try {
     const stampSec = Math.floor(fs.fstatSync(fd).mtimeMs / 1000);
+    // git works out the key on the other core while this one reads and parses the cache.
+    const keyed = hashingKey(opts.repo);
+    keyed.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
     const real = readIfExists(path.join(opts.repo.gitDir, 'index'));
     const cached = opts.noCache ? undefined : readIfExists(path.join(dir, 'index'));
     const record = cached ? readRecord(dir) : undefined;
-    const key = await hashingKey(opts.repo);
 
     let content = real?.data;
     let attrs: AttributeMap = new Map();
-    let lent = new Set<string>();
-    if (cached && record && record.key === key && record.index === trailerOf(cached.data)) {
-      const merged = await mergeCached(real?.data, cached.data, record, opts).catch(() => undefined); // any trouble: go without
+    let lent: IndexEntry[] = [];
+    if (cached && record && record.index === trailerOf(cached.data)) {
+      const sameKey = keyed.then((k) => k === record.key);
+      const merged = await mergeCached(real?.data, cached.data, record, opts, sameKey).catch(() => undefined); // any trouble: go without
       if (merged) ({ content, attrs, lent } = merged);
     }
+    const key = await keyed;
     if (content !== undefined) fs.writeSync(fd, content);
     fs.closeSync(fd);
     open = false;
@@ -105,7 +109,12 @@ export async function prepareScratchIndex(opts: PrepareOptions): Promise<Scratch
     // git treats entries as racily clean relative to the index file's mtime;
     // never let the scratch copy look newer than the real index it came from.
     else if (real) fs.utimesSync(file, real.mtime, real.mtime);
-    return { file, reused: lent.size, key, stampSec, attrs, lent };
+    const isLent = (p: string): boolean => {
+      const key = Buffer.from(p, 'latin1');
+      const at = lowerBound(lent, key, key.length);
+      return at < lent.length && lent[at]!.path.equals(key);
+    };
+    return { file, reused: lent.length, key, stampSec, attrs, isLent };
   } catch (err) {
     if (open) fs.closeSync(fd);
     fs.rmSync(file, { force: true });
@@ -177,7 +186,8 @@ async function mergeCached(
   cachedData: Buffer,
   record: CacheRecord,
   opts: PrepareOptions,
-): Promise<{ content: Buffer | undefined; attrs: AttributeMap; lent: Set<string> } | undefined> {
+  sameKey: Promise<boolean>,
+): Promise<{ content: Buffer | undefined; attrs: AttributeMap; lent: IndexEntry[] } | undefined> {
   // Most snapshots have nothing to reuse (no untracked files): find out without parsing.
   if (realData && !hasCachedOnly(realData, cachedData)) return undefined;
   const real = realData ? parseIndex(realData) : EMPTY;
@@ -189,9 +199,10 @@ async function mergeCached(
     const rel = e.path.toString('utf8');
     return modeOf(e) !== GITLINK && !opts.exclude(rel) && !nested(rel);
   });
-  if (extra.length === 0) return undefined;
+  if (extra.length === 0 || !(await sameKey)) return undefined;
   const names = extra.map((e) => e.path.toString('latin1'));
-  const [ignored, attrsNow] = await Promise.all([ignoredNow(opts.repo, extra.map((e) => e.path)), checkAttributes(opts.repo.workTree, names)]);
+  const input = Buffer.concat(extra.flatMap((e) => [e.path, NUL])); // the same paths for both questions
+  const [ignored, attrsNow] = await Promise.all([ignoredNow(opts.repo, input), checkAttributes(opts.repo.workTree, names, undefined, input)]);
   // Taken before any hash of this snapshot: the record for every one of these that is hashed now.
   const attrs: AttributeMap = new Map();
   const trusted = extra.filter((e, i) => {
@@ -202,8 +213,8 @@ async function mergeCached(
     return mtimeSec(e) < record.stampSec && record.attrs.get(name) === now;
   });
   const keep = withoutDirectoryClashes(trusted, real.entries);
-  if (keep.length === 0) return { content: realData, attrs, lent: new Set() };
-  return { content: writeIndex(mergeSorted(real.entries, keep)), attrs, lent: new Set(keep.map((e) => e.path.toString('latin1'))) };
+  if (keep.length === 0) return { content: realData, attrs, lent: [] };
+  return { content: writeIndex(mergeSorted(real.entries, keep)), attrs, lent: keep };
 }
 
 function modeOf(e: IndexEntry): number {
@@ -256,41 +267,48 @@ function cachedOnly(real: readonly IndexEntry[], cached: readonly IndexEntry[]):
   return out;
 }
 
-async function ignoredNow(repo: Repo, paths: readonly Buffer[]): Promise<Set<string>> {
-  const input = Buffer.concat(paths.flatMap((p) => [p, NUL]));
+/** Of the NUL-terminated paths in `input`, those git would ignore now. */
+async function ignoredNow(repo: Repo, input: Buffer): Promise<Set<string>> {
   const { stdout } = await git(['check-ignore', '--no-index', '-z', '--stdin'], { cwd: repo.workTree, input, okCodes: [1] });
   return new Set(stdout.toString('latin1').split('\0').filter(Boolean));
 }
 
 /** Drops cached files that now clash with a directory or a file of the real index. */
 function withoutDirectoryClashes(extra: IndexEntry[], real: readonly IndexEntry[]): IndexEntry[] {
+  if (real.length === 0) return extra;
+  // Compared in place, never sliced: this runs for every untracked file on every snapshot.
   return extra.filter((e) => {
     const p = e.path;
-    const asDir = Buffer.concat([p, SLASH]);
-    const at = lowerBound(real, asDir);
-    if (at < real.length && real[at]!.path.subarray(0, asDir.length).equals(asDir)) return false;
+    // A real entry under p/ (a directory now stands where the cached file was).
+    for (let k = lowerBound(real, p, p.length); k < real.length && startsWith(real[k]!.path, p, p.length); k++) {
+      if (real[k]!.path[p.length] === 0x2f) return false;
+    }
+    // A real file where one of p's parent directories would be.
     for (let s = p.indexOf(0x2f); s >= 0; s = p.indexOf(0x2f, s + 1)) {
-      const parent = p.subarray(0, s);
-      const k = lowerBound(real, parent);
-      if (k < real.length && real[k]!.path.equals(parent)) return false;
+      const k = lowerBound(real, p, s);
+      if (k < real.length && real[k]!.path.length === s && startsWith(real[k]!.path, p, s)) return false;
     }
     return true;
   });
 }
 
-const SLASH = Buffer.from('/');
-const NUL = Buffer.from([0]);
+function startsWith(path: Buffer, prefix: Buffer, length: number): boolean {
+  return path.length >= length && path.compare(prefix, 0, length, 0, length) === 0;
+}
 
-function lowerBound(entries: readonly IndexEntry[], key: Buffer): number {
+/** The first entry whose path is not below `key`'s first `length` bytes. */
+function lowerBound(entries: readonly IndexEntry[], key: Buffer, length: number): number {
   let lo = 0;
   let hi = entries.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (Buffer.compare(entries[mid]!.path, key) < 0) lo = mid + 1;
+    if (entries[mid]!.path.compare(key, 0, length) < 0) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
+
+const NUL = Buffer.from([0]);
 
 function mergeSorted(a: readonly IndexEntry[], b: readonly IndexEntry[]): IndexEntry[] {
   const out: IndexEntry[] = [];
