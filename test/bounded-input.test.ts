@@ -97,6 +97,19 @@ describe('bad input is never an internal error (issue 11, item 9)', () => {
     expect(tmt(dir, ['list'])).toMatchObject({ code: 0, stdout: 'no runs\n' });
   });
 
+  it('an unknown --format is a usage error naming the formats, in every command that takes one (best used to exit 70)', () => {
+    const dir = makeRepo({ 'a.py': 'a\n' });
+    expect(tmt(dir, ['save', '-m', 'acc=1']).code).toBe(0);
+    const cases: Array<[string[], string]> = [
+      [['best', '-m', 'acc', '--format', 'xml'], 'table, json, csv, tsv, md'],
+      [['list', '--format', 'xml'], 'table, json, csv, tsv, md'],
+      [['compare', 'last', '--format', 'xml'], 'table, json, csv, md'],
+    ];
+    for (const [args, formats] of cases) {
+      expect(tmt(dir, args), args.join(' ')).toMatchObject({ code: 2, stdout: '', stderr: `error: --format: unknown format "xml"\nhint: one of ${formats}\n` });
+    }
+  });
+
   it('10,000 nested parentheses or nots in --where are a usage error, with the expression cut around the caret', () => {
     const dir = makeRepo({ 'a.py': 'a\n' });
     for (const where of [`${'('.repeat(10_000)}name = a${')'.repeat(10_000)}`, `${'not '.repeat(10_000)}name = a`]) {

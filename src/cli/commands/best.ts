@@ -6,7 +6,7 @@ import { checkField, splitFields } from '../../query/expr/index.js';
 import { selectRuns, whereNames } from '../../query/list.js';
 import { withCatalog } from '../../run/read.js';
 import { readSeries } from '../../run/series.js';
-import { TABULAR_FORMATS, type TabularFormat } from '../render/formats.js';
+import { checkFormat, TABULAR_FORMATS, type TabularFormat } from '../render/formats.js';
 import { formatValue } from '../render/format.js';
 import { unknownFieldWarning, warn, warnUnreadableLeftOut, type Output } from '../output.js';
 
@@ -25,7 +25,10 @@ export interface BestCommandOptions {
   width?: number;
 }
 
+const FORMATS = ['table', 'json', 'csv', 'tsv', 'md'] as const;
+
 export async function bestCommand(opts: BestCommandOptions, out: Output): Promise<number> {
+  checkFormat(opts.format, FORMATS);
   if (opts.max && opts.min) throw new TmtError('BAD_ARGUMENT', '--max and --min contradict each other', { hint: 'pick one, or neither to use the default for the metric' });
   const metric = opts.metric.replace(/^metrics\./, '');
   const window = opts.window ? parseWindow(opts.window) : undefined;

@@ -3,7 +3,7 @@ import { resolveRuns } from '../../compare/resolve.js';
 import { TmtError } from '../../errors.js';
 import { openRepo } from '../../git/repo.js';
 import { compareRows, renderCompareTable } from '../render/compare-table.js';
-import { TABULAR_FORMATS } from '../render/formats.js';
+import { checkFormat, TABULAR_FORMATS } from '../render/formats.js';
 import { warn, type Output } from '../output.js';
 import type { PageFlags } from './page-flags.js';
 
@@ -24,9 +24,7 @@ export interface CompareCommandOptions {
 const FORMATS = ['table', 'json', 'csv', 'md'] as const;
 
 export async function compareCommand(opts: CompareCommandOptions, out: Output): Promise<number> {
-  if (!(FORMATS as readonly string[]).includes(opts.format)) {
-    throw new TmtError('BAD_ARGUMENT', `--format: unknown format "${opts.format}"`, { hint: `one of ${FORMATS.join(', ')}` });
-  }
+  checkFormat(opts.format, FORMATS);
   if (opts.runs.length === 0 && opts.where === undefined) {
     throw new TmtError('BAD_ARGUMENT', 'tmt compare: name the runs to compare, or give --where', { hint: "tmt compare baseline tuned, or tmt compare --where 'tags has sweep'" });
   }

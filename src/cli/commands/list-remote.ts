@@ -3,7 +3,7 @@ import { shortIds } from '../../query/list.js';
 import { listRemote } from '../../run/sync/list-remote.js';
 import { openSync } from '../../run/sync/session.js';
 import { displayStatus } from '../../run/status.js';
-import { TABULAR_FORMATS, type TabularFormat } from '../render/formats.js';
+import { checkFormat, TABULAR_FORMATS, type TabularFormat } from '../render/formats.js';
 import { formatTime } from '../render/format.js';
 import type { Output } from '../output.js';
 
@@ -17,13 +17,11 @@ export interface ListRemoteOptions {
   ignored: string[];
 }
 
-const FORMATS = ['table', 'json', 'csv', 'tsv', 'md'];
+const FORMATS = ['table', 'json', 'csv', 'tsv', 'md'] as const;
 
 /** `tmt list --remote REMOTE`: the remote's runs that are not here yet. */
 export async function listRemoteCommand(opts: ListRemoteOptions, out: Output): Promise<number> {
-  if (!FORMATS.includes(opts.format)) {
-    throw new TmtError('BAD_ARGUMENT', `--format: unknown format "${opts.format}"`, { hint: `one of ${FORMATS.join(', ')}` });
-  }
+  checkFormat(opts.format, FORMATS);
   if (opts.ignored.length) {
     throw new TmtError('BAD_ARGUMENT', `${opts.ignored.join(', ')} cannot be used with --remote`, { hint: 'fetch first (tmt fetch), then filter with tmt list' });
   }

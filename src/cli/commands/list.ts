@@ -6,7 +6,7 @@ import type { SortKey } from '../../query/sort.js';
 import { checkField, fieldValue, splitFields } from '../../query/expr/index.js';
 import { listedRows, mainMetrics, selectRuns, type Listed, type Selection } from '../../query/list.js';
 import { withCatalog } from '../../run/read.js';
-import { TABULAR_FORMATS, type Tabular, type TabularFormat } from '../render/formats.js';
+import { checkFormat, TABULAR_FORMATS, type Tabular, type TabularFormat } from '../render/formats.js';
 import { formatDuration, formatTime } from '../render/format.js';
 import { renderRunTable } from '../render/runs.js';
 import { unknownFieldWarning, warn, warnUnreadableLeftOut, type Output } from '../output.js';
@@ -28,12 +28,10 @@ export interface ListCommandOptions {
   width?: number;
 }
 
-const FORMATS = ['table', 'json', 'csv', 'tsv', 'md'];
+const FORMATS = ['table', 'json', 'csv', 'tsv', 'md'] as const;
 
 export async function listCommand(opts: ListCommandOptions, out: Output): Promise<number> {
-  if (!FORMATS.includes(opts.format)) {
-    throw new TmtError('BAD_ARGUMENT', `--format: unknown format "${opts.format}"`, { hint: `one of ${FORMATS.join(', ')}` });
-  }
+  checkFormat(opts.format, FORMATS);
   const columns = fieldList(opts.columns, '--columns');
   const groupBy = fieldList(opts.groupBy, '--group-by');
   if (opts.agg !== undefined && !groupBy) throw new TmtError('BAD_ARGUMENT', '--agg needs --group-by', { hint: "e.g. --group-by params.lr --agg 'mean(metrics.acc),count'" });

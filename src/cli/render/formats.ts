@@ -6,6 +6,7 @@
  * characters in them (`\x1b`) as everywhere else; the quoting and separators
  * here are plain text, so every format stays valid.
  */
+import { TmtError } from '../../errors.js';
 import type { Text } from '../terminal-text.js';
 import { formatValue } from './format.js';
 import { renderTable } from './table.js';
@@ -17,6 +18,12 @@ export interface Tabular {
 }
 
 export type TabularFormat = 'table' | 'csv' | 'tsv' | 'md';
+
+/** A command's --format, checked against the formats it offers: anything else is a usage error naming them. */
+export function checkFormat<F extends string>(format: string, offered: readonly F[]): F {
+  if ((offered as readonly string[]).includes(format)) return format as F;
+  throw new TmtError('BAD_ARGUMENT', `--format: unknown format "${format}"`, { hint: `one of ${offered.join(', ')}` });
+}
 
 export const TABULAR_FORMATS: Record<TabularFormat, (t: Tabular, opts: { width?: number; color: boolean }) => Text> = {
   table: (t, opts) => (t.rows.length ? renderTable(t.columns.map((header) => ({ header })), t.rows.map((r) => r.map(display)), opts) : 'no runs\n'),
