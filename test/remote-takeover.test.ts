@@ -96,7 +96,7 @@ describe('a fetched note cannot take over a local run', () => {
     const said = await fetchOk(victim);
     expect(noteText(victim, mine)).toBe(before.note);
     expect(runCommit(victim, mine)).toBe(before.commit);
-    expect(said).toMatch(new RegExp(`warning: origin has a run ${mine} whose history shares nothing with run ${mine} here: not the same run`));
+    expect(said).toMatch(new RegExp(`warning: origin has a run ${mine} that is not the same run as here`));
     const diff = await tmtAsync(victim, ['diff', mine, '--name-only']);
     expect(diff.code, diff.stderr).toBe(0);
     fsck(victim);
@@ -125,6 +125,39 @@ describe('a fetched note cannot take over a local run', () => {
     pushAll(attacker);
     await fetchOk(victim);
     expect(noteText(victim, shared)).toBe(mineNow);
+    fsck(victim);
+  });
+
+  it('reused id with the local note removed on the remote: the local note stays (found in review)', async () => {
+    const { victim, attacker } = await setUp();
+    const mine = await save(victim, '-n', 'mine');
+    expect((await tmtAsync(victim, ['push'])).code).toBe(0);
+    await fetchOk(attacker);
+    const before = { note: noteText(victim, mine), commit: runCommit(victim, mine) };
+    const theirs = await save(attacker, '-n', 'impostor');
+    git(attacker, 'update-ref', `refs/tmt/runs/${mine}`, runCommit(attacker, theirs));
+    git(attacker, 'notes', '--ref=tmt', 'remove', before.commit);
+    pushAll(attacker);
+    await fetchOk(victim);
+    expect(noteText(victim, mine)).toBe(before.note);
+    expect(runCommit(victim, mine)).toBe(before.commit);
+    fsck(victim);
+  });
+
+  it('a second id for a shared run\'s commit, with a note claiming it: no run is created there and the shared run keeps its note', async () => {
+    const { victim, attacker } = await setUp();
+    const shared = await save(victim, '-n', 'shared');
+    expect((await tmtAsync(victim, ['push'])).code).toBe(0);
+    await fetchOk(attacker);
+    const before = noteText(victim, shared);
+    const commit = runCommit(attacker, shared);
+    const other = (await save(attacker, '-n', 'donor')); // a valid id to claim
+    git(attacker, 'update-ref', `refs/tmt/runs/${other}`, commit);
+    forgeNote(attacker, commit, withFields(noteText(attacker, shared), { id: other, name: 'hijacked' }));
+    pushAll(attacker);
+    await fetchOk(victim);
+    expect(noteText(victim, shared)).toBe(before);
+    expect(git(victim, 'for-each-ref', '--format=%(refname)', `refs/tmt/runs/${other}`)).toBe('');
     fsck(victim);
   });
 

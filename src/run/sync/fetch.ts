@@ -58,7 +58,7 @@ function describeChanges(s: FetchSummary): string {
 }
 
 function describeCollision(remote: string, id: string): string {
-  return `${remote} has a run ${id} whose history shares nothing with run ${id} here: not the same run, so it was left out and the local run is unchanged (fetch it into a separate clone to look at it)`;
+  return `${remote} has a run ${id} that is not the same run as here (its history shares nothing with run ${id} here, or its commit is another run's here): left out, and the local runs are unchanged (fetch it into a separate clone to look at it)`;
 }
 
 function describeDamaged(remote: string, d: DamagedNote): string {

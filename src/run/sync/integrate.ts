@@ -25,7 +25,7 @@ import { clampEdited, mergeMeta, sameRecord } from './merge-meta.js';
 import { mergeRunOutputs } from './merge-run.js';
 import { indexChanges, type DamagedNote, type RunNoteChanges } from './note-index.js';
 import { planRuns, type RunPlan } from './plan-runs.js';
-import type { NoteEdit, RefUpdate, RemoteState, SyncContext } from './types.js';
+import type { NoteChange, NoteEdit, RefUpdate, RemoteState, SyncContext } from './types.js';
 
 export interface IntegrateResult {
   created: string[];
@@ -92,7 +92,7 @@ async function planNotes(ctx: SyncContext, local: string | undefined, remote: Re
     theirs && theirs !== base ? store.notesDiff(base, theirs) : [],
   ]);
   const { byId, damaged, pinned } = await indexChanges(store, dl, dr, ctx.transport.label, { local: localRuns, remote: remote.runs });
-  const edits: NoteEdit[] = [...pinned];
+  const edits: NoteEdit[] = [...pinned, ...(await pinCollisions(store, plan, dl, dr))];
   const result: NotesPlan = { tip: local, mergedRuns: [], fieldMerged: [], deletedThere: [], damaged };
   const handled = new Set<string>(plan.collisions.map((c) => c.id)); // never merged: not this run
   const diverged = new Map(plan.diverged.map((d) => [d.id, d]));
@@ -163,6 +163,23 @@ async function planNotes(ctx: SyncContext, local: string | undefined, remote: Re
   else if (!local || base === local) result.tip = await store.notesCommit(theirs, edits, message);
   else result.tip = await store.notesMerge(local, theirs, edits, message, ctx.now());
   return result;
+}
+
+/**
+ * A colliding run (same id, unrelated history) keeps its note exactly as it
+ * is here, whatever the remote did to the note on that commit, removal
+ * included.
+ */
+async function pinCollisions(store: SyncContext['store'], plan: RunPlan, local: readonly NoteChange[], remote: readonly NoteChange[]): Promise<NoteEdit[]> {
+  const pins: Array<{ object: string; blob: string | null }> = [];
+  for (const c of plan.collisions) {
+    const theirs = remote.find((ch) => ch.object === c.local);
+    if (!theirs) continue;
+    const mine = local.find((ch) => ch.object === c.local);
+    pins.push({ object: c.local, blob: mine ? mine.after : theirs.before });
+  }
+  const texts = await store.readTexts(pins.flatMap((p) => (p.blob ? [p.blob] : [])));
+  return pins.map((p) => ({ object: p.object, text: p.blob ? (texts.get(p.blob) ?? null) : null }));
 }
 
 /** The run's record after both sides' changes (the common version when both removed its note while the run lives on). */

@@ -58,7 +58,8 @@ const FUTURE_SLACK_MS = 5 * 60_000;
  * run started. Returns `meta` itself when it needs no change.
  */
 export function clampEdited(meta: RunMeta, nowMs: number, local: RunMeta | undefined, base: RunMeta | undefined): RunMeta {
-  const limit = nowMs + FUTURE_SLACK_MS;
+  // The slack is for clocks a little ahead, on edits nothing here competes with.
+  const limit = local ? nowMs : nowMs + FUTURE_SLACK_MS;
   if (editedAt(meta) <= limit) return meta;
   const trusted = base && editedAt(base) <= limit ? editedAt(base) : Date.parse(meta.started) || 0;
   const at = local ? editedAt(local) - 1 : trusted;

@@ -98,6 +98,7 @@ export async function indexChanges(
   /** Left out because the note is not on its run's commit there: a local run's commit keeps its own note. */
   const misplaced = new Set<NoteChange>();
   const remoteIdAt = new Map([...runs.remote].map(([id, commit]) => [commit, id]));
+  const localIdAt = new Map([...runs.local].map(([id, commit]) => [commit, id]));
   for (const c of remote) {
     const p = c.after ? parsed.get(c.after) : undefined;
     if (c.after && p instanceof MetaParseError && p.runId) {
@@ -117,7 +118,8 @@ export async function indexChanges(
         data: { object: c.object },
       });
     }
-    if (p && !(p instanceof Error) && runs.remote.get(p.meta.id) !== c.object) {
+    const here = localIdAt.get(c.object);
+    if (p && !(p instanceof Error) && (runs.remote.get(p.meta.id) !== c.object || (here !== undefined && here !== p.meta.id))) {
       const owner = remoteIdAt.get(c.object);
       damaged.push({
         object: c.object,

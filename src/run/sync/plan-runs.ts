@@ -26,9 +26,16 @@ export interface RunPlan {
 export async function planRuns(store: LocalStore, local: ReadonlyMap<string, string>, remote: ReadonlyMap<string, string>): Promise<RunPlan> {
   const plan: RunPlan = { updates: [], created: [], forwarded: [], diverged: [], collisions: [], final: new Map(local) };
   const differing: Array<{ id: string; local: string; remote: string }> = [];
+  const localIdAt = new Map([...local].map(([id, c]) => [c, id]));
   for (const [id, rc] of remote) {
     const lc = local.get(id);
     if (lc === rc) continue;
+    const other = localIdAt.get(rc);
+    if (lc === undefined && other !== undefined) {
+      // A second id for a commit that is already a local run: not a run of its own.
+      plan.collisions.push({ id, local: local.get(other)!, remote: rc });
+      continue;
+    }
     if (lc === undefined) {
       plan.updates.push({ ref: runRef(id), newOid: rc, oldOid: null });
       plan.created.push(id);
