@@ -147,6 +147,20 @@ describe('leftovers and runs from elsewhere', () => {
     expect(git(dir, 'notes', '--ref=tmt', 'show', `refs/tmt/runs/${id}`)).toBe(before);
   });
 
+  it('a stale run whose run directory was deleted here: refused, and recover --force ends it as killed (found in review)', async () => {
+    const dir = makeRepo({ 'a.py': 'a\n' });
+    const id = await staleRun(dir, 'lost');
+    fs.rmSync(path.join(dir, '.git/tmt'), { recursive: true, force: true });
+    const refused = tmt(dir, ['recover', id]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(new RegExp(`tmt recover --force ${id} ends it as killed`));
+    const forced = tmt(dir, ['recover', '--force', id]);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stdout).toMatch(new RegExp(`^recovered run ${id} \\(lost\\) as killed; its run directory was gone: only the status changed$`, 'm'));
+    expect(json(tmt(dir, ['show', id, '--json'])).run.meta.status).toBe('killed');
+    fsck(dir);
+  });
+
   it('one run that cannot be recovered never stops the others', async () => {
     const dir = makeRepo({ 'a.py': 'a\n' });
     const good = await staleRun(dir, 'good');

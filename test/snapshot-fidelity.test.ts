@@ -3,7 +3,7 @@
  * hash, and odd but everyday layouts must give git's tree. Native git is the
  * oracle throughout (`nativeTree`: cp -p of the index, add -A, write-tree).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -220,6 +220,90 @@ describe('what git reads from the index when it hashes a path again', () => {
     rewrite(dir, 'data.txt', 'text\r\nonly\r\n');
     const tree = expectSame(dir);
     expect(git(dir, 'cat-file', 'blob', `${tree}:data.txt`)).toBe('text\nonly');
+  });
+});
+
+describe('found in review: what the stat cache must not trust', () => {
+  it('core.ignoreStat: git marks entries assume-valid, and an edit of a cached untracked file is still seen', async () => {
+    const dir = makeRepo({ 'a.py': 'a\n' });
+    git(dir, 'config', 'core.ignoreStat', 'true');
+    rewrite(dir, 'notes.txt', 'first\n');
+    expectSame(dir);
+    await nextSecond();
+    rewrite(dir, 'notes.txt', 'second, longer\n');
+    const tree = expectSame(dir);
+    expect(git(dir, 'cat-file', 'blob', `${tree}:notes.txt`)).toBe('second, longer');
+  });
+
+  it('a tracked .gitattributes deleted from disk, deletion not staged, changes how a cached file hashes', async () => {
+    const dir = makeRepo({ '.gitattributes': '*.txt -text\n' });
+    git(dir, 'config', 'core.autocrlf', 'true');
+    rewrite(dir, 'new.txt', 'a\r\nb\r\n');
+    await nextSecond();
+    expectSame(dir);
+    await nextSecond();
+    indexRewrittenLater(dir);
+    fs.rmSync(path.join(dir, '.gitattributes'));
+    const tree = expectSame(dir);
+    expect(git(dir, 'cat-file', 'blob', `${tree}:new.txt`)).toBe('a\nb');
+  });
+
+  it('a same-size rewrite that sets the mtime back (cp -p), in the snapshot second and with core.trustctime=false', async () => {
+    const src = tempDir();
+    writeFiles(src, { 'A': 'lr: 0.1\n', 'B': 'lr: 0.9\n' });
+    const old = new Date('2024-01-01T00:00:00Z');
+    for (const f of ['A', 'B']) fs.utimesSync(path.join(src, f), old, old);
+    const copyP = (dir: string, from: string) => execFileSync('cp', ['-p', path.join(src, from), path.join(dir, 'cfg.yaml')]);
+    const dir = makeRepo({ 'a.py': 'a\n' });
+    await nextSecond();
+    copyP(dir, 'A');
+    expect(snap(dir)).toBe(nativeTree(dir));
+    copyP(dir, 'B');
+    await nextSecond();
+    indexRewrittenLater(dir);
+    expect(git(dir, 'cat-file', 'blob', `${snap(dir)}:cfg.yaml`)).toBe('lr: 0.9');
+    git(dir, 'config', 'core.trustctime', 'false');
+    expectSame(dir);
+    await nextSecond();
+    copyP(dir, 'A');
+    expect(git(dir, 'cat-file', 'blob', `${snap(dir)}:cfg.yaml`)).toBe('lr: 0.1');
+    expectSame(dir);
+  });
+
+  it('a cached untracked file that grows past the size cap is left out without being hashed', async () => {
+    const dir = makeRepo({ 'a.py': 'a\n' });
+    rewrite(dir, 'model.ckpt', 'small\n');
+    await nextSecond();
+    snap(dir, {}, ['--max-file-size', '1M']);
+    await nextSecond();
+    indexRewrittenLater(dir);
+    snap(dir, {}, ['--max-file-size', '1M']); // lent from the cache now
+    fs.writeFileSync(path.join(dir, 'model.ckpt'), Buffer.alloc(3 * 1024 * 1024, 7)); // in place
+    const r = tmt(dir, ['snapshot', '--max-file-size', '1M', '--json']);
+    expect(JSON.parse(r.stdout).skipped).toEqual([{ path: 'model.ckpt', reason: 'too-large', size: 3 * 1024 * 1024 }]);
+    expect(gitRaw(dir, ['cat-file', '-e', git(dir, 'hash-object', 'model.ckpt')]).status).not.toBe(0);
+  });
+
+  it('a cached file whose name starts with a colon, ignored later', async () => {
+    const dir = makeRepo({ 'a.py': 'a\n' });
+    rewrite(dir, ':tmp', 'x\n');
+    await nextSecond();
+    expectSame(dir);
+    writeFiles(dir, { '.gitignore': ':tmp\n' });
+    const tree = expectSame(dir);
+    expect(git(dir, 'ls-tree', '--name-only', tree)).toBe('.gitignore\na.py');
+  });
+
+  it('a cache that cannot be written is gone without: the snapshot still succeeds', () => {
+    const dir = makeRepo({ 'a.py': 'a\n' });
+    writeFiles(dir, { 'u.txt': 'u\n' });
+    snap(dir);
+    fs.rmSync(path.join(dir, '.git/tmt/index.record'));
+    fs.mkdirSync(path.join(dir, '.git/tmt/index.record'));
+    const r = tmt(dir, ['snapshot']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe(nativeTree(dir));
+    expect(tmt(dir, ['save', '-n', 'x']).code).toBe(0);
   });
 });
 

@@ -339,6 +339,7 @@ Examples:
     .description('end runs whose tmt process died (status stale): keep what they wrote, mark them killed')
     .argument('[run...]', 'run selectors (default: every stale run)')
     .option('--json', 'print the recovered runs as JSON')
+    .option('--force', 'also end a named stale run whose run directory is gone (you know it was recorded here): killed, with its last update as end')
     .addHelpText(
       'after',
       `
@@ -347,9 +348,9 @@ Examples:
   $ tmt recover                  # every stale run on this host
   $ tmt recover last`,
     )
-    .action(async (runs: string[], opts: { json?: boolean }) => {
+    .action(async (runs: string[], opts: { json?: boolean; force?: boolean }) => {
       const { recoverCommand } = await import('./commands/recover.js');
-      setCode(await recoverCommand({ cwd: process.cwd(), runs, json: !!opts.json }, out));
+      setCode(await recoverCommand({ cwd: process.cwd(), runs, json: !!opts.json, force: !!opts.force }, out));
     });
 
   program

@@ -89,7 +89,11 @@ export async function snapshot(opts: SnapshotOptions): Promise<SnapshotResult> {
     const scratch = await prepareScratchIndex({ repo: opts.repo, noCache, exclude: filters.excluded });
     try {
       const result = await snapshotWith(opts.repo, scratch, filters);
-      commitScratchIndex(opts.repo, scratch);
+      try {
+        commitScratchIndex(opts.repo, scratch);
+      } catch {
+        discardScratchIndex(scratch); // the cache only saves work: a full disk or a broken tmt/ folder means none
+      }
       return { ...result, cacheHits: scratch.reused, ms: now() - started };
     } catch (err) {
       discardScratchIndex(scratch);
@@ -140,12 +144,20 @@ async function snapshotWith(repo: Repo, scratch: ScratchIndex, f: Filters): Prom
   // directory (`data -> /scratch/data`); plain --remove refuses those. A lent
   // cache entry whose file changed goes too: git must hash it as the new
   // file it is, not in the light of the entry (stat-cache.ts).
-  const removed = [...deleted, ...modified.filter(scratch.isLent)];
+  const changedLent = modified.filter(scratch.isLent);
+  const removed = [...deleted, ...changedLent];
   if (removed.length > 0) await updateIndex(run, removed, ['--force-remove']);
+  // A cached untracked file that grew past the cap is kept out like a new one, before git hashes it.
+  const grown = new Set(changedLent.filter((raw) => {
+    const size = f.maxFileSize > 0 ? sizeOf(Buffer.concat([root, Buffer.from(raw, 'latin1')])) : undefined;
+    if (size === undefined || size <= f.maxFileSize) return false;
+    skipped.push({ path: Buffer.from(raw, 'latin1').toString('utf8'), reason: 'too-large', size });
+    return true;
+  }));
   // Attributes before hashing: if they change later, the cache sees a difference.
   const unknown = added.filter((p) => !p.endsWith('/') && !scratch.attrs.has(p));
   for (const [p, a] of await checkAttributes(repo.workTree, unknown, run.env)) scratch.attrs.set(p, a);
-  const hashed = [...modified, ...added];
+  const hashed = [...modified.filter((p) => !grown.has(p)), ...added];
   const changing = await hashSteadily(repo.workTree, run, scratch.file, hashed);
   if (changing.length > 0) await updateIndex(run, changing, ['--force-remove']);
   for (const p of changing) skipped.push({ path: Buffer.from(p, 'latin1').toString('utf8'), reason: 'changing' });

@@ -14,9 +14,15 @@
  *   from the real index, say before `git rm --cached`, was hashed under
  *   other rules);
  * - `git check-attr` gives it the same attributes it had when it was hashed;
- * - its mtime is older than the second the caching snapshot started, so no
- *   same-size rewrite can hide behind equal stat data (git's racy-clean rule,
- *   judged by the cache's own time, never the real index's);
+ * - its mtime and ctime are older than the second the caching snapshot
+ *   started, so no same-size rewrite can hide behind equal stat data (git's
+ *   racy-clean rule, judged by the cache's own time, never the real
+ *   index's; ctime too, because `cp -p` and unzip set mtimes back), and git
+ *   is told to trust ctime and full stat data (no core.trustctime=false, no
+ *   core.checkStat=minimal) and to stat the file at all (no assume-valid
+ *   entry, as core.ignoreStat makes);
+ * - no tracked .gitattributes is missing from disk: the snapshot applies
+ *   that deletion before it hashes, so the rules change under it;
  * - git would not ignore it now, it is not inside a nested repository, and no
  *   file or directory of the real index clashes with it.
  * Any other entry is left out, so git hashes the file as the new file it is.
@@ -87,7 +93,7 @@ export async function prepareScratchIndex(opts: PrepareOptions): Promise<Scratch
   try {
     const stampSec = Math.floor(fs.fstatSync(fd).mtimeMs / 1000);
     // git works out the key on the other core while this one reads and parses the cache.
-    const keyed = hashingKey(opts.repo);
+    const keyed = hashingConfig(opts.repo);
     keyed.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
     const real = readIfExists(path.join(opts.repo.gitDir, 'index'));
     const cached = opts.noCache ? undefined : readIfExists(path.join(dir, 'index'));
@@ -97,11 +103,11 @@ export async function prepareScratchIndex(opts: PrepareOptions): Promise<Scratch
     let attrs: AttributeMap = new Map();
     let lent: IndexEntry[] = [];
     if (cached && record && record.index === trailerOf(cached.data)) {
-      const sameKey = keyed.then((k) => k === record.key);
+      const sameKey = keyed.then((k) => k.key === record.key && k.statTrusted);
       const merged = await mergeCached(real?.data, cached.data, record, opts, sameKey).catch(() => undefined); // any trouble: go without
       if (merged) ({ content, attrs, lent } = merged);
     }
-    const key = await keyed;
+    const { key } = await keyed;
     if (content !== undefined) fs.writeSync(fd, content);
     fs.closeSync(fd);
     open = false;
@@ -152,9 +158,12 @@ function trailerOf(data: Buffer): string {
  * config file and `-c` git reads. Attributes are checked per path instead
  * (attributes.ts). The cache is only trusted while this stays the same.
  */
-async function hashingKey(repo: Repo): Promise<string> {
+async function hashingConfig(repo: Repo): Promise<{ key: string; statTrusted: boolean }> {
   const { stdout } = await git(['config', '--list', '-z'], { cwd: repo.workTree, okCodes: [1] });
-  return createHash('sha1').update(stdout).digest('hex');
+  // -z: `key NL value` per entry; the last setting of a key wins, as git reads it.
+  const settings = new Map(stdout.toString('utf8').split('\0').map((e) => { const nl = e.indexOf('\n'); return [e.slice(0, nl < 0 ? e.length : nl).toLowerCase(), nl < 0 ? 'true' : e.slice(nl + 1).toLowerCase()] as const; }));
+  const statTrusted = !['false', 'no', 'off', '0'].includes(settings.get('core.trustctime') ?? '') && settings.get('core.checkstat') !== 'minimal';
+  return { key: createHash('sha1').update(stdout).digest('hex'), statTrusted };
 }
 
 interface Loaded {
@@ -199,10 +208,12 @@ async function mergeCached(
     const rel = e.path.toString('utf8');
     return modeOf(e) !== GITLINK && !opts.exclude(rel) && !nested(rel);
   });
-  if (extra.length === 0 || !(await sameKey)) return undefined;
+  if (extra.length === 0 || !(await sameKey) || trackedAttributesGone(opts.repo.workTree, real.entries)) return undefined;
   const names = extra.map((e) => e.path.toString('latin1'));
-  const input = Buffer.concat(extra.flatMap((e) => [e.path, NUL])); // the same paths for both questions
-  const [ignored, attrsNow] = await Promise.all([ignoredNow(opts.repo, input), checkAttributes(opts.repo.workTree, names, undefined, input)]);
+  const input = Buffer.concat(extra.flatMap((e) => [e.path, NUL]));
+  // check-ignore reads its input as pathspecs (`:x` would be magic): given as ./path, it is a path.
+  const asPaths = Buffer.concat(extra.flatMap((e) => [DOT_SLASH, e.path, NUL]));
+  const [ignored, attrsNow] = await Promise.all([ignoredNow(opts.repo, asPaths), checkAttributes(opts.repo.workTree, names, undefined, input)]);
   // Taken before any hash of this snapshot: the record for every one of these that is hashed now.
   const attrs: AttributeMap = new Map();
   const trusted = extra.filter((e, i) => {
@@ -210,7 +221,7 @@ async function mergeCached(
     if (ignored.has(name)) return false;
     const now = attrsNow.get(name) ?? '';
     attrs.set(name, now);
-    return mtimeSec(e) < record.stampSec && record.attrs.get(name) === now;
+    return mtimeSec(e) < record.stampSec && ctimeSec(e) < record.stampSec && !(e.head.readUInt16BE(60) & ASSUME_VALID) && record.attrs.get(name) === now;
   });
   const keep = withoutDirectoryClashes(trusted, real.entries);
   if (keep.length === 0) return { content: realData, attrs, lent: [] };
@@ -223,6 +234,24 @@ function modeOf(e: IndexEntry): number {
 
 function mtimeSec(e: IndexEntry): number {
   return e.head.readUInt32BE(8);
+}
+
+function ctimeSec(e: IndexEntry): number {
+  return e.head.readUInt32BE(0);
+}
+
+const ASSUME_VALID = 0x8000;
+const SKIP_WORKTREE = 0x4000; // extended flags (v3)
+const DOT_SLASH = Buffer.from('./');
+
+/** A tracked .gitattributes whose file is gone (and not kept out by a sparse checkout). */
+function trackedAttributesGone(workTree: string, real: readonly IndexEntry[]): boolean {
+  return real.some((e) => {
+    const p = e.path;
+    if (p.length < 14 || p.toString('latin1', p.length - 14) !== '.gitattributes' || (p.length > 14 && p[p.length - 15] !== 0x2f)) return false;
+    if (e.extended !== undefined && e.extended & SKIP_WORKTREE) return false;
+    return !fs.existsSync(Buffer.concat([Buffer.from(workTree + path.sep), p]));
+  });
 }
 
 /** True for paths inside a directory that has become a repository of its own (git would add a gitlink). */
@@ -267,10 +296,10 @@ function cachedOnly(real: readonly IndexEntry[], cached: readonly IndexEntry[]):
   return out;
 }
 
-/** Of the NUL-terminated paths in `input`, those git would ignore now. */
+/** Of the NUL-terminated ./paths in `input`, those git would ignore now (without the ./). */
 async function ignoredNow(repo: Repo, input: Buffer): Promise<Set<string>> {
   const { stdout } = await git(['check-ignore', '--no-index', '-z', '--stdin'], { cwd: repo.workTree, input, okCodes: [1] });
-  return new Set(stdout.toString('latin1').split('\0').filter(Boolean));
+  return new Set(stdout.toString('latin1').split('\0').filter(Boolean).map((p) => (p.startsWith('./') ? p.slice(2) : p)));
 }
 
 /** Drops cached files that now clash with a directory or a file of the real index. */

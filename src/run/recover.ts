@@ -19,13 +19,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TmtError } from '../errors.js';
+import { git } from '../git/exec.js';
+import { runRef } from '../git/layout.js';
 import type { Repo } from '../git/repo.js';
 import { systemClock, type Clock } from './clock.js';
 import { finishRun } from './finish.js';
 import type { RunMeta } from './metadata.js';
 import { readRuns, unreadableRunError, type RunRecord } from './read.js';
 import { resolveRun } from './resolve.js';
-import { filesUnder, liveCommandPid, readFailure, runDir } from './run-dir.js';
+import { createRunDir, filesUnder, liveCommandPid, readFailure, runDir } from './run-dir.js';
 import { displayStatus } from './status.js';
 
 export interface Recovered {
@@ -42,6 +44,8 @@ export interface RecoverOptions {
   repo: Repo;
   /** Runs to recover; none: every stale run. */
   selectors: readonly string[];
+  /** Also end a named stale run without a run directory here (the user says it was recorded here). */
+  force?: boolean;
   clock?: Clock;
 }
 
@@ -70,7 +74,7 @@ export async function recoverRuns(opts: RecoverOptions): Promise<RecoverResult> 
     for (const s of opts.selectors) {
       try {
         const r = await resolveRun(opts.repo, s);
-        assertStale(opts.repo, r);
+        assertStale(opts.repo, r, opts.force ?? false);
         runs.push(r);
       } catch (err) {
         result.failed.push({ run: s, error: err });
@@ -93,7 +97,7 @@ export async function recoverRuns(opts: RecoverOptions): Promise<RecoverResult> 
       result.failed.push({ run: r.id, error: err });
     }
   }
-  result.pruned = pruneEnded(opts.repo, all, (opts.clock ?? systemClock).now());
+  result.pruned = await pruneEnded(opts.repo, all, (opts.clock ?? systemClock).now());
   return result;
 }
 
@@ -101,7 +105,7 @@ function isStale(r: RunRecord): boolean {
   return !!r.meta && displayStatus(r.meta) === 'stale';
 }
 
-function assertStale(repo: Repo, r: RunRecord): void {
+function assertStale(repo: Repo, r: RunRecord, force: boolean): void {
   if (!r.meta) throw unreadableRunError(r);
   const status = displayStatus(r.meta);
   if (status === 'stale') {
@@ -112,9 +116,9 @@ function assertStale(repo: Repo, r: RunRecord): void {
         hint: `let it end (or stop it: kill ${command}), then run tmt recover`,
       });
     }
-    if (fs.existsSync(dir.root)) return;
+    if (fs.existsSync(dir.root) || force) return;
     throw new TmtError('BAD_ARGUMENT', `run ${r.id} was not started in this repository (it has no run directory here), so tmt cannot tell how it ended`, {
-      hint: 'run tmt recover in the clone that recorded it, or tmt rm it here',
+      hint: `run tmt recover in the clone that recorded it, or tmt rm it here; if it was recorded here and its directory was deleted, tmt recover --force ${r.id} ends it as killed`,
     });
   }
   if (status === 'running' && r.meta.host?.hostname === os.hostname()) {
@@ -131,7 +135,10 @@ function assertStale(repo: Repo, r: RunRecord): void {
 async function recoverOne(repo: Repo, r: RunRecord, clock: Clock): Promise<Recovered> {
   const meta = r.meta!;
   const dir = runDir(repo, r.id);
-  const endedMs = lastWriteMs(dir.root);
+  const hadOutputs = fs.existsSync(dir.root);
+  // Without its directory (only with --force), the last thing known of the run is its last update.
+  const endedMs = hadOutputs ? lastWriteMs(dir.root) : Date.parse(meta.updated ?? meta.started) || clock.now();
+  if (!hadOutputs) createRunDir(dir);
   // tmt wrote down why it could not publish the run (a full disk): that is how it ended.
   const failure = readFailure(dir);
   const finished = await finishRun({
@@ -144,11 +151,16 @@ async function recoverOne(repo: Repo, r: RunRecord, clock: Clock): Promise<Recov
     exitCode: failure?.exitCode,
     endedMs: Math.max(endedMs, Date.parse(meta.started) || clock.now()),
   });
-  return { id: r.id, name: meta.name, commit: finished.commit, meta: finished.meta, hadOutputs: true, warnings: finished.warnings };
+  return { id: r.id, name: meta.name, commit: finished.commit, meta: finished.meta, hadOutputs, warnings: finished.warnings };
 }
 
 /** Removes the run directories of runs that ended (and old ones no run owns); nothing a live command writes to. */
-function pruneEnded(repo: Repo, runs: readonly RunRecord[], nowMs: number): Array<{ id: string; bytes: number }> {
+async function runRefExists(repo: Repo, id: string): Promise<boolean> {
+  const { code } = await git(['rev-parse', '--verify', '-q', `${runRef(id)}^{commit}`], { cwd: repo.workTree, okCodes: [1, 128] });
+  return code === 0;
+}
+
+async function pruneEnded(repo: Repo, runs: readonly RunRecord[], nowMs: number): Promise<Array<{ id: string; bytes: number }>> {
   const root = path.join(repo.commonDir, 'tmt', 'runs');
   let names: string[];
   try {
@@ -164,6 +176,8 @@ function pruneEnded(repo: Repo, runs: readonly RunRecord[], nowMs: number): Arra
     const ended = run?.meta && run.meta.status !== 'running';
     const orphan = !run && nowMs - (fs.statSync(dir.root, { throwIfNoEntry: false })?.mtimeMs ?? nowMs) > ORPHAN_AGE_MS;
     if ((!ended && !orphan) || liveCommandPid(dir) !== undefined) continue;
+    // A run published since the list was read (a library session started meanwhile) is not an orphan.
+    if (orphan && (await runRefExists(repo, id))) continue;
     const bytes = filesUnder(dir.root).reduce((n, f) => n + f.size, 0);
     fs.rmSync(dir.root, { recursive: true, force: true });
     pruned.push({ id, bytes });

@@ -10,11 +10,12 @@ export interface RecoverCommandOptions {
   cwd: string;
   runs: string[];
   json: boolean;
+  force?: boolean;
 }
 
 export async function recoverCommand(opts: RecoverCommandOptions, out: Output): Promise<number> {
   const repo = await openRepo({ cwd: opts.cwd });
-  const { recovered, stillRunning, notHere, failed, pruned } = await recoverRuns({ repo, selectors: opts.runs });
+  const { recovered, stillRunning, notHere, failed, pruned } = await recoverRuns({ repo, selectors: opts.runs, force: opts.force });
   for (const s of stillRunning) warn(out, `run ${s.id} left alone: its tmt died, but its command (pid ${s.pid}) still runs; recover it once that ends`);
   for (const id of notHere) warn(out, `run ${id} left alone: it is stale here but was not started in this repository (no run directory); recover it in the clone that recorded it, or tmt rm it`);
   if (pruned.length) {
@@ -44,7 +45,8 @@ export async function recoverCommand(opts: RecoverCommandOptions, out: Output): 
     for (const w of r.warnings) warn(out, `run ${r.id}: ${w}`);
     const points = Object.values(r.meta.metrics).reduce((n, s) => n + s.count, 0);
     const why = r.meta.status === 'failed' && r.meta.failure ? ` (${printable(r.meta.failure)})` : '';
-    out.out(`recovered run ${r.id}${r.name ? ` (${printable(r.name)})` : ''} as ${r.meta.status}${why}; kept ${points} metric point${points === 1 ? '' : 's'}, its logs and artifacts\n`);
+    const kept = r.hadOutputs ? `kept ${points} metric point${points === 1 ? '' : 's'}, its logs and artifacts` : 'its run directory was gone: only the status changed';
+    out.out(`recovered run ${r.id}${r.name ? ` (${printable(r.name)})` : ''} as ${r.meta.status}${why}; ${kept}\n`);
   }
   return code;
 }
