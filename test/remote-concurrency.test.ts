@@ -96,7 +96,8 @@ describe('a killed push', () => {
       expectRunsWithNotes(mine, runRefs(mine).size); // whatever the kill left, every local run keeps its note
     }
     // A git killed mid-update on the remote's side can leave a ref lock there (seen once in CI):
-    // tmt names it, as git does, and the user removes it. Nothing may be lost either way.
+    // tmt names it, as git does, and the user removes it. One left in this clone's remote-tracking
+    // refs (also seen in CI) tmt clears itself. Nothing may be lost either way.
     let after = await tmtAsync(mine, ['push']);
     const stale = /has a lock file that stays: (.*)$/m.exec(after.stderr)?.[1];
     if (stale) {
@@ -112,4 +113,46 @@ describe('a killed push', () => {
     fsck(bare);
     fsck(mine);
   }, 300_000);
+});
+
+describe('a lock file left in tmt\'s remote-tracking refs', () => {
+  it('is removed once it is older than any live git holds one, and fetch goes on; a fresh one is waited for', async () => {
+    const { url } = newRemote('path');
+    const origin = projectWithRemote(url);
+    await saveMany(origin, 2, 'origin');
+    await must(tmtAsync(origin, ['push', '-q']), 'push');
+    const mine = cloneOf(url);
+    await must(tmtAsync(mine, ['fetch', '-q']), 'first fetch');
+    await saveMany(origin, 1, 'later');
+    await must(tmtAsync(origin, ['push', '-q']), 'second push');
+    // The notes tracking ref moves with every fetch that brings new notes, so that fetch must take its lock.
+    const tracked = git(mine, 'for-each-ref', '--format=%(refname)', 'refs/notes/tmt-remotes/');
+    const gitDir = git(mine, 'rev-parse', '--absolute-git-dir');
+    const lock = `${gitDir}/${tracked}.lock`;
+    fs.writeFileSync(lock, '');
+    const old = new Date(Date.now() - 60_000);
+    fs.utimesSync(lock, old, old);
+    const r = await must(tmtAsync(mine, ['fetch']), 'fetch beside a stale lock');
+    expect(r.stderr).toContain(`removed ${lock}`);
+    expect(fs.existsSync(lock)).toBe(false);
+    expectRunsWithNotes(mine, 3);
+    fsck(mine);
+
+    // A user's own ref lock is never touched: only tmt's tracking refs are its to clear.
+    const userLock = `${gitDir}/refs/heads/main.lock`;
+    fs.writeFileSync(userLock, '');
+    fs.utimesSync(userLock, old, old);
+    await must(tmtAsync(mine, ['fetch']), 'fetch beside a lock on a branch');
+    expect(fs.existsSync(userLock)).toBe(true);
+
+    // A lock another git holds for a moment is waited for, never removed.
+    await saveMany(origin, 1, 'last');
+    await must(tmtAsync(origin, ['push', '-q']), 'third push');
+    fs.writeFileSync(lock, 'held');
+    const release = setTimeout(() => fs.rmSync(lock), 1_500);
+    const waited = await must(tmtAsync(mine, ['fetch']), 'fetch beside a held lock');
+    clearTimeout(release);
+    expect(waited.stderr).not.toContain('removed');
+    expectRunsWithNotes(mine, 4);
+  }, 120_000);
 });

@@ -64,6 +64,21 @@ export function assertLockNotStale(conflict: RefConflict & { kind: 'locked' }, n
   if (age > STALE_LOCK_MS) throw lockedError(conflict, age);
 }
 
+/**
+ * Removes a lock file if it is still older than a live git would ever hold
+ * one. Only for refs tmt rebuilds on every fetch (its remote-tracking refs),
+ * where a wrong guess costs a re-fetch, never an update.
+ */
+export function removeStaleLock(lockFile: string, now = Date.now()): boolean {
+  try {
+    if (now - fs.statSync(lockFile).mtimeMs <= STALE_LOCK_MS) return false;
+    fs.unlinkSync(lockFile);
+    return true;
+  } catch {
+    return false; // released or removed meanwhile
+  }
+}
+
 export function lockedError(conflict: RefConflict & { kind: 'locked' }, ageMs?: number): TmtError {
   const age = ageMs === undefined ? '' : ` (${Math.round(ageMs / 1000)}s old)`;
   return new TmtError('LOCKED', `${conflict.ref} is locked by ${conflict.lockFile}${age}`, {

@@ -7,11 +7,12 @@
  * pushed with --force-with-lease on the value tmt merged with, so a notes
  * push can never drop what someone else pushed meanwhile.
  */
+import path from 'node:path';
 import { backoffMs, sleep } from '../backoff.js';
 import { configEnv, git, GitCommandError, type GitRunOptions } from '../exec.js';
-import { NOTES_REF, RUNS_PREFIX, runRef, trackingNotesRef, trackingRunsPrefix } from '../layout.js';
+import { NOTES_REF, RUNS_PREFIX, runRef, TRACKING_NOTES_PREFIX, TRACKING_RUNS_PREFIX, trackingNotesRef, trackingRunsPrefix } from '../layout.js';
 import { isObjectId, isSafeRefName } from '../ref-name.js';
-import { listRefs } from '../refs.js';
+import { listRefs, lockedError, removeStaleLock } from '../refs.js';
 import type { Repo } from '../repo.js';
 import { classifyRemoteFailure, missingHere } from './errors.js';
 import { judgePush, parsePorcelain } from './push-report.js';
@@ -30,6 +31,9 @@ import type { Progress, PushOutcome, PushRequest, RemoteState, Transport } from 
  */
 const FETCH_FLAGS = ['--refmap=', '--no-tags', '--prune', '--no-prune-tags', '--no-recurse-submodules', '--no-write-fetch-head'];
 const PUSH_FLAGS = ['--atomic', '--porcelain', '--no-follow-tags', '--recurse-submodules=no', '--no-signed', '--no-force-if-includes'];
+
+/** Longer than refs.ts's stale-lock age, so a lock left in tmt's tracking refs is cleared, not reported. */
+const STALE_TRACKING_WAIT_MS = 7_000;
 
 /** Command lines stay well under the kernel's limit; a push of more runs is split (each part atomic). */
 const MAX_ARGS_CHARS = 512 * 1024;
@@ -77,7 +81,9 @@ export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Prog
     async fetch(state, opts) {
       const specs = [...(state.notes ? [`+${NOTES_REF}:${trackingNotes}`] : []), ...(opts.runs ? [`+${RUNS_PREFIX}*:${trackingRuns}*`] : [])];
       if (specs.length) {
-        // Another fetch into the same tracking refs holds their locks for a moment: wait for it.
+        // Another fetch into the same tracking refs holds their locks for a moment: wait for it,
+        // long enough to tell a held lock from an abandoned one.
+        const waitUntil = Date.now() + STALE_TRACKING_WAIT_MS;
         for (let attempt = 0; ; attempt++) {
           try {
             // --refmap= : only these refspecs; a configured remote.<name>.fetch (say
@@ -85,7 +91,14 @@ export function gitTransport(repo: Repo, remote: ResolvedRemote, progress?: Prog
             await talk(['fetch', ...FETCH_FLAGS, ...loud, '--end-of-options', remote.arg, ...specs]);
             break;
           } catch (err) {
-            if (!(err instanceof GitCommandError && /cannot lock ref|Unable to create '.*\.lock'/.test(err.stderr)) || attempt >= 8) throw err;
+            if (!(err instanceof GitCommandError && /cannot lock ref|Unable to create '.*\.lock'/.test(err.stderr))) throw err;
+            const lock = trackingLock(repo, err.stderr);
+            // An interrupted git (Ctrl-C between creating a lock and registering it for clean-up) can leave one behind.
+            if (lock && removeStaleLock(lock)) {
+              progress?.line(`tmt: removed ${lock}, left by an interrupted git in tmt's own remote-tracking refs`);
+              continue;
+            }
+            if (attempt >= 8 && Date.now() > waitUntil) throw lock ? lockedError({ kind: 'locked', ref: lockedRef(err.stderr) ?? lock, lockFile: lock }) : err;
             await sleep(backoffMs(attempt + 4));
           }
         }
@@ -151,4 +164,16 @@ function split(items: readonly string[], maxChars: number): string[][] {
     size += item.length + 1;
   }
   return parts;
+}
+
+/** The lock file git names in `stderr`, when it guards one of tmt's remote-tracking refs (never a ref of the user's). */
+function trackingLock(repo: Repo, stderr: string): string | undefined {
+  const lock = /Unable to create '([^']+\.lock)': File exists/.exec(stderr)?.[1];
+  if (!lock || !path.isAbsolute(lock)) return undefined;
+  const rel = path.relative(repo.commonDir, lock).split(path.sep).join('/');
+  return [TRACKING_RUNS_PREFIX, TRACKING_NOTES_PREFIX].some((p) => rel.startsWith(p)) && !rel.includes('..') ? lock : undefined;
+}
+
+function lockedRef(stderr: string): string | undefined {
+  return /cannot lock ref '([^']+)'/.exec(stderr)?.[1];
 }
