@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openRepo } from '../dist/index.js';
 import { writeRunsBulk } from '../dist/git/bulk.js';
-import { serializeMeta } from '../dist/run/metadata.js';
-import { newRunId } from '../dist/run/id.js';
+import { serializeMeta } from '../dist/run/note/metadata.js';
+import { newRunId } from '../dist/run/note/id.js';
 import { cleanupTemp, fsck, git, gitRaw, makeRepo, tempDir } from './helpers/git.js';
 import { tmt, tmtAsync } from './helpers/tmt.js';
 

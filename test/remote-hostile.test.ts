@@ -111,7 +111,7 @@ describe('ref names a remote advertises', () => {
 
 describe('refs without git', () => {
   it('updateRefs refuses a ref name that would leave <git-dir>/refs/, and writes nothing', async () => {
-    const { updateRefs } = await import('../dist/git/nogit/refs.js');
+    const { updateRefs } = await import('../dist/git/remote/nogit/refs.js');
     const dir = makeRepo({ 'a.py': 'a\n' });
     const gitDir = path.join(dir, '.git');
     const head = git(dir, 'rev-parse', 'HEAD');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { mergeMeta } from '../dist/run/sync/merge-meta.js';
-import { chooseRemote, isUrlLike, parseRemoteConfig } from '../dist/git/remote/resolve.js';
-import { judgePush, parsePorcelain } from '../dist/git/remote/push-report.js';
+import { mergeMeta } from '../dist/sync/merge-meta.js';
+import { chooseRemote, isUrlLike, parseRemoteConfig } from '../dist/git/remote/which-remote.js';
+import { judgePush, parsePorcelain } from '../dist/git/remote/native/push-report.js';
 import { classifyRemoteFailure } from '../dist/git/remote/errors.js';
 import type { RunMeta } from '../dist/index.js';
 

@@ -3,8 +3,8 @@
  * (changed ones marked), metrics judged against the first run, series thinned
  * for charts, artifacts lined up by path. Pure: no git, no clock.
  */
-import type { MetricSeries } from '../run/metrics.js';
-import { displayStatus } from '../run/status.js';
+import type { MetricSeries } from '../run/record/metrics.js';
+import { displayStatus } from '../run/note/status.js';
 import { shellQuote } from '../util/shell-quote.js';
 import type { ArtifactView } from './artifacts.js';
 import type { DirectionChoice } from './direction.js';

@@ -11,7 +11,7 @@ import { metricDirections, type DirectionFlags } from './direction.js';
 import { explainingMissing, involvedIn, withCompleteOutputs } from './missing.js';
 import { buildComparison } from './build.js';
 import type { Comparison, DiffEntry } from './model.js';
-import { baseLabel, runLabels } from './labels.js';
+import { baseLabel, runLabels } from './display-names.js';
 import type { ResolvedRun } from './resolve.js';
 import { readRunSeries } from './series.js';
 

@@ -5,8 +5,8 @@
  * JSON and the HTML page all render this one value.
  */
 import type { Direction } from '../query/best.js';
-import type { MetricSummary } from '../run/metadata.js';
-import type { DisplayStatus } from '../run/status.js';
+import type { MetricSummary } from '../run/note/metadata.js';
+import type { DisplayStatus } from '../run/note/status.js';
 import type { ArtifactView } from './artifacts.js';
 import type { CodeDiff } from './code.js';
 import type { DirectionChoice } from './direction.js';

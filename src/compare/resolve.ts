@@ -6,10 +6,10 @@
 import { TmtError } from '../errors.js';
 import type { Repo } from '../git/repo.js';
 import { selectRuns } from '../query/list.js';
-import type { RunMeta } from '../run/metadata.js';
-import { unreadableRunError, withCatalog, type RunRecord } from '../run/read.js';
-import { selectRow } from '../run/select.js';
-import { completeGit } from '../run/resolve.js';
+import type { RunMeta } from '../run/note/metadata.js';
+import { unreadableRunError, withCatalog, type RunRecord } from '../run/read/read.js';
+import { selectRow } from '../run/read/select.js';
+import { completeGit } from '../run/read/find-run.js';
 
 /** A run with readable metadata. */
 export interface ResolvedRun {

@@ -34,7 +34,7 @@
  *                            refs/notes/tmt with compare-and-swap. Removed in the
  *                            same transaction; stale ones are safe to delete.
  *
- * <common-dir>/tmt/catalog/  The run catalog (src/run/catalog-store.ts): a cache of
+ * <common-dir>/tmt/catalog/  The run catalog (src/run/catalog/store.ts): a cache of
  *                            every run's note and queryable columns, shared by all
  *                            worktrees; deleting it only costs speed.
  *

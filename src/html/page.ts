@@ -7,7 +7,7 @@
  * inline scripts and style forbids everything else: other scripts, inline
  * event handlers, any fetch, and images other than data: URIs.
  */
-import { runLabels } from '../compare/labels.js';
+import { runLabels } from '../compare/display-names.js';
 import type { Comparison } from '../compare/model.js';
 import { cspHash, loadAssets } from './assets.js';
 import { escapeHtml, jsonForScript } from './escape.js';

@@ -5,7 +5,7 @@
  */
 import { TmtError } from '../errors.js';
 import { checkField, fieldValue, splitFields, type QueryRun } from './expr/index.js';
-import { canonicalNumber } from '../run/values.js';
+import { canonicalNumber } from '../run/note/values.js';
 import { asNumber } from './expr/eval.js';
 import { sortBy, type SortKey } from './sort.js';
 

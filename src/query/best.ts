@@ -4,7 +4,7 @@
  * final step does not win).
  */
 import { TmtError } from '../errors.js';
-import type { MetricPoint } from '../run/metrics.js';
+import type { MetricPoint } from '../run/record/metrics.js';
 import { groupKey } from './aggregate.js';
 import type { QueryRun } from './expr/index.js';
 import { sortBy } from './sort.js';

@@ -4,9 +4,9 @@
  * options name; whole records are loaded for the rows that are shown.
  */
 import { TmtError } from '../errors.js';
-import type { RunRecord } from '../run/read.js';
-import { isRunSource, recordSource, type RunSource } from '../run/run-source.js';
-import { DISPLAY_STATUSES, displayStatus, type DisplayStatus } from '../run/status.js';
+import type { RunRecord } from '../run/read/read.js';
+import { isRunSource, recordSource, type RunSource } from '../run/catalog/run-source.js';
+import { DISPLAY_STATUSES, displayStatus, type DisplayStatus } from '../run/note/status.js';
 import type { FieldRef } from './expr/ast.js';
 import { evaluate, fieldRef, parseExpr, type QueryRun } from './expr/index.js';
 import { columnsFor, fieldsOf, partialRuns, toQueryRun } from './query-run.js';

@@ -4,11 +4,11 @@
  * fields it reads; only those columns are loaded, so filtering 100,000 runs on
  * one metric never parses their notes.
  */
-import { METRIC_WIDTH, metricColumn, paramColumn } from '../run/columns.js';
-import type { RunMeta } from '../run/metadata.js';
-import type { RunRecord } from '../run/read.js';
-import type { RunSource } from '../run/run-source.js';
-import { displayStatus, displayStatusOf } from '../run/status.js';
+import { METRIC_WIDTH, metricColumn, paramColumn } from '../run/catalog/columns.js';
+import type { RunMeta } from '../run/note/metadata.js';
+import type { RunRecord } from '../run/read/read.js';
+import type { RunSource } from '../run/catalog/run-source.js';
+import { displayStatus, displayStatusOf } from '../run/note/status.js';
 import type { Expr, FieldRef, QueryRun } from './expr/ast.js';
 
 /** The flat view of a whole record. */

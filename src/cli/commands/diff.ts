@@ -3,7 +3,7 @@ import { streamTreeDiff, type DiffView, type TreePair } from '../../git/diff.js'
 import { diffColor, diffPager } from '../../git/config.js';
 import { openRepo } from '../../git/repo.js';
 import { explainingMissing, involvedIn } from '../../compare/missing.js';
-import { runLabels } from '../../compare/labels.js';
+import { runLabels } from '../../compare/display-names.js';
 import { resolveRuns, type ResolvedRun } from '../../compare/resolve.js';
 import { TmtError } from '../../errors.js';
 import { EXIT } from '../exit-codes.js';

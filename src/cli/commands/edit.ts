@@ -1,5 +1,5 @@
 import { openRepo } from '../../git/repo.js';
-import { editRun } from '../../run/edit.js';
+import { editRun } from '../../run/update/edit.js';
 import type { Output } from '../output.js';
 
 export interface EditCommandOptions {

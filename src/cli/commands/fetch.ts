@@ -1,5 +1,5 @@
-import { describeFetch, fetchRemote } from '../../run/sync/fetch.js';
-import { openSync } from '../../run/sync/session.js';
+import { describeFetch, fetchRemote } from '../../sync/fetch.js';
+import { openSync } from '../../sync/open-sides.js';
 import { progressFor } from '../progress.js';
 import type { Output } from '../output.js';
 

@@ -1,8 +1,8 @@
 import { TmtError } from '../../errors.js';
 import { shortIds } from '../../query/list.js';
-import { listRemote } from '../../run/sync/list-remote.js';
-import { openSync } from '../../run/sync/session.js';
-import { displayStatus } from '../../run/status.js';
+import { listRemote } from '../../sync/list-remote.js';
+import { openSync } from '../../sync/open-sides.js';
+import { displayStatus } from '../../run/note/status.js';
 import { checkFormat, TABULAR_FORMATS, type TabularFormat } from '../render/formats.js';
 import { formatTime } from '../render/format.js';
 import type { Output } from '../output.js';

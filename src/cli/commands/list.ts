@@ -5,7 +5,7 @@ import { groupRuns, parseAggs, parseGroupSort, sortGroups, type Agg } from '../.
 import type { SortKey } from '../../query/sort.js';
 import { checkField, fieldValue, splitFields } from '../../query/expr/index.js';
 import { listedRows, mainMetrics, selectRuns, type Listed, type Selection } from '../../query/list.js';
-import { withCatalog } from '../../run/read.js';
+import { withCatalog } from '../../run/read/read.js';
 import { checkFormat, TABULAR_FORMATS, type Tabular, type TabularFormat } from '../render/formats.js';
 import { formatDuration, formatTime } from '../render/format.js';
 import { renderRunTable } from '../render/runs.js';

@@ -1,7 +1,7 @@
 import { TmtError } from '../../errors.js';
 import { openRepo } from '../../git/repo.js';
-import { liveRunFromEnv, logArtifacts, logMetrics, logParams, type LogTarget } from '../../run/log.js';
-import { coerceMetric, parseAssignments } from '../../run/values.js';
+import { liveRunFromEnv, logArtifacts, logMetrics, logParams, type LogTarget } from '../../run/update/log.js';
+import { coerceMetric, parseAssignments } from '../../run/note/values.js';
 import type { Output } from '../output.js';
 
 export interface LogCommandOptions {

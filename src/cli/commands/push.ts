@@ -1,6 +1,6 @@
 import { isTmtError, TmtError } from '../../errors.js';
-import { describePush, pushRemote } from '../../run/sync/push.js';
-import { openSync } from '../../run/sync/session.js';
+import { describePush, pushRemote } from '../../sync/push.js';
+import { openSync } from '../../sync/open-sides.js';
 import { progressFor } from '../progress.js';
 import type { Output } from '../output.js';
 
@@ -18,7 +18,7 @@ export async function pushCommand(opts: PushCommandOptions, out: Output): Promis
   const selectors = ctx.tookRemote ? opts.args.slice(1) : opts.args;
   let ids: string[] | undefined;
   if (selectors.length || opts.where !== undefined) {
-    const { loadRuns, pickRuns } = await import('../../run/sync/runs.js');
+    const { loadRuns, pickRuns } = await import('../../sync/runs.js');
     const runs = await loadRuns(ctx.store);
     try {
       ids = pickRuns(runs, selectors, opts.where, ctx.now()).map((r) => r.id);

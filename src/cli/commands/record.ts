@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import { TmtError } from '../../errors.js';
 import { openRepo } from '../../git/repo.js';
-import { paramsFromArgv } from '../../run/argv-params.js';
-import { readParamsFile } from '../../run/params-file.js';
-import { recordRun } from '../../run/record.js';
-import { parseAssignments } from '../../run/values.js';
+import { paramsFromArgv } from '../../run/record/argv-params.js';
+import { readParamsFile } from '../../run/record/params-file.js';
+import { recordRun } from '../../run/record/record.js';
+import { parseAssignments } from '../../run/note/values.js';
 import { formatDuration, paint, statusColor } from '../render/format.js';
 import { warn, type Output } from '../output.js';
 import { styled } from '../terminal-text.js';

@@ -1,6 +1,6 @@
 import { isTmtError } from '../../errors.js';
 import { openRepo } from '../../git/repo.js';
-import { recoverRuns } from '../../run/recover.js';
+import { recoverRuns } from '../../run/update/recover.js';
 import { formatBytes } from '../../util/format.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
 import { warn, type Output } from '../output.js';

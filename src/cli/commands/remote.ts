@@ -1,6 +1,6 @@
 import { openRepo } from '../../git/repo.js';
-import { chooseRemote, readRemoteConfig } from '../../git/remote/resolve.js';
-import { setupRemote } from '../../git/remote/setup.js';
+import { chooseRemote, readRemoteConfig } from '../../git/remote/which-remote.js';
+import { setupRemote } from '../../git/remote/native/setup.js';
 import type { Output } from '../output.js';
 
 export interface RemoteSetupOptions {

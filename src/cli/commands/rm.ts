@@ -1,6 +1,6 @@
 import { TmtError } from '../../errors.js';
-import { planHere, planRemoval, removeEverywhere, removeHere, type Removal } from '../../run/sync/remove.js';
-import { openLocal, openSync } from '../../run/sync/session.js';
+import { planHere, planRemoval, removeEverywhere, removeHere, type Removal } from '../../sync/remove.js';
+import { openLocal, openSync } from '../../sync/open-sides.js';
 import { warn, type Output } from '../output.js';
 import { printable } from '../render/printable.js';
 

@@ -1,6 +1,6 @@
 import { openRepo } from '../../git/repo.js';
-import { saveRun } from '../../run/save.js';
-import { coerceMetric, parseAssignments } from '../../run/values.js';
+import { saveRun } from '../../run/record/save.js';
+import { coerceMetric, parseAssignments } from '../../run/note/values.js';
 import { EXIT } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { warnSnapshot } from '../render/snapshot-warnings.js';

@@ -1,6 +1,6 @@
 import { TmtError } from '../../errors.js';
 import { openRepo } from '../../git/repo.js';
-import { showRun } from '../../run/show.js';
+import { showRun } from '../../run/read/show.js';
 import { renderRunDetails } from '../render/run-details.js';
 import type { Output } from '../output.js';
 

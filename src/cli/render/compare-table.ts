@@ -4,7 +4,7 @@
  * better or worse than the first run's.
  */
 import type { Comparison, Verdict } from '../../compare/model.js';
-import { runLabels } from '../../compare/labels.js';
+import { runLabels } from '../../compare/display-names.js';
 import type { Cell, Tabular } from './formats.js';
 import { formatDuration, formatTime, formatValue, paint } from './format.js';
 import { renderTable } from './table.js';

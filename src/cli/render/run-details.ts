@@ -1,4 +1,4 @@
-import type { RunDetails } from '../../run/show.js';
+import type { RunDetails } from '../../run/read/show.js';
 import { formatBytes, formatDuration, formatTime, formatValue, paint, statusColor } from './format.js';
 import { printable } from './printable.js';
 import { renderTableLines } from './table.js';

@@ -1,8 +1,8 @@
 /**
  * What sharing runs needs from the two sides, so the decisions (what to fetch,
- * how notes merge, what to push) are written once in src/run/sync/ and work
+ * how notes merge, what to push) are written once in src/sync/ and work
  * over both back ends: native git (this directory) and, where git is not
- * installed, isomorphic-git over HTTP (src/git/nogit/).
+ * installed, isomorphic-git over HTTP (src/git/remote/nogit/, beside the native one in native/).
  */
 import type { NoteChange } from '../notes.js';
 import type { RefConflict, RefUpdate } from '../refs.js';

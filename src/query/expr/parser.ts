@@ -5,8 +5,8 @@
  * matching nothing.
  */
 import { fieldKind, parseField, type CmpOp, type Expr, type FieldRef, type Value } from './ast.js';
-import { DISPLAY_STATUSES } from '../../run/status.js';
-import { nonFiniteNumber } from '../../run/values.js';
+import { DISPLAY_STATUSES } from '../../run/note/status.js';
+import { nonFiniteNumber } from '../../run/note/values.js';
 import { lex, OPERATORS, parseNumber, syntaxError, type Token } from './lexer.js';
 import { RegexError, userRegex, type Matcher } from '../regex/index.js';
 import { parseSpanSeconds, readTime } from '../time.js';

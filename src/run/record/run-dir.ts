@@ -1,0 +1,122 @@
+/**
+ * A recording run's scratch directory, `<git-dir>/tmt/runs/<id>/`: where the
+ * command writes metrics and artifacts, and where its output is captured,
+ * until everything is committed to git at the end of the run.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Repo } from '../../git/repo.js';
+import { pidAlive } from '../../util/pid.js';
+
+export interface RunDir {
+  root: string;
+  metrics: string;
+  artifacts: string;
+  stdout: string;
+  stderr: string;
+  params: string;
+  /** The recorded command's pid, written once it starts. */
+  commandPid: string;
+  /**
+   * Why the run failed, when tmt could not publish it (a full disk). Its
+   * space is taken when the directory is made, so the reason can be written
+   * down in place when nothing else can be written.
+   */
+  failure: string;
+}
+
+const FAILURE_RESERVE = 4096;
+
+export function runDir(repo: Repo, id: string): RunDir {
+  // The common dir: runs are shared by every worktree, so recover and rm find it from any of them.
+  const root = path.join(repo.commonDir, 'tmt', 'runs', id);
+  return {
+    root,
+    metrics: path.join(root, 'metrics.jsonl'),
+    artifacts: path.join(root, 'artifacts'),
+    stdout: path.join(root, 'stdout.log'),
+    stderr: path.join(root, 'stderr.log'),
+    params: path.join(root, 'params.jsonl'),
+    commandPid: path.join(root, 'command.pid'),
+    failure: path.join(root, 'failure'),
+  };
+}
+
+/** The recorded command's pid if it is still running (tmt may have died before it). */
+export function liveCommandPid(dir: RunDir): number | undefined {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(dir.commandPid, 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+  return Number.isInteger(pid) && pid > 0 && pidAlive(pid) ? pid : undefined;
+}
+
+export function createRunDir(dir: RunDir): void {
+  fs.mkdirSync(dir.artifacts, { recursive: true });
+  fs.writeFileSync(dir.metrics, '', { flag: 'a' });
+  fs.writeFileSync(dir.failure, Buffer.alloc(FAILURE_RESERVE, 0x20));
+}
+
+/** How a run ended that tmt could not publish. */
+export interface WrittenFailure {
+  reason: string;
+  /** The command's exit code, when it ran to its end. */
+  exitCode?: number;
+}
+
+/** Writes down why the run failed, into the space reserved for it; best effort (a run directory from an older tmt has none). */
+export function writeFailure(dir: RunDir, failure: WrittenFailure): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir.failure, 'r+');
+    const text = Buffer.from(JSON.stringify({ reason: failure.reason.slice(0, 2000), exitCode: failure.exitCode }));
+    fs.writeSync(fd, text, 0, text.length, 0);
+    fs.ftruncateSync(fd, text.length); // shrinking needs no new space
+  } catch {
+    /* nothing more can be done: recover then calls the run killed */
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** What writeFailure wrote down, if anything. */
+export function readFailure(dir: RunDir): WrittenFailure | undefined {
+  try {
+    const text = fs.readFileSync(dir.failure, 'utf8').trim();
+    if (!text) return undefined;
+    const parsed = JSON.parse(text) as Partial<WrittenFailure>;
+    if (typeof parsed.reason !== 'string') return undefined;
+    return { reason: parsed.reason, ...(typeof parsed.exitCode === 'number' ? { exitCode: parsed.exitCode } : {}) };
+  } catch {
+    return undefined; // unreadable: recover then calls the run killed
+  }
+}
+
+/**
+ * Every regular file under `dir`, as '/'-separated paths relative to it;
+ * symlinks that leave it are skipped. Names are bytes, as the file system
+ * keeps them: a name that is not UTF-8 is stored in git as it is.
+ */
+export function filesUnder(dir: string): Array<{ rel: Buffer; abs: Buffer; size: number }> {
+  const out: Array<{ rel: Buffer; abs: Buffer; size: number }> = [];
+  const walk = (abs: Buffer, rel: Buffer | undefined) => {
+    let entries: Array<fs.Dirent<Buffer>>;
+    try {
+      entries = fs.readdirSync(abs, { withFileTypes: true, encoding: 'buffer' });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const childAbs = Buffer.concat([abs, SLASH, e.name]);
+      const childRel = rel ? Buffer.concat([rel, SLASH, e.name]) : e.name;
+      if (e.isDirectory()) walk(childAbs, childRel);
+      else if (e.isFile()) out.push({ rel: childRel, abs: childAbs, size: fs.statSync(childAbs).size });
+    }
+  };
+  walk(Buffer.from(dir), undefined);
+  return out.sort((a, b) => Buffer.compare(a.rel, b.rel));
+}
+
+const SLASH = Buffer.from('/');
