@@ -6,6 +6,13 @@
  */
 import { randomBytes } from 'node:crypto';
 
+/** Wall-clock time, injected so tests can pin run ids and dates. */
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 export const RUN_ID_PATTERN = /^[0-9a-hjkmnp-tv-z]{26}$/;
 

@@ -5,7 +5,15 @@
  * `--output=~/.bashrc`, and a field the code treats as a list must be one.
  * A note that fails is reported as unreadable, naming the field.
  */
-import { MetaParseError } from './meta-error.js';
+
+/** A note that is not a readable tmt run record; the message says why. */
+export class MetaParseError extends Error {
+  /**
+   * Set when the text is a tmt run record (a schemaVersion and a run id) that
+   * is damaged or newer than this tmt: a run's record, not another tool's note.
+   */
+  runId?: string;
+}
 
 const OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 const RUN_ID = /^[0-9a-z]{1,64}$/;

@@ -4,8 +4,7 @@
  */
 import { emitYaml } from './yaml-emit.js';
 import { parseFastYaml } from './yaml-fast.js';
-import { MetaParseError } from './meta-error.js';
-import { checkMetaShape } from './meta-shape.js';
+import { checkMetaShape, MetaParseError } from './meta-shape.js';
 import { RUN_ID_PATTERN } from './id.js';
 
 export { MetaParseError };

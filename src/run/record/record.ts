@@ -14,7 +14,7 @@ import type { Writable } from 'node:stream';
 import { TmtError } from '../../errors.js';
 import type { Repo } from '../../git/repo.js';
 import type { SnapshotResult } from '../../git/snapshot.js';
-import { systemClock, type Clock } from '../note/clock.js';
+import { systemClock, type Clock } from '../note/id.js';
 import { createRun } from './create.js';
 import { finishRun } from './finish.js';
 import type { RunMeta, RunStatus } from '../note/metadata.js';

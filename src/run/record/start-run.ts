@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Repo } from '../../git/repo.js';
-import { systemClock, type Clock } from '../note/clock.js';
+import { systemClock, type Clock } from '../note/id.js';
 import { createRun } from './create.js';
 import { finishRun, type Finished } from './finish.js';
 import type { RunMeta, RunStatus } from '../note/metadata.js';

@@ -6,7 +6,7 @@
  */
 import { TmtError } from '../../errors.js';
 import type { Repo } from '../../git/repo.js';
-import type { Clock } from '../note/clock.js';
+import type { Clock } from '../note/id.js';
 import { checkRunName, checkTags } from '../note/name-rules.js';
 import { updateFinished } from './log.js';
 

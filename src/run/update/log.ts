@@ -9,7 +9,7 @@ import path from 'node:path';
 import { isTmtError, TmtError } from '../../errors.js';
 import type { Repo } from '../../git/repo.js';
 import { readBlobAt, type TreeSource } from '../../git/tree-writer.js';
-import { systemClock, type Clock } from '../note/clock.js';
+import { systemClock, type Clock } from '../note/id.js';
 import type { RunMeta } from '../note/metadata.js';
 import { capWarnings, metricsLine, parseMetrics, seriesToJsonl, withSeries } from '../record/metrics.js';
 import { publishRun } from './publish.js';

@@ -22,7 +22,7 @@ import { TmtError } from '../../errors.js';
 import { git } from '../../git/exec.js';
 import { runRef } from '../../git/layout.js';
 import type { Repo } from '../../git/repo.js';
-import { systemClock, type Clock } from '../note/clock.js';
+import { systemClock, type Clock } from '../note/id.js';
 import { finishRun } from '../record/finish.js';
 import type { RunMeta } from '../note/metadata.js';
 import { readRuns, unreadableRunError, type RunRecord } from '../read/read.js';
