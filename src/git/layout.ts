@@ -34,9 +34,19 @@
  *                            refs/notes/tmt with compare-and-swap. Removed in the
  *                            same transaction; stale ones are safe to delete.
  *
- * <common-dir>/tmt/catalog/  The run catalog (src/run/catalog/store.ts): a cache of
- *                            every run's note and queryable columns, shared by all
- *                            worktrees; deleting it only costs speed.
+ * <common-dir>/tmt/          Shared by every worktree, never pushed:
+ *   catalog/                 The run catalog (src/run/catalog/store.ts): a cache of
+ *                            every run's note and queryable columns; deleting it
+ *                            only costs speed.
+ *   runs/<run-id>/           A recording run's scratch directory (metrics.jsonl,
+ *                            artifacts/, captured output, params.jsonl, the
+ *                            command's pid, a reserved failure file) until git
+ *                            holds everything; `tmt recover` reads what a dead
+ *                            run left here.
+ *   notes-journal            Note writes that native `git notes` beside tmt could
+ *                            race with, kept until they are settled.
+ *   http-<pid>-<rand>/       A scratch bare repository sharing the objects, while
+ *                            isomorphic-git talks to an HTTP remote (no git installed).
  *
  * Sharing through a remote (`tmt push`, `tmt fetch`); none of these is pushed,
  * as tmt pushes explicit refspecs only (refs/tmt/runs/<id> and refs/notes/tmt):
@@ -61,13 +71,21 @@
  *                            untracked files are not re-hashed on every run.
  *                            Replaced atomically by rename; losing it only costs
  *                            speed.
+ *   index.record             The stat cache's key, its time stamp and each cached
+ *                            untracked path's attributes, tied to the index by
+ *                            its checksum.
  *   index.tmp-<pid>-<rand>   A snapshot in progress (one per process).
+ *   html/                    Pages `tmt compare --html` and `tmt diff --html`
+ *                            write when no output path is given.
+ *
+ * Every path above is built here and nowhere else.
  */
+import path from 'node:path';
+import type { Repo } from './repo.js';
 
 export const RUNS_PREFIX = 'refs/tmt/runs/';
 export const NOTES_REF = 'refs/notes/tmt';
 export const NOTES_WORK_PREFIX = 'refs/notes/tmt-work/';
-export const TMT_DIR = 'tmt';
 export const TRACKING_NOTES_PREFIX = 'refs/notes/tmt-remotes/';
 export const TRACKING_RUNS_PREFIX = 'refs/tmt-remotes/';
 
@@ -83,4 +101,46 @@ export function trackingRunsPrefix(remoteKey: string): string {
 
 export function runRef(runId: string): string {
   return RUNS_PREFIX + runId;
+}
+
+/** `<common-dir>/tmt`: tmt's files shared by every worktree. */
+export function sharedTmtDir(repo: Repo): string {
+  return path.join(repo.commonDir, 'tmt');
+}
+
+/** `<git-dir>/tmt`: this worktree's own (the stat cache, pages). */
+export function worktreeTmtDir(repo: Repo): string {
+  return path.join(repo.gitDir, 'tmt');
+}
+
+export function catalogDir(repo: Repo): string {
+  return path.join(sharedTmtDir(repo), 'catalog');
+}
+
+/** The cache tmt 0.1 kept before the catalog; removed when found. */
+export function legacyRunsCacheFile(repo: Repo): string {
+  return path.join(worktreeTmtDir(repo), 'runs-cache.json');
+}
+
+/** Where recording runs keep their scratch directories, one per run id. */
+export function runDirsRoot(repo: Repo): string {
+  return path.join(sharedTmtDir(repo), 'runs');
+}
+
+export function notesJournalFile(repo: Repo): string {
+  return path.join(sharedTmtDir(repo), 'notes-journal');
+}
+
+/** A fresh name for an HTTP session's scratch repository (`uniq` is the caller's pid and random part). */
+export function httpScratchDir(repo: Repo, uniq: string): string {
+  return path.join(sharedTmtDir(repo), `http-${uniq}`);
+}
+
+export function pageOutputDir(repo: Repo): string {
+  return path.join(worktreeTmtDir(repo), 'html');
+}
+
+/** git's own index of this worktree. */
+export function gitIndexFile(repo: Repo): string {
+  return path.join(repo.gitDir, 'index');
 }

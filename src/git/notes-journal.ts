@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { git } from './exec.js';
-import { NOTES_REF, TMT_DIR } from './layout.js';
+import { NOTES_REF, notesJournalFile } from './layout.js';
 import type { Repo } from './repo.js';
 
 export interface JournalEntry {
@@ -24,21 +24,17 @@ export interface JournalEntry {
 
 const STALE_LOCK_MS = 10_000;
 
-function journalFile(repo: Repo): string {
-  return path.join(repo.commonDir, TMT_DIR, 'notes-journal');
-}
-
 /** Whether tmt is keeping the journal (native writers were seen, and some entry is unsettled). */
 export function journalActive(repo: Repo): boolean {
-  return fs.existsSync(journalFile(repo));
+  return fs.existsSync(notesJournalFile(repo));
 }
 
 /** Appends entries for a notes commit just published. */
 export async function journalNotes(repo: Repo, entries: readonly JournalEntry[]): Promise<void> {
   if (entries.length === 0) return;
   await withLock(repo, () => {
-    fs.mkdirSync(path.dirname(journalFile(repo)), { recursive: true });
-    fs.appendFileSync(journalFile(repo), entries.map((e) => `${e.commit} ${e.object} ${e.blob}\n`).join(''));
+    fs.mkdirSync(path.dirname(notesJournalFile(repo)), { recursive: true });
+    fs.appendFileSync(notesJournalFile(repo), entries.map((e) => `${e.commit} ${e.object} ${e.blob}\n`).join(''));
   });
 }
 
@@ -50,7 +46,7 @@ export async function journalNotes(repo: Repo, entries: readonly JournalEntry[])
 export async function droppedNotes(repo: Repo): Promise<JournalEntry[]> {
   let text: string;
   try {
-    text = fs.readFileSync(journalFile(repo), 'utf8');
+    text = fs.readFileSync(notesJournalFile(repo), 'utf8');
   } catch {
     return [];
   }
@@ -73,19 +69,19 @@ export async function droppedNotes(repo: Repo): Promise<JournalEntry[]> {
   }
   await withLock(repo, () => {
     // Entries appended meanwhile are kept: only what was read and settled goes.
-    const now = fs.readFileSync(journalFile(repo), 'utf8').split('\n').filter((l) => l && !settled.has(l.slice(0, 40)));
-    if (now.length === 0) fs.rmSync(journalFile(repo), { force: true });
+    const now = fs.readFileSync(notesJournalFile(repo), 'utf8').split('\n').filter((l) => l && !settled.has(l.slice(0, 40)));
+    if (now.length === 0) fs.rmSync(notesJournalFile(repo), { force: true });
     else {
-      const tmp = `${journalFile(repo)}.tmp-${process.pid}`;
+      const tmp = `${notesJournalFile(repo)}.tmp-${process.pid}`;
       fs.writeFileSync(tmp, now.join('\n') + '\n');
-      fs.renameSync(tmp, journalFile(repo));
+      fs.renameSync(tmp, notesJournalFile(repo));
     }
   }).catch(() => undefined); // settling again next time costs only a little time
   return lost;
 }
 
 async function withLock(repo: Repo, fn: () => void): Promise<void> {
-  const lock = `${journalFile(repo)}.lock`;
+  const lock = `${notesJournalFile(repo)}.lock`;
   fs.mkdirSync(path.dirname(lock), { recursive: true });
   for (let attempt = 0; ; attempt++) {
     try {

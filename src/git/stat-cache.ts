@@ -39,7 +39,7 @@ import path from 'node:path';
 import { checkAttributes, type AttributeMap } from './attributes.js';
 import { git } from './exec.js';
 import { IndexCursor, parseIndex, writeIndex, type IndexEntry, type ParsedIndex } from './index-file.js';
-import { TMT_DIR } from './layout.js';
+import { gitIndexFile, worktreeTmtDir } from './layout.js';
 import type { Repo } from './repo.js';
 import { indexTrailer, readRecord, writeRecord, type CacheRecord } from './stat-cache-record.js';
 
@@ -78,13 +78,9 @@ const GITLINK = 0o160000;
 
 const EMPTY: ParsedIndex = { version: 2, entries: [], extensions: [] };
 
-function cacheDir(repo: Repo): string {
-  return path.join(repo.gitDir, TMT_DIR);
-}
-
 /** Builds a private index to snapshot from; the caller must `commit` or `discard` it. */
 export async function prepareScratchIndex(opts: PrepareOptions): Promise<ScratchIndex> {
-  const dir = cacheDir(opts.repo);
+  const dir = worktreeTmtDir(opts.repo);
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `index.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   // Created before anything else: its mtime is the stamp (see ScratchIndex).
@@ -95,7 +91,7 @@ export async function prepareScratchIndex(opts: PrepareOptions): Promise<Scratch
     // git works out the key on the other core while this one reads and parses the cache.
     const keyed = hashingConfig(opts.repo);
     keyed.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
-    const real = readIfExists(path.join(opts.repo.gitDir, 'index'));
+    const real = readIfExists(gitIndexFile(opts.repo));
     const cached = opts.noCache ? undefined : readIfExists(path.join(dir, 'index'));
     const record = cached ? readRecord(dir) : undefined;
 
@@ -137,7 +133,7 @@ export function commitScratchIndex(repo: Repo, scratch: ScratchIndex): void {
   if (!fs.existsSync(scratch.file)) return;
   const index = indexTrailer(scratch.file);
   if (!index) return;
-  const dir = cacheDir(repo);
+  const dir = worktreeTmtDir(repo);
   writeRecord(dir, { key: scratch.key, stampSec: scratch.stampSec, index, attrs: scratch.attrs });
   fs.renameSync(scratch.file, path.join(dir, 'index'));
   fs.rmSync(path.join(dir, 'key'), { force: true }); // the record's predecessor (tmt 0.1)

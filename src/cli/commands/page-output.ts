@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { gatherComparison } from '../../compare/gather.js';
 import type { ResolvedRun } from '../../compare/resolve.js';
-import { TMT_DIR } from '../../git/layout.js';
+import { pageOutputDir } from '../../git/layout.js';
 import type { Repo } from '../../git/repo.js';
 import { inNextSnapshot } from '../../git/snapshot-scope.js';
 import { renderPage } from '../../html/page.js';
@@ -49,7 +49,7 @@ export async function writeComparisonPage(req: PageRequest, out: Output): Promis
   }
   let target = req.flags.output;
   if (target === undefined) {
-    const dir = path.join(req.repo.gitDir, TMT_DIR, 'html');
+    const dir = pageOutputDir(req.repo);
     fs.mkdirSync(dir, { recursive: true });
     target = path.join(dir, req.defaultName);
   }

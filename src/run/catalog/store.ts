@@ -23,7 +23,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { streamObjects, streamObjectsToFile, type OnObject } from '../../git/cat-file.js';
-import { NOTES_REF, RUNS_PREFIX, TMT_DIR } from '../../git/layout.js';
+import { catalogDir, legacyRunsCacheFile, NOTES_REF, RUNS_PREFIX } from '../../git/layout.js';
 import { RUN_ID_PATTERN } from '../note/id.js';
 import { listNoteBlobs, notesChanges, notesTip, restoreDroppedNotes } from '../../git/notes.js';
 import { listRefsRaw, parseRefList } from '../../git/refs.js';
@@ -43,7 +43,7 @@ interface RunRef {
 
 /** The catalog as of the repository's current runs and notes. Close it when done. */
 export async function openCatalog(repo: Repo): Promise<Catalog> {
-  const dir = path.join(repo.commonDir, TMT_DIR, 'catalog');
+  const dir = catalogDir(repo);
   await restoreDroppedNotes(repo);
   // Taken before git is asked: a change after this point makes a later fingerprint differ.
   const fingerprint = refsFingerprint(repo, [RUNS_PREFIX.slice(0, -1)], [NOTES_REF]) ?? null;
@@ -245,7 +245,7 @@ async function buildFile(repo: Repo, dir: string, refs: RunRef[], now: Now, blob
   if (path.dirname(target) === dir) {
     saveState(dir, state);
     removeOldBases(dir, name);
-    fs.rmSync(path.join(repo.gitDir, TMT_DIR, 'runs-cache.json'), { force: true }); // the cache tmt 0.1 kept
+    fs.rmSync(legacyRunsCacheFile(repo), { force: true }); // the cache tmt 0.1 kept
   } else {
     fs.rmSync(target, { force: true }); // not kept: the open file stays readable until closed
   }

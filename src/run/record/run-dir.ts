@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { runDirsRoot } from '../../git/layout.js';
 import type { Repo } from '../../git/repo.js';
 import { pidAlive } from '../../util/pid.js';
 
@@ -29,7 +30,7 @@ const FAILURE_RESERVE = 4096;
 
 export function runDir(repo: Repo, id: string): RunDir {
   // The common dir: runs are shared by every worktree, so recover and rm find it from any of them.
-  const root = path.join(repo.commonDir, 'tmt', 'runs', id);
+  const root = path.join(runDirsRoot(repo), id);
   return {
     root,
     metrics: path.join(root, 'metrics.jsonl'),

@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { TmtError } from '../../errors.js';
 import { git } from '../../git/exec.js';
-import { runRef } from '../../git/layout.js';
+import { runDirsRoot, runRef } from '../../git/layout.js';
 import type { Repo } from '../../git/repo.js';
 import { systemClock, type Clock } from '../note/id.js';
 import { finishRun } from '../record/finish.js';
@@ -161,7 +161,7 @@ async function runRefExists(repo: Repo, id: string): Promise<boolean> {
 }
 
 async function pruneEnded(repo: Repo, runs: readonly RunRecord[], nowMs: number): Promise<Array<{ id: string; bytes: number }>> {
-  const root = path.join(repo.commonDir, 'tmt', 'runs');
+  const root = runDirsRoot(repo);
   let names: string[];
   try {
     names = fs.readdirSync(root);

@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { TMT_DIR } from '../../layout.js';
+import { httpScratchDir } from '../../layout.js';
 import type { Repo } from '../../repo.js';
 import type { ResolvedRemote } from '../which-remote.js';
 import type { Progress } from '../types.js';
@@ -56,7 +56,7 @@ export function httpSession(iso: Iso, http: Http, repo: Repo, remote: ResolvedRe
       }
     },
     async withScratch(fn) {
-      const dir = path.join(repo.commonDir, TMT_DIR, `http-${process.pid}-${randomBytes(4).toString('hex')}`);
+      const dir = httpScratchDir(repo, `${process.pid}-${randomBytes(4).toString('hex')}`);
       fs.mkdirSync(path.join(dir, 'refs'), { recursive: true });
       fs.symlinkSync(path.join(repo.commonDir, 'objects'), path.join(dir, 'objects'));
       fs.writeFileSync(path.join(dir, 'HEAD'), 'ref: refs/heads/main\n');
