@@ -7,7 +7,8 @@ import { TmtError } from '../errors.js';
 import { GitCommandError } from '../git/exec.js';
 import { firstMissingObject } from '../git/missing.js';
 import type { Repo } from '../git/repo.js';
-import { describe, type ResolvedRun } from './resolve.js';
+import { describeRun } from '../query/pick.js';
+import type { ResolvedRun } from './resolve.js';
 
 /** A tree (or commit) a diff reads, and the run it belongs to. */
 export interface Involved {
@@ -32,7 +33,7 @@ async function missingError(repo: Repo, involved: readonly Involved[]): Promise<
     const missing = await firstMissingObject(repo, item.what === 'base commit' ? `${item.rev}^{tree}` : item.rev);
     if (missing === undefined) continue;
     const object = missing.endsWith('^{tree}') ? item.rev : missing;
-    return new TmtError('MISSING_OBJECTS', `run ${describe(item.run)}: its ${item.what} is not complete in this repository (object ${object.slice(0, 12)} is missing)`, {
+    return new TmtError('MISSING_OBJECTS', `run ${describeRun(item.run)}: its ${item.what} is not complete in this repository (object ${object.slice(0, 12)} is missing)`, {
       hint: 'fetch the run in full with `tmt pull` (a partial fetch or clone leaves objects out)',
       data: { run: item.run.id, object },
     });
@@ -58,6 +59,6 @@ export async function withCompleteOutputs(repo: Repo, runs: readonly ResolvedRun
     runs: checked.filter((c) => c.missing === undefined).map((c) => c.r),
     warnings: checked
       .filter((c) => c.missing !== undefined)
-      .map((c) => `run ${describe(c.r)}: its outputs (metrics, artifacts) are not complete in this repository, so its curves and artifacts are left out; fetch them with tmt pull`),
+      .map((c) => `run ${describeRun(c.r)}: its outputs (metrics, artifacts) are not complete in this repository, so its curves and artifacts are left out; fetch them with tmt pull`),
   };
 }

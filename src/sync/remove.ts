@@ -20,7 +20,8 @@ import type { RunRecord } from '../run/read/read.js';
 import { liveCommandPid, runDir } from '../run/record/run-dir.js';
 import { displayStatus } from '../run/note/status.js';
 import { fetchRemote } from './fetch.js';
-import { loadRuns, matchWhere, pickRuns, resolveHere } from './runs.js';
+import { pickRuns } from '../query/pick.js';
+import { loadRuns } from './runs.js';
 import type { LocalStore, SyncContext } from './types.js';
 
 export interface Removal {
@@ -46,7 +47,8 @@ export interface RemoveOptions {
 
 /** The runs `tmt rm` (no remote) would delete here. */
 export async function planHere(store: LocalStore, opts: Omit<RemoveOptions, 'confirm'>): Promise<Removal[]> {
-  return pickRuns(await loadRuns(store), opts.selectors, opts.where, opts.nowMs).map((r) => removal(store, r, true));
+  const { runs } = pickRuns(await loadRuns(store), opts);
+  return runs.map((p) => p.record).sort(byId).map((r) => removal(store, r, true));
 }
 
 /** Deletes the selected runs here only. */
@@ -61,17 +63,18 @@ export async function removeHere(store: LocalStore, opts: RemoveOptions): Promis
 export async function removeEverywhere(ctx: SyncContext, opts: RemoveOptions): Promise<Removal[]> {
   const { store, transport } = ctx;
   const before = await loadRuns(store);
-  const { pinned, deferred } = resolveHere(before, opts.selectors);
+  const { runs: named, unmatched: deferred } = pickRuns(before, { selectors: opts.selectors, nowMs: opts.nowMs, unmatched: 'keep' });
+  const pinned = named.map((p) => p.record.id);
   const wasHere = new Set(before.map((r) => r.id));
   const confirmed = new Set<string>();
   const deadline = Date.now() + 120_000;
   for (let attempt = 0; ; attempt++) {
     const { state } = await fetchRemote({ ...ctx, progress: undefined });
     const now = await loadRuns(store);
-    const byId = new Map(now.map((r) => [r.id, r]));
-    const picked = new Map(pinned.flatMap((id) => (byId.has(id) ? [[id, byId.get(id)!] as const] : [])));
-    if (deferred.length || opts.where !== undefined) for (const r of pickRuns(now, deferred, opts.where, opts.nowMs)) picked.set(r.id, r);
-    const runs = [...picked.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+    const runsById = new Map(now.map((r) => [r.id, r]));
+    const picked = new Map(pinned.flatMap((id) => (runsById.has(id) ? [[id, runsById.get(id)!] as const] : [])));
+    if (deferred.length || opts.where !== undefined) for (const p of pickRuns(now, { ...opts, selectors: deferred }).runs) picked.set(p.record.id, p.record);
+    const runs = [...picked.values()].sort(byId);
     const plan = runs.map((r) => ({ ...removal(store, r, wasHere.has(r.id)), remote: state.runs.has(r.id) }));
     // A retry after the remote moved on asks again only if the choice grew.
     if (attempt === 0 || plan.some((p) => !confirmed.has(p.id))) await opts.confirm(plan);
@@ -100,14 +103,10 @@ export async function removeEverywhere(ctx: SyncContext, opts: RemoveOptions): P
  */
 export async function planRemoval(ctx: SyncContext, opts: Omit<RemoveOptions, 'confirm'>): Promise<Removal[]> {
   const [local, listed] = await Promise.all([loadRuns(ctx.store), ctx.transport.list()]);
-  const { pinned, deferred } = resolveHere(local, opts.selectors);
-  const byId = new Map(local.map((r) => [r.id, r]));
+  // A --where that matches none here is no verdict: the real command matches the remote's runs too, after its fetch.
+  const { runs: here, unmatched: deferred } = pickRuns(local, { ...opts, unmatched: 'keep', noMatch: 'empty' });
   const out = new Map<string, Removal>();
-  for (const id of pinned) out.set(id, { ...removal(ctx.store, byId.get(id)!, true), remote: listed.runs.has(id) });
-  if (opts.where !== undefined) {
-    // None here is no verdict: the real command matches the remote's runs too, after its fetch.
-    for (const r of matchWhere(local, opts.where, opts.nowMs)) out.set(r.id, { ...removal(ctx.store, r, true), remote: listed.runs.has(r.id) });
-  }
+  for (const { record: r } of here) out.set(r.id, { ...removal(ctx.store, r, true), remote: listed.runs.has(r.id) });
   for (const selector of deferred) {
     const ids = [...listed.runs.keys()].filter((id) => /^[0-9a-z]+$/.test(selector) && id.startsWith(selector));
     if (ids.length !== 1) {
@@ -117,7 +116,7 @@ export async function planRemoval(ctx: SyncContext, opts: Omit<RemoveOptions, 'c
     }
     out.set(ids[0]!, { id: ids[0]!, commit: listed.runs.get(ids[0]!)!, here: false, remote: true });
   }
-  return [...out.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+  return [...out.values()].sort(byId);
 }
 
 /**
@@ -168,4 +167,8 @@ async function deleteRefsAndNotes(store: LocalStore, runs: ReadonlyArray<{ id: s
     if (conflict.ref !== NOTES_REF || attempt >= 20) throw new TmtError('CONCURRENT_UPDATE', `${conflict.ref} was changed by another process`, { hint: 'run the command again' });
     await sleep(backoffMs(attempt));
   }
+}
+
+function byId(a: { id: string }, b: { id: string }): number {
+  return a.id < b.id ? -1 : 1;
 }

@@ -18,10 +18,10 @@ export async function pushCommand(opts: PushCommandOptions, out: Output): Promis
   const selectors = ctx.tookRemote ? opts.args.slice(1) : opts.args;
   let ids: string[] | undefined;
   if (selectors.length || opts.where !== undefined) {
-    const { loadRuns, pickRuns } = await import('../../sync/runs.js');
+    const [{ loadRuns }, { pickRuns }] = await Promise.all([import('../../sync/runs.js'), import('../../query/pick.js')]);
     const runs = await loadRuns(ctx.store);
     try {
-      ids = pickRuns(runs, selectors, opts.where, ctx.now()).map((r) => r.id);
+      ids = pickRuns(runs, { selectors, where: opts.where, nowMs: ctx.now() }).runs.map((p) => p.record.id);
     } catch (err) {
       throw !ctx.tookRemote && selectors[0] && isTmtError(err, 'NOT_FOUND') ? neitherError(selectors[0], err, ctx.remotes) : err;
     }
