@@ -6,7 +6,7 @@ import type { Repo } from '../git/repo.js';
 import { DEFAULT_LIMITS, type DiffLimits } from './code.js';
 import { gatherComparison } from './gather.js';
 import type { Comparison } from './model.js';
-import { resolveRuns } from './resolve.js';
+import { resolveRuns } from './compared-runs.js';
 
 export interface CompareRunsOptions {
   repo: Repo;

@@ -7,7 +7,7 @@ import { readObjects } from '../git/cat-file.js';
 import { decodeBytes } from '../git/names.js';
 import type { Repo } from '../git/repo.js';
 import { listTree } from '../git/tree-writer.js';
-import type { ResolvedRun } from './resolve.js';
+import type { ResolvedRun } from './compared-runs.js';
 import { looksText, sniffImage } from './sniff.js';
 
 export interface ArtifactView {

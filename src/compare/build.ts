@@ -10,7 +10,7 @@ import type { ArtifactView } from './artifacts.js';
 import type { DirectionChoice } from './direction.js';
 import { COMPARISON_SCHEMA_VERSION, type ArtifactRow, type Comparison, type DiffEntry, type MetricRow, type ParamRow, type RunView, type Verdict } from './model.js';
 import { flattenParams, formatParam } from './params.js';
-import type { ResolvedRun } from './resolve.js';
+import type { ResolvedRun } from './compared-runs.js';
 import { thin, type SeriesColumns } from './series.js';
 
 export interface ComparisonParts {

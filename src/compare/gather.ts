@@ -12,7 +12,7 @@ import { explainingMissing, involvedIn, withCompleteOutputs } from './missing.js
 import { buildComparison } from './build.js';
 import type { Comparison, DiffEntry } from './model.js';
 import { baseLabel, runLabels } from './display-names.js';
-import type { ResolvedRun } from './resolve.js';
+import type { ResolvedRun } from './compared-runs.js';
 import { readRunSeries } from './series.js';
 
 export interface GatherOptions {

@@ -8,7 +8,7 @@
 import { readObjects } from '../git/cat-file.js';
 import type { Repo } from '../git/repo.js';
 import { parseMetrics, type MetricPoint, type MetricSeries } from '../run/record/metrics.js';
-import type { ResolvedRun } from './resolve.js';
+import type { ResolvedRun } from './compared-runs.js';
 
 /** A series as two columns (compact in JSON); `total` is the count before thinning. */
 export interface SeriesColumns {

@@ -1,5 +1,5 @@
 import { gatherComparison } from '../../compare/gather.js';
-import { resolveRuns } from '../../compare/resolve.js';
+import { resolveRuns } from '../../compare/compared-runs.js';
 import { TmtError } from '../../errors.js';
 import { openRepo } from '../../git/repo.js';
 import { compareRows, renderCompareTable } from '../render/compare-table.js';

@@ -4,7 +4,7 @@ import { diffColor, diffPager } from '../../git/config.js';
 import { openRepo } from '../../git/repo.js';
 import { explainingMissing, involvedIn } from '../../compare/missing.js';
 import { runLabels } from '../../compare/display-names.js';
-import { resolveRuns, type ResolvedRun } from '../../compare/resolve.js';
+import { resolveRuns, type ResolvedRun } from '../../compare/compared-runs.js';
 import { TmtError } from '../../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { deliver } from '../pager.js';

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { gatherComparison } from '../../compare/gather.js';
-import type { ResolvedRun } from '../../compare/resolve.js';
+import type { ResolvedRun } from '../../compare/compared-runs.js';
 import { pageOutputDir } from '../../git/layout.js';
 import type { Repo } from '../../git/repo.js';
 import { inNextSnapshot } from '../../git/snapshot-scope.js';
