@@ -7,6 +7,7 @@ import { TmtError } from '../errors.js';
 import { checkField, fieldValue, splitFields, type QueryRun } from './expr/index.js';
 import { canonicalNumber } from '../run/note/values.js';
 import { asNumber } from './expr/eval.js';
+import { builtinField, isBuiltin } from './fields.js';
 import { sortBy, type SortKey } from './sort.js';
 
 export type AggFn = 'mean' | 'std' | 'min' | 'max' | 'sum' | 'median' | 'count';
@@ -17,7 +18,6 @@ export interface Agg {
 }
 
 const FNS: readonly AggFn[] = ['mean', 'std', 'min', 'max', 'sum', 'median', 'count'];
-const TEXT_FIELDS: readonly string[] = ['name', 'id', 'status', 'tags', 'host', 'branch', 'commit', 'started', 'ended'];
 
 export function parseAggs(spec: string): Agg[] {
   return splitFields(spec).map((s) => {
@@ -28,7 +28,7 @@ export function parseAggs(spec: string): Agg[] {
     }
     checkField(m[2]!, '--agg');
     // Only numbers aggregate; text fields would give an empty column and no hint why.
-    if (TEXT_FIELDS.includes(m[2]!)) {
+    if (isBuiltin(m[2]!) && builtinField(m[2]).kind !== 'number') {
       throw new TmtError('BAD_ARGUMENT', `--agg: ${m[1]}() needs numbers, and ${m[2]} is text`, { hint: 'aggregate metrics.X, params.X or duration; count counts runs' });
     }
     return { fn: m[1] as AggFn, field: m[2]!, label: s };

@@ -10,6 +10,7 @@ import type { RunRecord } from '../run/read/read.js';
 import type { RunSource } from '../run/catalog/run-source.js';
 import { displayStatus, displayStatusOf } from '../run/note/status.js';
 import type { Expr, FieldRef, QueryRun } from './expr/ast.js';
+import { builtinField, queryRunKey } from './fields.js';
 
 /** The flat view of a whole record. */
 export function toQueryRun(r: RunRecord): QueryRun {
@@ -45,19 +46,16 @@ export function fieldsOf(expr: Expr | undefined): FieldRef[] {
   }
 }
 
-/** Builtins stored under another column name; id and status are always there. */
-const BUILTIN_COLUMN: Record<string, string | undefined> = { duration: 'durationMs', commit: 'base', id: undefined, status: undefined };
-
 /** The columns that hold these fields (a param path may be stored flat, `{"a.b": 1}`, or nested). */
 export function columnsFor(refs: readonly FieldRef[]): Set<string> {
   const out = new Set<string>();
   for (const ref of refs) {
     if (ref.kind === 'metric') out.add(metricColumn(ref.metric));
     else if (ref.kind === 'param') ref.path.forEach((_, k) => out.add(paramColumn(ref.path.slice(0, k + 1).join('.'))));
-    else if (ref.name in BUILTIN_COLUMN) {
-      const c = BUILTIN_COLUMN[ref.name];
-      if (c) out.add(c);
-    } else out.add(ref.name);
+    else {
+      const column = builtinField(ref.name).column;
+      if (column) out.add(column);
+    }
   }
   return out;
 }
@@ -107,6 +105,6 @@ function setter(column: string): (run: QueryRun, value: unknown) => void {
       run.params[key] = v;
     };
   }
-  const field = column === 'base' ? 'commit' : column;
+  const field = queryRunKey(column);
   return (run, v) => ((run as unknown as Record<string, unknown>)[field] = v);
 }

@@ -5,29 +5,10 @@
  */
 import type { Matcher } from '../regex/index.js';
 import type { TimeRef } from '../time.js';
+import { builtinField, BUILTINS, isBuiltin, type Builtin, type FieldKind } from '../fields.js';
 
-export interface QueryRun {
-  id: string;
-  name?: string;
-  /** running | finished | failed | killed | stale | unreadable */
-  status: string;
-  tags: string[];
-  /** ISO 8601 */
-  started?: string;
-  /** ISO 8601 */
-  ended?: string;
-  durationMs?: number;
-  host?: string;
-  branch?: string;
-  /** The git base commit sha. */
-  commit?: string;
-  /** May be nested objects: params.model.depth */
-  params: Record<string, unknown>;
-  metrics: Record<string, { first: number; last: number; min: number; max: number; count: number }>;
-}
+export type { Builtin, FieldKind, QueryRun } from '../fields.js';
 
-export const BUILTINS = ['name', 'id', 'status', 'tags', 'started', 'ended', 'duration', 'host', 'branch', 'commit'] as const;
-export type Builtin = (typeof BUILTINS)[number];
 export const STATS = ['first', 'last', 'min', 'max', 'count'] as const;
 export type Stat = (typeof STATS)[number];
 
@@ -36,15 +17,10 @@ export type FieldRef =
   | { kind: 'param'; path: string[] }
   | { kind: 'metric'; metric: string; stat: Stat };
 
-/** How a field's values compare; decides which operators and literals the parser accepts. */
-export type FieldKind = 'text' | 'list' | 'time' | 'number' | 'param';
-
 export function fieldKind(ref: FieldRef): FieldKind {
   if (ref.kind === 'metric') return 'number';
   if (ref.kind === 'param') return 'param';
-  if (ref.name === 'tags') return 'list';
-  if (ref.name === 'started' || ref.name === 'ended') return 'time';
-  return ref.name === 'duration' ? 'number' : 'text';
+  return builtinField(ref.name).kind;
 }
 
 export type CmpOp = '=' | '!=' | '<' | '<=' | '>' | '>=' | '~' | '!~' | 'in' | 'has';
@@ -100,7 +76,7 @@ function splitPath(text: string): Array<{ text: string; quoted: boolean }> | und
 
 /** Resolves a field path, or returns what is wrong with it (the caller adds position or flag context). */
 export function parseField(text: string): { ref: FieldRef } | { problem: string } {
-  if ((BUILTINS as readonly string[]).includes(text)) return { ref: { kind: 'builtin', name: text as Builtin } };
+  if (isBuiltin(text)) return { ref: { kind: 'builtin', name: text } };
   if (text.startsWith('params.')) {
     const segs = splitPath(text.slice('params.'.length));
     if (segs?.every((k) => (k.quoted ? k.text !== '' : PARAM_KEY.test(k.text)))) return { ref: { kind: 'param', path: segs.map((k) => k.text) } };

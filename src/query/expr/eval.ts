@@ -3,6 +3,7 @@
  * makes every comparison on it false (`!=` included), so filters never fail on
  * heterogeneous runs; only `not` turns that false into true.
  */
+import { builtinField } from '../fields.js';
 import { fieldKind, type CmpOp, type Expr, type FieldRef, type QueryRun, type Value } from './ast.js';
 import { parseNumber } from './lexer.js';
 import { resolveTime } from '../time.js';
@@ -28,8 +29,7 @@ export function evaluate(expr: Expr, run: QueryRun, nowMs: number): boolean {
 export function resolveField(run: QueryRun, ref: FieldRef): unknown {
   if (ref.kind === 'param') return lookup(run.params, ref.path);
   if (ref.kind === 'metric') return Object.hasOwn(run.metrics, ref.metric) ? run.metrics[ref.metric]?.[ref.stat] : undefined;
-  if (ref.name === 'duration') return run.durationMs === undefined ? undefined : run.durationMs / 1000;
-  return run[ref.name];
+  return builtinField(ref.name).value(run);
 }
 
 /**
