@@ -22,7 +22,9 @@ export type ErrorCode =
   | 'PUSH_REJECTED'
   | 'FOREIGN_NOTES'
   | 'MISSING_OBJECTS'
-  | 'NO_SPACE';
+  | 'NO_SPACE'
+  /** Going on would overwrite or drop something of the user's (a file, a branch, uncommitted work) that nothing saved. */
+  | 'WOULD_LOSE_WORK';
 
 export class TmtError extends Error {
   readonly code: ErrorCode;

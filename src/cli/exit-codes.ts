@@ -10,6 +10,8 @@ export const EXIT = {
   BUSY: 5,
   GIT: 6,
   REMOTE: 7,
+  /** Refused: it would overwrite or drop the user's work (a file, a branch, uncommitted changes) without a flag. */
+  REFUSED: 8,
   /** Ctrl-C stopped the command (128 + SIGINT, as a shell reports it). */
   INTERRUPTED: 130,
   BUG: 70,
@@ -33,6 +35,7 @@ const BY_CODE: Record<ErrorCode, number> = {
   PUSH_REJECTED: EXIT.REMOTE,
   FOREIGN_NOTES: EXIT.REMOTE,
   NO_SPACE: EXIT.GIT,
+  WOULD_LOSE_WORK: EXIT.REFUSED,
 };
 
 export function exitCodeFor(code: ErrorCode): number {

@@ -1,0 +1,79 @@
+/**
+ * Linked worktrees (`git worktree`), the way tmt puts a run's code on disk
+ * without touching the user's working tree, index or branch: git creates the
+ * directory, checks the tree out with the user's attributes and filters, and
+ * records it in `<common-dir>/worktrees/`, so the user's own `git worktree
+ * list/remove` see it too.
+ */
+import path from 'node:path';
+import { TmtError } from '../errors.js';
+import { git, GitCommandError } from './exec.js';
+import type { Repo } from './repo.js';
+
+export interface Worktree {
+  /** Absolute path of its top directory. */
+  path: string;
+  /** The commit it has checked out; undefined for a worktree with no commit yet. */
+  head?: string;
+  /** Its branch (`refs/heads/x`); undefined when detached. */
+  branch?: string;
+  bare: boolean;
+  locked: boolean;
+  /** git would prune it: its directory is gone. */
+  prunable: boolean;
+}
+
+/** A new worktree at `dir` (which must not exist, or be empty), detached at `commit`. */
+export async function addDetachedWorktree(repo: Repo, dir: string, commit: string): Promise<void> {
+  const abs = path.resolve(repo.workTree, dir);
+  try {
+    // An absolute path never reads as an option; --no-checkout is not used, so git's filters apply.
+    await git(['worktree', 'add', '--quiet', '--detach', abs, commit], { cwd: repo.workTree });
+  } catch (err) {
+    if (err instanceof GitCommandError && /already exists/.test(err.stderr)) {
+      throw new TmtError('BAD_ARGUMENT', `${abs} already exists`, { hint: 'name a directory that does not exist yet' });
+    }
+    throw err;
+  }
+}
+
+/** Every worktree of the repository, the main one first, as `git worktree list --porcelain` gives them. */
+export async function listWorktrees(repo: Repo): Promise<Worktree[]> {
+  const { stdout } = await git(['worktree', 'list', '--porcelain', '-z'], { cwd: repo.workTree });
+  const out: Worktree[] = [];
+  let cur: Worktree | undefined;
+  for (const field of stdout.toString('utf8').split('\0')) {
+    if (field === '') {
+      if (cur) out.push(cur);
+      cur = undefined;
+      continue;
+    }
+    const [key, ...rest] = field.split(' ');
+    const value = rest.join(' ');
+    if (key === 'worktree') cur = { path: value, bare: false, locked: false, prunable: false };
+    else if (!cur) continue;
+    else if (key === 'HEAD') cur.head = /^0+$/.test(value) ? undefined : value;
+    else if (key === 'branch') cur.branch = value;
+    else if (key === 'bare') cur.bare = true;
+    else if (key === 'locked') cur.locked = true;
+    else if (key === 'prunable') cur.prunable = true;
+  }
+  if (cur) out.push(cur);
+  return out;
+}
+
+/**
+ * Removes a linked worktree. Without `force` git refuses one with changes or
+ * untracked files, which is what keeps a user's edits there from being lost.
+ */
+export async function removeWorktree(repo: Repo, dir: string, opts: { force?: boolean } = {}): Promise<void> {
+  const abs = path.resolve(repo.workTree, dir);
+  try {
+    await git(['worktree', 'remove', ...(opts.force ? ['--force'] : []), abs], { cwd: repo.workTree });
+  } catch (err) {
+    if (err instanceof GitCommandError && /contains modified or untracked files/.test(err.stderr)) {
+      throw new TmtError('WOULD_LOSE_WORK', `${abs} has changes or untracked files`, { hint: `look at them with git -C '${abs}' status; --force removes them too` });
+    }
+    throw err;
+  }
+}
