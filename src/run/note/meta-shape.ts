@@ -72,7 +72,7 @@ const FIELDS: Record<string, Check | undefined> = {
   ended: isTime,
   durationMs: isNumber,
   exitCode: isNumber,
-  command: shape({ argv: listOf(isString), cwd: isString }),
+  command: shape({ argv: listOf(isString), cwd: isString, dir: isString }),
   host: shape({ hostname: isString, user: isString, os: isString, node: isString, pid: isNumber }),
   git: shape({ base: isOid, branch: isString, dirty: isBoolean, tree: isOid }),
   snapshot: shape({ files: isNumber, skipped: listOf(shape({ path: isString, reason: isString, size: isNumber })) }),
@@ -81,6 +81,7 @@ const FIELDS: Record<string, Check | undefined> = {
   failure: isString,
   warnings: listOf(isString),
   updated: isTime,
+  rerunOf: (v) => typeof v === 'string' && RUN_ID.test(v),
 };
 
 /** Throws MetaParseError naming the first field of the wrong shape; null fields are dropped as absent. */
@@ -97,7 +98,7 @@ export function checkMetaShape(m: Record<string, unknown>): void {
 function describe(key: string): string {
   if (key === 'outputs') return 'an object id';
   if (key === 'git') return 'a mapping whose base and tree are object ids';
-  if (key === 'id') return 'a run id';
+  if (key === 'id' || key === 'rerunOf') return 'a run id';
   if (key === 'started' || key === 'ended' || key === 'updated') return 'a time like 2026-11-24T09:30:00.000Z';
   if (key === 'status') return `one of ${[...STATUSES].join(', ')}`;
   return 'what tmt writes there';

@@ -42,7 +42,14 @@ export interface RunMeta {
   updated?: string;
   durationMs?: number;
   exitCode?: number;
-  command?: { argv: string[]; cwd: string };
+  /**
+   * What was run, and where: `cwd` as it was on the recording machine, `dir`
+   * the same directory relative to the top of the working tree ('' for the
+   * top; absent in notes older than tmt 0.2), which is what a rerun goes by.
+   */
+  command?: { argv: string[]; cwd: string; dir?: string };
+  /** The run this one reran (`tmt rerun`). */
+  rerunOf?: string;
   host?: { hostname: string; user: string; os: string; node: string; pid: number };
   git: { base?: string; branch?: string; dirty: boolean; tree: string };
   snapshot?: { files: number; skipped: Array<{ path: string; reason: string; size?: number }> };

@@ -23,6 +23,22 @@ export interface CreateRunOptions {
   clock?: Clock;
   noCache?: boolean;
   maxFileSize?: number;
+  /**
+   * The run's code when it is known already (a rerun runs exactly another
+   * run's snapshot): recorded as it is, on the same base commit, without
+   * snapshotting the working tree.
+   */
+  code?: KnownCode;
+  rerunOf?: string;
+}
+
+export interface KnownCode {
+  tree: string;
+  base?: string;
+  branch?: string;
+  dirty: boolean;
+  files: number;
+  skipped: SnapshotResult['skipped'];
 }
 
 export interface CreatedRun {
@@ -46,9 +62,9 @@ export async function createRun(opts: CreateRunOptions): Promise<CreatedRun> {
   const { repo } = opts;
   // HEAD and identity first: their processes start before the snapshot's synchronous index work.
   const [head, identity, snap] = await Promise.all([
-    readHead(repo),
+    opts.code ? { commit: opts.code.base, branch: opts.code.branch, tree: opts.code.dirty ? undefined : opts.code.tree } : readHead(repo),
     commitIdentityEnv(repo),
-    snapshot({ repo, noCache: opts.noCache, maxFileSize: opts.maxFileSize }),
+    opts.code ? knownSnapshot(opts.code) : snapshot({ repo, noCache: opts.noCache, maxFileSize: opts.maxFileSize }),
   ]);
   const startedMs = clock.now();
   const id = newRunId(startedMs);
@@ -80,6 +96,7 @@ export async function createRun(opts: CreateRunOptions): Promise<CreatedRun> {
     snapshot: { files: snap.files, skipped: snap.skipped },
     command: opts.command,
     env: opts.env,
+    rerunOf: opts.rerunOf,
   };
   if (meta.status !== 'running') {
     meta.ended = meta.started;
@@ -100,6 +117,10 @@ export async function createRun(opts: CreateRunOptions): Promise<CreatedRun> {
     throw err;
   }
   return { id, commit, meta, snapshot: snap };
+}
+
+function knownSnapshot(code: KnownCode): SnapshotResult {
+  return { tree: code.tree, fullTree: code.tree, files: code.files, skipped: code.skipped, cacheHits: 0, ms: 0 };
 }
 
 function safeUser(): string {

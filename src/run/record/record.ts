@@ -15,7 +15,7 @@ import { TmtError } from '../../errors.js';
 import type { Repo } from '../../git/repo.js';
 import type { SnapshotResult } from '../../git/snapshot.js';
 import { systemClock, type Clock } from '../note/id.js';
-import { createRun } from './create.js';
+import { createRun, type KnownCode } from './create.js';
 import { finishRun } from './finish.js';
 import type { RunMeta, RunStatus } from '../note/metadata.js';
 import { shellQuote } from '../../util/shell-quote.js';
@@ -54,6 +54,9 @@ export interface RecordOptions {
    * on its PATH for `tmt log`, whether or not tmt was installed on the PATH.
    */
   self?: readonly string[];
+  /** The code is known (a rerun): recorded as given instead of snapshotting the working tree. */
+  code?: KnownCode;
+  rerunOf?: string;
   /** Called once the run exists, before the command starts. */
   onStart?: (id: string, snapshot: SnapshotResult) => void;
 }
@@ -84,11 +87,13 @@ export async function recordRun(opts: RecordOptions): Promise<RecordResult> {
     tags: opts.tags,
     params: opts.params,
     status: 'running',
-    command: { argv: opts.argv, cwd: opts.cwd },
+    command: { argv: opts.argv, cwd: opts.cwd, dir: dirInRepo(opts.repo, opts.cwd) },
     env,
     clock,
     noCache: opts.noCache,
     maxFileSize: opts.maxFileSize,
+    code: opts.code,
+    rerunOf: opts.rerunOf,
   });
   const { id, meta } = created;
   const dir = runDir(opts.repo, id); // createRun made it
@@ -123,6 +128,17 @@ export async function recordRun(opts: RecordOptions): Promise<RecordResult> {
     });
   }
   return { id, commit: finished.commit, meta: finished.meta, exitCode: outcome.exitCode, warnings: finished.warnings };
+}
+
+/** `cwd` relative to the top of the working tree, '/'-separated ('' for the top), as a rerun elsewhere needs it. */
+function dirInRepo(repo: Repo, cwd: string): string | undefined {
+  let rel: string;
+  try {
+    rel = path.relative(fs.realpathSync(repo.workTree), fs.realpathSync(cwd));
+  } catch {
+    return undefined;
+  }
+  return rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel) ? undefined : rel.split(path.sep).join('/');
 }
 
 interface Outcome {
