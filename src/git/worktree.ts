@@ -77,3 +77,20 @@ export async function removeWorktree(repo: Repo, dir: string, opts: { force?: bo
     throw err;
   }
 }
+
+/**
+ * The top-level entries of a working tree that git ignores (`data/`, `.venv/`,
+ * `weights.bin`), without their trailing slash: what a research script
+ * expects beside its code but no snapshot holds.
+ */
+export async function ignoredTopLevel(repo: Repo): Promise<string[]> {
+  const { stdout } = await git(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--no-empty-directory'], { cwd: repo.workTree });
+  const out = new Set<string>();
+  for (const p of stdout.toString('utf8').split('\0')) {
+    if (!p) continue;
+    const top = p.split('/')[0]!;
+    // A nested ignored path (src/__pycache__/) lives inside a tracked directory, which the snapshot brings.
+    if (p === top || p === `${top}/`) out.add(top);
+  }
+  return [...out];
+}
