@@ -45,7 +45,7 @@ Examples:
   $ git ls-tree -r $(tmt snapshot)`,
     )
     .action(async (opts: { json?: boolean; cache: boolean; maxFileSize: string }) => {
-      const { snapshotCommand } = await import('./commands/snapshot.js');
+      const { snapshotCommand } = await import('./actions/snapshot.js');
       setCode(await snapshotCommand({ cwd: process.cwd(), json: !!opts.json, noCache: !opts.cache, maxFileSize: opts.maxFileSize }, out));
     });
 
@@ -66,7 +66,7 @@ Examples:
   $ tmt save -t notebook -d "numbers from the cluster job"`,
     )
     .action(async (opts: { name?: string; description?: string; tag: string[]; param: string[]; metric: string[]; json?: boolean }) => {
-      const { saveCommand } = await import('./commands/save.js');
+      const { saveCommand } = await import('./actions/save.js');
       setCode(await saveCommand({ cwd: process.cwd(), ...opts, json: !!opts.json }, out));
     });
 
@@ -103,7 +103,7 @@ Examples:
   $ tmt record --params-file config.yaml -- ./run.sh`,
     )
     .action(async (command: string[], opts: RecordFlags) => {
-      const { recordCommand } = await import('./commands/record.js');
+      const { recordCommand } = await import('./actions/record.js');
       const at = argv.findIndex((a) => a === 'record');
       const dashDash = argv.indexOf('--', at) > at;
       setCode(
@@ -153,11 +153,11 @@ Examples:
     .action(async (opts: ListFlags) => {
       const width = terminalWidth();
       if (opts.remote !== undefined) {
-        const { listRemoteCommand } = await import('./commands/list-remote.js');
+        const { listRemoteCommand } = await import('./actions/list-remote.js');
         setCode(await listRemoteCommand({ cwd: process.cwd(), remote: opts.remote === true ? undefined : opts.remote, format: opts.json ? 'json' : opts.format, width, ignored: listFiltersGiven(opts) }, out));
         return;
       }
-      const { listCommand } = await import('./commands/list.js');
+      const { listCommand } = await import('./actions/list.js');
       setCode(await listCommand({ cwd: process.cwd(), ...opts, format: opts.json ? 'json' : opts.format, width }, out));
     });
 
@@ -182,7 +182,7 @@ Examples:
   $ tmt best --metric acc --group-by params.model --window last:10%`,
     )
     .action(async (opts: { metric: string; max?: boolean; min?: boolean; where?: string; groupBy?: string; window?: string; anyStatus?: boolean; format: string; json?: boolean }) => {
-      const { bestCommand } = await import('./commands/best.js');
+      const { bestCommand } = await import('./actions/best.js');
       setCode(await bestCommand({ cwd: process.cwd(), ...opts, format: opts.json ? 'json' : opts.format, width: terminalWidth() }, out));
     });
 
@@ -201,7 +201,7 @@ Examples:
   $ tmt show 01m81s6q --log stderr`,
     )
     .action(async (run: string, opts: { log?: string; json?: boolean }) => {
-      const { showCommand } = await import('./commands/show.js');
+      const { showCommand } = await import('./actions/show.js');
       setCode(await showCommand({ cwd: process.cwd(), run, log: opts.log, json: !!opts.json }, out));
     });
 
@@ -229,7 +229,7 @@ Examples:
   $ tmt diff baseline tuned --html     # one self-contained page: runs, params, metrics, charts, code
   $ tmt diff baseline tuned -o diff.html --lower-is-better val_score`,
   ).action(async (args: string[], opts: DiffFlags) => {
-    const { diffCommand } = await import('./commands/diff.js');
+    const { diffCommand } = await import('./actions/diff.js');
     const { readPageFlags } = await import('./commands/page-flags.js');
     const { operands, paths } = splitPaths(argv, 'diff', args);
     const tty = !!process.stdout.isTTY;
@@ -266,7 +266,7 @@ Examples:
   $ tmt compare baseline --where 'params.lr < 0.01' --format csv > runs.csv
   $ tmt compare baseline tuned --html -o compare.html`,
   ).action(async (args: string[], opts: CompareFlags) => {
-    const { compareCommand } = await import('./commands/compare.js');
+    const { compareCommand } = await import('./actions/compare.js');
     const { readPageFlags } = await import('./commands/page-flags.js');
     const { operands, paths } = splitPaths(argv, 'compare', args);
     const tty = !!process.stdout.isTTY;
@@ -309,7 +309,7 @@ Examples:
       .option('--run <run>', 'the run to log to (default: the run tmt record started)');
     if (kind === 'metric') sub.option('--step <n>', 'the step these values belong to');
     sub.action(async (items: string[], opts: { run?: string; step?: string }) => {
-      const { logCommand } = await import('./commands/log.js');
+      const { logCommand } = await import('./actions/log.js');
       setCode(await logCommand({ cwd: process.cwd(), kind, items, run: opts.run, step: opts.step }, out));
     });
   }
@@ -330,7 +330,7 @@ Examples:
   $ tmt edit 01m81s6q --tag keep --untag draft`,
     )
     .action(async (run: string, opts: { name?: string; description?: string; tag: string[]; untag: string[] }) => {
-      const { editCommand } = await import('./commands/edit.js');
+      const { editCommand } = await import('./actions/edit.js');
       setCode(await editCommand({ cwd: process.cwd(), run, ...opts }, out));
     });
 
@@ -349,7 +349,7 @@ Examples:
   $ tmt recover last`,
     )
     .action(async (runs: string[], opts: { json?: boolean; force?: boolean }) => {
-      const { recoverCommand } = await import('./commands/recover.js');
+      const { recoverCommand } = await import('./actions/recover.js');
       setCode(await recoverCommand({ cwd: process.cwd(), runs, json: !!opts.json, force: !!opts.force }, out));
     });
 
@@ -376,7 +376,7 @@ Examples:
   $ tmt rm --remote origin 01m81s6q`,
     )
     .action(async (runs: string[], opts: { where?: string; remote?: string; yes?: boolean; dryRun?: boolean; json?: boolean }) => {
-      const { rmCommand } = await import('./commands/rm.js');
+      const { rmCommand } = await import('./actions/rm.js');
       setCode(await rmCommand({ cwd: process.cwd(), runs, where: opts.where, remote: opts.remote, yes: !!opts.yes, dryRun: !!opts.dryRun, json: !!opts.json }, out));
     });
 
@@ -400,7 +400,7 @@ Examples:
   $ tmt remote setup origin --undo`,
     )
     .action(async (remote: string, opts: { undo?: boolean; json?: boolean }) => {
-      const { remoteSetupCommand } = await import('./commands/remote.js');
+      const { remoteSetupCommand } = await import('./actions/remote.js');
       setCode(await remoteSetupCommand({ cwd: process.cwd(), remote, undo: !!opts.undo, json: !!opts.json }, out));
     });
 
@@ -427,7 +427,7 @@ Examples:
   $ tmt push ../shared.git           # a path or URL works too`,
     )
     .action(async (args: string[], opts: { where?: string; quiet?: boolean; json?: boolean }) => {
-      const { pushCommand } = await import('./commands/push.js');
+      const { pushCommand } = await import('./actions/push.js');
       setCode(await pushCommand({ cwd: process.cwd(), args, where: opts.where, quiet: !!opts.quiet, json: !!opts.json }, out));
     });
 
@@ -450,7 +450,7 @@ Examples:
   $ tmt ${name} upstream --json`,
       )
       .action(async (remote: string | undefined, opts: { quiet?: boolean; json?: boolean }) => {
-        const { fetchCommand } = await import('./commands/fetch.js');
+        const { fetchCommand } = await import('./actions/fetch.js');
         setCode(await fetchCommand({ cwd: process.cwd(), remote, quiet: !!opts.quiet, json: !!opts.json }, out));
       });
   }

@@ -5,7 +5,7 @@ import { openRepo } from '../../git/repo.js';
 import { compareRows, renderCompareTable } from '../render/compare-table.js';
 import { checkFormat, TABULAR_FORMATS } from '../render/formats.js';
 import { warn, type Output } from '../output.js';
-import type { PageFlags } from './page-flags.js';
+import type { PageFlags } from '../commands/page-flags.js';
 
 export interface CompareCommandOptions {
   cwd: string;

@@ -9,7 +9,7 @@ import { TmtError } from '../../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { deliver } from '../pager.js';
 import type { Output } from '../output.js';
-import type { PageFlags } from './page-flags.js';
+import type { PageFlags } from '../commands/page-flags.js';
 
 export interface DiffCommandOptions {
   cwd: string;

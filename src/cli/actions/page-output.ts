@@ -14,7 +14,7 @@ import { renderPage } from '../../html/page.js';
 import { writePage } from '../../html/write.js';
 import { openPage, shouldOpen } from '../open-page.js';
 import { warn, type Output } from '../output.js';
-import type { PageFlags } from './page-flags.js';
+import type { PageFlags } from '../commands/page-flags.js';
 
 export interface PageRequest {
   repo: Repo;
