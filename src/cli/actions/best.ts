@@ -6,29 +6,15 @@ import { checkField, splitFields } from '../../query/expr/index.js';
 import { selectRuns, whereNames } from '../../query/list.js';
 import { withCatalog } from '../../run/read.js';
 import { readSeries } from '../../run/series.js';
-import { checkFormat, TABULAR_FORMATS, type TabularFormat } from '../render/formats.js';
+import { TABULAR_FORMATS } from '../render/formats.js';
 import { formatValue } from '../render/format.js';
-import { unknownFieldWarning, warn, warnUnreadableLeftOut, type Output } from '../output.js';
+import type { BestFlags } from '../commands/best.js';
+import type { Context } from '../context.js';
+import { unknownFieldWarning, warn, warnUnreadableLeftOut } from '../output.js';
 
-export interface BestCommandOptions {
-  cwd: string;
-  metric: string;
-  max?: boolean;
-  min?: boolean;
-  where?: string;
-  groupBy?: string;
-  window?: string;
-  /** Count runs of every status, not only finished ones. */
-  anyStatus?: boolean;
-  format: string;
-  /** Fit the table to this many columns. */
-  width?: number;
-}
+export type BestCommandOptions = BestFlags & { cwd: string };
 
-const FORMATS = ['table', 'json', 'csv', 'tsv', 'md'] as const;
-
-export async function bestCommand(opts: BestCommandOptions, out: Output): Promise<number> {
-  checkFormat(opts.format, FORMATS);
+export async function bestCommand(opts: BestCommandOptions, { out, term }: Context): Promise<number> {
   if (opts.max && opts.min) throw new TmtError('BAD_ARGUMENT', '--max and --min contradict each other', { hint: 'pick one, or neither to use the default for the metric' });
   const metric = opts.metric.replace(/^metrics\./, '');
   const window = opts.window ? parseWindow(opts.window) : undefined;
@@ -78,6 +64,6 @@ export async function bestCommand(opts: BestCommandOptions, out: Output): Promis
     columns: [...keys, 'id', 'name', scoreLabel],
     rows: best.map((b) => [...keys.map((k) => (b.group?.[k] ?? null) as string | number | null), b.run.id, b.name ?? '', opts.format === 'table' ? formatValue(b.score) : b.score]),
   };
-  out.out(TABULAR_FORMATS[(opts.format === 'json' ? 'table' : opts.format) as TabularFormat](table, { width: opts.width, color: out.color }));
+  out.out(TABULAR_FORMATS[opts.format](table, { width: term.width, color: out.color }));
   return 0;
 }

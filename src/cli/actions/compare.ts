@@ -3,8 +3,10 @@ import { resolveRuns } from '../../compare/resolve.js';
 import { TmtError } from '../../errors.js';
 import { openRepo } from '../../git/repo.js';
 import { compareRows, renderCompareTable } from '../render/compare-table.js';
-import { checkFormat, TABULAR_FORMATS } from '../render/formats.js';
-import { warn, type Output } from '../output.js';
+import { TABULAR_FORMATS } from '../render/formats.js';
+import type { CompareFlags } from '../commands/compare.js';
+import type { Context } from '../context.js';
+import { warn } from '../output.js';
 import type { PageFlags } from '../commands/page-flags.js';
 
 export interface CompareCommandOptions {
@@ -14,17 +16,12 @@ export interface CompareCommandOptions {
   where?: string;
   limit?: number;
   onlyChanged: boolean;
-  format: string;
+  format: CompareFlags['format'];
   page: PageFlags;
-  tty: boolean;
-  width?: number;
-  version: string;
 }
 
-const FORMATS = ['table', 'json', 'csv', 'md'] as const;
-
-export async function compareCommand(opts: CompareCommandOptions, out: Output): Promise<number> {
-  checkFormat(opts.format, FORMATS);
+export async function compareCommand(opts: CompareCommandOptions, ctx: Context): Promise<number> {
+  const { out, term } = ctx;
   if (opts.runs.length === 0 && opts.where === undefined) {
     throw new TmtError('BAD_ARGUMENT', 'tmt compare: name the runs to compare, or give --where', { hint: "tmt compare baseline tuned, or tmt compare --where 'tags has sweep'" });
   }
@@ -37,7 +34,7 @@ export async function compareCommand(opts: CompareCommandOptions, out: Output): 
     const title = `tmt compare: ${runs.length} run${runs.length === 1 ? '' : 's'}`;
     const name = `compare-${runs[0]!.id.slice(0, 12)}-${runs.length}.html`;
     const { writeComparisonPage } = await import('./page-output.js');
-    return writeComparisonPage({ repo, cwd: opts.cwd, kind: 'compare', runs, paths: opts.paths, title, defaultName: name, flags: opts.page, version: opts.version, tty: opts.tty }, out);
+    return writeComparisonPage({ repo, cwd: opts.cwd, kind: 'compare', runs, paths: opts.paths, title, defaultName: name, flags: opts.page }, ctx);
   }
   if (opts.paths.length) warn(out, 'paths after -- limit the code diff, which only the --html page shows');
   const c = await gatherComparison(repo, {
@@ -56,9 +53,9 @@ export async function compareCommand(opts: CompareCommandOptions, out: Output): 
     const metrics = opts.onlyChanged ? c.metrics.filter((m) => m.summaries.some((s) => !Object.is(s?.last, m.summaries[0]?.last))) : c.metrics;
     out.json({ schemaVersion: c.schemaVersion, runs: c.runs, params, metrics });
   } else if (opts.format === 'table') {
-    out.out(renderCompareTable(c, { onlyChanged: opts.onlyChanged, width: opts.width, color: out.color }));
+    out.out(renderCompareTable(c, { onlyChanged: opts.onlyChanged, width: term.width, color: out.color }));
   } else {
-    out.out(TABULAR_FORMATS[opts.format as 'csv' | 'md'](compareRows(c, { onlyChanged: opts.onlyChanged, human: opts.format === 'md' }).tabular, { color: false }));
+    out.out(TABULAR_FORMATS[opts.format](compareRows(c, { onlyChanged: opts.onlyChanged, human: opts.format === 'md' }).tabular, { color: false }));
   }
   return 0;
 }

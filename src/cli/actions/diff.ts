@@ -8,7 +8,7 @@ import { resolveRuns, type ResolvedRun } from '../../compare/resolve.js';
 import { TmtError } from '../../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { deliver } from '../pager.js';
-import type { Output } from '../output.js';
+import type { Context } from '../context.js';
 import type { PageFlags } from '../commands/page-flags.js';
 
 export interface DiffCommandOptions {
@@ -22,13 +22,10 @@ export interface DiffCommandOptions {
   /** --no-pager turns this off. */
   pager: boolean;
   page: PageFlags;
-  /** Whether stdout is a terminal, and its width. */
-  tty: boolean;
-  columns?: number;
-  version: string;
 }
 
-export async function diffCommand(opts: DiffCommandOptions, out: Output): Promise<number> {
+export async function diffCommand(opts: DiffCommandOptions, ctx: Context): Promise<number> {
+  const { out, term } = ctx;
   check(opts);
   const repo = await openRepo({ cwd: opts.cwd });
   const runs = await resolveRuns(repo, { selectors: opts.runs, nowMs: Date.now(), oneRunDiffs: true });
@@ -42,7 +39,7 @@ export async function diffCommand(opts: DiffCommandOptions, out: Output): Promis
     const title = `tmt diff: ${from ? labels[0] : `base of ${labels[0]}`} → ${labels[labels.length - 1]}`;
     const name = `diff-${from ? `${from.id.slice(0, 12)}-` : ''}${to.id.slice(0, 12)}.html`;
     const { writeComparisonPage } = await import('./page-output.js');
-    return writeComparisonPage({ repo, cwd: opts.cwd, kind: 'diff', runs, paths: opts.paths, title, defaultName: name, flags: opts.page, version: opts.version, tty: opts.tty }, out);
+    return writeComparisonPage({ repo, cwd: opts.cwd, kind: 'diff', runs, paths: opts.paths, title, defaultName: name, flags: opts.page }, ctx);
   }
   if (opts.json) {
     const files = await explainingMissing(repo, involved, () => listChangedFiles(pair));
@@ -50,9 +47,9 @@ export async function diffCommand(opts: DiffCommandOptions, out: Output): Promis
     return 0;
   }
   const view: DiffView = opts.stat ? 'stat' : opts.nameOnly ? 'name-only' : 'patch';
-  const pager = opts.tty && opts.pager ? await diffPager(repo) : undefined;
-  const color = out.color && (await diffColor(repo, { tty: opts.tty, paging: pager !== undefined }));
-  const delivery = await explainingMissing(repo, involved, () => deliver(streamTreeDiff(pair, { view, color, columns: opts.tty ? opts.columns : undefined }), pager, opts.columns));
+  const pager = term.paging && opts.pager ? await diffPager(repo) : undefined;
+  const color = out.color && (await diffColor(repo, { tty: term.stdout, paging: pager !== undefined }));
+  const delivery = await explainingMissing(repo, involved, () => deliver(streamTreeDiff(pair, { view, color, columns: term.width }), pager, term));
   return delivery === 'interrupted' ? EXIT.INTERRUPTED : EXIT.OK;
 }
 

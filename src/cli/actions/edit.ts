@@ -1,6 +1,6 @@
 import { openRepo } from '../../git/repo.js';
 import { editRun } from '../../run/edit.js';
-import type { Output } from '../output.js';
+import type { Context } from '../context.js';
 
 export interface EditCommandOptions {
   cwd: string;
@@ -11,7 +11,7 @@ export interface EditCommandOptions {
   untag: string[];
 }
 
-export async function editCommand(opts: EditCommandOptions, _out: Output): Promise<number> {
+export async function editCommand(opts: EditCommandOptions, _ctx: Context): Promise<number> {
   const repo = await openRepo({ cwd: opts.cwd });
   await editRun({ repo, selector: opts.run }, { name: opts.name, description: opts.description, addTags: opts.tag, removeTags: opts.untag });
   return 0;

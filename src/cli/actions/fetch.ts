@@ -1,7 +1,7 @@
 import { describeFetch, fetchRemote } from '../../run/sync/fetch.js';
 import { openSync } from '../../run/sync/session.js';
 import { progressFor } from '../progress.js';
-import type { Output } from '../output.js';
+import type { Context } from '../context.js';
 
 export interface FetchCommandOptions {
   cwd: string;
@@ -10,8 +10,8 @@ export interface FetchCommandOptions {
   json: boolean;
 }
 
-export async function fetchCommand(opts: FetchCommandOptions, out: Output): Promise<number> {
-  const ctx = await openSync({ cwd: opts.cwd, remote: opts.remote, progress: progressFor(out, opts.quiet || opts.json) });
+export async function fetchCommand(opts: FetchCommandOptions, { out, term }: Context): Promise<number> {
+  const ctx = await openSync({ cwd: opts.cwd, remote: opts.remote, progress: progressFor(out, opts.quiet || opts.json, term.stderr) });
   const { state: _state, ...summary } = await fetchRemote(ctx);
   if (opts.json) out.json({ schemaVersion: 1, ...summary });
   else if (!opts.quiet) out.err(`${describeFetch(summary)}\n`);

@@ -6,32 +6,16 @@ import type { SortKey } from '../../query/sort.js';
 import { checkField, fieldValue, splitFields } from '../../query/expr/index.js';
 import { listedRows, mainMetrics, selectRuns, type Listed, type Selection } from '../../query/list.js';
 import { withCatalog } from '../../run/read.js';
-import { checkFormat, TABULAR_FORMATS, type Tabular, type TabularFormat } from '../render/formats.js';
+import { TABULAR_FORMATS, type Tabular } from '../render/formats.js';
 import { formatDuration, formatTime } from '../render/format.js';
 import { renderRunTable } from '../render/runs.js';
+import type { ListFlags } from '../commands/list.js';
+import type { Context } from '../context.js';
 import { unknownFieldWarning, warn, warnUnreadableLeftOut, type Output } from '../output.js';
 
-export interface ListCommandOptions {
-  cwd: string;
-  where?: string;
-  sort?: string;
-  columns?: string;
-  format: string;
-  groupBy?: string;
-  agg?: string;
-  name?: string;
-  since?: string;
-  until?: string;
-  status: string[];
-  tag: string[];
-  limit?: number;
-  width?: number;
-}
+export type ListCommandOptions = Omit<ListFlags, 'remote' | 'json'> & { cwd: string };
 
-const FORMATS = ['table', 'json', 'csv', 'tsv', 'md'] as const;
-
-export async function listCommand(opts: ListCommandOptions, out: Output): Promise<number> {
-  checkFormat(opts.format, FORMATS);
+export async function listCommand(opts: ListCommandOptions, { out, term }: Context): Promise<number> {
   const columns = fieldList(opts.columns, '--columns');
   const groupBy = fieldList(opts.groupBy, '--group-by');
   if (opts.agg !== undefined && !groupBy) throw new TmtError('BAD_ARGUMENT', '--agg needs --group-by', { hint: "e.g. --group-by params.lr --agg 'mean(metrics.acc),count'" });
@@ -51,7 +35,7 @@ export async function listCommand(opts: ListCommandOptions, out: Output): Promis
     if (odd.length) warn(out, `left out ${odd.length} ref${odd.length === 1 ? '' : 's'} under refs/tmt/runs/ that ${odd.length === 1 ? 'is' : 'are'} not a run id (${odd.slice(0, 3).map((r) => JSON.stringify(r)).join(', ')}${odd.length > 3 ? ', ...' : ''}); git update-ref -d REF deletes one`);
     selection.runs.forEach((run, k) => run.status === 'unreadable' && warn(out, `run ${run.id}: ${catalog.problem(selection.rows[k]!)}`));
     // Grouping reads only the columns it needs; listing loads the shown runs whole.
-    if (groupBy) return groupCommand(selection, groupBy, aggs, groupSort, opts, out);
+    if (groupBy) return groupCommand(selection, groupBy, aggs, groupSort, opts, term.width, out);
     // An empty repository, often a fresh clone: say where runs come from.
     if (catalog.ids.length === 0 && opts.format === 'table') out.err('hint: record a run with tmt record -- <command>; a clone gets the runs pushed to its remote with tmt fetch\n');
     const listed = listedRows(catalog, selection.rows);
@@ -63,9 +47,9 @@ export async function listCommand(opts: ListCommandOptions, out: Output): Promis
       // Every run has every key: null where a run has no value, so consumers need not test for presence.
       out.json({ schemaVersion: 1, runs: listed.map(({ row }) => ({ ...row, name: row.name ?? null, started: row.started ?? null, durationMs: row.durationMs ?? null })) });
     } else if (opts.format === 'table' && !columns) {
-      out.out(renderRunTable(listed.map((l) => l.row), { width: opts.width, color: out.color }));
+      out.out(renderRunTable(listed.map((l) => l.row), { width: term.width, color: out.color }));
     } else {
-      out.out(TABULAR_FORMATS[opts.format as TabularFormat](tabulate(listed, columns, opts.format), { width: opts.width, color: out.color }));
+      out.out(TABULAR_FORMATS[opts.format](tabulate(listed, columns, opts.format), { width: term.width, color: out.color }));
     }
     return 0;
   });
@@ -103,7 +87,7 @@ function tabulate(listed: readonly Listed[], columns: string[] | undefined, form
   };
 }
 
-function groupCommand(selection: Selection, keys: string[], aggs: Agg[], sort: SortKey[] | undefined, opts: ListCommandOptions, out: Output): number {
+function groupCommand(selection: Selection, keys: string[], aggs: Agg[], sort: SortKey[] | undefined, opts: ListCommandOptions, width: number | undefined, out: Output): number {
   let groups = groupRuns(selection.runs, keys, aggs);
   if (sort) groups = sortGroups(groups, sort);
   if (opts.limit !== undefined) groups = groups.slice(0, opts.limit);
@@ -116,6 +100,6 @@ function groupCommand(selection: Selection, keys: string[], aggs: Agg[], sort: S
     // On screen a group of runs without the key shows a dash, apart from one whose value is empty text.
     rows: groups.map((g) => [...keys.map((k) => (g.key[k] === null && (opts.format === 'table' || opts.format === 'md') ? '—' : (g.key[k] as string | number | null))), ...aggs.map((a) => g.values[a.label])]),
   };
-  out.out(TABULAR_FORMATS[opts.format as TabularFormat](table, { width: opts.width, color: out.color }));
+  out.out(TABULAR_FORMATS[opts.format](table, { width, color: out.color }));
   return 0;
 }

@@ -2,7 +2,7 @@ import { TmtError } from '../../errors.js';
 import { openRepo } from '../../git/repo.js';
 import { liveRunFromEnv, logArtifacts, logMetrics, logParams, type LogTarget } from '../../run/log.js';
 import { coerceMetric, parseAssignments } from '../../run/values.js';
-import type { Output } from '../output.js';
+import type { Context } from '../context.js';
 
 export interface LogCommandOptions {
   cwd: string;
@@ -12,13 +12,13 @@ export interface LogCommandOptions {
   step?: string;
 }
 
-export async function logCommand(opts: LogCommandOptions, out: Output): Promise<number> {
+export async function logCommand(opts: LogCommandOptions, { out, term }: Context): Promise<number> {
   if (opts.items.length === 0) {
     throw new TmtError('BAD_ARGUMENT', `tmt log ${opts.kind}: nothing to log`, {
       hint: opts.kind === 'artifact' ? 'tmt log artifact model.pt' : `tmt log ${opts.kind} key=value`,
     });
   }
-  const target = await resolveTarget(opts);
+  const target = await resolveTarget(opts, term.env);
   if (opts.kind === 'metric') {
     const step = opts.step === undefined ? undefined : Number(opts.step);
     if (step !== undefined && !Number.isFinite(step)) throw new TmtError('BAD_ARGUMENT', `--step: "${opts.step}" is not a number`, { hint: '--step 3' });
@@ -32,8 +32,8 @@ export async function logCommand(opts: LogCommandOptions, out: Output): Promise<
   return 0;
 }
 
-async function resolveTarget(opts: LogCommandOptions): Promise<LogTarget> {
-  const live = liveRunFromEnv(process.env);
+async function resolveTarget(opts: LogCommandOptions, env: NodeJS.ProcessEnv): Promise<LogTarget> {
+  const live = liveRunFromEnv(env);
   if (opts.run === undefined && live) return { live };
   if (opts.run === undefined) {
     throw new TmtError('BAD_ARGUMENT', 'no run to log to', { hint: 'run this inside `tmt record`, or name a run with --run (e.g. --run last)' });

@@ -2,7 +2,7 @@ import { isTmtError, TmtError } from '../../errors.js';
 import { describePush, pushRemote } from '../../run/sync/push.js';
 import { openSync } from '../../run/sync/session.js';
 import { progressFor } from '../progress.js';
-import type { Output } from '../output.js';
+import type { Context } from '../context.js';
 
 export interface PushCommandOptions {
   cwd: string;
@@ -13,8 +13,8 @@ export interface PushCommandOptions {
   json: boolean;
 }
 
-export async function pushCommand(opts: PushCommandOptions, out: Output): Promise<number> {
-  const ctx = await openSync({ cwd: opts.cwd, maybeRemote: opts.args[0], direction: 'push', progress: progressFor(out, opts.quiet || opts.json) });
+export async function pushCommand(opts: PushCommandOptions, { out, term }: Context): Promise<number> {
+  const ctx = await openSync({ cwd: opts.cwd, maybeRemote: opts.args[0], direction: 'push', progress: progressFor(out, opts.quiet || opts.json, term.stderr) });
   const selectors = ctx.tookRemote ? opts.args.slice(1) : opts.args;
   let ids: string[] | undefined;
   if (selectors.length || opts.where !== undefined) {

@@ -6,37 +6,28 @@ import { readParamsFile } from '../../run/params-file.js';
 import { recordRun } from '../../run/record.js';
 import { parseAssignments } from '../../run/values.js';
 import { formatDuration, paint, statusColor } from '../render/format.js';
-import { warn, type Output } from '../output.js';
+import type { RecordFlags } from '../commands/record.js';
+import type { Context } from '../context.js';
+import { warn } from '../output.js';
 import { styled } from '../terminal-text.js';
 import { warnSnapshot } from '../render/snapshot-warnings.js';
 import { parseSize } from '../parse-size.js';
 
-export interface RecordCommandOptions {
+export interface RecordCommandOptions extends RecordFlags {
   cwd: string;
   command: string[];
   /** Whether the user separated the command with `--`. */
   dashDash: boolean;
-  name?: string;
-  description?: string;
-  tag: string[];
-  param: string[];
-  paramsFile?: string;
-  env: string[];
-  noCache: boolean;
-  maxFileSize: string;
-  quiet: boolean;
-  noPty: boolean;
+  /** tmt's own record flags (`-n`, `--name`, ...): seen after the command without `--`, they make the line ambiguous. */
+  ownFlags: readonly string[];
 }
 
-/** tmt's own record flags: seen after the command without `--`, they make the line ambiguous. */
-const OWN_FLAGS = /^(-n|--name|-d|--description|-t|--tag|-p|--param|--params-file|--env|-q|--quiet|--no-cache|--no-pty|--max-file-size)(=.*)?$/;
-
-export async function recordCommand(opts: RecordCommandOptions, out: Output): Promise<number> {
+export async function recordCommand(opts: RecordCommandOptions, { out, term }: Context): Promise<number> {
   if (opts.command.length === 0) {
     throw new TmtError('BAD_ARGUMENT', 'no command to record', { hint: 'tmt record [options] -- <command> [args...], e.g. tmt record -- python train.py --lr 0.01' });
   }
   if (!opts.dashDash) {
-    const clash = opts.command.slice(1).find((a) => OWN_FLAGS.test(a));
+    const clash = opts.command.slice(1).find((a) => opts.ownFlags.includes(a.replace(/=.*/, '')));
     if (clash) {
       throw new TmtError('BAD_ARGUMENT', `ambiguous command line: "${clash}" after the command could be meant for tmt or for ${opts.command[0]}`, {
         hint: `put tmt's options first and -- before the command: tmt record [options] -- ${opts.command.join(' ')}`,
@@ -63,8 +54,8 @@ export async function recordCommand(opts: RecordCommandOptions, out: Output): Pr
     stderr: process.stderr,
     signals: process,
     // On a terminal, Ctrl-C already reaches the whole process group.
-    forwardInterrupt: !process.stdin.isTTY,
-    pty: !!process.stdout.isTTY && !!process.stdin.isTTY && !opts.noPty && hasScript(),
+    forwardInterrupt: !term.stdin,
+    pty: term.stdout && term.stdin && !opts.noPty && hasScript(term.env),
     noCache: opts.noCache,
     maxFileSize,
     self: [process.execPath, ...process.execArgv, process.argv[1]!],
@@ -84,6 +75,6 @@ export async function recordCommand(opts: RecordCommandOptions, out: Output): Pr
 }
 
 /** util-linux `script` gives the command a terminal of its own; without it, pipes it is. */
-function hasScript(): boolean {
-  return (process.env.PATH ?? '').split(':').some((dir) => dir && fs.existsSync(`${dir}/script`));
+function hasScript(env: NodeJS.ProcessEnv): boolean {
+  return (env.PATH ?? '').split(':').some((dir) => dir && fs.existsSync(`${dir}/script`));
 }

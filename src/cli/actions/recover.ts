@@ -3,7 +3,8 @@ import { openRepo } from '../../git/repo.js';
 import { recoverRuns } from '../../run/recover.js';
 import { formatBytes } from '../../util/format.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
-import { warn, type Output } from '../output.js';
+import type { Context } from '../context.js';
+import { warn } from '../output.js';
 import { printable } from '../render/printable.js';
 
 export interface RecoverCommandOptions {
@@ -13,7 +14,7 @@ export interface RecoverCommandOptions {
   force?: boolean;
 }
 
-export async function recoverCommand(opts: RecoverCommandOptions, out: Output): Promise<number> {
+export async function recoverCommand(opts: RecoverCommandOptions, { out }: Context): Promise<number> {
   const repo = await openRepo({ cwd: opts.cwd });
   const { recovered, stillRunning, notHere, failed, pruned } = await recoverRuns({ repo, selectors: opts.runs, force: opts.force });
   for (const s of stillRunning) warn(out, `run ${s.id} left alone: its tmt died, but its command (pid ${s.pid}) still runs; recover it once that ends`);

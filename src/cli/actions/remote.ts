@@ -1,7 +1,7 @@
 import { openRepo } from '../../git/repo.js';
 import { chooseRemote, readRemoteConfig } from '../../git/remote/resolve.js';
 import { setupRemote } from '../../git/remote/setup.js';
-import type { Output } from '../output.js';
+import type { Context } from '../context.js';
 
 export interface RemoteSetupOptions {
   cwd: string;
@@ -10,7 +10,7 @@ export interface RemoteSetupOptions {
   json: boolean;
 }
 
-export async function remoteSetupCommand(opts: RemoteSetupOptions, out: Output): Promise<number> {
+export async function remoteSetupCommand(opts: RemoteSetupOptions, { out }: Context): Promise<number> {
   const repo = await openRepo({ cwd: opts.cwd });
   const remote = chooseRemote(await readRemoteConfig(repo), opts.remote, opts.cwd);
   const result = await setupRemote(repo, remote, opts.undo);

@@ -1,7 +1,8 @@
 import { TmtError } from '../../errors.js';
 import { planHere, planRemoval, removeEverywhere, removeHere, type Removal } from '../../run/sync/remove.js';
 import { openLocal, openSync } from '../../run/sync/session.js';
-import { warn, type Output } from '../output.js';
+import type { Context } from '../context.js';
+import { warn } from '../output.js';
 import { printable } from '../render/printable.js';
 
 export interface RmCommandOptions {
@@ -14,21 +15,22 @@ export interface RmCommandOptions {
   json: boolean;
 }
 
-export async function rmCommand(opts: RmCommandOptions, out: Output): Promise<number> {
+export async function rmCommand(opts: RmCommandOptions, ctx: Context): Promise<number> {
+  const { out } = ctx;
   if (opts.runs.length === 0 && opts.where === undefined) {
     throw new TmtError('BAD_ARGUMENT', 'no runs to delete', { hint: 'name runs (tmt rm 01m81s6q last~2) or select them with --where' });
   }
   const select = { selectors: opts.runs, where: opts.where, nowMs: Date.now() };
-  const ctx = opts.remote !== undefined ? await openSync({ cwd: opts.cwd, remote: opts.remote, direction: 'push' }) : undefined;
-  const label = ctx?.transport.label;
+  const sync = opts.remote !== undefined ? await openSync({ cwd: opts.cwd, remote: opts.remote, direction: 'push' }) : undefined;
+  const label = sync?.transport.label;
   let removed: Removal[];
   if (opts.dryRun) {
-    removed = ctx ? await planRemoval(ctx, select) : await planHere(await openLocal(opts.cwd), select);
+    removed = sync ? await planRemoval(sync, select) : await planHere(await openLocal(opts.cwd), select);
     // Without a fetch the remote's runs are ids only: say what the real command may add.
-    if (ctx && opts.where !== undefined) warn(out, `--where was matched against the runs here only; without --dry-run tmt fetches first, so runs from ${label} may match too (tmt fetch, then --dry-run again, shows them)`);
+    if (sync && opts.where !== undefined) warn(out, `--where was matched against the runs here only; without --dry-run tmt fetches first, so runs from ${label} may match too (tmt fetch, then --dry-run again, shows them)`);
   } else {
-    const confirm = (runs: readonly Removal[]) => confirmRemoval(runs, opts, label, out);
-    removed = ctx ? await removeEverywhere(ctx, { ...select, confirm }) : await removeHere(await openLocal(opts.cwd), { ...select, confirm });
+    const confirm = (runs: readonly Removal[]) => confirmRemoval(runs, opts, label, ctx);
+    removed = sync ? await removeEverywhere(sync, { ...select, confirm }) : await removeHere(await openLocal(opts.cwd), { ...select, confirm });
   }
   if (opts.json) {
     out.json({ schemaVersion: 1, dryRun: opts.dryRun, removed });
@@ -56,12 +58,12 @@ function where(r: Removal, label: string | undefined, dryRun: boolean): string {
  * More than one run, or any run that was not here before (it came from the
  * remote: someone else's), goes only with --yes, or after asking on a terminal.
  */
-async function confirmRemoval(runs: readonly Removal[], opts: RmCommandOptions, label: string | undefined, out: Output): Promise<void> {
+async function confirmRemoval(runs: readonly Removal[], opts: RmCommandOptions, label: string | undefined, { out, term }: Context): Promise<void> {
   const foreign = runs.filter((r) => !r.here);
   if ((runs.length <= 1 && foreign.length === 0) || opts.yes) return;
   const what = `${runs.length} run${runs.length === 1 ? '' : 's'}${label !== undefined ? ` here and on ${label}` : ''}`;
   const why = foreign.length ? ` (${foreign.length} of them ${foreign.length === 1 ? 'was' : 'were'} not here before: ${foreign.slice(0, 3).map((r) => r.id.slice(0, 12)).join(', ')}${foreign.length > 3 ? ', ...' : ''})` : '';
-  if (!process.stdin.isTTY) {
+  if (!term.stdin) {
     throw new TmtError('BAD_ARGUMENT', `refusing to delete ${what} without --yes${why}`, { hint: 'check the list with --dry-run, then add --yes' });
   }
   out.err(runs.map((r) => `  ${r.id}${named(r)}${r.here ? '' : `  <- not here before; from ${label}`}\n`).join(''));

@@ -2,20 +2,13 @@ import { openRepo } from '../../git/repo.js';
 import { saveRun } from '../../run/save.js';
 import { coerceMetric, parseAssignments } from '../../run/values.js';
 import { EXIT } from '../exit-codes.js';
-import type { Output } from '../output.js';
+import type { SaveFlags } from '../commands/save.js';
+import type { Context } from '../context.js';
 import { warnSnapshot } from '../render/snapshot-warnings.js';
 
-export interface SaveCommandOptions {
-  cwd: string;
-  name?: string;
-  description?: string;
-  tag: string[];
-  param: string[];
-  metric: string[];
-  json: boolean;
-}
+export type SaveCommandOptions = SaveFlags & { cwd: string };
 
-export async function saveCommand(opts: SaveCommandOptions, out: Output): Promise<number> {
+export async function saveCommand(opts: SaveCommandOptions, { out }: Context): Promise<number> {
   const params = parseAssignments(opts.param, '--param');
   const metrics = parseAssignments(opts.metric, '--metric', coerceMetric);
   const repo = await openRepo({ cwd: opts.cwd });

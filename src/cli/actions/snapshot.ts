@@ -1,18 +1,14 @@
 import { openRepo } from '../../git/repo.js';
 import { snapshot } from '../../git/snapshot.js';
 import { EXIT } from '../exit-codes.js';
-import type { Output } from '../output.js';
+import type { SnapshotFlags } from '../commands/snapshot.js';
+import type { Context } from '../context.js';
 import { warnSnapshot } from '../render/snapshot-warnings.js';
 import { parseSize } from '../parse-size.js';
 
-export interface SnapshotCommandOptions {
-  cwd: string;
-  json: boolean;
-  noCache: boolean;
-  maxFileSize: string;
-}
+export type SnapshotCommandOptions = SnapshotFlags & { cwd: string };
 
-export async function snapshotCommand(opts: SnapshotCommandOptions, out: Output): Promise<number> {
+export async function snapshotCommand(opts: SnapshotCommandOptions, { out }: Context): Promise<number> {
   const maxFileSize = parseSize(opts.maxFileSize, '--max-file-size');
   const repo = await openRepo({ cwd: opts.cwd });
   const result = await snapshot({ repo, noCache: opts.noCache, maxFileSize });

@@ -1,0 +1,22 @@
+/** `tmt edit`: a finished run's name, description and tags. */
+import { command, list, operand, text } from '../spec.js';
+
+export const edit = command({
+  name: 'edit',
+  description: 'rename a finished run, change its description, add or remove tags',
+  operand: operand('<run>', 'run id prefix, name, NAME~N, last or last~N'),
+  flags: {
+    name: text('-n, --name <name>', 'new name ("" removes it)'),
+    description: text('-d, --description <text>', 'new description ("" removes it)'),
+    tag: list('-t, --tag <tag>', 'add a tag (repeatable)'),
+    untag: list('--untag <tag>', 'remove a tag (repeatable)'),
+  },
+  help: `
+Examples:
+  $ tmt edit last --name baseline
+  $ tmt edit 01m81s6q --tag keep --untag draft`,
+  async run({ flags, operands }, ctx) {
+    const { editCommand } = await import('../actions/edit.js');
+    return editCommand({ cwd: ctx.cwd(), run: operands, ...flags }, ctx);
+  },
+});
