@@ -43,7 +43,8 @@ export function makeOutput(sinks: Sinks): Output {
   };
 }
 
-export function processOutput(): Output {
+/** Output to this process's stdout and stderr; `color` is the terminal context's decision (context.ts). */
+export function processOutput(color: boolean): Output {
   // A reader that went away (`tmt ... | head`) is how pipelines end, not a crash: later writes are dropped.
   if (!process.stdout.listeners('error').includes(ignoreClosedPipe)) process.stdout.on('error', ignoreClosedPipe);
   return makeOutput({
@@ -58,7 +59,7 @@ export function processOutput(): Output {
         rl.close();
       }
     },
-    color: !!process.stdout.isTTY && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb',
+    color,
   });
 }
 

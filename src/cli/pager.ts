@@ -8,18 +8,19 @@
 import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import type { GitPipe } from '../git/exec.js';
+import type { Terminal } from './context.js';
 
 /** How a delivery ended: git's output was read (or the reader quit early, which is not a failure), or Ctrl-C stopped git. */
 export type Delivery = 'done' | 'interrupted';
 
-/** Writes `stream` to stdout, or into `pager`; resolves after git and the pager have exited. */
-export async function deliver(stream: GitPipe, pager: string | undefined, columns?: number): Promise<Delivery> {
+/** Writes `stream` to stdout, or into `pager` (started with the terminal's environment and width); resolves after git and the pager have exited. */
+export async function deliver(stream: GitPipe, pager: string | undefined, term: Pick<Terminal, 'env' | 'width'>): Promise<Delivery> {
   if (!pager) {
     await pipeInto(stream, process.stdout, false);
     await stream.done;
     return 'done';
   }
-  const env = { ...process.env, LESS: process.env.LESS ?? 'FRX', LV: process.env.LV ?? '-c', ...(columns ? { COLUMNS: String(columns) } : {}) };
+  const env = { ...term.env, LESS: term.env.LESS ?? 'FRX', LV: term.env.LV ?? '-c', ...(term.width ? { COLUMNS: String(term.width) } : {}) };
   const child = spawn(pager, { shell: true, stdio: ['pipe', 'inherit', 'inherit'], env });
   const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
   // Ctrl-C belongs to the pager (less uses it to stop searching); tmt waits for the pager like git does.

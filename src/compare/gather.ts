@@ -6,7 +6,7 @@
 import type { TreePair } from '../git/diff.js';
 import type { Repo } from '../git/repo.js';
 import { readArtifacts } from './artifacts.js';
-import { buildCodeDiff, type DiffLimits } from './code.js';
+import { buildCodeDiff, DEFAULT_LIMITS, type DiffLimits } from './code.js';
 import { metricDirections, type DirectionFlags } from './direction.js';
 import { explainingMissing, involvedIn, withCompleteOutputs } from './missing.js';
 import { buildComparison } from './build.js';
@@ -21,7 +21,8 @@ export interface GatherOptions {
   /** Where pathspecs are relative to (the user's working directory). */
   cwd: string;
   paths: readonly string[];
-  limits: DiffLimits;
+  /** Limits on the code diffs; those not given are DEFAULT_LIMITS. */
+  limits: Partial<DiffLimits>;
   directions: DirectionFlags;
   /** What to read beyond metadata; a terminal table needs none of it. */
   parts: { code: boolean; series: boolean; artifacts: boolean };
@@ -50,7 +51,7 @@ async function codeDiffs(repo: Repo, o: GatherOptions): Promise<DiffEntry[]> {
     const from = p.fromRun === null ? undefined : o.runs[p.fromRun]!;
     const to = o.runs[p.toRun]!;
     const pair: TreePair = { cwd: o.cwd, from: from ? from.meta.git.tree : to.meta.git.base, to: to.meta.git.tree, paths: o.paths };
-    const code = await explainingMissing(repo, involvedIn(from, to), () => buildCodeDiff(repo, pair, o.limits));
+    const code = await explainingMissing(repo, involvedIn(from, to), () => buildCodeDiff(repo, pair, { ...DEFAULT_LIMITS, ...o.limits }));
     out.push({ ...p, fromLabel: p.fromRun === null ? baseLabel(to.meta.git.base) : labels[p.fromRun]!, toLabel: labels[p.toRun]!, code });
   }
   return out;

@@ -1,64 +1,41 @@
-import { gatherComparison } from '../../compare/gather.js';
-import { resolveRuns } from '../../compare/compared-runs.js';
-import { TmtError } from '../../errors.js';
-import { openRepo } from '../../git/repo.js';
-import { compareRows, renderCompareTable } from '../render/compare-table.js';
-import { checkFormat, TABULAR_FORMATS } from '../render/formats.js';
-import { warn, type Output } from '../output.js';
-import type { PageFlags } from './page-flags.js';
+/** `tmt compare`: any number of runs side by side. */
+import type { FlagsOf } from '../spec.js';
+import { bool, command, count, formatFlags, operand, splitAtDashDash, text } from '../spec.js';
+import { PAGE_FLAGS, readPageFlags } from './page-flags.js';
 
-export interface CompareCommandOptions {
-  cwd: string;
-  runs: string[];
-  paths: string[];
-  where?: string;
-  limit?: number;
-  onlyChanged: boolean;
-  format: string;
-  page: PageFlags;
-  tty: boolean;
-  width?: number;
-  version: string;
-}
+export const COMPARE_FORMATS = ['table', 'json', 'csv', 'md'] as const;
 
-const FORMATS = ['table', 'json', 'csv', 'md'] as const;
+const flags = {
+  where: text('-w, --where <expr>', 'also compare the runs matching this filter expression (oldest first)'),
+  limit: count('--limit <n>', 'with --where: at most the newest N matching runs'),
+  onlyChanged: bool('--only-changed', 'only the params and metrics that differ between the runs'),
+  ...formatFlags(COMPARE_FORMATS, 'same as --format json (schemaVersion 1)'),
+  ...PAGE_FLAGS,
+};
 
-export async function compareCommand(opts: CompareCommandOptions, out: Output): Promise<number> {
-  checkFormat(opts.format, FORMATS);
-  if (opts.runs.length === 0 && opts.where === undefined) {
-    throw new TmtError('BAD_ARGUMENT', 'tmt compare: name the runs to compare, or give --where', { hint: "tmt compare baseline tuned, or tmt compare --where 'tags has sweep'" });
-  }
-  if (opts.limit !== undefined && opts.where === undefined) {
-    throw new TmtError('BAD_ARGUMENT', '--limit goes with --where', { hint: "tmt compare --where 'tags has sweep' --limit 10" });
-  }
-  const repo = await openRepo({ cwd: opts.cwd });
-  const runs = await resolveRuns(repo, { selectors: opts.runs, where: opts.where, limit: opts.limit, nowMs: Date.now() });
-  if (opts.page.html) {
-    const title = `tmt compare: ${runs.length} run${runs.length === 1 ? '' : 's'}`;
-    const name = `compare-${runs[0]!.id.slice(0, 12)}-${runs.length}.html`;
-    const { writeComparisonPage } = await import('./page-output.js');
-    return writeComparisonPage({ repo, cwd: opts.cwd, kind: 'compare', runs, paths: opts.paths, title, defaultName: name, flags: opts.page, version: opts.version, tty: opts.tty }, out);
-  }
-  if (opts.paths.length) warn(out, 'paths after -- limit the code diff, which only the --html page shows');
-  const c = await gatherComparison(repo, {
-    kind: 'compare',
-    runs,
-    cwd: opts.cwd,
-    paths: [],
-    limits: opts.page.limits,
-    directions: opts.page.directions,
-    parts: { code: false, series: false, artifacts: false },
-    generatedAt: new Date().toISOString(),
-  });
-  for (const w of c.warnings) warn(out, w);
-  if (opts.format === 'json') {
-    const params = opts.onlyChanged ? c.params.filter((p) => p.changed) : c.params;
-    const metrics = opts.onlyChanged ? c.metrics.filter((m) => m.summaries.some((s) => !Object.is(s?.last, m.summaries[0]?.last))) : c.metrics;
-    out.json({ schemaVersion: c.schemaVersion, runs: c.runs, params, metrics });
-  } else if (opts.format === 'table') {
-    out.out(renderCompareTable(c, { onlyChanged: opts.onlyChanged, width: opts.width, color: out.color }));
-  } else {
-    out.out(TABULAR_FORMATS[opts.format as 'csv' | 'md'](compareRows(c, { onlyChanged: opts.onlyChanged, human: opts.format === 'md' }).tabular, { color: false }));
-  }
-  return 0;
-}
+export type CompareFlags = FlagsOf<typeof flags>;
+
+export const compare = command({
+  name: 'compare',
+  description: 'compare any number of runs side by side: params, metrics, and (with --html) charts, artifacts and code',
+  usage: '[options] [run...] [-- <path>...]',
+  operand: operand('[runs...]', 'runs to compare; the first is the reference'),
+  flags,
+  help: `
+Runs named twice are an error; runs that --where matches again are listed once.
+In the terminal, metric values are green when better and red when worse than the
+first run's (direction: --higher-is-better/--lower-is-better, then git config
+tmt.metric.<name>.direction higher|lower, then loss-like names lower, others higher).
+The --html page diffs the first run's code against each other run's.
+
+Examples:
+  $ tmt compare baseline tuned wide
+  $ tmt compare --where 'tags has sweep' --only-changed
+  $ tmt compare baseline --where 'params.lr < 0.01' --format csv > runs.csv
+  $ tmt compare baseline tuned --html -o compare.html`,
+  async run({ flags: f, operands, dashDash }, ctx) {
+    const { compareCommand } = await import('../actions/compare.js');
+    const { before: runs, after: paths } = splitAtDashDash(operands, dashDash);
+    return compareCommand({ cwd: ctx.cwd(), runs, paths, where: f.where, limit: f.limit, onlyChanged: f.onlyChanged, format: f.format, page: readPageFlags(f) }, ctx);
+  },
+});

@@ -1,70 +1,34 @@
-import { listChangedFiles } from '../../git/diff-files.js';
-import { streamTreeDiff, type DiffView, type TreePair } from '../../git/diff.js';
-import { diffColor, diffPager } from '../../git/config.js';
-import { openRepo } from '../../git/repo.js';
-import { explainingMissing, involvedIn } from '../../compare/missing.js';
-import { runLabels } from '../../compare/display-names.js';
-import { resolveRuns, type ResolvedRun } from '../../compare/compared-runs.js';
-import { TmtError } from '../../errors.js';
-import { EXIT } from '../exit-codes.js';
-import { deliver } from '../pager.js';
-import type { Output } from '../output.js';
-import type { PageFlags } from './page-flags.js';
+/** `tmt diff`: the code between two runs' snapshots, or one run against its base commit. */
+import { bool, command, operand, splitAtDashDash } from '../spec.js';
+import { PAGE_FLAGS, readPageFlags } from './page-flags.js';
 
-export interface DiffCommandOptions {
-  cwd: string;
-  /** One or two run selectors. */
-  runs: string[];
-  paths: string[];
-  stat: boolean;
-  nameOnly: boolean;
-  json: boolean;
-  /** --no-pager turns this off. */
-  pager: boolean;
-  page: PageFlags;
-  /** Whether stdout is a terminal, and its width. */
-  tty: boolean;
-  columns?: number;
-  version: string;
-}
+export const diff = command({
+  name: 'diff',
+  description: "show the code diff between two runs' snapshots, or one run against its base commit",
+  usage: '[options] <run-a> [run-b] [-- <path>...]',
+  operand: operand('[runs...]', 'one run (diffed against its base commit) or two; paths after --'),
+  flags: {
+    stat: bool('--stat', 'a diffstat instead of the patch'),
+    nameOnly: bool('--name-only', 'only the names of changed files'),
+    json: bool('--json', 'the changed files as JSON (schemaVersion 1)'),
+    noPager: bool('--no-pager', 'do not page the output on a terminal'),
+    ...PAGE_FLAGS,
+  },
+  help: `
+The terminal diff is exactly \`git diff -M <tree-a> <tree-b> -- <path>...\`: colour,
+pager (pager.diff, GIT_PAGER, core.pager, PAGER, less with LESS=FRX) and diff
+settings come from your git configuration, on a terminal only.
 
-export async function diffCommand(opts: DiffCommandOptions, out: Output): Promise<number> {
-  check(opts);
-  const repo = await openRepo({ cwd: opts.cwd });
-  const runs = await resolveRuns(repo, { selectors: opts.runs, nowMs: Date.now(), oneRunDiffs: true });
-  const from = runs.length === 2 ? runs[0] : undefined;
-  const to = runs[runs.length - 1]!;
-  const pair: TreePair = { cwd: opts.cwd, from: from ? from.meta.git.tree : to.meta.git.base, to: to.meta.git.tree, paths: opts.paths };
-  const involved = involvedIn(from, to);
-
-  if (opts.page.html) {
-    const labels = runLabels(runs.map((r) => ({ id: r.id, name: r.meta.name })));
-    const title = `tmt diff: ${from ? labels[0] : `base of ${labels[0]}`} → ${labels[labels.length - 1]}`;
-    const name = `diff-${from ? `${from.id.slice(0, 12)}-` : ''}${to.id.slice(0, 12)}.html`;
-    const { writeComparisonPage } = await import('./page-output.js');
-    return writeComparisonPage({ repo, cwd: opts.cwd, kind: 'diff', runs, paths: opts.paths, title, defaultName: name, flags: opts.page, version: opts.version, tty: opts.tty }, out);
-  }
-  if (opts.json) {
-    const files = await explainingMissing(repo, involved, () => listChangedFiles(pair));
-    out.json({ schemaVersion: 1, from: side(from, pair.from), to: side(to, pair.to), paths: opts.paths, files });
-    return 0;
-  }
-  const view: DiffView = opts.stat ? 'stat' : opts.nameOnly ? 'name-only' : 'patch';
-  const pager = opts.tty && opts.pager ? await diffPager(repo) : undefined;
-  const color = out.color && (await diffColor(repo, { tty: opts.tty, paging: pager !== undefined }));
-  const delivery = await explainingMissing(repo, involved, () => deliver(streamTreeDiff(pair, { view, color, columns: opts.tty ? opts.columns : undefined }), pager, opts.columns));
-  return delivery === 'interrupted' ? EXIT.INTERRUPTED : EXIT.OK;
-}
-
-function check(opts: DiffCommandOptions): void {
-  if (opts.runs.length === 0) throw new TmtError('BAD_ARGUMENT', 'tmt diff: name a run', { hint: 'tmt diff RUN (against its base commit) or tmt diff RUN_A RUN_B' });
-  if (opts.runs.length > 2) {
-    throw new TmtError('BAD_ARGUMENT', `tmt diff takes one or two runs, got ${opts.runs.length}`, { hint: `tmt compare ${opts.runs.join(' ')} compares any number; put paths after --` });
-  }
-  const views = [opts.stat && '--stat', opts.nameOnly && '--name-only', opts.json && '--json', opts.page.html && (opts.page.output !== undefined ? '-o' : '--html')].filter(Boolean);
-  if (views.length > 1) throw new TmtError('BAD_ARGUMENT', `${views.join(' and ')} cannot be combined`, { hint: 'pick one way to show the diff' });
-}
-
-function side(run: ResolvedRun | undefined, rev: string | undefined): { run: string | null; name: string | null; rev: string | null } {
-  return { run: run?.id ?? null, name: run?.meta.name ?? null, rev: rev ?? null };
-}
+Examples:
+  $ tmt diff last                      # the uncommitted changes the newest run carried
+  $ tmt diff baseline tuned            # code diff between two runs
+  $ tmt diff baseline~1 baseline -- src/model.py
+  $ tmt diff baseline tuned --stat
+  $ tmt diff baseline tuned --html     # one self-contained page: runs, params, metrics, charts, code
+  $ tmt diff baseline tuned -o diff.html --lower-is-better val_score`,
+  async run({ flags: f, operands, dashDash }, ctx) {
+    const { diffCommand } = await import('../actions/diff.js');
+    const { before: runs, after: paths } = splitAtDashDash(operands, dashDash);
+    return diffCommand({ cwd: ctx.cwd(), runs, paths, stat: f.stat, nameOnly: f.nameOnly, json: f.json, pager: !f.noPager, page: readPageFlags(f) }, ctx);
+  },
+});

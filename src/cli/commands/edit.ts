@@ -1,18 +1,22 @@
-import { openRepo } from '../../git/repo.js';
-import { editRun } from '../../run/update/edit.js';
-import type { Output } from '../output.js';
+/** `tmt edit`: a finished run's name, description and tags. */
+import { command, list, operand, text } from '../spec.js';
 
-export interface EditCommandOptions {
-  cwd: string;
-  run: string;
-  name?: string;
-  description?: string;
-  tag: string[];
-  untag: string[];
-}
-
-export async function editCommand(opts: EditCommandOptions, _out: Output): Promise<number> {
-  const repo = await openRepo({ cwd: opts.cwd });
-  await editRun({ repo, selector: opts.run }, { name: opts.name, description: opts.description, addTags: opts.tag, removeTags: opts.untag });
-  return 0;
-}
+export const edit = command({
+  name: 'edit',
+  description: 'rename a finished run, change its description, add or remove tags',
+  operand: operand('<run>', 'run id prefix, name, NAME~N, last or last~N'),
+  flags: {
+    name: text('-n, --name <name>', 'new name ("" removes it)'),
+    description: text('-d, --description <text>', 'new description ("" removes it)'),
+    tag: list('-t, --tag <tag>', 'add a tag (repeatable)'),
+    untag: list('--untag <tag>', 'remove a tag (repeatable)'),
+  },
+  help: `
+Examples:
+  $ tmt edit last --name baseline
+  $ tmt edit 01m81s6q --tag keep --untag draft`,
+  async run({ flags, operands }, ctx) {
+    const { editCommand } = await import('../actions/edit.js');
+    return editCommand({ cwd: ctx.cwd(), run: operands, ...flags }, ctx);
+  },
+});

@@ -1,19 +1,29 @@
-import { describeFetch, fetchRemote } from '../../sync/fetch.js';
-import { openSync } from '../../sync/open-sides.js';
-import { progressFor } from '../progress.js';
-import type { Output } from '../output.js';
+/** `tmt fetch` and its twin `tmt pull`: a remote's runs, and its notes merged into ours. */
+import { bool, command, operand } from '../spec.js';
 
-export interface FetchCommandOptions {
-  cwd: string;
-  remote?: string;
-  quiet: boolean;
-  json: boolean;
+function fetchAs(name: 'fetch' | 'pull') {
+  return command({
+    name,
+    description: name === 'fetch' ? "fetch a remote's runs and merge its notes into yours" : 'the same as tmt fetch',
+    operand: operand('[remote]', 'a remote name, URL or path (default: the upstream remote, else origin)'),
+    flags: {
+      quiet: bool('-q, --quiet', 'no progress or summary on stderr'),
+      json: bool('--json', 'print what was fetched as JSON (schemaVersion 1)'),
+    },
+    help: `
+Runs new to this clone are added, runs the remote has newer are updated, and
+notes are merged run by run: a run edited on both sides keeps both edits
+(tags and metrics are unions; for other fields the later edit wins).
+
+Examples:
+  $ tmt ${name}
+  $ tmt ${name} upstream --json`,
+    async run({ flags, operands }, ctx) {
+      const { fetchCommand } = await import('../actions/fetch.js');
+      return fetchCommand({ cwd: ctx.cwd(), remote: operands, ...flags }, ctx);
+    },
+  });
 }
 
-export async function fetchCommand(opts: FetchCommandOptions, out: Output): Promise<number> {
-  const ctx = await openSync({ cwd: opts.cwd, remote: opts.remote, progress: progressFor(out, opts.quiet || opts.json) });
-  const { state: _state, ...summary } = await fetchRemote(ctx);
-  if (opts.json) out.json({ schemaVersion: 1, ...summary });
-  else if (!opts.quiet) out.err(`${describeFetch(summary)}\n`);
-  return 0;
-}
+export const fetch = fetchAs('fetch');
+export const pull = fetchAs('pull');

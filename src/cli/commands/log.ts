@@ -1,42 +1,31 @@
-import { TmtError } from '../../errors.js';
-import { openRepo } from '../../git/repo.js';
-import { liveRunFromEnv, logArtifacts, logMetrics, logParams, type LogTarget } from '../../run/update/log.js';
-import { coerceMetric, parseAssignments } from '../../run/note/values.js';
-import type { Output } from '../output.js';
+/** `tmt log metric|param|artifact`: add to the current run (inside tmt record) or to --run. */
+import { command, group, operand, text } from '../spec.js';
 
-export interface LogCommandOptions {
-  cwd: string;
-  kind: 'metric' | 'param' | 'artifact';
-  items: string[];
-  run?: string;
-  step?: string;
+const KINDS = ['metric', 'param', 'artifact'] as const;
+
+function logKind(kind: (typeof KINDS)[number]) {
+  return command({
+    name: kind,
+    description: kind === 'artifact' ? 'attach files to a run' : `log ${kind}s as key=value`,
+    operand: operand(kind === 'artifact' ? '<path...>' : '<key=value...>'),
+    flags: {
+      run: text('--run <run>', 'the run to log to (default: the run tmt record started)'),
+      ...(kind === 'metric' ? { step: text('--step <n>', 'the step these values belong to') } : {}),
+    },
+    async run({ flags, operands }, ctx) {
+      const { logCommand } = await import('../actions/log.js');
+      return logCommand({ cwd: ctx.cwd(), kind, items: operands, ...flags }, ctx);
+    },
+  });
 }
 
-export async function logCommand(opts: LogCommandOptions, out: Output): Promise<number> {
-  if (opts.items.length === 0) {
-    throw new TmtError('BAD_ARGUMENT', `tmt log ${opts.kind}: nothing to log`, {
-      hint: opts.kind === 'artifact' ? 'tmt log artifact model.pt' : `tmt log ${opts.kind} key=value`,
-    });
-  }
-  const target = await resolveTarget(opts);
-  if (opts.kind === 'metric') {
-    const step = opts.step === undefined ? undefined : Number(opts.step);
-    if (step !== undefined && !Number.isFinite(step)) throw new TmtError('BAD_ARGUMENT', `--step: "${opts.step}" is not a number`, { hint: '--step 3' });
-    await logMetrics(target, parseAssignments(opts.items, 'metric', coerceMetric), step);
-  } else if (opts.kind === 'param') {
-    await logParams(target, parseAssignments(opts.items, 'param'));
-  } else {
-    const names = await logArtifacts(target, opts.items, opts.cwd);
-    out.err(`logged ${names.join(', ')}\n`);
-  }
-  return 0;
-}
-
-async function resolveTarget(opts: LogCommandOptions): Promise<LogTarget> {
-  const live = liveRunFromEnv(process.env);
-  if (opts.run === undefined && live) return { live };
-  if (opts.run === undefined) {
-    throw new TmtError('BAD_ARGUMENT', 'no run to log to', { hint: 'run this inside `tmt record`, or name a run with --run (e.g. --run last)' });
-  }
-  return { repo: await openRepo({ cwd: opts.cwd }), selector: opts.run };
-}
+export const log = group({
+  name: 'log',
+  description: 'log metrics, params or artifacts to the current run (inside tmt record) or to --run',
+  help: `
+Examples:
+  $ tmt log metric loss=0.41 acc=0.8 --step 3     # inside a recorded command
+  $ tmt log param batch=64 --run last
+  $ tmt log artifact confusion.png --run baseline`,
+  commands: KINDS.map(logKind),
+});

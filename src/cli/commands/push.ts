@@ -1,39 +1,29 @@
-import { isTmtError, TmtError } from '../../errors.js';
-import { describePush, pushRemote } from '../../sync/push.js';
-import { openSync } from '../../sync/open-sides.js';
-import { progressFor } from '../progress.js';
-import type { Output } from '../output.js';
+/** `tmt push`: runs and their notes to a remote. */
+import { bool, command, operand, text } from '../spec.js';
 
-export interface PushCommandOptions {
-  cwd: string;
-  /** [REMOTE] [RUN...] */
-  args: string[];
-  where?: string;
-  quiet: boolean;
-  json: boolean;
-}
+export const push = command({
+  name: 'push',
+  description: 'push runs and their notes to a remote (never your branches or tags)',
+  usage: '[options] [remote] [run...]',
+  operand: operand('[remote-and-runs...]', 'a remote (name, URL or path; default: the upstream remote, else origin), then run selectors (default: all runs)'),
+  flags: {
+    where: text('-w, --where <expr>', 'push the runs matching this filter expression'),
+    quiet: bool('-q, --quiet', 'no progress or summary on stderr'),
+    json: bool('--json', 'print what was pushed as JSON (schemaVersion 1)'),
+  },
+  help: `
+Pushes refs/tmt/runs/<id> for each run (with its code, logs, metrics and
+artifacts) and refs/notes/tmt, in one atomic push. If the remote's notes moved
+on since tmt last saw them, it fetches, merges and pushes again; it never
+overwrites notes someone else pushed.
 
-export async function pushCommand(opts: PushCommandOptions, out: Output): Promise<number> {
-  const ctx = await openSync({ cwd: opts.cwd, maybeRemote: opts.args[0], direction: 'push', progress: progressFor(out, opts.quiet || opts.json) });
-  const selectors = ctx.tookRemote ? opts.args.slice(1) : opts.args;
-  let ids: string[] | undefined;
-  if (selectors.length || opts.where !== undefined) {
-    const [{ loadRuns }, { pickRuns }] = await Promise.all([import('../../sync/runs.js'), import('../../query/pick.js')]);
-    const runs = await loadRuns(ctx.store);
-    try {
-      ids = pickRuns(runs, { selectors, where: opts.where, nowMs: ctx.now() }).runs.map((p) => p.record.id);
-    } catch (err) {
-      throw !ctx.tookRemote && selectors[0] && isTmtError(err, 'NOT_FOUND') ? neitherError(selectors[0], err, ctx.remotes) : err;
-    }
-  }
-  const summary = await pushRemote(ctx, ids);
-  if (opts.json) out.json({ schemaVersion: 1, ...summary });
-  else if (!opts.quiet) out.err(`${describePush(summary)}\n`);
-  return 0;
-}
-
-/** `tmt push orgin`: a typo of a remote reads as a run selector; say both. */
-export function neitherError(arg: string, cause: TmtError, remotes: readonly string[]): TmtError {
-  const known = remotes.length ? `configured remotes: ${remotes.join(', ')}` : 'no remote is configured (git remote add origin <url>)';
-  return new TmtError('UNKNOWN_REMOTE', `"${arg}" is neither a remote nor a run`, { hint: `${known}; ${cause.hint ?? ''}`.replace(/; $/, ''), cause });
-}
+Examples:
+  $ tmt push                         # every run, to the upstream remote or origin
+  $ tmt push origin last baseline    # two runs
+  $ tmt push origin --where 'metrics.acc > 0.9'
+  $ tmt push ../shared.git           # a path or URL works too`,
+  async run({ flags, operands }, ctx) {
+    const { pushCommand } = await import('../actions/push.js');
+    return pushCommand({ cwd: ctx.cwd(), args: operands, ...flags }, ctx);
+  },
+});

@@ -1,89 +1,50 @@
-import fs from 'node:fs';
-import { TmtError } from '../../errors.js';
-import { openRepo } from '../../git/repo.js';
-import { paramsFromArgv } from '../../run/record/argv-params.js';
-import { readParamsFile } from '../../run/record/params-file.js';
-import { recordRun } from '../../run/record/record.js';
-import { parseAssignments } from '../../run/note/values.js';
-import { formatDuration, paint, statusColor } from '../render/format.js';
-import { warn, type Output } from '../output.js';
-import { styled } from '../terminal-text.js';
-import { warnSnapshot } from '../render/snapshot-warnings.js';
-import { parseSize } from '../parse-size.js';
+/** `tmt record`: run a command as a tracked run. */
+import type { FlagsOf } from '../spec.js';
+import { bool, command, flagNames, list, operand, text, textOr } from '../spec.js';
 
-export interface RecordCommandOptions {
-  cwd: string;
-  command: string[];
-  /** Whether the user separated the command with `--`. */
-  dashDash: boolean;
-  name?: string;
-  description?: string;
-  tag: string[];
-  param: string[];
-  paramsFile?: string;
-  env: string[];
-  noCache: boolean;
-  maxFileSize: string;
-  quiet: boolean;
-  noPty: boolean;
-}
+/** What a new run is called and tagged with: `tmt record` and `tmt save` alike. */
+export const LABEL_FLAGS = {
+  name: text('-n, --name <name>', 'run name'),
+  description: text('-d, --description <text>', 'free-text description'),
+  tag: list('-t, --tag <tag>', 'tag (repeatable)'),
+};
 
-/** tmt's own record flags: seen after the command without `--`, they make the line ambiguous. */
-const OWN_FLAGS = /^(-n|--name|-d|--description|-t|--tag|-p|--param|--params-file|--env|-q|--quiet|--no-cache|--no-pty|--max-file-size)(=.*)?$/;
+const flags = {
+  ...LABEL_FLAGS,
+  param: list('-p, --param <key=value>', 'param (repeatable); overrides params read from the command line'),
+  paramsFile: text('--params-file <file>', 'YAML or JSON file of params'),
+  env: list('--env <NAME>', 'capture this environment variable (repeatable; none are captured by default)'),
+  quiet: bool('-q, --quiet', "don't print tmt's own start and end lines"),
+  noPty: bool('--no-pty', 'on a terminal, give the command pipes instead of a terminal of its own'),
+  noCache: bool('--no-cache', 'hash every file for the snapshot'),
+  maxFileSize: textOr('--max-file-size <size>', 'leave files larger than this out of the snapshot', '100M'),
+};
 
-export async function recordCommand(opts: RecordCommandOptions, out: Output): Promise<number> {
-  if (opts.command.length === 0) {
-    throw new TmtError('BAD_ARGUMENT', 'no command to record', { hint: 'tmt record [options] -- <command> [args...], e.g. tmt record -- python train.py --lr 0.01' });
-  }
-  if (!opts.dashDash) {
-    const clash = opts.command.slice(1).find((a) => OWN_FLAGS.test(a));
-    if (clash) {
-      throw new TmtError('BAD_ARGUMENT', `ambiguous command line: "${clash}" after the command could be meant for tmt or for ${opts.command[0]}`, {
-        hint: `put tmt's options first and -- before the command: tmt record [options] -- ${opts.command.join(' ')}`,
-      });
-    }
-  }
-  const params = {
-    ...(opts.paramsFile ? await readParamsFile(opts.paramsFile) : {}),
-    ...paramsFromArgv(opts.command),
-    ...parseAssignments(opts.param, '--param'),
-  };
-  const maxFileSize = parseSize(opts.maxFileSize, '--max-file-size');
-  const repo = await openRepo({ cwd: opts.cwd });
-  const result = await recordRun({
-    repo,
-    argv: opts.command,
-    cwd: opts.cwd,
-    name: opts.name,
-    description: opts.description,
-    tags: opts.tag,
-    params,
-    captureEnv: opts.env,
-    stdout: process.stdout,
-    stderr: process.stderr,
-    signals: process,
-    // On a terminal, Ctrl-C already reaches the whole process group.
-    forwardInterrupt: !process.stdin.isTTY,
-    pty: !!process.stdout.isTTY && !!process.stdin.isTTY && !opts.noPty && hasScript(),
-    noCache: opts.noCache,
-    maxFileSize,
-    self: [process.execPath, ...process.execArgv, process.argv[1]!],
-    onStart: (id, snap) => {
-      warnSnapshot(out, snap, opts.maxFileSize);
-      if (!opts.quiet) out.err(paint(out.color, 'dim', `tmt: recording run ${id}\n`));
-    },
-  });
-  for (const w of result.warnings) warn(out, w);
-  const m = result.meta;
-  if (!opts.quiet) {
-    const status = paint(out.color, statusColor(m.status), m.status);
-    const why = m.failure ? ` (${m.failure})` : m.exitCode ? ` (exit ${m.exitCode})` : '';
-    out.err(styled`tmt: run ${result.id.slice(0, 12)} ${status}${why} in ${formatDuration(m.durationMs)}\n`);
-  }
-  return result.exitCode;
-}
+export type RecordFlags = FlagsOf<typeof flags>;
 
-/** util-linux `script` gives the command a terminal of its own; without it, pipes it is. */
-function hasScript(): boolean {
-  return (process.env.PATH ?? '').split(':').some((dir) => dir && fs.existsSync(`${dir}/script`));
-}
+export const record = command({
+  name: 'record',
+  description: 'run a command as a tracked run: snapshot the code first, capture output, metrics and artifacts',
+  usage: '[options] [--] <command> [args...]',
+  operand: operand('[command...]', 'the command to run'),
+  flags,
+  passThrough: true,
+  help: `
+The command gets its run through the environment:
+  TMT_RUN_ID      the run id
+  TMT_METRICS     a file: append one JSON object per line, e.g. {"step": 3, "loss": 0.41}
+  TMT_ARTIFACTS   a directory: files left there become the run's artifacts
+
+Params come from --params-file, then the command's own flags (--lr 0.01, --lr=0.01,
+-e 5, --flag), then -p, later ones winning. Numbers stay numbers.
+
+Examples:
+  $ tmt record -- python train.py --lr 0.01 --epochs 10
+  $ tmt record -n baseline -t sweep -p seed=1 -- python train.py
+  $ tmt record --params-file config.yaml -- ./run.sh`,
+  async run({ flags: f, operands, dashDash }, ctx) {
+    const { recordCommand } = await import('../actions/record.js');
+    // tmt's own flags after the command, without `--`, make the line ambiguous.
+    return recordCommand({ cwd: ctx.cwd(), command: operands, dashDash: dashDash !== undefined, ownFlags: flagNames(flags), ...f }, ctx);
+  },
+});

@@ -1,26 +1,26 @@
-import { openRepo } from '../../git/repo.js';
-import { chooseRemote, readRemoteConfig } from '../../git/remote/which-remote.js';
-import { setupRemote } from '../../git/remote/native/setup.js';
-import type { Output } from '../output.js';
+/** `tmt remote setup`: fetch refspecs for runs and notes on a git remote. */
+import { bool, command, group, operand } from '../spec.js';
 
-export interface RemoteSetupOptions {
-  cwd: string;
-  remote: string;
-  undo: boolean;
-  json: boolean;
-}
+const setup = command({
+  name: 'setup',
+  description: "add fetch refspecs so a plain git fetch also downloads the remote's runs and notes",
+  operand: operand('<remote>', 'a configured remote'),
+  flags: {
+    undo: bool('--undo', 'remove them again'),
+    json: bool('--json', 'print what changed as JSON (schemaVersion 1)'),
+  },
+  help: `
+This is the only command that writes your git config. The refspecs fill tmt's
+tracking refs (refs/tmt-remotes/<remote>/runs/*, refs/notes/tmt-remotes/<remote>);
+tmt fetch merges from there. No push refspec is added.
 
-export async function remoteSetupCommand(opts: RemoteSetupOptions, out: Output): Promise<number> {
-  const repo = await openRepo({ cwd: opts.cwd });
-  const remote = chooseRemote(await readRemoteConfig(repo), opts.remote, opts.cwd);
-  const result = await setupRemote(repo, remote, opts.undo);
-  if (opts.json) {
-    out.json({ schemaVersion: 1, ...result });
-    return 0;
-  }
-  for (const spec of result.added) out.out(`added   remote.${result.remote}.fetch ${spec}\n`);
-  for (const spec of result.removed) out.out(`removed remote.${result.remote}.fetch ${spec}\n`);
-  if (!result.added.length && !result.removed.length) out.out(`nothing to change: remote.${result.remote}.fetch ${opts.undo ? 'has no tmt refspecs' : 'already has them'}\n`);
-  else if (!opts.undo) out.out(`git fetch ${result.remote} now downloads its runs too; tmt fetch merges them\n`);
-  return 0;
-}
+Examples:
+  $ tmt remote setup origin
+  $ tmt remote setup origin --undo`,
+  async run({ flags, operands }, ctx) {
+    const { remoteSetupCommand } = await import('../actions/remote.js');
+    return remoteSetupCommand({ cwd: ctx.cwd(), remote: operands, ...flags }, ctx);
+  },
+});
+
+export const remote = group({ name: 'remote', description: 'set up a git remote for runs', commands: [setup] });

@@ -1,27 +1,27 @@
-import { openRepo } from '../../git/repo.js';
-import { saveRun } from '../../run/record/save.js';
-import { coerceMetric, parseAssignments } from '../../run/note/values.js';
-import { EXIT } from '../exit-codes.js';
-import type { Output } from '../output.js';
-import { warnSnapshot } from '../render/snapshot-warnings.js';
+/** `tmt save`: the working tree as a finished run, without running a command. */
+import type { FlagsOf } from '../spec.js';
+import { bool, command, list } from '../spec.js';
+import { LABEL_FLAGS } from './record.js';
 
-export interface SaveCommandOptions {
-  cwd: string;
-  name?: string;
-  description?: string;
-  tag: string[];
-  param: string[];
-  metric: string[];
-  json: boolean;
-}
+const flags = {
+  ...LABEL_FLAGS,
+  param: list('-p, --param <key=value>', 'param (repeatable); numbers stay numbers'),
+  metric: list('-m, --metric <key=value>', 'final metric value (repeatable)'),
+  json: bool('--json', 'print the run as JSON'),
+};
 
-export async function saveCommand(opts: SaveCommandOptions, out: Output): Promise<number> {
-  const params = parseAssignments(opts.param, '--param');
-  const metrics = parseAssignments(opts.metric, '--metric', coerceMetric);
-  const repo = await openRepo({ cwd: opts.cwd });
-  const run = await saveRun({ repo, name: opts.name, description: opts.description, tags: opts.tag, params, metrics });
-  warnSnapshot(out, run.snapshot);
-  if (opts.json) out.json({ schemaVersion: 1, id: run.id, commit: run.commit, run: run.meta });
-  else out.out(`${run.id}\n`);
-  return EXIT.OK;
-}
+export type SaveFlags = FlagsOf<typeof flags>;
+
+export const save = command({
+  name: 'save',
+  description: 'record the current working tree as a finished run, without running a command',
+  flags,
+  help: `
+Examples:
+  $ tmt save -n baseline -p lr=0.01 -m acc=0.91
+  $ tmt save -t notebook -d "numbers from the cluster job"`,
+  async run({ flags: f }, ctx) {
+    const { saveCommand } = await import('../actions/save.js');
+    return saveCommand({ cwd: ctx.cwd(), ...f }, ctx);
+  },
+});

@@ -1,23 +1,21 @@
-import { TmtError } from '../../errors.js';
-import { openRepo } from '../../git/repo.js';
-import { showRun } from '../../run/read/show.js';
-import { renderRunDetails } from '../render/run-details.js';
-import type { Output } from '../output.js';
+/** `tmt show`: one run, whole. */
+import { bool, command, operand, text } from '../spec.js';
 
-export async function showCommand(opts: { cwd: string; run: string; json: boolean; log?: string }, out: Output): Promise<number> {
-  if (opts.log !== undefined && opts.log !== 'stdout' && opts.log !== 'stderr') {
-    throw new TmtError('BAD_ARGUMENT', `--log: expected stdout or stderr, got "${opts.log}"`, { hint: 'tmt show <run> --log stdout' });
-  }
-  const repo = await openRepo({ cwd: opts.cwd });
-  const details = await showRun({ repo, selector: opts.run, full: opts.log !== undefined || opts.json });
-  if (opts.log === 'stdout' || opts.log === 'stderr') {
-    // Promised byte for byte (README): the log as the command wrote it, escapes and all.
-    const lines = details.logs[opts.log].tail;
-    out.verbatim(lines.length ? lines.join('\n') + '\n' : '');
-  } else if (opts.json) {
-    out.json({ schemaVersion: 1, run: details });
-  } else {
-    out.out(renderRunDetails(details, out.color));
-  }
-  return 0;
-}
+export const show = command({
+  name: 'show',
+  description: 'show one run: metadata, params, metrics, artifacts, logs and the code it carried',
+  operand: operand('[run]', 'run id prefix, name, NAME~N, last or last~N', 'last'),
+  flags: {
+    log: text('--log <stream>', 'print all of stdout or stderr'),
+    json: bool('--json', 'print JSON (schemaVersion 1)'),
+  },
+  help: `
+Examples:
+  $ tmt show last
+  $ tmt show baseline~1 --json
+  $ tmt show 01m81s6q --log stderr`,
+  async run({ flags, operands }, ctx) {
+    const { showCommand } = await import('../actions/show.js');
+    return showCommand({ cwd: ctx.cwd(), run: operands, ...flags }, ctx);
+  },
+});

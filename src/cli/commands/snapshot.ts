@@ -1,33 +1,26 @@
-import { openRepo } from '../../git/repo.js';
-import { snapshot } from '../../git/snapshot.js';
-import { EXIT } from '../exit-codes.js';
-import type { Output } from '../output.js';
-import { warnSnapshot } from '../render/snapshot-warnings.js';
-import { parseSize } from '../parse-size.js';
+/** `tmt snapshot`: the working tree as a git tree object. */
+import type { FlagsOf } from '../spec.js';
+import { bool, command, textOr } from '../spec.js';
 
-export interface SnapshotCommandOptions {
-  cwd: string;
-  json: boolean;
-  noCache: boolean;
-  maxFileSize: string;
-}
+const flags = {
+  json: bool('--json', 'print a JSON object with the file count, skipped files and timing'),
+  noCache: bool('--no-cache', 'ignore the stat cache and hash every file'),
+  maxFileSize: textOr('--max-file-size <size>', 'leave out files larger than this (e.g. 100M, 2G; 0 = no cap)', '100M'),
+};
 
-export async function snapshotCommand(opts: SnapshotCommandOptions, out: Output): Promise<number> {
-  const maxFileSize = parseSize(opts.maxFileSize, '--max-file-size');
-  const repo = await openRepo({ cwd: opts.cwd });
-  const result = await snapshot({ repo, noCache: opts.noCache, maxFileSize });
-  warnSnapshot(out, result, opts.maxFileSize);
-  if (opts.json) {
-    out.json({
-      schemaVersion: 1,
-      tree: result.tree,
-      files: result.files,
-      skipped: result.skipped,
-      cacheHits: result.cacheHits,
-      ms: Math.round(result.ms * 10) / 10,
-    });
-  } else {
-    out.out(result.tree + '\n');
-  }
-  return EXIT.OK;
-}
+export type SnapshotFlags = FlagsOf<typeof flags>;
+
+export const snapshot = command({
+  name: 'snapshot',
+  description: 'write the working tree as a git tree object and print its id (like `git write-tree`)',
+  flags,
+  help: `
+Examples:
+  $ tmt snapshot                 # tree id of tracked + untracked, non-ignored files
+  $ tmt snapshot --json          # with file count, skipped files and timing
+  $ git ls-tree -r $(tmt snapshot)`,
+  async run({ flags: f }, ctx) {
+    const { snapshotCommand } = await import('../actions/snapshot.js');
+    return snapshotCommand({ cwd: ctx.cwd(), ...f }, ctx);
+  },
+});

@@ -3,25 +3,22 @@ import { shortIds } from '../../query/list.js';
 import { listRemote } from '../../sync/list-remote.js';
 import { openSync } from '../../sync/open-sides.js';
 import { displayStatus } from '../../run/note/status.js';
-import { checkFormat, TABULAR_FORMATS, type TabularFormat } from '../render/formats.js';
+import { TABULAR_FORMATS } from '../render/formats.js';
 import { formatTime } from '../render/format.js';
-import type { Output } from '../output.js';
+import type { ListFlags } from '../commands/list.js';
+import type { Context } from '../context.js';
 
 export interface ListRemoteOptions {
   cwd: string;
   /** A remote name, URL or path; undefined: the upstream remote, else origin. */
   remote?: string;
-  format: string;
-  width?: number;
+  format: ListFlags['format'];
   /** List filters given along (not supported with --remote). */
   ignored: string[];
 }
 
-const FORMATS = ['table', 'json', 'csv', 'tsv', 'md'] as const;
-
 /** `tmt list --remote REMOTE`: the remote's runs that are not here yet. */
-export async function listRemoteCommand(opts: ListRemoteOptions, out: Output): Promise<number> {
-  checkFormat(opts.format, FORMATS);
+export async function listRemoteCommand(opts: ListRemoteOptions, { out, term }: Context): Promise<number> {
   if (opts.ignored.length) {
     throw new TmtError('BAD_ARGUMENT', `${opts.ignored.join(', ')} cannot be used with --remote`, { hint: 'fetch first (tmt fetch), then filter with tmt list' });
   }
@@ -45,6 +42,6 @@ export async function listRemoteCommand(opts: ListRemoteOptions, out: Output): P
     return 0;
   }
   const columns = ['id', 'name', 'status', 'started', 'remote'].map((c) => (opts.format === 'table' ? c.toUpperCase() : c));
-  out.out(TABULAR_FORMATS[opts.format as TabularFormat]({ columns, rows }, { width: opts.width, color: out.color }));
+  out.out(TABULAR_FORMATS[opts.format]({ columns, rows }, { width: term.width, color: out.color }));
   return 0;
 }

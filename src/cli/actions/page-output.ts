@@ -13,8 +13,9 @@ import { inNextSnapshot } from '../../git/snapshot-scope.js';
 import { renderPage } from '../../html/page.js';
 import { writePage } from '../../html/write.js';
 import { openPage, shouldOpen } from '../open-page.js';
-import { warn, type Output } from '../output.js';
-import type { PageFlags } from './page-flags.js';
+import type { Context } from '../context.js';
+import { warn } from '../output.js';
+import type { PageFlags } from '../commands/page-flags.js';
 
 export interface PageRequest {
   repo: Repo;
@@ -26,11 +27,9 @@ export interface PageRequest {
   /** File name under <git-dir>/tmt/html/ when there is no -o. */
   defaultName: string;
   flags: PageFlags;
-  version: string;
-  tty: boolean;
 }
 
-export async function writeComparisonPage(req: PageRequest, out: Output): Promise<number> {
+export async function writeComparisonPage(req: PageRequest, { out, term, version }: Context): Promise<number> {
   const comparison = await gatherComparison(req.repo, {
     kind: req.kind,
     runs: req.runs,
@@ -42,7 +41,7 @@ export async function writeComparisonPage(req: PageRequest, out: Output): Promis
     generatedAt: new Date().toISOString(),
   });
   for (const w of comparison.warnings) warn(out, w);
-  const page = renderPage(comparison, { title: req.title, tmtVersion: req.version });
+  const page = renderPage(comparison, { title: req.title, tmtVersion: version });
   if (req.flags.output === '-' || (req.flags.output !== undefined && namesStdout(path.resolve(req.cwd, req.flags.output)))) {
     for (const part of page) out.verbatim(part); // -o -: the page itself on stdout, for pipes, exactly as the file would hold it
     return 0;
@@ -59,7 +58,7 @@ export async function writeComparisonPage(req: PageRequest, out: Output): Promis
   if (req.flags.output !== undefined && (await inNextSnapshot(req.repo, written.path))) {
     warn(out, `${target} is in the working tree, so the next run's snapshot will carry it; write it elsewhere, or add it to .gitignore or .tmtignore`);
   }
-  if (shouldOpen({ open: req.flags.open, tty: req.tty, env: process.env })) await openPage(written.path, out);
+  if (shouldOpen({ open: req.flags.open, tty: term.stdout, env: term.env })) await openPage(written.path, out);
   return 0;
 }
 
