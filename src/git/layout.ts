@@ -47,6 +47,8 @@
  *                            race with, kept until they are settled.
  *   http-<pid>-<rand>/       A scratch bare repository sharing the objects, while
  *                            isomorphic-git talks to an HTTP remote (no git installed).
+ *   workspaces/<stamp>/      Linked worktrees of runs' code that tmt rerun runs in,
+ *                            removed when the rerun ends (git worktree list shows them).
  *
  * Sharing through a remote (`tmt push`, `tmt fetch`); none of these is pushed,
  * as tmt pushes explicit refspecs only (refs/tmt/runs/<id> and refs/notes/tmt):
@@ -134,6 +136,11 @@ export function notesJournalFile(repo: Repo): string {
 /** A fresh name for an HTTP session's scratch repository (`uniq` is the caller's pid and random part). */
 export function httpScratchDir(repo: Repo, uniq: string): string {
   return path.join(sharedTmtDir(repo), `http-${uniq}`);
+}
+
+/** Where reruns check a run's code out (linked worktrees). */
+export function workspacesDir(repo: Repo): string {
+  return path.join(sharedTmtDir(repo), 'workspaces');
 }
 
 export function pageOutputDir(repo: Repo): string {

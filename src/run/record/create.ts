@@ -38,7 +38,8 @@ export interface KnownCode {
   branch?: string;
   dirty: boolean;
   files: number;
-  skipped: SnapshotResult['skipped'];
+  /** What the run's own snapshot left out, as its note says. */
+  skipped: NonNullable<RunMeta['snapshot']>['skipped'];
 }
 
 export interface CreatedRun {
@@ -93,7 +94,7 @@ export async function createRun(opts: CreateRunOptions): Promise<CreatedRun> {
       pid: process.pid,
     },
     git: { base: head.commit, branch: head.branch, dirty: head.tree !== snap.fullTree, tree: snap.tree },
-    snapshot: { files: snap.files, skipped: snap.skipped },
+    snapshot: opts.code ? { files: opts.code.files, skipped: opts.code.skipped } : { files: snap.files, skipped: snap.skipped },
     command: opts.command,
     env: opts.env,
     rerunOf: opts.rerunOf,
@@ -119,8 +120,9 @@ export async function createRun(opts: CreateRunOptions): Promise<CreatedRun> {
   return { id, commit, meta, snapshot: snap };
 }
 
+/** Known code as a snapshot that found nothing new to leave out. */
 function knownSnapshot(code: KnownCode): SnapshotResult {
-  return { tree: code.tree, fullTree: code.tree, files: code.files, skipped: code.skipped, cacheHits: 0, ms: 0 };
+  return { tree: code.tree, fullTree: code.tree, files: code.files, skipped: [], cacheHits: 0, ms: 0 };
 }
 
 function safeUser(): string {
