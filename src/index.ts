@@ -17,3 +17,5 @@ export type { RunMeta, RunStatus, MetricSummary } from './run/note/metadata.js';
 export { compareRuns, type CompareRunsOptions } from './compare/api.js';
 export type { Comparison, RunView, ParamRow, MetricRow, SeriesSet, ArtifactRow, DiffEntry } from './compare/model.js';
 export { renderPage as renderComparisonPage, type PageOptions } from './html/page.js';
+export { rerunRun, type RerunOptions, type RerunResult } from './run/rerun/rerun.js';
+export { checkMetrics, type CheckResult, type MetricVerdict, type Tolerance } from './run/rerun/check.js';

@@ -6,6 +6,7 @@ describe('library API', () => {
     expect(Object.keys(api).sort()).toEqual([
       'RunSession',
       'TmtError',
+      'checkMetrics',
       'compareRuns',
       'createRun',
       'isTmtError',
@@ -14,6 +15,7 @@ describe('library API', () => {
       'readRuns',
       'recordRun',
       'renderComparisonPage',
+      'rerunRun',
       'saveRun',
       'selectRun',
       'showRun',

@@ -3,12 +3,12 @@ import { TmtError } from '../../errors.js';
 import { openRepo } from '../../git/repo.js';
 import { paramsFromArgv } from '../../run/record/argv-params.js';
 import { readParamsFile } from '../../run/record/params-file.js';
-import { recordRun } from '../../run/record/record.js';
+import { recordRun, type RecordOptions, type RecordResult } from '../../run/record/record.js';
 import { parseAssignments } from '../../run/note/values.js';
 import { formatDuration, paint, statusColor } from '../render/format.js';
 import type { RecordFlags } from '../commands/record.js';
 import type { Context } from '../context.js';
-import { warn } from '../output.js';
+import { warn, type Output } from '../output.js';
 import { styled } from '../terminal-text.js';
 import { warnSnapshot } from '../render/snapshot-warnings.js';
 import { parseSize } from '../parse-size.js';
@@ -50,28 +50,39 @@ export async function recordCommand(opts: RecordCommandOptions, { out, term }: C
     tags: opts.tag,
     params,
     captureEnv: opts.env,
-    stdout: process.stdout,
-    stderr: process.stderr,
-    signals: process,
-    // On a terminal, Ctrl-C already reaches the whole process group.
-    forwardInterrupt: !term.stdin,
-    pty: term.stdout && term.stdin && !opts.noPty && hasScript(term.env),
+    ...commandTerminal({ term }, opts.noPty),
     noCache: opts.noCache,
     maxFileSize,
-    self: [process.execPath, ...process.execArgv, process.argv[1]!],
     onStart: (id, snap) => {
       warnSnapshot(out, snap, opts.maxFileSize);
       if (!opts.quiet) out.err(paint(out.color, 'dim', `tmt: recording run ${id}\n`));
     },
   });
-  for (const w of result.warnings) warn(out, w);
-  const m = result.meta;
-  if (!opts.quiet) {
-    const status = paint(out.color, statusColor(m.status), m.status);
-    const why = m.failure ? ` (${m.failure})` : m.exitCode ? ` (exit ${m.exitCode})` : '';
-    out.err(styled`tmt: run ${result.id.slice(0, 12)} ${status}${why} in ${formatDuration(m.durationMs)}\n`);
-  }
+  reportRunEnd(out, result, opts.quiet);
   return result.exitCode;
+}
+
+/** How a recorded command meets the terminal: its streams, interrupts, a pty, and `tmt` on its PATH. */
+export function commandTerminal({ term }: Pick<Context, 'term'>, noPty: boolean): Pick<RecordOptions, 'stdout' | 'stderr' | 'signals' | 'forwardInterrupt' | 'pty' | 'self'> {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    signals: process,
+    // On a terminal, Ctrl-C already reaches the whole process group.
+    forwardInterrupt: !term.stdin,
+    pty: term.stdout && term.stdin && !noPty && hasScript(term.env),
+    self: [process.execPath, ...process.execArgv, process.argv[1]!],
+  };
+}
+
+/** The warnings and the one closing line of a recorded run. */
+export function reportRunEnd(out: Output, result: RecordResult, quiet: boolean): void {
+  for (const w of result.warnings) warn(out, w);
+  if (quiet) return;
+  const m = result.meta;
+  const status = paint(out.color, statusColor(m.status), m.status);
+  const why = m.failure ? ` (${m.failure})` : m.exitCode ? ` (exit ${m.exitCode})` : '';
+  out.err(styled`tmt: run ${result.id.slice(0, 12)} ${status}${why} in ${formatDuration(m.durationMs)}\n`);
 }
 
 /** util-linux `script` gives the command a terminal of its own; without it, pipes it is. */

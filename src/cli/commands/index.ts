@@ -15,9 +15,10 @@ import { push } from './push.js';
 import { record } from './record.js';
 import { recover } from './recover.js';
 import { remote } from './remote.js';
+import { rerun } from './rerun.js';
 import { rm } from './rm.js';
 import { save } from './save.js';
 import { show } from './show.js';
 import { snapshot } from './snapshot.js';
 
-export const COMMANDS: readonly CommandSpec[] = [snapshot, save, record, list, best, show, diff, compare, log, edit, recover, rm, remote, push, fetch, pull];
+export const COMMANDS: readonly CommandSpec[] = [snapshot, save, record, list, best, show, diff, compare, rerun, log, edit, recover, rm, remote, push, fetch, pull];
