@@ -8,6 +8,7 @@ import { displayStatus } from '../run/note/status.js';
 import { shellQuote } from '../util/shell-quote.js';
 import type { ArtifactView } from './artifacts.js';
 import type { DirectionChoice } from './direction.js';
+import { labelled, runLabels } from './display-names.js';
 import { COMPARISON_SCHEMA_VERSION, type ArtifactRow, type Comparison, type DiffEntry, type MetricRow, type ParamRow, type RunView, type Verdict } from './model.js';
 import { flattenParams, formatParam } from './params.js';
 import type { ResolvedRun } from './compared-runs.js';
@@ -31,11 +32,12 @@ export function buildComparison(p: ComparisonParts): Comparison {
   const names = [...new Set(p.runs.flatMap((r) => Object.keys(r.meta.metrics)))].sort();
   const seriesNames = [...new Set([...(p.series?.values() ?? [])].flatMap((s) => Object.keys(s)))].sort();
   const dir = (n: string) => p.directions.get(n) ?? { direction: 'max' as const, source: 'default' as const };
+  const labels = runLabels(p.runs.map(labelled));
   return {
     schemaVersion: COMPARISON_SCHEMA_VERSION,
     kind: p.kind,
     generatedAt: p.generatedAt,
-    runs: p.runs.map(runView),
+    runs: p.runs.map((r, i) => runView(r, labels[i]!)),
     params: paramRows(p.runs),
     metrics: names.map((n) => metricRow(n, p.runs, dir(n))),
     series: p.series ? seriesNames.map((n) => ({ name: n, direction: dir(n).direction, runs: p.runs.map((r) => seriesOf(p.series!, r.id, n, p.maxPoints ?? 4000)) })) : [],
@@ -45,11 +47,12 @@ export function buildComparison(p: ComparisonParts): Comparison {
   };
 }
 
-function runView(r: ResolvedRun): RunView {
+function runView(r: ResolvedRun, label: string): RunView {
   const m = r.meta;
   return {
     id: r.id,
     name: m.name,
+    label,
     status: displayStatus(m),
     started: m.started || undefined,
     ended: m.ended,

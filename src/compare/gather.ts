@@ -11,7 +11,7 @@ import { metricDirections, type DirectionFlags } from './direction.js';
 import { explainingMissing, involvedIn, withCompleteOutputs } from './missing.js';
 import { buildComparison } from './build.js';
 import type { Comparison, DiffEntry } from './model.js';
-import { baseLabel, runLabels } from './display-names.js';
+import { baseLabel, labelled, runLabels } from './display-names.js';
 import type { ResolvedRun } from './compared-runs.js';
 import { readRunSeries } from './series.js';
 
@@ -45,7 +45,7 @@ export async function gatherComparison(repo: Repo, o: GatherOptions): Promise<Co
 /** One diff after another: each can be large, and git is faster than two of them at once on two cores. */
 async function codeDiffs(repo: Repo, o: GatherOptions): Promise<DiffEntry[]> {
   const pairs = codePairs(o.runs);
-  const labels = runLabels(o.runs.map((r) => ({ id: r.id, name: r.meta.name })));
+  const labels = runLabels(o.runs.map(labelled));
   const out: DiffEntry[] = [];
   for (const p of pairs) {
     const from = p.fromRun === null ? undefined : o.runs[p.fromRun]!;

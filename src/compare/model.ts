@@ -17,6 +17,8 @@ export const COMPARISON_SCHEMA_VERSION = 1;
 export interface RunView {
   id: string;
   name?: string;
+  /** How the run is called among these runs (display-names.ts): its name, or the params that set it apart. */
+  label: string;
   status: DisplayStatus;
   started?: string;
   ended?: string;

@@ -3,7 +3,7 @@ import { streamTreeDiff, type DiffView, type TreePair } from '../../git/diff.js'
 import { diffColor, diffPager } from '../../git/config.js';
 import { openRepo } from '../../git/repo.js';
 import { explainingMissing, involvedIn } from '../../compare/missing.js';
-import { runLabels } from '../../compare/display-names.js';
+import { labelled, runLabels } from '../../compare/display-names.js';
 import { resolveRuns, type ResolvedRun } from '../../compare/compared-runs.js';
 import { TmtError } from '../../errors.js';
 import { EXIT } from '../exit-codes.js';
@@ -35,7 +35,7 @@ export async function diffCommand(opts: DiffCommandOptions, ctx: Context): Promi
   const involved = involvedIn(from, to);
 
   if (opts.page.html) {
-    const labels = runLabels(runs.map((r) => ({ id: r.id, name: r.meta.name })));
+    const labels = runLabels(runs.map(labelled));
     const title = `tmt diff: ${from ? labels[0] : `base of ${labels[0]}`} → ${labels[labels.length - 1]}`;
     const name = `diff-${from ? `${from.id.slice(0, 12)}-` : ''}${to.id.slice(0, 12)}.html`;
     const { writeComparisonPage } = await import('./page-output.js');

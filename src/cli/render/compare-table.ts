@@ -4,7 +4,6 @@
  * better or worse than the first run's.
  */
 import type { Comparison, Verdict } from '../../compare/model.js';
-import { runLabels } from '../../compare/display-names.js';
 import type { Cell, Tabular } from './formats.js';
 import { formatDuration, formatTime, formatValue, paint } from './format.js';
 import { renderTable } from './table.js';
@@ -39,7 +38,7 @@ export function compareRows(c: Comparison, opts: { onlyChanged: boolean; human: 
     if (opts.human && new Set(values).size < new Set(raw).size) values = raw.map((x) => (x === null ? null : String(x)));
     add(`metrics.${m.name}`, values, false, m.verdicts, raw);
   }
-  return { tabular: { columns: ['field', ...runLabels(c.runs)], rows }, verdicts };
+  return { tabular: { columns: ['field', ...c.runs.map((r) => r.label)], rows }, verdicts };
 }
 
 /** The terminal table, fitted to `width`. */
