@@ -9,6 +9,7 @@
 import { Command, Option } from 'commander';
 import { TmtError } from '../errors.js';
 import type { Context } from './context.js';
+import type { Format } from './render/formats.js';
 
 /** One flag: how commander declares it, and how its parsed value is read. */
 export interface Flag<T> {
@@ -66,16 +67,16 @@ export function count(flags: string, description: string): Flag<number | undefin
  * `--format json`: the one place a command's formats are checked, so an
  * unknown one is a usage error that names them, in every command alike.
  */
-export function formatFlags<F extends string>(offered: readonly F[], json: string): { format: Flag<F>; json: Flag<boolean> } {
+export function formatFlags<F extends Format>(offered: readonly F[], json: string): { format: Flag<F>; json: Flag<boolean> } {
   const names = `${offered.slice(0, -1).join(', ')} or ${offered[offered.length - 1]}`;
   return {
-    format: { flags: '-f, --format <format>', description: names, default: offered[0], read: (v, all) => (all.json === true ? checkChoice('json', offered) : checkChoice(v as string, offered)) },
+    format: { flags: '-f, --format <format>', description: names, default: offered[0], read: (v, all) => checkFormat(all.json === true ? 'json' : (v as string), offered) },
     json: bool('--json', json),
   };
 }
 
 /** `format` if the command offers it; anything else is a usage error naming what it offers. */
-function checkChoice<F extends string>(format: string, offered: readonly F[]): F {
+function checkFormat<F extends Format>(format: string, offered: readonly F[]): F {
   if ((offered as readonly string[]).includes(format)) return format as F;
   throw new TmtError('BAD_ARGUMENT', `--format: unknown format "${format}"`, { hint: `one of ${offered.join(', ')}` });
 }
@@ -188,9 +189,10 @@ export function splitAtDashDash(operands: readonly string[], after = 0): { befor
 }
 
 /** A command that only holds others (`tmt log metric`, `tmt remote setup`). */
-export function group(d: { name: string; description: string; help?: string; commands: readonly CommandSpec[] }): CommandSpec {
+export function group(d: { name: string; description: string; help?: string; commands: readonly CommandSpec[] }): CommandSpec & { readonly commands: readonly CommandSpec[] } {
   return {
     name: d.name,
+    commands: d.commands,
     register(parent, ctx, exit) {
       const cmd = parent.command(d.name).description(d.description);
       if (d.help !== undefined) cmd.addHelpText('after', d.help);
