@@ -1,5 +1,6 @@
 /** `tmt edit`: a finished run's name, description and tags. */
-import { command, list, operand, text } from '../spec.js';
+import { list, text } from '../flags.js';
+import { command, operand } from '../spec.js';
 
 export const edit = command({
   name: 'edit',

@@ -1,5 +1,6 @@
 /** `tmt fetch` and its twin `tmt pull`: a remote's runs, and its notes merged into ours. */
-import { bool, command, operand } from '../spec.js';
+import { bool } from '../flags.js';
+import { command, operand } from '../spec.js';
 
 function fetchAs(name: 'fetch' | 'pull') {
   return command({

@@ -1,5 +1,6 @@
 /** `tmt push`: runs and their notes to a remote. */
-import { bool, command, operand, text } from '../spec.js';
+import { bool, text } from '../flags.js';
+import { command, operand } from '../spec.js';
 
 export const push = command({
   name: 'push',

@@ -1,5 +1,6 @@
 /** `tmt recover`: end the runs whose tmt process died. */
-import { bool, command, operand } from '../spec.js';
+import { bool } from '../flags.js';
+import { command, operand } from '../spec.js';
 
 export const recover = command({
   name: 'recover',

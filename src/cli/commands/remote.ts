@@ -1,5 +1,6 @@
 /** `tmt remote setup`: fetch refspecs for runs and notes on a git remote. */
-import { bool, command, group, operand } from '../spec.js';
+import { bool } from '../flags.js';
+import { command, group, operand } from '../spec.js';
 
 const setup = command({
   name: 'setup',

@@ -1,5 +1,6 @@
 /** `tmt rm`: delete runs here, or here and on a remote. */
-import { bool, command, operand, text } from '../spec.js';
+import { bool, text } from '../flags.js';
+import { command, operand } from '../spec.js';
 
 export const rm = command({
   name: 'rm',

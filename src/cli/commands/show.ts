@@ -1,5 +1,6 @@
 /** `tmt show`: one run, whole. */
-import { bool, command, operand, text } from '../spec.js';
+import { bool, text } from '../flags.js';
+import { command, operand } from '../spec.js';
 
 export const show = command({
   name: 'show',
