@@ -5,6 +5,7 @@
  */
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { COMMANDS, specsFor } from '../dist/cli/commands/index.js';
 import { record } from '../dist/cli/commands/record.js';
 import { bool, count, flagNames, formatFlags, list, optionalValue, required, text, textOr } from '../dist/cli/flags.js';
 import { command, operand, splitAtDashDash } from '../dist/cli/spec.js';
@@ -58,6 +59,18 @@ describe('flags as a command receives them', () => {
     await expect(parse(['try', '-m', 'acc', '--format', 'tsv'])).rejects.toMatchObject({ code: 'BAD_ARGUMENT', message: '--format: unknown format "tsv"', hint: 'one of table, json, csv' });
     await expect(parse(['try', '-m', 'acc', '--limit', '0'])).rejects.toMatchObject({ code: 'BAD_ARGUMENT', message: '--limit: expected a whole number of 1 or more, got "0"' });
     expect((await parse(['try', '-m', 'acc', '--format', 'tsv', '--json'])).flags.format).toBe('json');
+  });
+});
+
+describe('the command registry', () => {
+  it("names each command as its spec does, and loads only the one a command line names", async () => {
+    for (const entry of COMMANDS) {
+      const spec = await entry.load();
+      expect([spec.name, ...spec.aliases]).toEqual(entry.names);
+    }
+    expect((await specsFor(['ls', '--json'])).map((s) => s.name)).toEqual(['list']);
+    expect((await specsFor(['pull'])).map((s) => s.name)).toEqual(['pull']);
+    for (const argv of [[], ['--help'], ['help', 'list'], ['lst']]) expect(await specsFor(argv)).toHaveLength(COMMANDS.length);
   });
 });
 

@@ -27,7 +27,7 @@ function withFormat(specs: readonly SpecLike[], parents: string[] = []): Array<[
   });
 }
 
-const CASES = withFormat(COMMANDS as readonly SpecLike[]);
+const CASES = withFormat((await Promise.all(COMMANDS.map((c) => c.load()))) as readonly SpecLike[]);
 
 describe('--format', () => {
   it('is taken by list, best and compare (the registry is read, not nothing)', () => {

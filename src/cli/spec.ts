@@ -33,6 +33,7 @@ export interface Parsed<F extends Flags, A> {
 /** A command (or a group of them) as the registry lists it. */
 export interface CommandSpec {
   readonly name: string;
+  readonly aliases: readonly string[];
   /** Adds the command to `parent`; `exit` takes the code its run returns. */
   register(parent: Command, ctx: Context, exit: (code: number) => void): Command;
 }
@@ -56,6 +57,7 @@ export interface Declaration<F extends Flags, A> {
 export function command<F extends Flags, A = undefined>(d: Declaration<F, A>): CommandSpec & { readonly flags: F } {
   return {
     name: d.name,
+    aliases: d.aliases ?? [],
     flags: d.flags,
     register(parent, ctx, exit) {
       const cmd = parent.command(d.name);
@@ -102,6 +104,7 @@ export function splitAtDashDash(operands: readonly string[], after = 0): { befor
 export function group(d: { name: string; description: string; help?: string; commands: readonly CommandSpec[] }): CommandSpec & { readonly commands: readonly CommandSpec[] } {
   return {
     name: d.name,
+    aliases: [],
     commands: d.commands,
     register(parent, ctx, exit) {
       const cmd = parent.command(d.name).description(d.description);
