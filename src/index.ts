@@ -1,5 +1,6 @@
 /**
- * The library API. Everything the CLI does is available here, returning data.
+ * The library API. Everything the CLI does is available here, returning data:
+ * each command's action (src/cli/actions/) calls these and renders the result.
  * The exported names are pinned by test/exports.test.ts.
  */
 export { TmtError, isTmtError, type ErrorCode } from './errors.js';
@@ -13,6 +14,15 @@ export { recordRun, type RecordOptions, type RecordResult } from './run/record/r
 export { selectRun } from './run/read/select.js';
 export { showRun, type RunDetails } from './run/read/show.js';
 export { listRuns, type ListOptions, type RunRow } from './query/list.js';
+export { bestRuns, type BestOptions, type BestPick, type BestResult, type Direction, type Window } from './query/best.js';
+export { metricDirections, type DirectionChoice, type DirectionFlags } from './compare/direction.js';
+export { editRun, type RunEdit } from './run/update/edit.js';
+export { recoverRuns, type RecoverOptions, type RecoverResult, type Recovered } from './run/update/recover.js';
+// Sharing: open both sides (openSync) or this clone alone (openLocal), then push, fetch or remove.
+export { openSync, openLocal, type OpenOptions, type OpenedSync } from './sync/open-sides.js';
+export { pushRemote, type PushSummary } from './sync/push.js';
+export { fetchRemote, type FetchSummary } from './sync/fetch.js';
+export { planHere, planRemoval, removeHere, removeEverywhere, type Removal, type RemoveOptions } from './sync/remove.js';
 export type { RunMeta, RunStatus, MetricSummary } from './run/note/metadata.js';
 export { compareRuns, type CompareRunsOptions } from './compare/api.js';
 export type { Comparison, RunView, ParamRow, MetricRow, SeriesSet, ArtifactRow, DiffEntry } from './compare/model.js';

@@ -6,14 +6,26 @@ describe('library API', () => {
     expect(Object.keys(api).sort()).toEqual([
       'RunSession',
       'TmtError',
+      'bestRuns',
       'checkMetrics',
       'compareRuns',
       'createRun',
+      'editRun',
+      'fetchRemote',
       'isTmtError',
       'listRuns',
+      'metricDirections',
+      'openLocal',
       'openRepo',
+      'openSync',
+      'planHere',
+      'planRemoval',
+      'pushRemote',
       'readRuns',
       'recordRun',
+      'recoverRuns',
+      'removeEverywhere',
+      'removeHere',
       'renderComparisonPage',
       'rerunRun',
       'saveRun',
@@ -22,6 +34,28 @@ describe('library API', () => {
       'snapshot',
       'startRun',
     ]);
+  });
+
+  it('does what tmt best, edit, rm, push, fetch and recover do, returning data', async () => {
+    const { makeRepo, cleanupTemp } = await import('./helpers/git.js');
+    const { bareRepo } = await import('./helpers/remote.js');
+    const dir = makeRepo({ 'train.py': 'x\n' });
+    const repo = await api.openRepo({ cwd: dir });
+    for (const [name, loss] of [['a', 0.5], ['b', 0.3], ['c', Number.NaN]] as const) await api.saveRun({ repo, name, metrics: { loss } });
+    const { directions } = await api.metricDirections(repo, ['loss'], { higher: [], lower: [] });
+    expect(directions.get('loss')).toEqual({ direction: 'min', source: 'default' });
+    const best = await api.bestRuns(repo, { metric: 'loss', direction: directions.get('loss')!.direction });
+    expect(best).toMatchObject({ metric: 'loss', direction: 'min', picks: [{ group: null, name: 'b', score: 0.3 }], diverged: 1 });
+    expect(best.warnings).toEqual([expect.stringMatching(/^left out 1 run whose loss is NaN or infinite/)]);
+    await api.editRun({ repo, selector: 'b' }, { name: 'winner', addTags: ['keep'] });
+    expect((await api.showRun({ repo, selector: 'winner' })).meta.tags).toEqual(['keep']);
+    const remote = bareRepo();
+    expect(await api.pushRemote(await api.openSync({ cwd: dir, remote }), undefined)).toMatchObject({ runsPushed: 3, notesPushed: true });
+    const removed = await api.removeHere(await api.openLocal(dir), { selectors: ['a'], nowMs: Date.now(), confirm: async () => undefined });
+    expect(removed.map((r) => r.name)).toEqual(['a']);
+    expect(await api.fetchRemote(await api.openSync({ cwd: dir, remote }))).toMatchObject({ created: [removed[0]!.id] });
+    expect(await api.recoverRuns({ repo, selectors: [] })).toMatchObject({ recovered: [], failed: [] });
+    cleanupTemp();
   });
 
   it('records a run from a program: start, log, end, read back', async () => {

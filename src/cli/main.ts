@@ -1,11 +1,11 @@
 /**
- * The CLI's entry: builds the terminal context once, registers every command
+ * The CLI's entry: builds the terminal context once, registers the commands
  * (commands/index.ts), runs the one argv names, and turns what went wrong
  * into one line, a hint and an exit code.
  */
 import { Command, CommanderError } from 'commander';
 import { isTmtError } from '../errors.js';
-import { COMMANDS } from './commands/index.js';
+import { specsFor } from './commands/index.js';
 import { terminalOf, type Context } from './context.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { processOutput, type Output } from './output.js';
@@ -25,8 +25,8 @@ export async function main(argv: readonly string[], ctx: Context = processContex
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: ctx.out.out, writeErr: ctx.out.err });
-  for (const spec of COMMANDS) spec.register(program, ctx, (c) => (code = c));
   try {
+    for (const spec of await specsFor(argv)) spec.register(program, ctx, (c) => (code = c));
     await program.parseAsync([...argv], { from: 'user' });
     return code;
   } catch (err) {

@@ -67,15 +67,6 @@ export function warn(o: Output, message: Text): void {
   o.err(concat('warning: ', message, '\n'));
 }
 
-/** Runs a filter could not judge because their notes cannot be read: counted, never dropped silently. */
-export function warnUnreadableLeftOut(o: Output, n: number): void {
-  if (n > 0) warn(o, `left out ${n} run${n === 1 ? '' : 's'} whose note cannot be read; tmt list --status unreadable shows ${n === 1 ? 'it' : 'them'}`);
-}
-
-/** A field no run has: most likely a typo, and sometimes we can tell what was meant. */
-export function unknownFieldWarning(f: { field: string; meant?: string }): string {
-  return f.meant ? `no run has ${f.field}: ${f.meant}` : `no run has ${f.field} (a typo?)`;
-}
 
 function ignoreClosedPipe(err: NodeJS.ErrnoException): void {
   if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;

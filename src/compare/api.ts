@@ -3,8 +3,8 @@
  * page are built from, for notebooks and scripts.
  */
 import type { Repo } from '../git/repo.js';
-import { DEFAULT_LIMITS, type DiffLimits } from './code.js';
-import { gatherComparison } from './gather.js';
+import type { DiffLimits } from './code.js';
+import { gatherComparison, type GatherParts } from './gather.js';
 import type { Comparison } from './model.js';
 import { resolveRuns } from './compared-runs.js';
 
@@ -14,29 +14,23 @@ export interface CompareRunsOptions {
   runs?: readonly string[];
   /** A filter expression whose runs are added, oldest first. */
   where?: string;
+  /** At most this many runs from `where`, the newest. */
+  limit?: number;
   /** Where pathspecs are relative to (default: the top of the working tree). */
   cwd?: string;
   paths?: readonly string[];
-  limits?: DiffLimits;
+  /** Limits on the code diffs (default: DEFAULT_LIMITS). */
+  limits?: Partial<DiffLimits>;
   higherIsBetter?: readonly string[];
   lowerIsBetter?: readonly string[];
   /** Read series, artifacts and code diffs too (default: all of them). */
-  parts?: { code: boolean; series: boolean; artifacts: boolean };
+  parts?: GatherParts;
   nowMs?: number;
 }
 
 /** Compares runs: the data behind `tmt compare` and the HTML page. */
 export async function compareRuns(opts: CompareRunsOptions): Promise<Comparison> {
-  const nowMs = opts.nowMs ?? Date.now();
-  const runs = await resolveRuns(opts.repo, { selectors: opts.runs ?? [], where: opts.where, nowMs });
-  return gatherComparison(opts.repo, {
-    kind: 'compare',
-    runs,
-    cwd: opts.cwd ?? opts.repo.workTree,
-    paths: opts.paths ?? [],
-    limits: opts.limits ?? DEFAULT_LIMITS,
-    directions: { higher: opts.higherIsBetter ?? [], lower: opts.lowerIsBetter ?? [] },
-    parts: opts.parts ?? { code: true, series: true, artifacts: true },
-    generatedAt: new Date(nowMs).toISOString(),
-  });
+  const { repo, runs: selectors = [], where, limit, higherIsBetter = [], lowerIsBetter = [], nowMs = Date.now(), ...read } = opts;
+  const runs = await resolveRuns(repo, { selectors, where, limit, nowMs });
+  return gatherComparison(repo, { ...read, runs, directions: { higher: higherIsBetter, lower: lowerIsBetter }, nowMs });
 }

@@ -95,7 +95,8 @@ function metricRow(name: string, runs: readonly ResolvedRun[], d: DirectionChoic
   });
   // Best of one is no finding: a metric only one run logged has no best.
   if (summaries.filter((s) => s && Number.isFinite(s.last)).length < 2) best = null;
-  return { name, direction: d.direction, directionSource: d.source, summaries, verdicts, best };
+  const changed = summaries.some((s) => !Object.is(s?.last, summaries[0]?.last));
+  return { name, direction: d.direction, directionSource: d.source, summaries, changed, verdicts, best };
 }
 
 function seriesOf(series: ReadonlyMap<string, MetricSeries>, id: string, name: string, maxPoints: number): SeriesColumns | null {

@@ -15,21 +15,35 @@ import { baseLabel, labelled, runLabels } from './display-names.js';
 import type { ResolvedRun } from './compared-runs.js';
 import { readRunSeries } from './series.js';
 
+/** What to read for a comparison; every field but `runs` has a default, set here and nowhere else. */
 export interface GatherOptions {
-  kind: 'diff' | 'compare';
-  runs: ResolvedRun[];
-  /** Where pathspecs are relative to (the user's working directory). */
-  cwd: string;
-  paths: readonly string[];
+  /** Default 'compare'. */
+  kind?: 'diff' | 'compare';
+  runs: readonly ResolvedRun[];
+  /** Where pathspecs are relative to (the user's working directory); default: the top of the working tree. */
+  cwd?: string;
+  paths?: readonly string[];
   /** Limits on the code diffs; those not given are DEFAULT_LIMITS. */
-  limits: Partial<DiffLimits>;
-  directions: DirectionFlags;
-  /** What to read beyond metadata; a terminal table needs none of it. */
-  parts: { code: boolean; series: boolean; artifacts: boolean };
-  generatedAt: string;
+  limits?: Partial<DiffLimits>;
+  /** Metrics the user says are better higher or lower; default none (git config, then the name, decide). */
+  directions?: DirectionFlags;
+  /** What to read beyond metadata (default: all of it); a terminal table needs none of it. */
+  parts?: GatherParts;
+  /** When the comparison is made (default: now). */
+  nowMs?: number;
 }
 
-export async function gatherComparison(repo: Repo, o: GatherOptions): Promise<Comparison> {
+export interface GatherParts {
+  code: boolean;
+  series: boolean;
+  artifacts: boolean;
+}
+
+export const ALL_PARTS: GatherParts = { code: true, series: true, artifacts: true };
+export const NO_PARTS: GatherParts = { code: false, series: false, artifacts: false };
+
+export async function gatherComparison(repo: Repo, options: GatherOptions): Promise<Comparison> {
+  const o = { kind: 'compare' as const, cwd: repo.workTree, paths: [], directions: { higher: [], lower: [] }, parts: ALL_PARTS, ...options, limits: { ...DEFAULT_LIMITS, ...options.limits } };
   const names = [...new Set(o.runs.flatMap((r) => Object.keys(r.meta.metrics)))];
   const outputs = o.parts.series || o.parts.artifacts ? await withCompleteOutputs(repo, o.runs) : { runs: [], warnings: [] };
   const series = o.parts.series ? await readRunSeries(repo, outputs.runs) : undefined;
@@ -39,11 +53,12 @@ export async function gatherComparison(repo: Repo, o: GatherOptions): Promise<Co
     o.parts.artifacts ? readArtifacts(repo, outputs.runs) : undefined,
     o.parts.code ? codeDiffs(repo, o) : [],
   ]);
-  return buildComparison({ kind: o.kind, runs: o.runs, directions, series, artifacts, diffs, generatedAt: o.generatedAt, warnings: [...outputs.warnings, ...warnings] });
+  const generatedAt = new Date(o.nowMs ?? Date.now()).toISOString();
+  return buildComparison({ kind: o.kind, runs: o.runs, directions, series, artifacts, diffs, generatedAt, warnings: [...outputs.warnings, ...warnings] });
 }
 
 /** One diff after another: each can be large, and git is faster than two of them at once on two cores. */
-async function codeDiffs(repo: Repo, o: GatherOptions): Promise<DiffEntry[]> {
+async function codeDiffs(repo: Repo, o: Required<Omit<GatherOptions, 'nowMs'>> & { limits: DiffLimits }): Promise<DiffEntry[]> {
   const pairs = codePairs(o.runs);
   const labels = runLabels(o.runs.map(labelled));
   const out: DiffEntry[] = [];
@@ -51,7 +66,7 @@ async function codeDiffs(repo: Repo, o: GatherOptions): Promise<DiffEntry[]> {
     const from = p.fromRun === null ? undefined : o.runs[p.fromRun]!;
     const to = o.runs[p.toRun]!;
     const pair: TreePair = { cwd: o.cwd, from: from ? from.meta.git.tree : to.meta.git.base, to: to.meta.git.tree, paths: o.paths };
-    const code = await explainingMissing(repo, involvedIn(from, to), () => buildCodeDiff(repo, pair, { ...DEFAULT_LIMITS, ...o.limits }));
+    const code = await explainingMissing(repo, involvedIn(from, to), () => buildCodeDiff(repo, pair, o.limits));
     out.push({ ...p, fromLabel: p.fromRun === null ? baseLabel(to.meta.git.base) : labels[p.fromRun]!, toLabel: labels[p.toRun]!, code });
   }
   return out;

@@ -52,6 +52,8 @@ export interface MetricRow {
   direction: Direction;
   directionSource: DirectionChoice['source'];
   summaries: Array<MetricSummary | null>;
+  /** Whether the runs' last values differ, as stored (0.5 and 0.5000001 do; a run without the metric differs from one with it). */
+  changed: boolean;
   /** Each run's last value against the first run's (null: the first run, or a run without the metric). */
   verdicts: Array<Verdict | null>;
   /** The run with the best last value. */

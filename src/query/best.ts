@@ -4,10 +4,15 @@
  * final step does not win).
  */
 import { TmtError } from '../errors.js';
+import type { Repo } from '../git/repo.js';
 import type { MetricPoint } from '../run/record/metrics.js';
+import { withCatalog } from '../run/read/read.js';
+import { readSeries } from '../run/read/series.js';
 import { groupKey } from './aggregate.js';
 import type { QueryRun } from './expr/index.js';
+import { selectRuns, whereNames } from './list.js';
 import { sortBy } from './sort.js';
+import { unknownFieldWarning, unreadableWarning } from './warnings.js';
 
 export type Direction = 'max' | 'min';
 export type Window = { kind: 'percent'; n: number } | { kind: 'count'; n: number };
@@ -84,4 +89,81 @@ export function pickBest(
   const groups = [...best.values()];
   const picked = opts.groupBy?.length ? sortBy(groups, opts.groupBy.map((field) => ({ field, descending: false })), (b, field) => b.group![field]) : groups;
   return { picked, diverged };
+}
+
+export interface BestOptions {
+  /** The metric to rank by (`acc` or `metrics.acc`). */
+  metric: string;
+  /** Which way is better; default: lower for loss-like names (defaultDirection). The CLI asks metricDirections, which reads git config too. */
+  direction?: Direction;
+  /** A filter expression the runs must match. */
+  where?: string;
+  /** The best run per distinct value of these fields. */
+  groupBy?: readonly string[];
+  /** Score by the mean of the last part of each series (parseWindow), not the last value. */
+  window?: Window;
+  /** Count runs of every status; by default only finished runs compete, unless `where` names status. */
+  anyStatus?: boolean;
+  nowMs?: number;
+}
+
+/** One winner: of its group (null without groupBy). */
+export interface BestPick {
+  group: Record<string, unknown> | null;
+  id: string;
+  name: string | null;
+  score: number;
+}
+
+export interface BestResult {
+  metric: string;
+  direction: Direction;
+  /** Best first within each group; groups in the order of their keys. Empty when no run qualifies (see noBestError). */
+  picks: BestPick[];
+  /** What was left out and why, one line each. */
+  warnings: string[];
+  /** Runs with the metric left out for not finishing, and for a NaN or infinite score. */
+  unfinished: number;
+  diverged: number;
+}
+
+/**
+ * `tmt best`: the best run by a metric, or the best per group. A failed or
+ * killed run's last value is wherever it stopped, not a result, so only
+ * finished runs compete unless asked otherwise; a run that diverged (NaN or
+ * ±Infinity) never wins; a run without a series is scored by its last value.
+ */
+export async function bestRuns(repo: Repo, opts: BestOptions): Promise<BestResult> {
+  const metric = opts.metric.replace(/^metrics\./, '');
+  const direction = opts.direction ?? defaultDirection(metric);
+  const { window, groupBy } = opts;
+  return withCatalog(repo, async (catalog) => {
+    const warnings: string[] = [];
+    const selection = selectRuns(catalog, { where: opts.where, nowMs: opts.nowMs ?? Date.now(), fields: [`metrics.${metric}`, ...(groupBy ?? [])] });
+    for (const f of selection.unknownFields) if (f.field !== `metrics.${metric}`) warnings.push(unknownFieldWarning(f));
+    // Unreadable runs have no metric to rank: count them whether or not a filter met them.
+    const unreadable = selection.unreadableLeftOut + selection.runs.filter((r) => r.status === 'unreadable').length;
+    if (unreadable) warnings.push(unreadableWarning(unreadable));
+    const withMetric = selection.runs.filter((r) => Object.hasOwn(r.metrics, metric));
+    const candidates = opts.anyStatus || whereNames(opts.where, 'status') ? withMetric : withMetric.filter((r) => r.status === 'finished');
+    const unfinished = withMetric.length - candidates.length;
+    if (unfinished) warnings.push(`left out ${unfinished} run${unfinished === 1 ? '' : 's'} with ${metric} that did not finish (failed, killed, running or stale); --any-status counts them`);
+    const rowOf = new Map(selection.runs.map((r, k) => [r.id, selection.rows[k]!]));
+    // The window reads each candidate's series from its outputs commit.
+    const series = window ? await readSeries(repo, candidates.map((c) => catalog.record(rowOf.get(c.id)!)), metric) : undefined;
+    const seriesless = series ? candidates.filter((c) => !series.get(c.id)?.length).length : 0;
+    if (seriesless) warnings.push(`${seriesless} run${seriesless === 1 ? ' has' : 's have'} no series for ${metric} (final values only, as tmt save -m writes): scored by ${seriesless === 1 ? 'its' : 'their'} last value`);
+    const { picked, diverged } = pickBest(candidates, { metric, direction, window, groupBy, series });
+    if (diverged) warnings.push(`left out ${diverged} run${diverged === 1 ? '' : 's'} whose ${metric}${window ? ' window' : ''} is NaN or infinite (diverged); tmt list --where 'metrics.${metric} = nan' shows NaN ones`);
+    const picks = picked.map((b) => ({ group: b.group ?? null, id: b.run.id, name: catalog.meta(rowOf.get(b.run.id)!)?.name ?? null, score: b.score }));
+    return { metric, direction, picks, warnings, unfinished, diverged };
+  });
+}
+
+/** Why a ranking picked nothing, as the error to report. */
+export function noBestError(r: BestResult, where?: string): TmtError {
+  if (r.diverged) return new TmtError('NOT_FOUND', `every run with a metric "${r.metric}" has it NaN or infinite`, { hint: `runs that diverged have no best; see them with tmt list --columns name,metrics.${r.metric}` });
+  return new TmtError('NOT_FOUND', `no ${r.unfinished ? 'finished ' : ''}run${where ? ' matching --where' : ''} has a metric "${r.metric}"`, {
+    hint: r.unfinished ? '--any-status counts runs that did not finish' : 'see which metrics runs have with tmt list --format csv',
+  });
 }

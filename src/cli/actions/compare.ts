@@ -1,4 +1,5 @@
-import { gatherComparison } from '../../compare/gather.js';
+import { compareRuns } from '../../compare/api.js';
+import { NO_PARTS } from '../../compare/gather.js';
 import { resolveRuns } from '../../compare/compared-runs.js';
 import { TmtError } from '../../errors.js';
 import { openRepo } from '../../git/repo.js';
@@ -29,28 +30,21 @@ export async function compareCommand(opts: CompareCommandOptions, ctx: Context):
     throw new TmtError('BAD_ARGUMENT', '--limit goes with --where', { hint: "tmt compare --where 'tags has sweep' --limit 10" });
   }
   const repo = await openRepo({ cwd: opts.cwd });
-  const runs = await resolveRuns(repo, { selectors: opts.runs, where: opts.where, limit: opts.limit, nowMs: Date.now() });
   if (opts.page.html) {
+    const runs = await resolveRuns(repo, { selectors: opts.runs, where: opts.where, limit: opts.limit, nowMs: Date.now() });
     const title = `tmt compare: ${runs.length} run${runs.length === 1 ? '' : 's'}`;
     const name = `compare-${runs[0]!.id.slice(0, 12)}-${runs.length}.html`;
     const { writeComparisonPage } = await import('./page-output.js');
     return writeComparisonPage({ repo, cwd: opts.cwd, kind: 'compare', runs, paths: opts.paths, title, defaultName: name, flags: opts.page }, ctx);
   }
+  // The table is the library's comparison, without the parts only the page shows.
+  const { higher, lower } = opts.page.directions;
+  const c = await compareRuns({ repo, runs: opts.runs, where: opts.where, limit: opts.limit, cwd: opts.cwd, higherIsBetter: higher, lowerIsBetter: lower, parts: NO_PARTS });
   if (opts.paths.length) warn(out, 'paths after -- limit the code diff, which only the --html page shows');
-  const c = await gatherComparison(repo, {
-    kind: 'compare',
-    runs,
-    cwd: opts.cwd,
-    paths: [],
-    limits: opts.page.limits,
-    directions: opts.page.directions,
-    parts: { code: false, series: false, artifacts: false },
-    generatedAt: new Date().toISOString(),
-  });
   for (const w of c.warnings) warn(out, w);
   if (opts.format === 'json') {
     const params = opts.onlyChanged ? c.params.filter((p) => p.changed) : c.params;
-    const metrics = opts.onlyChanged ? c.metrics.filter((m) => m.summaries.some((s) => !Object.is(s?.last, m.summaries[0]?.last))) : c.metrics;
+    const metrics = opts.onlyChanged ? c.metrics.filter((m) => m.changed) : c.metrics;
     out.json({ schemaVersion: c.schemaVersion, runs: c.runs, params, metrics });
   } else if (opts.format === 'table') {
     out.out(renderCompareTable(c, { onlyChanged: opts.onlyChanged, width: term.width, color: out.color }));

@@ -1,15 +1,9 @@
 import { openRepo } from '../../git/repo.js';
 import { editRun } from '../../run/update/edit.js';
+import type { EditFlags } from '../commands/edit.js';
 import type { Context } from '../context.js';
 
-export interface EditCommandOptions {
-  cwd: string;
-  run: string;
-  name?: string;
-  description?: string;
-  tag: string[];
-  untag: string[];
-}
+export type EditCommandOptions = EditFlags & { cwd: string; run: string };
 
 export async function editCommand(opts: EditCommandOptions, _ctx: Context): Promise<number> {
   const repo = await openRepo({ cwd: opts.cwd });

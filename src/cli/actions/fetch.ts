@@ -1,14 +1,10 @@
 import { describeFetch, fetchRemote } from '../../sync/fetch.js';
 import { openSync } from '../../sync/open-sides.js';
 import { progressFor } from '../progress.js';
+import type { FetchFlags } from '../commands/fetch.js';
 import type { Context } from '../context.js';
 
-export interface FetchCommandOptions {
-  cwd: string;
-  remote?: string;
-  quiet: boolean;
-  json: boolean;
-}
+export type FetchCommandOptions = FetchFlags & { cwd: string; remote?: string };
 
 export async function fetchCommand(opts: FetchCommandOptions, { out, term }: Context): Promise<number> {
   const ctx = await openSync({ cwd: opts.cwd, remote: opts.remote, progress: progressFor(out, opts.quiet || opts.json, term.stderr) });

@@ -11,7 +11,8 @@ import { formatDuration, formatTime } from '../render/format.js';
 import { renderRunTable } from '../render/runs.js';
 import type { ListFlags } from '../commands/list.js';
 import type { Context } from '../context.js';
-import { unknownFieldWarning, warn, warnUnreadableLeftOut, type Output } from '../output.js';
+import { unknownFieldWarning, unreadableWarning } from '../../query/warnings.js';
+import { warn, type Output } from '../output.js';
 
 export type ListCommandOptions = Omit<ListFlags, 'remote' | 'json'> & { cwd: string };
 
@@ -30,7 +31,7 @@ export async function listCommand(opts: ListCommandOptions, { out, term }: Conte
     const fields = [...(groupBy ?? []), ...(columns ?? []), ...aggs.flatMap((a) => (a.field ? [a.field] : []))];
     const selection = selectRuns(catalog, { ...query, fields });
     for (const f of selection.unknownFields) warn(out, unknownFieldWarning(f));
-    warnUnreadableLeftOut(out, selection.unreadableLeftOut);
+    if (selection.unreadableLeftOut) warn(out, unreadableWarning(selection.unreadableLeftOut));
     const odd = catalog.state.ignoredRefs ?? [];
     if (odd.length) warn(out, `left out ${odd.length} ref${odd.length === 1 ? '' : 's'} under refs/tmt/runs/ that ${odd.length === 1 ? 'is' : 'are'} not a run id (${odd.slice(0, 3).map((r) => JSON.stringify(r)).join(', ')}${odd.length > 3 ? ', ...' : ''}); git update-ref -d REF deletes one`);
     selection.runs.forEach((run, k) => run.status === 'unreadable' && warn(out, `run ${run.id}: ${catalog.problem(selection.rows[k]!)}`));

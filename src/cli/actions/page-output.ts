@@ -30,16 +30,7 @@ export interface PageRequest {
 }
 
 export async function writeComparisonPage(req: PageRequest, { out, term, version }: Context): Promise<number> {
-  const comparison = await gatherComparison(req.repo, {
-    kind: req.kind,
-    runs: req.runs,
-    cwd: req.cwd,
-    paths: req.paths,
-    limits: req.flags.limits,
-    directions: req.flags.directions,
-    parts: { code: true, series: true, artifacts: true },
-    generatedAt: new Date().toISOString(),
-  });
+  const comparison = await gatherComparison(req.repo, { kind: req.kind, runs: req.runs, cwd: req.cwd, paths: req.paths, limits: req.flags.limits, directions: req.flags.directions });
   for (const w of comparison.warnings) warn(out, w);
   const page = renderPage(comparison, { title: req.title, tmtVersion: version });
   if (req.flags.output === '-' || (req.flags.output !== undefined && namesStdout(path.resolve(req.cwd, req.flags.output)))) {

@@ -2,16 +2,14 @@ import { isTmtError, TmtError } from '../../errors.js';
 import { describePush, pushRemote } from '../../sync/push.js';
 import { openSync } from '../../sync/open-sides.js';
 import { progressFor } from '../progress.js';
+import type { PushFlags } from '../commands/push.js';
 import type { Context } from '../context.js';
 
-export interface PushCommandOptions {
+export type PushCommandOptions = PushFlags & {
   cwd: string;
   /** [REMOTE] [RUN...] */
   args: string[];
-  where?: string;
-  quiet: boolean;
-  json: boolean;
-}
+};
 
 export async function pushCommand(opts: PushCommandOptions, { out, term }: Context): Promise<number> {
   const ctx = await openSync({ cwd: opts.cwd, maybeRemote: opts.args[0], direction: 'push', progress: progressFor(out, opts.quiet || opts.json, term.stderr) });

@@ -3,16 +3,12 @@ import { openRepo } from '../../git/repo.js';
 import { recoverRuns } from '../../run/update/recover.js';
 import { formatBytes } from '../../util/format.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
+import type { RecoverFlags } from '../commands/recover.js';
 import type { Context } from '../context.js';
 import { warn } from '../output.js';
 import { printable } from '../render/printable.js';
 
-export interface RecoverCommandOptions {
-  cwd: string;
-  runs: string[];
-  json: boolean;
-  force?: boolean;
-}
+export type RecoverCommandOptions = RecoverFlags & { cwd: string; runs: string[] };
 
 export async function recoverCommand(opts: RecoverCommandOptions, { out }: Context): Promise<number> {
   const repo = await openRepo({ cwd: opts.cwd });

@@ -1,14 +1,10 @@
 import { openRepo } from '../../git/repo.js';
 import { chooseRemote, readRemoteConfig } from '../../git/remote/which-remote.js';
 import { setupRemote } from '../../git/remote/native/setup.js';
+import type { RemoteSetupFlags } from '../commands/remote.js';
 import type { Context } from '../context.js';
 
-export interface RemoteSetupOptions {
-  cwd: string;
-  remote: string;
-  undo: boolean;
-  json: boolean;
-}
+export type RemoteSetupOptions = RemoteSetupFlags & { cwd: string; remote: string };
 
 export async function remoteSetupCommand(opts: RemoteSetupOptions, { out }: Context): Promise<number> {
   const repo = await openRepo({ cwd: opts.cwd });

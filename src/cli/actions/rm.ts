@@ -1,19 +1,12 @@
 import { TmtError } from '../../errors.js';
 import { planHere, planRemoval, removeEverywhere, removeHere, type Removal } from '../../sync/remove.js';
 import { openLocal, openSync } from '../../sync/open-sides.js';
+import type { RmFlags } from '../commands/rm.js';
 import type { Context } from '../context.js';
 import { warn } from '../output.js';
 import { printable } from '../render/printable.js';
 
-export interface RmCommandOptions {
-  cwd: string;
-  runs: string[];
-  where?: string;
-  remote?: string;
-  yes: boolean;
-  dryRun: boolean;
-  json: boolean;
-}
+export type RmCommandOptions = RmFlags & { cwd: string; runs: string[] };
 
 export async function rmCommand(opts: RmCommandOptions, ctx: Context): Promise<number> {
   const { out } = ctx;

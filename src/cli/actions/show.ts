@@ -2,9 +2,10 @@ import { TmtError } from '../../errors.js';
 import { openRepo } from '../../git/repo.js';
 import { showRun } from '../../run/read/show.js';
 import { renderRunDetails } from '../render/run-details.js';
+import type { ShowFlags } from '../commands/show.js';
 import type { Context } from '../context.js';
 
-export async function showCommand(opts: { cwd: string; run: string; json: boolean; log?: string }, { out }: Context): Promise<number> {
+export async function showCommand(opts: ShowFlags & { cwd: string; run: string }, { out }: Context): Promise<number> {
   if (opts.log !== undefined && opts.log !== 'stdout' && opts.log !== 'stderr') {
     throw new TmtError('BAD_ARGUMENT', `--log: expected stdout or stderr, got "${opts.log}"`, { hint: 'tmt show <run> --log stdout' });
   }

@@ -1,8 +1,8 @@
 /** `tmt best`: the best run by a metric, or the best per group. */
-import type { FlagsOf } from '../spec.js';
-import { bool, command, formatFlags, required, text } from '../spec.js';
+import { bool, formatFlags, required, text, type FlagsOf } from '../flags.js';
+import { command } from '../spec.js';
 
-export const BEST_FORMATS = ['table', 'json', 'csv', 'tsv', 'md'] as const;
+const BEST_FORMATS = ['table', 'json', 'csv', 'tsv', 'md'] as const;
 
 const flags = {
   metric: required('-m, --metric <name>', 'the metric to rank by (its last value, or see --window)'),

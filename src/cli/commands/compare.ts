@@ -1,9 +1,9 @@
 /** `tmt compare`: any number of runs side by side. */
-import type { FlagsOf } from '../spec.js';
-import { bool, command, count, formatFlags, operand, splitAtDashDash, text } from '../spec.js';
+import { bool, count, formatFlags, text, type FlagsOf } from '../flags.js';
+import { command, operand, splitAtDashDash } from '../spec.js';
 import { PAGE_FLAGS, readPageFlags } from './page-flags.js';
 
-export const COMPARE_FORMATS = ['table', 'json', 'csv', 'md'] as const;
+const COMPARE_FORMATS = ['table', 'json', 'csv', 'md'] as const;
 
 const flags = {
   where: text('-w, --where <expr>', 'also compare the runs matching this filter expression (oldest first)'),

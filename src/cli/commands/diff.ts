@@ -1,5 +1,6 @@
 /** `tmt diff`: the code between two runs' snapshots, or one run against its base commit. */
-import { bool, command, operand, splitAtDashDash } from '../spec.js';
+import { bool } from '../flags.js';
+import { command, operand, splitAtDashDash } from '../spec.js';
 import { PAGE_FLAGS, readPageFlags } from './page-flags.js';
 
 export const diff = command({

@@ -1,16 +1,21 @@
 /** `tmt edit`: a finished run's name, description and tags. */
-import { command, list, operand, text } from '../spec.js';
+import { list, text, type FlagsOf } from '../flags.js';
+import { command, operand } from '../spec.js';
+
+const flags = {
+  name: text('-n, --name <name>', 'new name ("" removes it)'),
+  description: text('-d, --description <text>', 'new description ("" removes it)'),
+  tag: list('-t, --tag <tag>', 'add a tag (repeatable)'),
+  untag: list('--untag <tag>', 'remove a tag (repeatable)'),
+};
+
+export type EditFlags = FlagsOf<typeof flags>;
 
 export const edit = command({
   name: 'edit',
   description: 'rename a finished run, change its description, add or remove tags',
   operand: operand('<run>', 'run id prefix, name, NAME~N, last or last~N'),
-  flags: {
-    name: text('-n, --name <name>', 'new name ("" removes it)'),
-    description: text('-d, --description <text>', 'new description ("" removes it)'),
-    tag: list('-t, --tag <tag>', 'add a tag (repeatable)'),
-    untag: list('--untag <tag>', 'remove a tag (repeatable)'),
-  },
+  flags,
   help: `
 Examples:
   $ tmt edit last --name baseline

@@ -1,24 +1,41 @@
 /**
- * Every command, in the order `tmt --help` lists them. A new command is a
- * file beside this one (its spec: flags, help, the mapping to its action)
- * and a line here.
+ * Every command, in the order `tmt --help` lists them: the words that name it
+ * (a test checks them against its spec) and its spec, loaded when needed. A
+ * command line that names a command loads that command's spec alone, so
+ * start-up reads one small file rather than all of them; help, a typo or a
+ * bare `tmt` loads them all. A new command is a file beside this one (its
+ * spec: flags, help, the mapping to its action) and a line here.
  */
 import type { CommandSpec } from '../spec.js';
-import { best } from './best.js';
-import { compare } from './compare.js';
-import { diff } from './diff.js';
-import { edit } from './edit.js';
-import { fetch, pull } from './fetch.js';
-import { list } from './list.js';
-import { log } from './log.js';
-import { push } from './push.js';
-import { record } from './record.js';
-import { recover } from './recover.js';
-import { remote } from './remote.js';
-import { rerun } from './rerun.js';
-import { rm } from './rm.js';
-import { save } from './save.js';
-import { show } from './show.js';
-import { snapshot } from './snapshot.js';
 
-export const COMMANDS: readonly CommandSpec[] = [snapshot, save, record, list, best, show, diff, compare, rerun, log, edit, recover, rm, remote, push, fetch, pull];
+export interface Entry {
+  /** Its name, then its aliases. */
+  readonly names: readonly string[];
+  load(): Promise<CommandSpec>;
+}
+
+export const COMMANDS: readonly Entry[] = [
+  { names: ['snapshot'], load: async () => (await import('./snapshot.js')).snapshot },
+  { names: ['save'], load: async () => (await import('./save.js')).save },
+  { names: ['record'], load: async () => (await import('./record.js')).record },
+  { names: ['list', 'ls'], load: async () => (await import('./list.js')).list },
+  { names: ['best'], load: async () => (await import('./best.js')).best },
+  { names: ['show'], load: async () => (await import('./show.js')).show },
+  { names: ['diff'], load: async () => (await import('./diff.js')).diff },
+  { names: ['compare'], load: async () => (await import('./compare.js')).compare },
+  { names: ['rerun'], load: async () => (await import('./rerun.js')).rerun },
+  { names: ['log'], load: async () => (await import('./log.js')).log },
+  { names: ['edit'], load: async () => (await import('./edit.js')).edit },
+  { names: ['recover'], load: async () => (await import('./recover.js')).recover },
+  { names: ['rm'], load: async () => (await import('./rm.js')).rm },
+  { names: ['remote'], load: async () => (await import('./remote.js')).remote },
+  { names: ['push'], load: async () => (await import('./push.js')).push },
+  { names: ['fetch'], load: async () => (await import('./fetch.js')).fetch },
+  { names: ['pull'], load: async () => (await import('./fetch.js')).pull },
+];
+
+/** The specs a command line needs: the command its first word names, else every one, in order. */
+export async function specsFor(argv: readonly string[]): Promise<CommandSpec[]> {
+  const named = COMMANDS.find((c) => c.names.includes(argv[0] ?? ''));
+  return Promise.all((named ? [named] : COMMANDS).map((c) => c.load()));
+}

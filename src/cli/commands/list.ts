@@ -1,8 +1,8 @@
 /** `tmt list` (`ls`): runs, filtered, sorted, grouped or exported; with --remote, the remote's runs not here yet. */
-import type { FlagsOf } from '../spec.js';
-import { command, count, formatFlags, list as repeatable, optionalValue, text } from '../spec.js';
+import { count, formatFlags, list as repeatable, optionalValue, text, type FlagsOf } from '../flags.js';
+import { command } from '../spec.js';
 
-export const LIST_FORMATS = ['table', 'json', 'csv', 'tsv', 'md'] as const;
+const LIST_FORMATS = ['table', 'json', 'csv', 'tsv', 'md'] as const;
 
 const flags = {
   where: text('-w, --where <expr>', 'filter expression, e.g. "metrics.acc > 0.9 and params.lr < 0.01"'),

@@ -1,5 +1,6 @@
 /** `tmt log metric|param|artifact`: add to the current run (inside tmt record) or to --run. */
-import { command, group, operand, text } from '../spec.js';
+import { text } from '../flags.js';
+import { command, group, operand } from '../spec.js';
 
 const KINDS = ['metric', 'param', 'artifact'] as const;
 

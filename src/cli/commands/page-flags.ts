@@ -2,7 +2,7 @@
 import type { DiffLimits } from '../../compare/code.js';
 import type { DirectionFlags } from '../../compare/direction.js';
 import { TmtError } from '../../errors.js';
-import { bool, list, text, type FlagsOf } from '../spec.js';
+import { bool, list, text, type FlagsOf } from '../flags.js';
 
 export const PAGE_FLAGS = {
   html: bool('--html', 'write one self-contained HTML page (no network needed) and print its path'),

@@ -1,16 +1,21 @@
 /** `tmt push`: runs and their notes to a remote. */
-import { bool, command, operand, text } from '../spec.js';
+import { bool, text, type FlagsOf } from '../flags.js';
+import { command, operand } from '../spec.js';
+
+const flags = {
+  where: text('-w, --where <expr>', 'push the runs matching this filter expression'),
+  quiet: bool('-q, --quiet', 'no progress or summary on stderr'),
+  json: bool('--json', 'print what was pushed as JSON (schemaVersion 1)'),
+};
+
+export type PushFlags = FlagsOf<typeof flags>;
 
 export const push = command({
   name: 'push',
   description: 'push runs and their notes to a remote (never your branches or tags)',
   usage: '[options] [remote] [run...]',
   operand: operand('[remote-and-runs...]', 'a remote (name, URL or path; default: the upstream remote, else origin), then run selectors (default: all runs)'),
-  flags: {
-    where: text('-w, --where <expr>', 'push the runs matching this filter expression'),
-    quiet: bool('-q, --quiet', 'no progress or summary on stderr'),
-    json: bool('--json', 'print what was pushed as JSON (schemaVersion 1)'),
-  },
+  flags,
   help: `
 Pushes refs/tmt/runs/<id> for each run (with its code, logs, metrics and
 artifacts) and refs/notes/tmt, in one atomic push. If the remote's notes moved

@@ -1,6 +1,6 @@
 /** `tmt record`: run a command as a tracked run. */
-import type { FlagsOf } from '../spec.js';
-import { bool, command, flagNames, list, operand, text, textOr } from '../spec.js';
+import { bool, flagNames, list, text, textOr, type FlagsOf } from '../flags.js';
+import { command, operand } from '../spec.js';
 
 /** What a new run is called and tagged with: `tmt record` and `tmt save` alike. */
 export const LABEL_FLAGS = {

@@ -1,14 +1,19 @@
 /** `tmt recover`: end the runs whose tmt process died. */
-import { bool, command, operand } from '../spec.js';
+import { bool, type FlagsOf } from '../flags.js';
+import { command, operand } from '../spec.js';
+
+const flags = {
+  json: bool('--json', 'print the recovered runs as JSON'),
+  force: bool('--force', 'also end a named stale run whose run directory is gone (you know it was recorded here): killed, with its last update as end'),
+};
+
+export type RecoverFlags = FlagsOf<typeof flags>;
 
 export const recover = command({
   name: 'recover',
   description: 'end runs whose tmt process died (status stale): keep what they wrote, mark them killed',
   operand: operand('[run...]', 'run selectors (default: every stale run)'),
-  flags: {
-    json: bool('--json', 'print the recovered runs as JSON'),
-    force: bool('--force', 'also end a named stale run whose run directory is gone (you know it was recorded here): killed, with its last update as end'),
-  },
+  flags,
   help: `
 Examples:
   $ tmt list --status stale

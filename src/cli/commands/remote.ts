@@ -1,14 +1,19 @@
 /** `tmt remote setup`: fetch refspecs for runs and notes on a git remote. */
-import { bool, command, group, operand } from '../spec.js';
+import { bool, type FlagsOf } from '../flags.js';
+import { command, group, operand } from '../spec.js';
+
+const flags = {
+  undo: bool('--undo', 'remove them again'),
+  json: bool('--json', 'print what changed as JSON (schemaVersion 1)'),
+};
+
+export type RemoteSetupFlags = FlagsOf<typeof flags>;
 
 const setup = command({
   name: 'setup',
   description: "add fetch refspecs so a plain git fetch also downloads the remote's runs and notes",
   operand: operand('<remote>', 'a configured remote'),
-  flags: {
-    undo: bool('--undo', 'remove them again'),
-    json: bool('--json', 'print what changed as JSON (schemaVersion 1)'),
-  },
+  flags,
   help: `
 This is the only command that writes your git config. The refspecs fill tmt's
 tracking refs (refs/tmt-remotes/<remote>/runs/*, refs/notes/tmt-remotes/<remote>);

@@ -1,6 +1,6 @@
 /** `tmt rerun`: a run's command again, on exactly its code, as a new run. */
-import type { FlagsOf } from '../spec.js';
-import { bool, command, list, operand, textOr } from '../spec.js';
+import { bool, list, textOr, type FlagsOf } from '../flags.js';
+import { command, operand } from '../spec.js';
 
 const flags = {
   param: list('-p, --param <key=value>', 'change the value of a flag the recorded command line carries (repeatable)'),

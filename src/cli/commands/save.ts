@@ -1,6 +1,6 @@
 /** `tmt save`: the working tree as a finished run, without running a command. */
-import type { FlagsOf } from '../spec.js';
-import { bool, command, list } from '../spec.js';
+import { bool, list, type FlagsOf } from '../flags.js';
+import { command } from '../spec.js';
 import { LABEL_FLAGS } from './record.js';
 
 const flags = {

@@ -1,14 +1,19 @@
 /** `tmt show`: one run, whole. */
-import { bool, command, operand, text } from '../spec.js';
+import { bool, text, type FlagsOf } from '../flags.js';
+import { command, operand } from '../spec.js';
+
+const flags = {
+  log: text('--log <stream>', 'print all of stdout or stderr'),
+  json: bool('--json', 'print JSON (schemaVersion 1)'),
+};
+
+export type ShowFlags = FlagsOf<typeof flags>;
 
 export const show = command({
   name: 'show',
   description: 'show one run: metadata, params, metrics, artifacts, logs and the code it carried',
   operand: operand('[run]', 'run id prefix, name, NAME~N, last or last~N', 'last'),
-  flags: {
-    log: text('--log <stream>', 'print all of stdout or stderr'),
-    json: bool('--json', 'print JSON (schemaVersion 1)'),
-  },
+  flags,
   help: `
 Examples:
   $ tmt show last

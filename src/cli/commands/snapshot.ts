@@ -1,6 +1,6 @@
 /** `tmt snapshot`: the working tree as a git tree object. */
-import type { FlagsOf } from '../spec.js';
-import { bool, command, textOr } from '../spec.js';
+import { bool, textOr, type FlagsOf } from '../flags.js';
+import { command } from '../spec.js';
 
 const flags = {
   json: bool('--json', 'print a JSON object with the file count, skipped files and timing'),

@@ -19,24 +19,24 @@ export function compareRows(c: Comparison, opts: { onlyChanged: boolean; human: 
   const rows: Cell[][] = [];
   const verdicts: Array<Array<Verdict | null>> = [];
   const none = c.runs.map(() => null);
-  /** `raw` decides whether a row changed: shown values may be rounded alike. */
-  const add = (field: string, values: Cell[], keep: boolean, v: Array<Verdict | null> = none, raw: unknown[] = values) => {
-    if (opts.onlyChanged && !keep && raw.every((x) => Object.is(x, raw[0]))) return;
+  /** Whether --only-changed keeps a row: for params and metrics the model's judgement of the values as stored (shown ones may be rounded alike). */
+  const add = (field: string, values: Cell[], changed = values.some((x) => !Object.is(x, values[0])), v: Array<Verdict | null> = none) => {
+    if (opts.onlyChanged && !changed) return;
     rows.push([field, ...values]);
     verdicts.push(v);
   };
   add('id', c.runs.map((r) => (opts.human ? r.id.slice(0, 12) : r.id)), true);
   add('name', c.runs.map((r) => r.name ?? null), true);
-  add('status', c.runs.map((r) => r.status), false);
-  add('started', c.runs.map((r) => (opts.human ? formatTime(r.started) : (r.started ?? null))), false);
-  add('duration', c.runs.map((r) => (opts.human ? formatDuration(r.durationMs) : r.durationMs === undefined ? null : r.durationMs / 1000)), false);
-  for (const p of c.params) add(`params.${p.key}`, p.values, false);
+  add('status', c.runs.map((r) => r.status));
+  add('started', c.runs.map((r) => (opts.human ? formatTime(r.started) : (r.started ?? null))));
+  add('duration', c.runs.map((r) => (opts.human ? formatDuration(r.durationMs) : r.durationMs === undefined ? null : r.durationMs / 1000)));
+  for (const p of c.params) add(`params.${p.key}`, p.values, p.changed);
   for (const m of c.metrics) {
     const raw = m.summaries.map((s) => s?.last ?? null);
     let values: Cell[] = raw.map((x) => (x === null || !opts.human ? x : formatValue(x)));
     // Values that differ must look different: 0.5 and 0.5000001 are shown in full, not both as 0.5.
     if (opts.human && new Set(values).size < new Set(raw).size) values = raw.map((x) => (x === null ? null : String(x)));
-    add(`metrics.${m.name}`, values, false, m.verdicts, raw);
+    add(`metrics.${m.name}`, values, m.changed, m.verdicts);
   }
   return { tabular: { columns: ['field', ...c.runs.map((r) => r.label)], rows }, verdicts };
 }

@@ -1,12 +1,13 @@
 /**
- * Tabular output formats, one registry: a command builds columns and rows of
- * raw values; each format renders them. CSV follows RFC 4180 and loads
+ * Output formats, one registry: `json` is each command's own document (out.json);
+ * for the others a command builds columns and rows of raw values, and each
+ * format renders them. A command offers a subset (its spec's formatFlags, which
+ * checks a --format given against it). CSV follows RFC 4180 and loads
  * straight into pandas (`pd.read_csv`); numbers are written in full.
  * Exports land on terminals too: the output layer spells out control
  * characters in them (`\x1b`) as everywhere else; the quoting and separators
  * here are plain text, so every format stays valid.
  */
-import { TmtError } from '../../errors.js';
 import type { Text } from '../terminal-text.js';
 import { formatValue } from './format.js';
 import { renderTable } from './table.js';
@@ -18,12 +19,8 @@ export interface Tabular {
 }
 
 export type TabularFormat = 'table' | 'csv' | 'tsv' | 'md';
-
-/** A command's --format, checked against the formats it offers: anything else is a usage error naming them. */
-export function checkFormat<F extends string>(format: string, offered: readonly F[]): F {
-  if ((offered as readonly string[]).includes(format)) return format as F;
-  throw new TmtError('BAD_ARGUMENT', `--format: unknown format "${format}"`, { hint: `one of ${offered.join(', ')}` });
-}
+/** Every format a command may offer. */
+export type Format = 'json' | TabularFormat;
 
 export const TABULAR_FORMATS: Record<TabularFormat, (t: Tabular, opts: { width?: number; color: boolean }) => Text> = {
   table: (t, opts) => (t.rows.length ? renderTable(t.columns.map((header) => ({ header })), t.rows.map((r) => r.map(display)), opts) : 'no runs\n'),
