@@ -2,7 +2,7 @@
 //
 // "Show this diff" on one very large file: two runs recorded by the real CLI
 // whose only file (N lines) changes on every line, so its patch has 2N lines.
-// In headless Chromium (/usr/bin/chromium, no network), from the click until
+// In headless Chromium (the tests' one, no network), from the click until
 // every added line is on the page:
 //   draw: the time it takes;
 //   longest wait: the longest the page took to answer a trivial script call,
@@ -14,11 +14,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, findChromium } from '../test/helpers/chromium.mjs';
 import { fmtMs, git, measure, median, option, saveResults, table, tempDir, TMT } from './lib.mjs';
 
 const SIZES = option('sizes', '10000,25000,150000').split(',').map(Number);
 const RUNS = Number(option('runs', '3'));
-const CHROMIUM = '/usr/bin/chromium';
 
 function build(lines) {
   const dir = tempDir(`tmt-bench-large-${lines}-`);
@@ -60,8 +60,10 @@ async function drawOnce(browser, file, lines) {
   return { drawMs, longestMs: longest, heapMb: heap / 1e6 };
 }
 
-if (!fs.existsSync(CHROMIUM)) throw new Error(`bench:html-large needs Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
-const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+const chrome = await findChromium();
+const browser = await chromium.launch({ executablePath: chrome.executablePath, env: chrome.env, headless: true, args: CHROMIUM_ARGS });
+const chromiumUsed = `${chrome.source}, ${browser.version()}`;
+process.stderr.write(`chromium: ${chromiumUsed}\n`);
 const results = [];
 for (const lines of SIZES) {
   process.stderr.write(`building a ${lines}-line file...\n`);
@@ -76,4 +78,4 @@ await browser.close();
 
 console.log(`\n"Show this diff" on one large file: ${RUNS} runs each, medians\n`);
 console.log(table(['patch lines', 'draw', 'longest wait for the page', 'JS heap (DOM not counted)'], results.map((r) => [r.patchLines.toLocaleString('en-US'), fmtMs(r.drawMs), fmtMs(r.longestMs), `${r.heapMb.toFixed(0)} MB`])));
-console.log(`\nresults: ${saveResults('html-large', { sizes: SIZES, runs: RUNS, results })}`);
+console.log(`\nresults: ${saveResults('html-large', { chromium: chromiumUsed, sizes: SIZES, runs: RUNS, results })}`);

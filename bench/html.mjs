@@ -7,7 +7,7 @@
 //   generation: the whole process `tmt diff A B --html --no-open -o FILE`,
 //     everything embedded (--max-files 0 --max-lines 0) and with the default
 //     limits, next to native git computing the same diff, `git diff -M A B`;
-//   load-to-interactive: headless Chromium (/usr/bin/chromium, no network)
+//   load-to-interactive: headless Chromium (the tests' one, no network)
 //     opening the page from a file: URL until the page marks itself ready
 //     (first screen drawn, every section built), then the time the side-by-side
 //     switch takes to redraw what is on screen.
@@ -16,13 +16,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, findChromium } from '../test/helpers/chromium.mjs';
 import { benchEnv, fmtMb, fmtMs, git, measure, median, option, saveResults, table, tempDir, TMT } from './lib.mjs';
 
 const SIZES = option('sizes', '1,100,2000').split(',').map(Number);
 const LINES = Number(option('lines', '500'));
 const RUNS = Number(option('runs', '5'));
 const TOTAL_FILES = Math.max(...SIZES);
-const CHROMIUM = '/usr/bin/chromium';
 
 function writeFiles(dir, changed, version) {
   for (let i = 0; i < TOTAL_FILES; i++) {
@@ -82,14 +82,20 @@ async function loadTimes(browser, file) {
   return { load: median(loads), toggle: median(toggles) };
 }
 
-if (!fs.existsSync(CHROMIUM)) throw new Error(`bench:html needs Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+const chrome = await findChromium();
 const browser = await chromium.launchPersistentContext(tempDir('tmt-bench-chromium-'), {
-  executablePath: CHROMIUM,
+  executablePath: chrome.executablePath,
+  env: chrome.env,
   headless: true,
   offline: true,
   viewport: { width: 1280, height: 900 },
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  args: CHROMIUM_ARGS,
 });
+// A persistent context has no Browser object to ask for its version: the page tells it.
+const probe = await browser.newPage();
+const chromiumUsed = `${chrome.source}, ${(await probe.evaluate(() => navigator.userAgent)).match(/Chrome\/([\d.]+)/)?.[1] ?? 'version unknown'}`;
+await probe.close();
+process.stderr.write(`chromium: ${chromiumUsed}\n`);
 await browser.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : route.abort()));
 
 const results = [];
@@ -125,4 +131,4 @@ console.log(
   ),
 );
 console.log(`\nNode start-up alone (tmt --version): ${fmtMs(startup)}; it is most of the 1-file case.`);
-console.log(`\nresults: ${saveResults('html', { sizes: SIZES, lines: LINES, runs: RUNS, startupMs: startup, results })}`);
+console.log(`\nresults: ${saveResults('html', { chromium: chromiumUsed, sizes: SIZES, lines: LINES, runs: RUNS, startupMs: startup, results })}`);

@@ -6,10 +6,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openRepo } from '../dist/index.js';
-import { writeRunsBulk } from '../dist/git/bulk.js';
-import { serializeMeta } from '../dist/run/note/metadata.js';
-import { newRunId } from '../dist/run/note/id.js';
+import { openRepo } from '../src/index.js';
+import { writeRunsBulk } from '../src/git/bulk.js';
+import { serializeMeta } from '../src/run/note/metadata.js';
+import { newRunId } from '../src/run/note/id.js';
 import { cleanupTemp, fsck, git, gitRaw, makeRepo, tempDir } from './helpers/git.js';
 import { tmt, tmtAsync } from './helpers/tmt.js';
 

@@ -1,13 +1,14 @@
 /** The pure pieces behind diff and compare, tested without git or a browser. */
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, escapeInlineScript, jsonForScript } from '../dist/html/escape.js';
+import { escapeHtml, escapeInlineScript, jsonForScript } from '../src/html/escape.js';
+// The built page assets: dist/html/client.js is esbuild's bundle of src/html/client, which has no copy under src/.
 import { loadAssets } from '../dist/html/assets.js';
-import { sniffImage, looksText } from '../dist/compare/sniff.js';
-import { thin } from '../dist/compare/series.js';
-import { flattenParams, formatParam } from '../dist/compare/params.js';
-import { parseRawNumstat } from '../dist/git/diff-files.js';
-import { pairPatches, splitPatch } from '../dist/git/diff-patch.js';
+import { sniffImage, looksText } from '../src/compare/sniff.js';
+import { thin } from '../src/compare/series.js';
+import { flattenParams, formatParam } from '../src/compare/params.js';
+import { parseRawNumstat } from '../src/git/diff-files.js';
+import { pairPatches, splitPatch } from '../src/git/diff-patch.js';
 import { png } from './helpers/runs.js';
 
 describe('escaping for the page', () => {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+// The package's public entry as users get it: package.json's main and exports name dist/index.js
+// (built by `npm test` before vitest runs), so this file tests the build, not the sources.
 import * as api from '../dist/index.js';
 
 describe('library API', () => {

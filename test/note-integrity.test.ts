@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { loadYamlParser, parseMeta, serializeMeta } from '../dist/run/note/metadata.js';
+import { loadYamlParser, parseMeta, serializeMeta } from '../src/run/note/metadata.js';
 import { cleanupTemp, fsck, git, makeRepo, tempDir } from './helpers/git.js';
 import { seededRandom } from './helpers/random.js';
 import { bareRepo, cloneOf, projectWithRemote, save } from './helpers/remote.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkField, evaluate, fieldValue, parseExpr, type QueryRun } from '../dist/query/expr/index.js';
+import { checkField, evaluate, fieldValue, parseExpr, type QueryRun } from '../src/query/expr/index.js';
 import { seededRandom } from './helpers/random.js';
 
 const NOW = Date.UTC(2026, 10, 15, 12, 0, 0); // 2026-11-15T12:00:00Z

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RegexError, userRegex } from '../dist/query/regex/index.js';
+import { RegexError, userRegex } from '../src/query/regex/index.js';
 import { seededRandom } from './helpers/random.js';
 
 /** What JavaScript itself says, `(?i)` read as the i flag; undefined when it refuses the pattern. */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isSafeRefName } from '../dist/git/ref-name.js';
+import { isSafeRefName } from '../src/git/ref-name.js';
 import { cleanupTemp, fsck, git, gitRaw, makeRepo, tempDir } from './helpers/git.js';
 import { startFakeRefServer, startGitHttp, type GitHttpServer } from './helpers/http-git.js';
 import { allRefs, bareRepo, projectWithRemote, runRefs, save } from './helpers/remote.js';
@@ -111,7 +111,7 @@ describe('ref names a remote advertises', () => {
 
 describe('refs without git', () => {
   it('updateRefs refuses a ref name that would leave <git-dir>/refs/, and writes nothing', async () => {
-    const { updateRefs } = await import('../dist/git/remote/nogit/refs.js');
+    const { updateRefs } = await import('../src/git/remote/nogit/refs.js');
     const dir = makeRepo({ 'a.py': 'a\n' });
     const gitDir = path.join(dir, '.git');
     const head = git(dir, 'rev-parse', 'HEAD');

@@ -112,8 +112,8 @@ describe('sharing runs where git is not installed (isomorphic-git over HTTP)', (
 
   it("writes notes trees fanned out exactly as git's notes code does", async () => {
     const iso = await import('isomorphic-git');
-    const { objectStore } = await import('../dist/git/remote/nogit/objects.js');
-    const { writeNotesTree } = await import('../dist/git/remote/nogit/notes-tree.js');
+    const { objectStore } = await import('../src/git/remote/nogit/objects.js');
+    const { writeNotesTree } = await import('../src/git/remote/nogit/notes-tree.js');
     const dir = makeRepo({ 'a.txt': 'a\n' });
     const head = git(dir, 'rev-parse', 'HEAD');
     for (const n of [3, 40, 300, 5000]) {

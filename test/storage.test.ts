@@ -3,7 +3,7 @@ import path from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openRepo, readRuns } from '../dist/index.js';
+import { openRepo, readRuns } from '../src/index.js';
 import { testEnv } from './helpers/env.js';
 import { cleanupTemp, fsck, git, gitRaw, makeRepo, tempDir, writeFiles } from './helpers/git.js';
 import { tmt, tmtAsync } from './helpers/tmt.js';
@@ -62,7 +62,7 @@ describe('runs as refs, metadata as notes', () => {
   it('stores the note byte for byte (no stripspace on blank lines or trailing spaces)', async () => {
     const dir = makeRepo({ 'a.py': 'a\n' });
     const repo = await openRepo({ cwd: dir });
-    const { saveRun } = await import('../dist/index.js');
+    const { saveRun } = await import('../src/index.js');
     const description = 'line one   \n\n\n\nline after three blank lines\n';
     const run = await saveRun({ repo, description });
     const runs = await readRuns(repo);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { mergeMeta } from '../dist/sync/merge-meta.js';
-import { chooseRemote, isUrlLike, parseRemoteConfig } from '../dist/git/remote/which-remote.js';
-import { judgePush, parsePorcelain } from '../dist/git/remote/native/push-report.js';
-import { classifyRemoteFailure } from '../dist/git/remote/errors.js';
-import type { RunMeta } from '../dist/index.js';
+import { mergeMeta } from '../src/sync/merge-meta.js';
+import { chooseRemote, isUrlLike, parseRemoteConfig } from '../src/git/remote/which-remote.js';
+import { judgePush, parsePorcelain } from '../src/git/remote/native/push-report.js';
+import { classifyRemoteFailure } from '../src/git/remote/errors.js';
+import type { RunMeta } from '../src/index.js';
 
 const base: RunMeta = {
   schemaVersion: 1,
@@ -104,7 +104,7 @@ describe("reading git push's report", () => {
 
 describe('credentials in URLs', () => {
   it('user-info and query values are replaced wherever a URL appears in a text', async () => {
-    const { redactUrls } = await import('../dist/git/remote/redact.js');
+    const { redactUrls } = await import('../src/git/remote/redact.js');
     expect(redactUrls('https://user:tok@host/r.git')).toBe('https://***@host/r.git');
     expect(redactUrls("fatal: unable to access 'https://x-access-token:ghp_abc@github.com/o/r.git/': 403")).toBe("fatal: unable to access 'https://***@github.com/o/r.git/': 403");
     expect(redactUrls('http://u:p@ss@host:8080/r?private_token=abc&x=1#frag')).toBe('http://***@host:8080/r?private_token=***&x=***#frag');

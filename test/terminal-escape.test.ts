@@ -15,9 +15,9 @@ import { cleanupTemp, git, gitRaw, makeRepo, tempDir, writeFiles } from './helpe
 import { bareRepo, cloneOf, projectWithRemote } from './helpers/remote.js';
 import { testEnv } from './helpers/env.js';
 import { BIN, tmt, type TmtResult } from './helpers/tmt.js';
-import { concat, escapeControls, forTerminal, jsonText, meter, sgr, Styled, styled } from '../dist/cli/terminal-text.js';
-import { makeOutput, warn } from '../dist/cli/output.js';
-import { paint } from '../dist/cli/render/format.js';
+import { concat, escapeControls, forTerminal, jsonText, meter, sgr, Styled, styled } from '../src/cli/terminal-text.js';
+import { makeOutput, warn } from '../src/cli/output.js';
+import { paint } from '../src/cli/render/format.js';
 
 afterAll(cleanupTemp);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { emitYaml } from '../dist/run/note/yaml-emit.js';
-import { parseFastYaml } from '../dist/run/note/yaml-fast.js';
+import { emitYaml } from '../src/run/note/yaml-emit.js';
+import { parseFastYaml } from '../src/run/note/yaml-fast.js';
 
 const awkward = [
   '', ' ', 'plain', 'with space', 'trailing ', ' leading', 'yes', 'No', 'null', '~', 'true', '1', '0.5', '1e3', '0x10', '.inf',

@@ -1,16 +1,17 @@
 /**
- * A real headless Chromium (Debian's, at /usr/bin/chromium) driven by
- * playwright-core, with no network: every request that is not for a file:
- * URL is aborted and recorded, so a test can assert that none was tried.
+ * A real headless Chromium ($CHROMIUM, else Debian's at /usr/bin/chromium,
+ * else the one inside the devDependency @sparticuz/chromium: see chromium.mjs)
+ * driven by playwright-core, with no network: every request that is not for a
+ * file: URL is aborted and recorded, so a test can assert that none was tried.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import { CHROMIUM_ARGS, findChromium } from './chromium.mjs';
 import { cleanupTemp, tempDir } from './git.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
 export const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test-artifacts/html');
 
 export interface Browser {
@@ -21,15 +22,14 @@ export interface Browser {
 }
 
 export async function launch(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM}: the browser tests need it (apt-get install -y chromium; .ci/run installs it)`);
-  }
+  const { executablePath, env } = await findChromium();
   const ctx = await chromium.launchPersistentContext(tempDir('tmt-chromium-'), {
-    executablePath: CHROMIUM,
+    executablePath,
+    env,
     headless: true,
     offline: true,
     viewport: { width: 1280, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: CHROMIUM_ARGS,
   });
   const network: string[] = [];
   await ctx.route('**/*', (route) => {
