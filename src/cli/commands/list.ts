@@ -1,6 +1,8 @@
 /** `tmt list` (`ls`): runs, filtered, sorted, grouped or exported; with --remote, the remote's runs not here yet. */
 import { count, formatFlags, list as repeatable, optionalValue, text, type FlagsOf } from '../flags.js';
+import { builtinFieldsForHelp } from '../../query/fields.js';
 import { command } from '../spec.js';
+import { wrapWords } from '../wrap.js';
 
 const LIST_FORMATS = ['table', 'json', 'csv', 'tsv', 'md'] as const;
 
@@ -22,18 +24,23 @@ const flags = {
 
 export type ListFlags = FlagsOf<typeof flags>;
 
+/** The filter language in one paragraph; its fields come from the one table of them. */
+const WHERE_HELP = [
+  `Filter expressions (--where): fields ${builtinFieldsForHelp()}, params.X, metrics.X (last value) and metrics.X.min|max|first|last|count;
+   operators = != < <= > >= ~ !~ (regex),`,
+  `in (a, b), has (tags), exists FIELD, and, or, not, parentheses; literals are numbers, 'quoted' or "quoted" strings,
+   dates (2026-11-01) and times back from now (-7d, -2h). A field a run lacks makes its comparison false.`,
+]
+  .map((p) => wrapWords(p, 77))
+  .join('\n');
+
 export const list = command({
   name: 'list',
   aliases: ['ls'],
   description: 'list runs, newest first; filter, sort, group and export them',
   flags,
   help: `
-Filter expressions (--where): fields name, id, status, tags, started, ended,
-duration (s), host, branch, commit, params.X, metrics.X (last value) and
-metrics.X.min|max|first|last|count; operators = != < <= > >= ~ !~ (regex),
-in (a, b), has (tags), exists FIELD, and, or, not, parentheses; literals are
-numbers, 'quoted' or "quoted" strings, dates (2026-11-01) and times back from
-now (-7d, -2h). A field a run lacks makes its comparison false.
+${WHERE_HELP}
 
 Examples:
   $ tmt list
