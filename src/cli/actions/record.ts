@@ -50,7 +50,7 @@ export async function recordCommand(opts: RecordCommandOptions, { out, term }: C
     tags: opts.tag,
     params,
     captureEnv: opts.env,
-    ...commandTerminal({ term }, opts.noPty),
+    ...commandTerminal({ term }, { noPty: opts.noPty }),
     noCache: opts.noCache,
     maxFileSize,
     onStart: (id, snap) => {
@@ -62,15 +62,19 @@ export async function recordCommand(opts: RecordCommandOptions, { out, term }: C
   return result.exitCode;
 }
 
-/** How a recorded command meets the terminal: its streams, interrupts, a pty, and `tmt` on its PATH. */
-export function commandTerminal({ term }: Pick<Context, 'term'>, noPty: boolean): Pick<RecordOptions, 'stdout' | 'stderr' | 'signals' | 'forwardInterrupt' | 'pty' | 'self'> {
+/**
+ * How a recorded command meets the terminal: its streams, interrupts, a pty,
+ * and `tmt` on its PATH. `outputToStderr`: the command's stdout goes to ours
+ * stderr, keeping stdout for a result (`--json`), and then never through a pty.
+ */
+export function commandTerminal({ term }: Pick<Context, 'term'>, opts: { noPty: boolean; outputToStderr?: boolean }): Pick<RecordOptions, 'stdout' | 'stderr' | 'signals' | 'forwardInterrupt' | 'pty' | 'self'> {
   return {
-    stdout: process.stdout,
+    stdout: opts.outputToStderr ? process.stderr : process.stdout,
     stderr: process.stderr,
     signals: process,
     // On a terminal, Ctrl-C already reaches the whole process group.
     forwardInterrupt: !term.stdin,
-    pty: term.stdout && term.stdin && !noPty && hasScript(term.env),
+    pty: term.stdout && term.stdin && !opts.noPty && !opts.outputToStderr && hasScript(term.env),
     self: [process.execPath, ...process.execArgv, process.argv[1]!],
   };
 }

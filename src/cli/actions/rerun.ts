@@ -30,7 +30,6 @@ export async function rerunCommand(opts: RerunCommandOptions, ctx: Context): Pro
   if (opts.noLink && opts.link.length) throw new TmtError('BAD_ARGUMENT', '--link and --no-link cannot be combined', { hint: 'pick one' });
   const repo = await openRepo({ cwd: opts.cwd });
   const quiet = opts.quiet || opts.json;
-  const terminal = commandTerminal(ctx, opts.noPty);
   const result = await rerunRun({
     repo,
     run: opts.run,
@@ -39,10 +38,8 @@ export async function rerunCommand(opts: RerunCommandOptions, ctx: Context): Pro
     link: opts.noLink ? [] : opts.link.length ? opts.link : 'ignored',
     keep: opts.keep,
     check: tolerance,
-    ...terminal,
     // With --json, stdout holds the result alone.
-    stdout: opts.json ? process.stderr : terminal.stdout,
-    pty: terminal.pty && !opts.json,
+    ...commandTerminal(ctx, { noPty: opts.noPty, outputToStderr: opts.json }),
     onPrepared: ({ dir, cwd, argv, linked }) => {
       if (quiet) return;
       const shared = linked.length ? `, sharing ${linked.join(', ')}` : '';
