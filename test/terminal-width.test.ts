@@ -31,7 +31,7 @@ describe('tables fitted to the terminal', () => {
     const narrow = onTerminal(72, 'list');
     expect(widest(narrow)).toBeLessThanOrEqual(72);
     expect(narrow[0]).toMatch(/^ID\s+NAME\s+STATUS\s+train\/loss\s+val\/accuracy\s+val\/loss$/);
-    expect(narrow.find((l) => l.includes('a-rather'))).toMatch(/a-rather-long-…/);
+    expect(narrow.find((l) => l.includes('a-rather'))).toMatch(/a-rather-long-[a-z-]*…/); // where it is cut depends on the id column's width: runs saved within a second need longer ids
     expect(narrow[0]).not.toMatch(/STARTED|DURATION/);
     expect(narrow.at(-1)).toBe('(hidden to fit: DURATION, STARTED; see --columns)');
   });
