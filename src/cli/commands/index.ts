@@ -4,7 +4,10 @@
  * and a line here.
  */
 import type { CommandSpec } from '../spec.js';
+import { apply } from './apply.js';
 import { best } from './best.js';
+import { branch } from './branch.js';
+import { checkout } from './checkout.js';
 import { compare } from './compare.js';
 import { diff } from './diff.js';
 import { edit } from './edit.js';
@@ -20,4 +23,4 @@ import { save } from './save.js';
 import { show } from './show.js';
 import { snapshot } from './snapshot.js';
 
-export const COMMANDS: readonly CommandSpec[] = [snapshot, save, record, list, best, show, diff, compare, log, edit, recover, rm, remote, push, fetch, pull];
+export const COMMANDS: readonly CommandSpec[] = [snapshot, save, record, list, best, show, checkout, branch, apply, diff, compare, log, edit, recover, rm, remote, push, fetch, pull];
