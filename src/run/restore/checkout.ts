@@ -46,8 +46,13 @@ export async function checkoutRun(opts: CheckoutOptions): Promise<CheckoutResult
   const { repo } = opts;
   const { run, tree } = await runCode(repo, opts.run);
   const dir = opts.dir !== undefined ? path.resolve(opts.cwd ?? repo.workTree, opts.dir) : await defaultDir(repo, run.id, run.meta.name);
-  if (opts.dir === undefined) fs.mkdirSync(path.dirname(dir), { recursive: true });
-  await addDetachedWorktree(repo, dir, run.commit);
+  const madeRoot = opts.dir === undefined ? fs.mkdirSync(path.dirname(dir), { recursive: true }) : undefined;
+  try {
+    await addDetachedWorktree(repo, dir, run.commit);
+  } catch (err) {
+    if (madeRoot && fs.readdirSync(madeRoot).length === 0) fs.rmdirSync(madeRoot); // the folder this call made, if still empty
+    throw err;
+  }
   markCheckout(dir, { run: run.id, commit: run.commit });
   return { path: dir, run: { id: run.id, name: run.meta.name }, commit: run.commit, tree, insideWorkTree: isInside(repo.workTree, dir) };
 }
