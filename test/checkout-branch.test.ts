@@ -145,6 +145,11 @@ describe('runs fetched from a remote, and runs whose objects are missing', () =>
     expect(nativeTree(clone)).toBe(tree);
     expect((await tmtAsync(clone, ['apply', '--undo'])).code).toBe(0);
     expect(treeState(clone)).toEqual(before);
+    // What apply saved stays here: a push sends runs and notes, never refs/tmt-saved/.
+    expect(git(clone, 'for-each-ref', '--format=%(refname)', 'refs/tmt-saved/')).not.toBe('');
+    await save(clone, '-n', 'from-clone');
+    expect((await tmtAsync(clone, ['push'])).code).toBe(0);
+    expect(git(bare, 'for-each-ref', '--format=%(refname)').split('\n').filter((r) => !/^refs\/(heads\/main|notes\/tmt|tmt\/runs\/\w+)$/.test(r))).toEqual([]);
     fsck(clone);
   });
 
