@@ -29,3 +29,7 @@ export type { Comparison, RunView, ParamRow, MetricRow, SeriesSet, ArtifactRow, 
 export { renderPage as renderComparisonPage, type PageOptions } from './html/page.js';
 export { rerunRun, type RerunOptions, type RerunResult } from './run/rerun/rerun.js';
 export { checkMetrics, type CheckResult, type MetricVerdict, type Tolerance } from './run/rerun/check.js';
+// Getting a run's code back: a worktree of its own, a branch, or into the working tree (saved first, undoable).
+export { checkoutRun, listCheckouts, removeCheckouts, type CheckoutOptions, type CheckoutResult, type CheckoutEntry, type RemoveCheckoutsOptions } from './run/restore/checkout.js';
+export { branchFromRun, type BranchOptions, type BranchResult } from './run/restore/branch.js';
+export { applyRun, undoApply, redoApply, listSaves, type ApplyOptions, type ApplyResult, type UndoOptions, type UndoResult, type SaveInfo } from './run/restore/apply.js';

@@ -8,14 +8,19 @@ describe('library API', () => {
     expect(Object.keys(api).sort()).toEqual([
       'RunSession',
       'TmtError',
+      'applyRun',
       'bestRuns',
+      'branchFromRun',
       'checkMetrics',
+      'checkoutRun',
       'compareRuns',
       'createRun',
       'editRun',
       'fetchRemote',
       'isTmtError',
+      'listCheckouts',
       'listRuns',
+      'listSaves',
       'metricDirections',
       'openLocal',
       'openRepo',
@@ -26,6 +31,8 @@ describe('library API', () => {
       'readRuns',
       'recordRun',
       'recoverRuns',
+      'redoApply',
+      'removeCheckouts',
       'removeEverywhere',
       'removeHere',
       'renderComparisonPage',
@@ -35,6 +42,7 @@ describe('library API', () => {
       'showRun',
       'snapshot',
       'startRun',
+      'undoApply',
     ]);
   });
 
@@ -77,6 +85,32 @@ describe('library API', () => {
     const [read] = await api.readRuns(repo);
     expect(read!.meta).toEqual(done.meta);
     expect(git(dir, 'cat-file', 'blob', `${done.meta.outputs}:artifacts/weights.bin`)).toBe('w');
+    cleanupTemp();
+  });
+
+  it('gets a run\'s code back from a program: checkout, branch, apply and undo', async () => {
+    const { makeRepo, git, tempDir, writeFiles, cleanupTemp } = await import('./helpers/git.js');
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const dir = makeRepo({ 'train.py': 'v0\n' });
+    const repo = await api.openRepo({ cwd: dir });
+    writeFiles(dir, { 'train.py': 'v1\n' });
+    const saved = await api.saveRun({ repo, name: 'lib' });
+    const tree = git(dir, 'rev-parse', `${saved.commit}^{tree}`);
+    const co = await api.checkoutRun({ repo, run: 'lib', dir: path.join(tempDir(), 'lib-code') });
+    expect(git(co.path, 'rev-parse', 'HEAD^{tree}')).toBe(tree);
+    expect((await api.listCheckouts({ repo })).map((c) => c.path)).toEqual([co.path]);
+    expect((await api.removeCheckouts({ repo, targets: ['lib'], cwd: dir })).map((c) => c.path)).toEqual([co.path]);
+    const b = await api.branchFromRun({ repo, run: 'lib', name: 'from-lib' });
+    expect(git(dir, 'rev-parse', `${b.commit}^{tree}`)).toBe(tree);
+    writeFiles(dir, { 'train.py': 'mine\n' });
+    const applied = await api.applyRun({ repo, run: 'lib' });
+    expect(applied.written).toEqual(['train.py']);
+    expect((await api.listSaves({ repo })).map((s) => s.ref)).toEqual([applied.saved!.ref]);
+    await api.undoApply({ repo });
+    expect(fs.readFileSync(path.join(dir, 'train.py'), 'utf8')).toBe('mine\n');
+    await api.redoApply({ repo });
+    expect(fs.readFileSync(path.join(dir, 'train.py'), 'utf8')).toBe('v1\n');
     cleanupTemp();
   });
 

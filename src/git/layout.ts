@@ -68,6 +68,31 @@
  * %XX (so `a/b` cannot collide with `a`), or for a URL given directly `url-`
  * and the URL's 64-bit FNV-1a hash in hex.
  *
+ * Getting a run's code back (`tmt apply`), private to this repository: never
+ * pushed, and outside refs/tmt/ so that neither tmt (which lists and pushes
+ * refs/tmt/runs/* only) nor a user's `git push 'refs/tmt/*'` carries what
+ * was in someone's working tree:
+ * refs/tmt-saved/<worktree>/applied/<n>  The working tree as it was before
+ *                                      `tmt apply` (or `--redo`) changed it:
+ *                                      the undo stack, newest (highest n) on
+ *                                      top. A commit: tree = the snapshot,
+ *                                      parent 1 = HEAD then (none before the
+ *                                      first commit), then the "sidecar"
+ *                                      commit named by the message's
+ *                                      `tmt-sidecar:` line, whose tree holds
+ *                                      `placed` (the tree the command put in
+ *                                      place), `files/<path>` (the replaced
+ *                                      files' bytes, unfiltered) and `meta`
+ *                                      (their permissions, the directories
+ *                                      the command created), and for an undo
+ *                                      or redo the save it restored.
+ * refs/tmt-saved/<worktree>/undone/<n>   The same, saved by `tmt apply --undo`
+ *                                      before it restored applied/<m>: the
+ *                                      redo stack.
+ * <worktree> is `main` for the main working tree and `worktrees/<name>` for a
+ * linked one (git's name for it, anything but [A-Za-z0-9._-] as %XX), so each
+ * working tree undoes its own applies. <n> counts up within a working tree.
+ *
  * <git-dir>/tmt/             Per-worktree scratch space, never shared:
  *   index                    Stat cache: a git index of the last snapshot, so
  *                            untracked files are not re-hashed on every run.
@@ -79,9 +104,24 @@
  *   index.tmp-<pid>-<rand>   A snapshot in progress (one per process).
  *   html/                    Pages `tmt compare --html` and `tmt diff --html`
  *                            write when no output path is given.
+ *   restore-index-<pid>-<rand>  A scratch index for `tmt apply`: the tree it
+ *                            writes into the working tree (git's checkout-index
+ *                            reads it), or a save being put together; removed
+ *                            when done. The real index is never touched.
+ *
+ * Files git owns that tmt reads or adds to:
+ *   <git-dir>/MERGE_HEAD, CHERRY_PICK_HEAD, REVERT_HEAD, rebase-merge/,
+ *   rebase-apply/            An operation in progress in this worktree; `tmt
+ *                            apply` refuses to change the tree meanwhile.
+ *   <common-dir>/worktrees/<name>/tmt-checkout
+ *                            Marks a linked worktree as one `tmt checkout` made
+ *                            (the run id and commit, as JSON), for `tmt checkout
+ *                            --list/--remove`. git removes it with the worktree's
+ *                            own admin directory (`git worktree remove/prune`).
  *
  * Every path above is built here and nowhere else.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Repo } from './repo.js';
 
@@ -150,4 +190,42 @@ export function pageOutputDir(repo: Repo): string {
 /** git's own index of this worktree. */
 export function gitIndexFile(repo: Repo): string {
   return path.join(repo.gitDir, 'index');
+}
+
+export const SAVED_PREFIX = 'refs/tmt-saved/';
+
+/** The two stacks of saved working trees: what apply/redo replaced, and what undo replaced. */
+export type SaveStack = 'applied' | 'undone';
+
+/** `refs/tmt-saved/<worktree>/`: the saves of this working tree (see the module comment). */
+export function savedRefsPrefix(repo: Repo): string {
+  // A linked worktree's git dir is `<common-dir>/worktrees/<name>` and holds a `commondir` file; the main one has none.
+  if (!fs.existsSync(path.join(repo.gitDir, 'commondir'))) return `${SAVED_PREFIX}main/`;
+  const name = path.basename(repo.gitDir).replace(/[^A-Za-z0-9._-]/g, (c) => [...Buffer.from(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
+  return `${SAVED_PREFIX}worktrees/${name}/`;
+}
+
+export function savedRef(repo: Repo, stack: SaveStack, n: number): string {
+  return `${savedRefsPrefix(repo)}${stack}/${n}`;
+}
+
+/** A scratch index for writing a tree into the working tree (`uniq`: the caller's pid and random part). */
+export function restoreIndexFile(repo: Repo, uniq: string): string {
+  return path.join(worktreeTmtDir(repo), `restore-index-${uniq}`);
+}
+
+/** Files and directories whose presence in this worktree's git dir means a merge, rebase, cherry-pick or revert is under way. */
+export function operationMarkers(repo: Repo): Array<{ file: string; operation: string }> {
+  const at = (name: string, operation: string) => ({ file: path.join(repo.gitDir, name), operation });
+  return [at('MERGE_HEAD', 'a merge'), at('rebase-merge', 'a rebase'), at('rebase-apply', 'a rebase or git am'), at('CHERRY_PICK_HEAD', 'a cherry-pick'), at('REVERT_HEAD', 'a revert')];
+}
+
+/** Where git keeps the admin directories of linked worktrees. */
+export function worktreeAdminRoot(repo: Repo): string {
+  return path.join(repo.commonDir, 'worktrees');
+}
+
+/** The mark `tmt checkout` leaves in a linked worktree's admin directory. */
+export function checkoutMarkFile(adminDir: string): string {
+  return path.join(adminDir, 'tmt-checkout');
 }

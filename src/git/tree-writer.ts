@@ -60,7 +60,7 @@ export async function writeTreeFrom(repo: Repo, sources: readonly TreeSource[]):
  * a double quote as a C-quoted name. Quoting every name keeps any byte
  * (a newline, a trailing CR, a leading quote) the name's own.
  */
-function stdinPath(name: Buffer): Buffer {
+export function stdinPath(name: Buffer): Buffer {
   const out: number[] = [0x22];
   for (const b of name) {
     if (b === 0x22 || b === 0x5c) out.push(0x5c, b);
