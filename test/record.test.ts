@@ -129,7 +129,7 @@ describe('how a recorded command ends', () => {
 
   it('a tmt killed with kill -9 leaves its run running, listed as stale', async () => {
     const dir = makeRepo({ 'a.py': 'a\n' });
-    const rec = startRecord(dir, ['-n', 'orphan', '--', 'python3', '-c', 'import time\nprint("ready", flush=True)\ntime.sleep(5)'], 'ready');
+    const rec = startRecord(dir, ['-n', 'orphan', '--', 'python3', '-c', 'import time\nprint("ready", flush=True)\ntime.sleep(120)'], 'ready'); // killed by the test; long enough to outlast a loaded machine
     await rec.ready;
     // While it records, it cannot be deleted.
     const busy = tmt(dir, ['rm', 'orphan']);
@@ -187,7 +187,7 @@ describe('how a recorded command ends', () => {
       'm.close()',
       'open(os.path.join(os.environ["TMT_ARTIFACTS"], "model.txt"), "w").write("w")',
       'print("ready", flush=True)',
-      'time.sleep(5)',
+      'time.sleep(120)', // killed by the test; long enough to outlast a loaded machine
     ].join('\n');
     const rec = startRecord(dir, ['-n', 'orphan', '--', 'python3', '-c', py], 'ready');
     await rec.ready;
