@@ -19,6 +19,8 @@ export interface Output {
   json(value: unknown): void;
   /** Exactly these characters on stdout: only for output documented as byte for byte (`show --log`, `-o -`). */
   verbatim(text: string): void;
+  /** Exactly these bytes on stdout: a file `tmt get -o -` hands over, which need not be text. */
+  bytes(chunk: Uint8Array): void;
   /** Asks on stderr and reads one line of the answer from stdin. */
   ask(question: Text): Promise<string>;
   color: boolean;
@@ -26,7 +28,7 @@ export interface Output {
 
 /** Where an Output's characters go, after escaping. */
 export interface Sinks {
-  stdout(text: string): void;
+  stdout(text: string | Uint8Array): void;
   stderr(text: string): void;
   ask(question: string): Promise<string>;
   color: boolean;
@@ -38,6 +40,7 @@ export function makeOutput(sinks: Sinks): Output {
     err: (text) => sinks.stderr(forTerminal(text)),
     json: (value) => sinks.stdout(jsonText(value)),
     verbatim: (text) => sinks.stdout(text),
+    bytes: (chunk) => sinks.stdout(chunk),
     ask: (question) => sinks.ask(forTerminal(question)),
     color: sinks.color,
   };
