@@ -9,6 +9,7 @@ import { compare } from './compare.js';
 import { diff } from './diff.js';
 import { edit } from './edit.js';
 import { fetch, pull } from './fetch.js';
+import { get } from './get.js';
 import { list } from './list.js';
 import { log } from './log.js';
 import { push } from './push.js';
@@ -20,4 +21,4 @@ import { save } from './save.js';
 import { show } from './show.js';
 import { snapshot } from './snapshot.js';
 
-export const COMMANDS: readonly CommandSpec[] = [snapshot, save, record, list, best, show, diff, compare, log, edit, recover, rm, remote, push, fetch, pull];
+export const COMMANDS: readonly CommandSpec[] = [snapshot, save, record, list, best, show, get, diff, compare, log, edit, recover, rm, remote, push, fetch, pull];
