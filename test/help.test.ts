@@ -13,7 +13,7 @@ import { tmt } from './helpers/tmt.js';
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/help');
 const COMMANDS = [
   [],
-  ['snapshot'], ['save'], ['record'], ['list'], ['best'], ['show'], ['get'], ['diff'], ['compare'],
+  ['snapshot'], ['save'], ['record'], ['list'], ['best'], ['show'], ['get'], ['metrics'], ['diff'], ['compare'],
   ['log'], ['log', 'metric'], ['log', 'param'], ['log', 'artifact'],
   ['edit'], ['recover'], ['rm'], ['remote'], ['remote', 'setup'], ['push'], ['fetch'], ['pull'],
 ];

@@ -12,6 +12,7 @@ import { fetch, pull } from './fetch.js';
 import { get } from './get.js';
 import { list } from './list.js';
 import { log } from './log.js';
+import { metrics } from './metrics.js';
 import { push } from './push.js';
 import { record } from './record.js';
 import { recover } from './recover.js';
@@ -21,4 +22,4 @@ import { save } from './save.js';
 import { show } from './show.js';
 import { snapshot } from './snapshot.js';
 
-export const COMMANDS: readonly CommandSpec[] = [snapshot, save, record, list, best, show, get, diff, compare, log, edit, recover, rm, remote, push, fetch, pull];
+export const COMMANDS: readonly CommandSpec[] = [snapshot, save, record, list, best, show, get, metrics, diff, compare, log, edit, recover, rm, remote, push, fetch, pull];
