@@ -17,3 +17,7 @@ export type { RunMeta, RunStatus, MetricSummary } from './run/note/metadata.js';
 export { compareRuns, type CompareRunsOptions } from './compare/api.js';
 export type { Comparison, RunView, ParamRow, MetricRow, SeriesSet, ArtifactRow, DiffEntry } from './compare/model.js';
 export { renderPage as renderComparisonPage, type PageOptions } from './html/page.js';
+export { getOutputs, type GetOutputsOptions, type GotOutputs, type GotFile } from './run/outputs/get.js';
+export type { OutputRequest } from './run/outputs/entries.js';
+export { readMetricPoints, type MetricPointsOptions, type MetricPoints } from './query/points.js';
+export type { MetricPointRow } from './run/outputs/metric-points.js';
