@@ -184,6 +184,37 @@ describe('tmt get', () => {
     for (const d of [out, other]) expect([...filesUnder(d).keys()].filter((f) => f.includes('.tmt-get-'))).toEqual([]);
   });
 
+  it('a 200 MB artifact streams through in bounded memory, to a file and into a pipe', async () => {
+    const { dir, id } = await recordedRun();
+    const big = path.join(tempDir('tmt-get-big-'), 'big.bin');
+    fs.writeFileSync(big, Buffer.alloc(200 << 20, 7));
+    expect((await tmtAsync(dir, ['log', 'artifact', big, '--run', id])).code).toBe(0);
+    fs.rmSync(big);
+    // tmt in a process that reports its peak memory: the whole blob in memory would be over 200 MB on top of Node's own.
+    const measured = (args: string[]) =>
+      new Promise<{ code: number; bytes: number; sum: number; peakMiB: number }>((resolve) => {
+        const code = `const { main } = await import(${JSON.stringify(path.join(path.dirname(BIN), 'main.js'))}); process.exitCode = await main(${JSON.stringify(args)}); process.stderr.write('peak ' + process.resourceUsage().maxRSS);`;
+        const child = spawn(process.execPath, ['--input-type=module', '-e', code], { cwd: dir, env: testEnv });
+        let bytes = 0;
+        let sum = 0;
+        let stderr = '';
+        child.stdout.on('data', (b: Buffer) => {
+          bytes += b.length;
+          for (const x of b) sum += x;
+        });
+        child.stderr.on('data', (b) => (stderr += b));
+        child.on('close', (c) => resolve({ code: c ?? -1, bytes, sum, peakMiB: Number(/peak (\d+)/.exec(stderr)![1]) / 1024 }));
+      });
+    const out = tempDir('tmt-get-out-');
+    const toFile = await measured(['get', id, 'big.bin', '-o', out]);
+    expect(toFile.code).toBe(0);
+    expect(fs.statSync(path.join(out, 'big.bin')).size).toBe(200 << 20);
+    expect(toFile.peakMiB).toBeLessThan(160);
+    const toPipe = await measured(['get', id, 'big.bin', '-o', '-']);
+    expect(toPipe).toMatchObject({ code: 0, bytes: 200 << 20, sum: 7 * (200 << 20) });
+    expect(toPipe.peakMiB).toBeLessThan(160);
+  });
+
   it('a write that fails midway (a file size limit) leaves no half-written file, in one line (exit 6)', async () => {
     const { dir, id } = await recordedRun();
     const out = tempDir('tmt-get-out-');

@@ -2,24 +2,34 @@
  * Blobs handed out piece by piece as git writes them, through one
  * `git cat-file --batch` for all of them: a multi-gigabyte artifact passes
  * through in pipe-sized chunks and never sits in memory whole (cat-file.ts
- * hands over whole objects, which suits notes, not checkpoints).
+ * hands over whole objects, which suits notes, not checkpoints). A sink that
+ * returns a promise holds git back until it settles (a slow reader on stdout).
  */
 import { TmtError } from '../errors.js';
-import { gitStream } from './exec.js';
+import { gitPipe } from './exec.js';
 import type { Repo } from './repo.js';
 
 /** Receives each blob in order: its start, its bytes in chunks, its end. A sink that throws stops git. */
 export interface BlobSink {
   begin(index: number, size: number): void;
-  data(chunk: Buffer): void;
+  data(chunk: Buffer): void | Promise<void>;
   end(index: number): void;
 }
 
 /** Streams the blobs `oids` (in order) into `sink`. A missing object or one that is not a blob is an error. */
 export async function streamBlobs(repo: Repo, oids: readonly string[], sink: BlobSink): Promise<void> {
   if (oids.length === 0) return;
+  const pipe = gitPipe(['cat-file', '--batch'], { cwd: repo.workTree, input: oids.join('\n') + '\n' });
+  pipe.done.catch(() => undefined); // handled below; git failing while chunks are still being read must not go unhandled
   const splitter = new BlobSplitter(sink);
-  await gitStream(['cat-file', '--batch'], { cwd: repo.workTree, input: oids.join('\n') + '\n' }, (chunk) => splitter.push(chunk));
+  try {
+    for await (const chunk of pipe.stdout) await splitter.push(chunk as Buffer);
+  } catch (err) {
+    pipe.kill();
+    await pipe.done.catch(() => undefined);
+    throw err;
+  }
+  await pipe.done;
   if (splitter.count !== oids.length) throw new TmtError('GIT_FAILED', `git cat-file ended after ${splitter.count} of ${oids.length} objects`);
 }
 
@@ -32,7 +42,7 @@ class BlobSplitter {
 
   constructor(private readonly sink: BlobSink) {}
 
-  push(chunk: Buffer): void {
+  async push(chunk: Buffer): Promise<void> {
     let at = 0;
     while (at < chunk.length) {
       if (this.left < 0) {
@@ -48,7 +58,7 @@ class BlobSplitter {
         this.sink.end(this.count++);
       } else {
         const n = Math.min(this.left, chunk.length - at);
-        this.sink.data(chunk.subarray(at, at + n));
+        await this.sink.data(chunk.subarray(at, at + n));
         at += n;
         this.left -= n;
       }

@@ -48,7 +48,7 @@ function requestOf(opts: GetCommandOptions): OutputRequest {
  * with control characters spelled out, as every other output: a file from a
  * fetched run must not drive the terminal.
  */
-function stdoutSink(out: Output, terminal: boolean): { write: (chunk: Buffer) => void; end: () => void } {
+function stdoutSink(out: Output, terminal: boolean): { write: (chunk: Buffer) => void | Promise<void>; end: () => void } {
   if (!terminal) return { write: (chunk) => out.bytes(chunk), end: () => undefined };
   const decoder = new StringDecoder('utf8');
   return { write: (chunk) => out.out(decoder.write(chunk)), end: () => out.out(decoder.end()) };

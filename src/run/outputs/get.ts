@@ -33,7 +33,7 @@ export interface GetOutputsOptions {
    */
   output?: string;
   /** Instead of a file, the one file's bytes go here, chunk by chunk (stdout). */
-  write?: (chunk: Buffer) => void;
+  write?: (chunk: Buffer) => void | Promise<void>;
   /** Replace files that exist (never a directory, and never through a symbolic link). */
   force?: boolean;
 }
