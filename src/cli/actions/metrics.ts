@@ -17,7 +17,8 @@ export async function metricsCommand(opts: MetricsCommandOptions, { out }: Conte
   const repo = await openRepo({ cwd: opts.cwd });
   const got = await readMetricPoints({ repo, runs: opts.runs, where: opts.where, limit: opts.limit, metrics: opts.metric.length ? opts.metric : undefined, nowMs: Date.now() });
   for (const m of got.unknownMetrics) warn(out, `${got.runs.length === 1 ? 'the run logged no' : `none of the ${got.runs.length} runs logged a`} metric ${JSON.stringify(m)} (a typo?)`);
-  const silent = got.runs.filter((r) => !got.points.some((p) => p.run === r.id));
+  const logged = new Set(got.points.map((p) => p.run));
+  const silent = got.runs.filter((r) => !logged.has(r.id));
   if (!opts.metric.length && silent.length) {
     const which = silent.length <= 3 ? ` (${silent.map((r) => r.id.slice(0, 12)).join(', ')})` : '';
     const who = got.runs.length === 1 ? 'the run' : silent.length === got.runs.length ? `none of the ${got.runs.length} runs` : `${silent.length} of the ${got.runs.length} runs`;
@@ -26,12 +27,14 @@ export async function metricsCommand(opts: MetricsCommandOptions, { out }: Conte
   const values = new Map(got.runs.map((r) => [r.id, params.map((k) => fieldValue(toQueryRun(r), k))]));
   for (const [i, k] of params.entries()) if (got.runs.length && [...values.values()].every((v) => v[i] === undefined)) warn(out, unknownFieldWarning({ field: k }));
   const columns = ['run', 'name', 'step', 'value', ...params];
-  const rows = got.points.map((p) => [p.run, p.name, p.step, p.value, ...values.get(p.run)!]);
   if (opts.format === 'json') {
     // Strict JSON: NaN and infinities become null, as in every --json.
-    out.json({ schemaVersion: 1, columns, points: rows.map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i] ?? null]))) });
+    const points = got.points.map((p) => Object.fromEntries(columns.map((c, i) => [c, (i < 4 ? p[c as keyof typeof p] : values.get(p.run)![i - 4]) ?? null])));
+    out.json({ schemaVersion: 1, columns, points });
   } else {
-    out.out(TABULAR_FORMATS[opts.format]({ columns, rows: rows.map((r) => r.map(cell)) }, { color: false }));
+    // Points are numbers and names already; only the params need turning into cells, once per run.
+    const cells = new Map([...values].map(([run, v]) => [run, v.map(cell)]));
+    out.out(TABULAR_FORMATS[opts.format]({ columns, rows: got.points.map((p) => [p.run, p.name, p.step, p.value, ...cells.get(p.run)!]) }, { color: false }));
   }
   return EXIT.OK;
 }
