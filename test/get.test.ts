@@ -237,6 +237,8 @@ describe('tmt get', () => {
     expectOneLineError(await tmtAsync(dir, ['get', id, 'empty', '-o', '-', '--json']), 2, /^error: --json and stdout/);
     expectOneLineError(await tmtAsync(dir, ['get', id, 'empty', '-o', path.join(dir, 'no/such/dir/x')]), 2, /^error: -o .*: .*no\/such\/dir is not a directory$/);
     expectOneLineError(await tmtAsync(dir, ['get', id, '--all', '-o', path.join(dir, 'train.py')]), 2, /^error: -o .*train\.py: not a directory$/);
+    expectOneLineError(await tmtAsync(dir, ['get', id, '--all', '-o', 'train.py/x']), 2, /^error: -o train\.py\/x: not a directory$/);
+    expectOneLineError(await tmtAsync(dir, ['get', id, 'empty', '-o', 'train.py/x']), 2, /^error: -o train\.py\/x: .*\/train\.py is not a directory$/);
     const r = await tmtAsync(dir, ['get', id, 'model.bin']);
     expectOneLineError(r, 4, /^error: run [0-9a-z]{12} \(arts\) has no artifact model\.bin$/);
     expect(r.stderr).toMatch(new RegExp(`^hint: it has café\\.txt, empty, my model\\.bin, plots/a/loss curve\\.png, plots/b\\.txt, and 1 more \\(tmt show ${id.slice(0, 12)}\\)$`, 'm'));

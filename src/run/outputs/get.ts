@@ -9,6 +9,7 @@ import path from 'node:path';
 import { TmtError } from '../../errors.js';
 import { streamBlobs } from '../../git/blob-stream.js';
 import { decodeName } from '../../git/names.js';
+import { quoteName } from '../../util/quote-name.js';
 import type { Repo } from '../../git/repo.js';
 import { resolveRun } from '../read/find-run.js';
 import { requireOutputs } from '../read/objects-here.js';
@@ -67,7 +68,8 @@ export async function getOutputs(opts: GetOutputsOptions): Promise<GotOutputs> {
   const requested = await requestedFiles(opts.repo, run.meta.outputs, opts.what, { label, selector });
   const { files, leftOut } = planFiles(requested.files);
   if (files.length === 0) {
-    throw new TmtError('NOT_FOUND', `run ${label}: nothing that can be written; left out ${leftOut.map((l) => `${l.name}: ${l.reason}`).join('; ')}`, { hint: 'tmt writes regular files under plain names only' });
+    const some = leftOut.slice(0, 3).map((l) => `${quoteName(l.name)}: ${l.reason}`).join('; ');
+    throw new TmtError('NOT_FOUND', `run ${label}: nothing that can be written; left out ${some}${leftOut.length > 3 ? `; and ${leftOut.length - 3} more` : ''}`, { hint: 'tmt writes regular files under plain names only' });
   }
   const result = (written: Array<{ file: OutputFile; path: string }>): GotOutputs => ({
     run: { id: run.id, ...(run.meta!.name ? { name: run.meta!.name } : {}) },
@@ -86,22 +88,36 @@ export async function getOutputs(opts: GetOutputsOptions): Promise<GotOutputs> {
   return result(placed.map((p) => ({ file: p.file, path: decodeName(under(root, p.rel)) })));
 }
 
+/** What is at `p` (followed if a link), or undefined when nothing is, or a part of the path is not a directory. */
+function statOf(p: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(p, { throwIfNoEntry: false });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw err;
+  }
+}
+
 /** The directory the files go into and each one's name below it (see `output`). */
 function destination(single: boolean, files: readonly OutputFile[], opts: GetOutputsOptions): { root: string; placed: Placed[] } {
   const out = opts.output === undefined ? undefined : path.resolve(opts.cwd, opts.output);
-  const isDir = out !== undefined && (opts.output!.endsWith('/') || fs.statSync(out, { throwIfNoEntry: false })?.isDirectory() === true);
+  const isDir = out !== undefined && (opts.output!.endsWith('/') || statOf(out)?.isDirectory() === true);
   if (single && out !== undefined && !isDir) {
     const root = path.dirname(out);
-    if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
+    if (!statOf(root)?.isDirectory()) {
       throw new TmtError('BAD_ARGUMENT', `-o ${opts.output}: ${root} is not a directory`, { hint: 'make the directory first, or write somewhere else' });
     }
     return { root, placed: [{ file: files[0]!, rel: Buffer.from(path.basename(out)) }] };
   }
   const root = out ?? opts.cwd;
-  if (fs.statSync(root, { throwIfNoEntry: false })?.isDirectory() === false) {
-    throw new TmtError('BAD_ARGUMENT', `-o ${opts.output}: not a directory`, { hint: 'several files go into a directory: -o DIR' });
+  const notADir = new TmtError('BAD_ARGUMENT', `-o ${opts.output}: not a directory`, { hint: 'several files go into a directory: -o DIR' });
+  if (statOf(root)?.isDirectory() === false) throw notADir;
+  try {
+    fs.mkdirSync(root, { recursive: true });
+  } catch (err) {
+    // A part of the path is a file.
+    throw ['ENOTDIR', 'EEXIST'].includes((err as NodeJS.ErrnoException).code ?? '') ? notADir : err;
   }
-  fs.mkdirSync(root, { recursive: true });
   // One file into a directory goes under its own name; several keep their paths below artifacts/.
   return { root, placed: files.map((file) => ({ file, rel: single ? file.rel.subarray(file.rel.lastIndexOf(0x2f) + 1) : file.rel })) };
 }
