@@ -180,6 +180,8 @@ describe('tmt get', () => {
     r = await tmtBytes(dir, ['get', id, '--all', '-o', other, '--force']);
     expectOneLineError(r, 8, /^error: refused: in .*, (my model\.bin is a directory, plots is not a directory|plots is not a directory, my model\.bin is a directory)$/);
     expect(filesUnder(other)).toEqual(new Map([['plots', Buffer.from('a file')]]));
+    // A device is never replaced by a file (-o /dev/null --force writes nothing).
+    expectOneLineError(await tmtBytes(dir, ['get', id, 'empty', '-o', '/dev/null', '--force']), 8, /^error: refused: in \/dev, null is not a regular file$/);
     // No temporary file is ever left behind.
     for (const d of [out, other]) expect([...filesUnder(d).keys()].filter((f) => f.includes('.tmt-get-'))).toEqual([]);
   });

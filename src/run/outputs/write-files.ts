@@ -1,9 +1,10 @@
 /**
  * Writing a run's files into a directory without harm. Every target is
- * checked before the first byte is written: a file that exists is refused
- * unless `force`, and a directory or a symbolic link where a file or a
- * directory must go is always refused (nothing is written through a link, so
- * nothing lands outside the directory). Each file is streamed from git into a
+ * checked before the first byte is written: a file (or a link) that exists
+ * is refused unless `force`; a directory, a device or a FIFO where a file
+ * goes, and anything but a directory where a directory goes, are always
+ * refused (nothing is written through a link, so nothing lands outside the
+ * directory). Each file is streamed from git into a
  * temporary file beside its target and then linked into place (which fails
  * rather than replace a file that appeared meanwhile) or, with `force`,
  * renamed over it: a failure never leaves a half-written file.
@@ -55,6 +56,8 @@ function findInTheWay(root: string, placed: readonly Placed[], force: boolean): 
     if (blocked) continue; // below a missing directory nothing exists yet
     const st = look(rel);
     if (st?.isDirectory()) inTheWay.add(`${show(rel)} is a directory`);
+    // A device, a FIFO or a socket is never replaced (-o /dev/null --force must not swap the device for a file).
+    else if (st && !st.isFile() && !st.isSymbolicLink()) inTheWay.add(`${show(rel)} is not a regular file`);
     else if (st) exist.push(show(rel));
   }
   if (inTheWay.size) {
