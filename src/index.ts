@@ -33,3 +33,7 @@ export { checkMetrics, type CheckResult, type MetricVerdict, type Tolerance } fr
 export { checkoutRun, listCheckouts, removeCheckouts, type CheckoutOptions, type CheckoutResult, type CheckoutEntry, type RemoveCheckoutsOptions } from './run/restore/checkout.js';
 export { branchFromRun, type BranchOptions, type BranchResult } from './run/restore/branch.js';
 export { applyRun, undoApply, redoApply, listSaves, type ApplyOptions, type ApplyResult, type UndoOptions, type UndoResult, type SaveInfo } from './run/restore/apply.js';
+export { getOutputs, type GetOutputsOptions, type GotOutputs, type GotFile } from './run/outputs/get.js';
+export type { OutputRequest } from './run/outputs/entries.js';
+export { readMetricPoints, type MetricPointsOptions, type MetricPoints } from './query/points.js';
+export type { MetricPointRow } from './run/outputs/metric-points.js';

@@ -17,6 +17,7 @@ describe('library API', () => {
       'createRun',
       'editRun',
       'fetchRemote',
+      'getOutputs',
       'isTmtError',
       'listCheckouts',
       'listRuns',
@@ -28,6 +29,7 @@ describe('library API', () => {
       'planHere',
       'planRemoval',
       'pushRemote',
+      'readMetricPoints',
       'readRuns',
       'recordRun',
       'recoverRuns',
@@ -130,6 +132,33 @@ describe('library API', () => {
     expect(c.diffs[0]!.code.files.map((f) => [f.status, f.path, f.added, f.deleted])).toEqual([['M', 'train.py', 1, 1]]);
     const html = api.renderComparisonPage(c, { title: 'a vs b', tmtVersion: 'test' }).join('');
     expect(html).toMatch(/^<!doctype html>[\s\S]*<title>a vs b<\/title>[\s\S]*lr = 0\.01/);
+    cleanupTemp();
+  });
+
+  it("gets a run's outputs and its metric points from a program", async () => {
+    const { makeRepo, tempDir, cleanupTemp } = await import('./helpers/git.js');
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const dir = makeRepo({ 'train.py': 'x\n' });
+    fs.writeFileSync(path.join(dir, 'weights.bin'), Buffer.from([0, 255, 10]));
+    const repo = await api.openRepo({ cwd: dir });
+    const run = await api.startRun({ repo, name: 'lib' });
+    run.logMetrics({ loss: 1 }, 0);
+    run.logMetrics({ loss: NaN });
+    run.logArtifact(path.join(dir, 'weights.bin'));
+    await run.end();
+    const out = tempDir();
+    const got = await api.getOutputs({ repo, run: 'lib', what: { all: true }, cwd: dir, output: out });
+    expect(got).toEqual({ run: { id: run.id, name: 'lib' }, files: [{ name: 'weights.bin', path: path.join(out, 'weights.bin'), size: 3 }], leftOut: [] });
+    expect(fs.readFileSync(path.join(out, 'weights.bin'))).toEqual(Buffer.from([0, 255, 10]));
+    const chunks: Buffer[] = [];
+    await api.getOutputs({ repo, run: 'lib', what: { artifacts: ['weights.bin'] }, cwd: dir, write: (c) => chunks.push(c) });
+    expect(Buffer.concat(chunks)).toEqual(Buffer.from([0, 255, 10]));
+    const points = await api.readMetricPoints({ repo, runs: ['lib'] });
+    expect(points.points).toEqual([
+      { run: run.id, name: 'loss', step: 0, value: 1 },
+      { run: run.id, name: 'loss', step: 1, value: NaN },
+    ]);
     cleanupTemp();
   });
 });

@@ -8,10 +8,14 @@ import { Command, Option } from 'commander';
 import type { Context } from './context.js';
 import type { Flag, Flags, FlagsOf } from './flags.js';
 
-/** The operand a command takes: `<run>` is a string, `[run]` may be missing, `[run...]` is a list. */
+/**
+ * The operand a command takes: `<run>` is a string, `[run]` may be missing,
+ * `[run...]` is a list, and so is `<run> [artifact...]` (several operands,
+ * one description each, handed over as one list).
+ */
 export interface Operand<T> {
   readonly name: string;
-  readonly description?: string;
+  readonly description?: string | readonly string[];
   readonly default?: string;
   /** Phantom: the operand's type. */
   readonly type?: T;
@@ -19,7 +23,7 @@ export interface Operand<T> {
 
 type OperandOf<N extends string, D> = N extends `${string}...${string}` ? string[] : N extends `<${string}` ? string : D extends string ? string : string | undefined;
 
-export function operand<const N extends string, const D extends string | undefined = undefined>(name: N, description?: string, fallback?: D): Operand<OperandOf<N, D>> {
+export function operand<const N extends string, const D extends string | undefined = undefined>(name: N, description?: string | readonly string[], fallback?: D): Operand<OperandOf<N, D>> {
   return { name, description, default: fallback };
 }
 
@@ -64,14 +68,15 @@ export function command<F extends Flags, A = undefined>(d: Declaration<F, A>): C
       for (const alias of d.aliases ?? []) cmd.alias(alias);
       cmd.description(d.description);
       if (d.usage !== undefined) cmd.usage(d.usage);
-      if (d.operand) cmd.argument(d.operand.name, d.operand.description, d.operand.default);
+      const names = d.operand?.name.split(' ') ?? [];
+      names.forEach((name, i) => cmd.argument(name, [d.operand!.description ?? []].flat()[i], i === 0 ? d.operand!.default : undefined));
       const options = Object.entries(d.flags).map(([key, flag]) => [key, flag, declare(cmd, flag)] as const);
       if (d.passThrough) cmd.passThroughOptions();
       if (d.help !== undefined) cmd.addHelpText('after', d.help);
       cmd.action(async () => {
         const all = cmd.opts();
         const flags = Object.fromEntries(options.map(([key, flag, option]) => [key, flag.read(all[option.attributeName()], all)])) as FlagsOf<F>;
-        const operands = cmd.processedArgs[0] as A;
+        const operands = (names.length > 1 ? cmd.processedArgs.flat().filter((a) => a !== undefined) : cmd.processedArgs[0]) as A;
         exit(await d.run({ flags, operands, dashDash: dashDash(ctx.argv, d.name) }, ctx));
       });
       return cmd;

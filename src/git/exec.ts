@@ -141,11 +141,15 @@ export interface GitPipe {
   kill(): void;
 }
 
-/** Runs `git ARGS` with stdout left to the caller as a stream; stderr is kept for errors. */
+/** Runs `git ARGS` with stdout left to the caller as a stream (and `input`, if any, on stdin); stderr is kept for errors. */
 export function gitPipe(args: readonly string[], opts: GitRunOptions): GitPipe {
-  const child = spawn('git', args, { cwd: opts.cwd, env: { ...process.env, ...QUIET_ENV, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('git', args, { cwd: opts.cwd, env: { ...process.env, ...QUIET_ENV, ...opts.env }, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
   const err: Buffer[] = [];
-  child.stderr.on('data', (b: Buffer) => err.push(b));
+  child.stderr!.on('data', (b: Buffer) => err.push(b));
+  if (child.stdin) {
+    child.stdin.on('error', () => undefined); // git may exit before reading all input; its exit code tells
+    child.stdin.end(opts.input);
+  }
   let killed = false;
   const done = new Promise<{ code: number; stderr: string; signal: NodeJS.Signals | null }>((resolve, reject) => {
     child.on('error', (e: NodeJS.ErrnoException) =>
@@ -160,7 +164,7 @@ export function gitPipe(args: readonly string[], opts: GitRunOptions): GitPipe {
     });
   });
   return {
-    stdout: child.stdout,
+    stdout: child.stdout!,
     done,
     kill: () => {
       killed = true;

@@ -84,7 +84,12 @@ export interface TreeEntry {
   bytes: Buffer;
   /** False when the name is not UTF-8 and `path` is its Latin-1 reading. */
   utf8: boolean;
+  /** As git stores it: 100644, 100755 (executable), 120000 (a symbolic link), 160000 (a submodule's commit). */
+  mode: string;
+  /** What the mode says the entry is: blob or commit (ls-tree does not look at the object). */
+  type: string;
   oid: string;
+  /** Bytes; 0 for a submodule's commit. */
   size: number;
 }
 
@@ -101,10 +106,10 @@ export async function listTree(repo: Repo, rev: string, dir: string): Promise<Tr
     // "<mode> <type> <oid> <size>\t<name>": the name runs to the NUL and may itself hold tabs.
     const tab = record.indexOf(9);
     if (tab < 0) continue;
-    const [, , oid = '', size = '0'] = record.subarray(0, tab).toString('latin1').split(/\s+/);
+    const [mode = '', type = '', oid = '', size = '0'] = record.subarray(0, tab).toString('latin1').split(/\s+/);
     const bytes = record.subarray(tab + 1);
     const { text, utf8 } = decodeBytes(bytes);
-    entries.push({ path: text, bytes, utf8, oid, size: Number(size) });
+    entries.push({ path: text, bytes, utf8, mode, type, oid, size: Number(size) || 0 });
   }
   return entries;
 }

@@ -1,0 +1,77 @@
+/**
+ * Blobs handed out piece by piece as git writes them, through one
+ * `git cat-file --batch` for all of them: a multi-gigabyte artifact passes
+ * through in pipe-sized chunks and never sits in memory whole (cat-file.ts
+ * hands over whole objects, which suits notes, not checkpoints). A sink that
+ * returns a promise holds git back until it settles (a slow reader on stdout).
+ */
+import { TmtError } from '../errors.js';
+import { gitPipe } from './exec.js';
+import type { Repo } from './repo.js';
+
+/** Receives each blob in order: its start, its bytes in chunks, its end. A sink that throws stops git. */
+export interface BlobSink {
+  begin(index: number, size: number): void;
+  data(chunk: Buffer): void | Promise<void>;
+  end(index: number): void;
+}
+
+/** Streams the blobs `oids` (in order) into `sink`. A missing object or one that is not a blob is an error. */
+export async function streamBlobs(repo: Repo, oids: readonly string[], sink: BlobSink): Promise<void> {
+  if (oids.length === 0) return;
+  const pipe = gitPipe(['cat-file', '--batch'], { cwd: repo.workTree, input: oids.join('\n') + '\n' });
+  pipe.done.catch(() => undefined); // handled below; git failing while chunks are still being read must not go unhandled
+  const splitter = new BlobSplitter(sink);
+  try {
+    for await (const chunk of pipe.stdout) await splitter.push(chunk as Buffer);
+  } catch (err) {
+    pipe.kill();
+    await pipe.done.catch(() => undefined);
+    throw err;
+  }
+  await pipe.done;
+  if (splitter.count !== oids.length) throw new TmtError('GIT_FAILED', `git cat-file ended after ${splitter.count} of ${oids.length} objects`);
+}
+
+/** Cuts cat-file's `<oid> <type> <size>\n<content>\n` records out of chunks, wherever the chunks end. */
+class BlobSplitter {
+  count = 0;
+  private header: Buffer[] = [];
+  /** Content bytes still to come; -1 while reading a header. */
+  private left = -1;
+
+  constructor(private readonly sink: BlobSink) {}
+
+  async push(chunk: Buffer): Promise<void> {
+    let at = 0;
+    while (at < chunk.length) {
+      if (this.left < 0) {
+        const nl = chunk.indexOf(10, at);
+        this.header.push(chunk.subarray(at, nl < 0 ? chunk.length : nl));
+        if (nl < 0) return;
+        at = nl + 1;
+        this.begin(Buffer.concat(this.header).toString('latin1'));
+        this.header = [];
+      } else if (this.left === 0) {
+        at++; // the newline after the content
+        this.left = -1;
+        this.sink.end(this.count++);
+      } else {
+        const n = Math.min(this.left, chunk.length - at);
+        await this.sink.data(chunk.subarray(at, at + n));
+        at += n;
+        this.left -= n;
+      }
+    }
+  }
+
+  private begin(header: string): void {
+    const [oid = '', type, size] = header.split(' ');
+    if (type === 'missing') {
+      throw new TmtError('MISSING_OBJECTS', `object ${oid.slice(0, 12)} is not in this repository`, { hint: 'get the run in full with tmt fetch', data: { object: oid } });
+    }
+    if (type !== 'blob') throw new TmtError('GIT_FAILED', `object ${oid.slice(0, 12)} is a ${type}, not a file's content`, { data: { object: oid } });
+    this.left = Number(size);
+    this.sink.begin(this.count, this.left);
+  }
+}
