@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTemp, fsck, git, makeRepo, writeFiles } from './helpers/git.js';
+import { bareRepo, cloneOf, projectWithRemote } from './helpers/remote.js';
 import { tmt } from './helpers/tmt.js';
 
 afterAll(cleanupTemp);
@@ -152,5 +153,28 @@ describe('tmt rerun', () => {
     expect(r.stderr).toMatch(/names a working directory outside its code/);
     expect(fs.readdirSync(path.join(dir, '.git/tmt/workspaces'))).toEqual([]);
     expect(git(dir, 'worktree', 'list').split('\n')).toHaveLength(1);
+  });
+
+  it('reruns a run fetched into a fresh clone; a run whose code is not all here is named, with tmt fetch suggested', () => {
+    const bare = bareRepo();
+    const dir = projectWithRemote(bare, { 'train.py': TRAIN });
+    must(tmt(dir, ['record', '-q', '-n', 'shared', '--', 'python3', 'train.py', '--epochs', '2', '--seed', '5']), 'record');
+    must(tmt(dir, ['push', '-q']), 'push');
+    const clone = cloneOf(bare);
+    must(tmt(clone, ['fetch', '-q']), 'fetch');
+    must(tmt(clone, ['rerun', 'shared', '--check', '-q']), 'rerun in the clone');
+    expect(meta(clone, 'last').rerunOf).toBe(meta(dir, 'shared').id);
+
+    const other = makeRepo({ 'train.py': TRAIN });
+    writeFiles(other, { 'lib/extra.py': 'x = 1\n' });
+    must(tmt(other, ['record', '-q', '-n', 'broken', '--', 'python3', 'train.py', '--epochs', '1']), 'record');
+    const id = meta(other, 'broken').id;
+    const blob = git(other, 'rev-parse', `refs/tmt/runs/${id}:lib/extra.py`);
+    fs.rmSync(path.join(other, '.git/objects', blob.slice(0, 2), blob.slice(2)));
+    const r = tmt(other, ['rerun', 'broken']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain(`error: run ${id.slice(0, 12)} (broken): its code (its snapshot) is not complete in this repository (object ${blob.slice(0, 12)} is missing)`);
+    expect(r.stderr).toContain('tmt fetch');
+    expect(git(other, 'worktree', 'list').split('\n')).toHaveLength(1);
   });
 });
