@@ -13,8 +13,8 @@ import { fmtMb, fmtMs, git, measure, median, option, ROOT, saveResults, table, t
 
 const { writeRunsBulk } = await import(path.join(ROOT, 'dist/git/bulk.js'));
 const { openRepo } = await import(path.join(ROOT, 'dist/git/repo.js'));
-const { serializeMeta } = await import(path.join(ROOT, 'dist/run/metadata.js'));
-const { newRunId } = await import(path.join(ROOT, 'dist/run/id.js'));
+const { serializeMeta } = await import(path.join(ROOT, 'dist/run/note/metadata.js'));
+const { newRunId } = await import(path.join(ROOT, 'dist/run/note/id.js'));
 
 const SIZES = option('sizes', '1000,10000,100000').split(',').map(Number);
 const RUNS = Number(option('runs', '5'));

@@ -12,8 +12,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { benchEnv, fmtMs, git, measure, median, option, ROOT, saveResults, table, tempDir, TMT } from './lib.mjs';
 
-const { serializeMeta } = await import(path.join(ROOT, 'dist/run/metadata.js'));
-const { newRunId } = await import(path.join(ROOT, 'dist/run/id.js'));
+const { serializeMeta } = await import(path.join(ROOT, 'dist/run/note/metadata.js'));
+const { newRunId } = await import(path.join(ROOT, 'dist/run/note/id.js'));
 const { execFileSync, spawnSync } = await import('node:child_process');
 
 const N = Number(option('runs', '1000'));
