@@ -54,10 +54,15 @@ async function staleRun(dir: string, name: string): Promise<string> {
   await new Promise<void>((resolve) => child.stderr.on('data', (b) => ((err += b), /recording run/.test(err) && resolve())));
   const id = /recording run (\w+)/.exec(err)![1]!;
   const pidFile = path.join(dir, '.git/tmt/runs', id, 'command.pid');
-  for (let i = 0; i < 100 && !fs.existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 20));
+  // The file is there (space kept for it) before the pid is: wait for the pid itself.
+  const pid = () => Number(fs.existsSync(pidFile) ? fs.readFileSync(pidFile, 'utf8').trim() : '');
+  for (let i = 0; i < 250 && !(pid() > 0); i++) await new Promise((r) => setTimeout(r, 20));
+  const command = pid();
   child.kill('SIGKILL');
   await new Promise((r) => child.on('close', r));
-  process.kill(Number(fs.readFileSync(pidFile, 'utf8')), 'SIGKILL');
+  // Never kill(0): that is this process's own group.
+  expect(Number.isInteger(command) && command > 0, `a pid in ${pidFile}`).toBe(true);
+  process.kill(command, 'SIGKILL');
   await new Promise((r) => setTimeout(r, 100));
   return id;
 }

@@ -146,6 +146,7 @@ describe('how a recorded command ends', () => {
     // stale run takes its run directory along.
     const runDir = path.join(dir, '.git/tmt/runs', id);
     const command = Number(fs.readFileSync(path.join(runDir, 'command.pid'), 'utf8'));
+    expect(command).toBeGreaterThan(0); // never kill(0), this process's own group
     const held = tmt(dir, ['rm', id]);
     expect(held.code).toBe(2);
     expect(held.stderr).toMatch(new RegExp(`^error: run ${id} lost its tmt, but its command \\(pid ${command}\\) still runs and writes there$`, 'm'));
@@ -166,6 +167,7 @@ describe('how a recorded command ends', () => {
     const id = json(tmt(wt, ['list', '--json'])).runs[0].id;
     const runDir = path.join(dir, '.git/tmt/runs', id); // shared by every worktree
     const command = Number(fs.readFileSync(path.join(runDir, 'command.pid'), 'utf8'));
+    expect(command).toBeGreaterThan(0); // never kill(0), this process's own group
     rec.child.kill('SIGKILL');
     await rec.done;
     // The command ends after tmt died, however long the steps above took on a loaded machine.
@@ -200,6 +202,7 @@ describe('how a recorded command ends', () => {
     const id = json(tmt(dir, ['list', '--status', 'stale', '--json'])).runs[0].id;
     // The command outlived tmt and still sleeps: recover leaves the run alone until it ends.
     const command = Number(fs.readFileSync(path.join(dir, '.git/tmt/runs', id, 'command.pid'), 'utf8'));
+    expect(command).toBeGreaterThan(0); // never kill(0), this process's own group
     const waiting = tmt(dir, ['recover']);
     expect(waiting.code).toBe(0);
     expect(waiting.stderr).toBe(`warning: run ${id} left alone: its tmt died, but its command (pid ${command}) still runs; recover it once that ends\n`);

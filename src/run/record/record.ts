@@ -20,7 +20,7 @@ import { finishRun } from './finish.js';
 import type { RunMeta, RunStatus } from '../note/metadata.js';
 import { shellQuote } from '../../util/shell-quote.js';
 import { checkEnvNames } from '../note/name-rules.js';
-import { runDir, writeFailure, type RunDir } from './run-dir.js';
+import { runDir, writeCommandPid, writeFailure, type RunDir } from './run-dir.js';
 import { isOutOfSpace } from '../../util/out-of-space.js';
 import { Tee } from './tee.js';
 
@@ -160,7 +160,7 @@ function runCommand(opts: RecordOptions, dir: RunDir, id: string): Promise<Outco
       stdio: ['inherit', 'pipe', 'pipe'],
     });
     // If tmt dies, the command may live on: recover and rm ask this pid before touching its directory.
-    if (child.pid !== undefined) fs.writeFileSync(dir.commandPid, `${child.pid}\n`);
+    if (child.pid !== undefined) writeCommandPid(dir, child.pid);
     const out = new Tee(child.stdout, opts.stdout, dir.stdout);
     const err = new Tee(child.stderr, opts.stderr, dir.stderr);
     let interrupted = false;

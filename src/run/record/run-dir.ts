@@ -27,6 +27,7 @@ export interface RunDir {
 }
 
 const FAILURE_RESERVE = 4096;
+const PID_RESERVE = 32;
 
 export function runDir(repo: Repo, id: string): RunDir {
   // The common dir: runs are shared by every worktree, so recover and rm find it from any of them.
@@ -57,7 +58,18 @@ export function liveCommandPid(dir: RunDir): number | undefined {
 export function createRunDir(dir: RunDir): void {
   fs.mkdirSync(dir.artifacts, { recursive: true });
   fs.writeFileSync(dir.metrics, '', { flag: 'a' });
+  // Space kept for what tmt must still write once the command may have filled the disk.
   fs.writeFileSync(dir.failure, Buffer.alloc(FAILURE_RESERVE, 0x20));
+  fs.writeFileSync(dir.commandPid, Buffer.alloc(PID_RESERVE, 0x20));
+}
+
+/**
+ * Writes down the recorded command's pid, into the space reserved for it: the
+ * command may fill the disk before tmt gets here. Best effort: without it,
+ * recover and rm cannot tell that an orphaned command still runs.
+ */
+export function writeCommandPid(dir: RunDir, pid: number): void {
+  writeInPlace(dir.commandPid, Buffer.from(`${pid}\n`));
 }
 
 /** How a run ended that tmt could not publish. */
@@ -69,14 +81,19 @@ export interface WrittenFailure {
 
 /** Writes down why the run failed, into the space reserved for it; best effort (a run directory from an older tmt has none). */
 export function writeFailure(dir: RunDir, failure: WrittenFailure): void {
+  // If even this fails, nothing more can be done: recover then calls the run killed.
+  writeInPlace(dir.failure, Buffer.from(JSON.stringify({ reason: failure.reason.slice(0, 2000), exitCode: failure.exitCode })));
+}
+
+/** Overwrites a reserved file from its start and cuts it to `text`: shrinking needs no new space. Best effort. */
+function writeInPlace(file: string, text: Buffer): void {
   let fd: number | undefined;
   try {
-    fd = fs.openSync(dir.failure, 'r+');
-    const text = Buffer.from(JSON.stringify({ reason: failure.reason.slice(0, 2000), exitCode: failure.exitCode }));
+    fd = fs.openSync(file, 'r+');
     fs.writeSync(fd, text, 0, text.length, 0);
-    fs.ftruncateSync(fd, text.length); // shrinking needs no new space
+    fs.ftruncateSync(fd, text.length);
   } catch {
-    /* nothing more can be done: recover then calls the run killed */
+    /* the caller's fallback applies */
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
