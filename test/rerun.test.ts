@@ -2,13 +2,15 @@
  * tmt rerun against real repositories: the recorded command again, on exactly
  * the run's code, in a worktree of its own, with the verdict of --check.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTemp, fsck, git, makeRepo, writeFiles } from './helpers/git.js';
 import { bareRepo, cloneOf, projectWithRemote } from './helpers/remote.js';
-import { tmt } from './helpers/tmt.js';
+import { BIN, tmt } from './helpers/tmt.js';
+import { testEnv } from './helpers/env.js';
 
 afterAll(cleanupTemp);
 
@@ -176,5 +178,79 @@ describe('tmt rerun', () => {
     expect(r.stderr).toContain(`error: run ${id.slice(0, 12)} (broken): its code (its snapshot) is not complete in this repository (object ${blob.slice(0, 12)} is missing)`);
     expect(r.stderr).toContain('tmt fetch');
     expect(git(other, 'worktree', 'list').split('\n')).toHaveLength(1);
+  });
+
+  it('a killed rerun leaves its worktree; tmt recover removes it once it is abandoned, never a kept one, never what its links point to', async () => {
+    // The job waits only when asked to, so it records quickly and its rerun can be killed mid-way.
+    const dir = makeRepo({ '.gitignore': 'data/\n', 'job.py': 'import os, time\nprint("ready", flush=True)\nif os.environ.get("SLOW"): time.sleep(120)\n' });
+    writeFiles(dir, { 'data/keep.txt': 'precious\n' });
+    must(tmt(dir, ['record', '-q', '-n', 'job', '--', 'python3', 'job.py']), 'record');
+    const child = spawn(process.execPath, [BIN, 'rerun', 'job'], { cwd: dir, env: { ...testEnv, SLOW: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    await new Promise<void>((resolve) => child.stdout.on('data', (b) => ((out += b), out.includes('ready') && resolve())));
+    const rerun = meta(dir, 'last');
+    const commandPid = Number(fs.readFileSync(path.join(dir, '.git/tmt/runs', rerun.id, 'command.pid'), 'utf8'));
+    expect(commandPid).toBeGreaterThan(0); // never kill(0)
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('close', r));
+    process.kill(commandPid, 'SIGKILL');
+    const root = path.join(dir, '.git/tmt/workspaces');
+    const [left] = fs.readdirSync(root);
+    const ws = path.join(root, left!);
+    expect(fs.readlinkSync(path.join(ws, 'data'))).toBe(path.join(dir, 'data'));
+    // A kept workspace beside it, as old.
+    const keep = JSON.parse(tmt(dir, ['rerun', 'job', '--keep', '--json']).stdout).workspace as string;
+    await new Promise((r) => setTimeout(r, 200)); // the killed command is gone
+    // Ended, but a workspace this young may belong to a rerun that is only starting: left alone.
+    const first = tmt(dir, ['recover']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(meta(dir, rerun.id).status).toBe('killed');
+    expect(first.stderr).not.toContain('removed');
+    expect(fs.existsSync(ws)).toBe(true);
+
+    const old = new Date(Date.now() - 3_600_000);
+    for (const w of [ws, keep]) fs.utimesSync(w, old, old);
+    const r = tmt(dir, ['recover']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`removed ${fs.realpathSync(root)}/${left}, the worktree a killed tmt rerun left behind`);
+    expect(fs.existsSync(ws)).toBe(false);
+    expect(fs.existsSync(keep)).toBe(true);
+    expect(fs.readFileSync(path.join(dir, 'data/keep.txt'), 'utf8')).toBe('precious\n');
+    expect(meta(dir, rerun.id).status).toBe('killed');
+    expect(git(dir, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(2); // the main one and the kept one
+    fsck(dir);
+  });
+
+  it('found in review: a doctored note is refused, a linked entry the command replaced is cleaned up, and -p leaves what follows -- alone', () => {
+    const dir = makeRepo({ '.gitignore': 'outputs/\n', 'run.sh': 'echo CODE-A\n' });
+    writeFiles(dir, { 'outputs/old.txt': 'mine\n' });
+    must(tmt(dir, ['record', '-q', '-n', 'ra', '--', 'sh', 'run.sh']), 'record a');
+    writeFiles(dir, { 'run.sh': 'rm outputs; mkdir outputs; echo x > outputs/x; echo CODE-B\n' });
+    must(tmt(dir, ['record', '-q', '-n', 'rb', '--', 'sh', 'run.sh']), 'record b');
+    const [a, b] = [meta(dir, 'ra'), meta(dir, 'rb')];
+    const runs = git(dir, 'for-each-ref', 'refs/tmt/runs/');
+
+    // The note of rb claims ra's tree: what would run is rb's commit, so the record would lie.
+    const commit = git(dir, 'rev-parse', `refs/tmt/runs/${b.id}`);
+    const note = git(dir, 'notes', '--ref=tmt', 'show', commit).replace(`tree: ${b.git.tree}`, `tree: ${a.git.tree}`);
+    git(dir, 'notes', '--ref=tmt', 'add', '-f', '-m', note, commit);
+    const doctored = tmt(dir, ['rerun', 'rb']);
+    expect(doctored.code).toBe(4);
+    expect(doctored.stderr).toMatch(/its note names tree \w{12}, but its commit \w{12} says otherwise/);
+    expect(git(dir, 'for-each-ref', 'refs/tmt/runs/')).toBe(runs);
+    git(dir, 'notes', '--ref=tmt', 'add', '-f', '-m', note.replace(`tree: ${a.git.tree}`, `tree: ${b.git.tree}`), commit);
+
+    // The command removes the linked outputs/ and makes its own directory there.
+    const r = tmt(dir, ['rerun', 'rb', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).workspace).toBeUndefined();
+    expect(fs.readdirSync(path.join(dir, '.git/tmt/workspaces'))).toEqual([]);
+    expect(fs.readFileSync(path.join(dir, 'outputs/old.txt'), 'utf8')).toBe('mine\n');
+    expect(git(dir, 'worktree', 'list').split('\n')).toHaveLength(1);
+
+    must(tmt(dir, ['record', '-q', '-n', 'dd', '--', 'echo', '--lr=0.1', '--', '--lr', '0.3']), 'record with --');
+    const j = tmt(dir, ['rerun', 'dd', '-p', 'lr=9', '--json']);
+    expect(j.code, j.stderr).toBe(0);
+    expect(JSON.parse(j.stdout).argv).toEqual(['echo', '--lr=9', '--', '--lr', '0.3']);
   });
 });

@@ -48,7 +48,9 @@
  *   http-<pid>-<rand>/       A scratch bare repository sharing the objects, while
  *                            isomorphic-git talks to an HTTP remote (no git installed).
  *   workspaces/<stamp>/      Linked worktrees of runs' code that tmt rerun runs in,
- *                            removed when the rerun ends (git worktree list shows them).
+ *                            removed when the rerun ends (git worktree list shows them),
+ *                            or by tmt recover once a killed rerun left one; never one
+ *                            whose admin dir holds tmt-keep (`--keep`).
  *
  * Sharing through a remote (`tmt push`, `tmt fetch`); none of these is pushed,
  * as tmt pushes explicit refspecs only (refs/tmt/runs/<id> and refs/notes/tmt):
@@ -223,6 +225,11 @@ export function operationMarkers(repo: Repo): Array<{ file: string; operation: s
 /** Where git keeps the admin directories of linked worktrees. */
 export function worktreeAdminRoot(repo: Repo): string {
   return path.join(repo.commonDir, 'worktrees');
+}
+
+/** The mark `tmt rerun --keep` leaves in its workspace's admin directory: tmt recover never removes that one. */
+export function workspaceKeepFile(adminDir: string): string {
+  return path.join(adminDir, 'tmt-keep');
 }
 
 /** The mark `tmt checkout` leaves in a linked worktree's admin directory. */

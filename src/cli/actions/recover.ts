@@ -7,18 +7,20 @@ import type { RecoverFlags } from '../commands/recover.js';
 import type { Context } from '../context.js';
 import { warn } from '../output.js';
 import { printable } from '../render/printable.js';
+import { styled } from '../terminal-text.js';
 
 export type RecoverCommandOptions = RecoverFlags & { cwd: string; runs: string[] };
 
 export async function recoverCommand(opts: RecoverCommandOptions, { out }: Context): Promise<number> {
   const repo = await openRepo({ cwd: opts.cwd });
-  const { recovered, stillRunning, notHere, failed, pruned } = await recoverRuns({ repo, selectors: opts.runs, force: opts.force });
+  const { recovered, stillRunning, notHere, failed, pruned, prunedWorkspaces } = await recoverRuns({ repo, selectors: opts.runs, force: opts.force });
   for (const s of stillRunning) warn(out, `run ${s.id} left alone: its tmt died, but its command (pid ${s.pid}) still runs; recover it once that ends`);
   for (const id of notHere) warn(out, `run ${id} left alone: it is stale here but was not started in this repository (no run directory); recover it in the clone that recorded it, or tmt rm it`);
   if (pruned.length) {
     const bytes = pruned.reduce((n, p) => n + p.bytes, 0);
     out.err(`removed the run directories of ${pruned.length} run${pruned.length === 1 ? '' : 's'} that had already ended (${formatBytes(bytes)})\n`);
   }
+  for (const w of prunedWorkspaces) out.err(styled`removed ${w}, the worktree a killed tmt rerun left behind\n`);
   let code: number = EXIT.OK;
   for (const f of failed) {
     // One run that cannot be recovered is reported; the others were recovered all the same.
@@ -33,6 +35,7 @@ export async function recoverCommand(opts: RecoverCommandOptions, { out }: Conte
       recovered: recovered.map((r) => ({ id: r.id, name: r.name ?? null, commit: r.commit, hadOutputs: r.hadOutputs, status: r.meta.status, failure: r.meta.failure ?? null, ended: r.meta.ended, metrics: r.meta.metrics })),
       notHere,
       pruned,
+      prunedWorkspaces,
       failed: failed.map((f) => ({ run: f.run, error: isTmtError(f.error) ? f.error.message : String(f.error) })),
     });
     return code;

@@ -5,7 +5,7 @@ import type { CheckResult } from '../../run/rerun/check.js';
 import { rerunRun } from '../../run/rerun/rerun.js';
 import type { RerunFlags } from '../commands/rerun.js';
 import type { Context } from '../context.js';
-import type { Output } from '../output.js';
+import { warn, type Output } from '../output.js';
 import { formatValue, paint } from '../render/format.js';
 import { renderTable } from '../render/table.js';
 import { styled } from '../terminal-text.js';
@@ -50,6 +50,7 @@ export async function rerunCommand(opts: RerunCommandOptions, ctx: Context): Pro
       if (!quiet) out.err(paint(out.color, 'dim', `tmt: recording run ${id}\n`));
     },
   });
+  for (const w of result.warnings) warn(out, w);
   if (opts.json) {
     out.json({
       schemaVersion: 1,

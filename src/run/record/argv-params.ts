@@ -26,6 +26,7 @@ export function flagsOf(argv: readonly string[]): FlagAt[] {
   }
   for (; i < argv.length; i++) {
     const arg = argv[i]!;
+    if (arg === '--') break; // what follows is positional, by convention
     const m = /^--?([A-Za-z_][\w.-]*)(?:=(.*))?$/s.exec(arg);
     if (!m) continue;
     const key = m[1]!;

@@ -13,9 +13,9 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { TmtError } from '../../errors.js';
-import { workspacesDir } from '../../git/layout.js';
+import { workspaceKeepFile, workspacesDir } from '../../git/layout.js';
 import { openRepo, type Repo } from '../../git/repo.js';
-import { addDetachedWorktree, ignoredTopLevel, removeWorktree } from '../../git/worktree.js';
+import { addDetachedWorktree, ignoredTopLevel, listWorktrees, removeWorktree } from '../../git/worktree.js';
 
 export interface WorkspaceOptions {
   repo: Repo;
@@ -26,6 +26,8 @@ export interface WorkspaceOptions {
    * top-level entry), or these paths (relative to its top, any depth).
    */
   link: 'ignored' | readonly string[];
+  /** Kept after the rerun (`--keep`): marked so that tmt recover never removes it. */
+  keep?: boolean;
 }
 
 export interface Workspace {
@@ -47,8 +49,13 @@ export async function openWorkspace(opts: WorkspaceOptions): Promise<Workspace> 
   const dir = path.join(root, `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`);
   await addDetachedWorktree(repo, dir, opts.commit);
   const linked: string[] = [];
+  const wsRepo = await openRepo({ cwd: dir });
+  // In its admin dir, which git removes with it: the mark never outlives the worktree.
+  if (opts.keep) fs.writeFileSync(workspaceKeepFile(wsRepo.gitDir), 'kept by tmt rerun --keep\n');
   const remove = async () => {
-    for (const p of linked) fs.rmSync(path.join(dir, p), { force: true }); // the link, not its target
+    // Only what is still our link: the command may have replaced one (rm -rf outputs; mkdir outputs), or put a
+    // link where tmt made a directory on the way. git removes the rest without following links.
+    for (const p of linked) if (isLink(path.join(dir, p)) && !throughLink(dir, p)) fs.unlinkSync(path.join(dir, p));
     await removeWorktree(repo, dir, { force: true });
   };
   try {
@@ -60,10 +67,78 @@ export async function openWorkspace(opts: WorkspaceOptions): Promise<Workspace> 
       fs.symlinkSync(path.join(repo.workTree, p), target);
       linked.push(p);
     }
-    return { dir, repo: await openRepo({ cwd: dir }), linked, remove };
+    return { dir, repo: wsRepo, linked, remove };
   } catch (err) {
     await remove().catch(() => undefined);
     throw err;
+  }
+}
+
+/** How old a workspace no running run uses must be before it counts as abandoned: a rerun makes it moments before its run. */
+const ABANDONED_AGE_MS = 10 * 60_000;
+
+/**
+ * Removes the workspaces that killed reruns left behind: not kept, not the
+ * working directory of a run that may still be running (`busyCwds`), and older
+ * than a rerun takes to start its run. The links in them go, never what they
+ * point to (git removes a worktree without following links).
+ */
+export async function pruneWorkspaces(repo: Repo, busyCwds: readonly string[], nowMs: number): Promise<string[]> {
+  const root = workspacesDir(repo);
+  let names: string[];
+  try {
+    names = fs.readdirSync(root);
+  } catch {
+    return [];
+  }
+  const trees = new Map((await listWorktrees(repo)).map((w) => [realpath(w.path), w]));
+  const removed: string[] = [];
+  for (const name of names) {
+    const dir = realpath(path.join(root, name));
+    const inUse = busyCwds.some((cwd) => cwd === dir || cwd.startsWith(dir + path.sep));
+    let age: number;
+    try {
+      age = nowMs - fs.lstatSync(dir).mtimeMs;
+    } catch {
+      continue;
+    }
+    if (inUse || age < ABANDONED_AGE_MS) continue;
+    const adminDir = trees.has(dir) ? await gitDirOf(dir) : undefined;
+    if (adminDir && fs.existsSync(workspaceKeepFile(adminDir))) continue;
+    if (trees.has(dir)) await removeWorktree(repo, dir, { force: true });
+    else fs.rmSync(dir, { recursive: true, force: true }); // git has forgotten it: a plain directory (rm never follows links)
+    removed.push(dir);
+  }
+  return removed;
+}
+
+function isLink(p: string): boolean {
+  try {
+    return fs.lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a directory on the way from `top` to `rel` is now a link: then `rel` is not where tmt put it. */
+function throughLink(top: string, rel: string): boolean {
+  const parts = rel.split(path.sep).slice(0, -1);
+  return parts.some((_, i) => isLink(path.join(top, ...parts.slice(0, i + 1))));
+}
+
+function realpath(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+async function gitDirOf(dir: string): Promise<string | undefined> {
+  try {
+    return (await openRepo({ cwd: dir })).gitDir;
+  } catch {
+    return undefined;
   }
 }
 

@@ -29,6 +29,7 @@ import { readRuns, unreadableRunError, type RunRecord } from '../read/read.js';
 import { resolveRun } from '../read/find-run.js';
 import { createRunDir, filesUnder, liveCommandPid, readFailure, runDir } from '../record/run-dir.js';
 import { displayStatus } from '../note/status.js';
+import { pruneWorkspaces } from '../rerun/workspace.js';
 
 export interface Recovered {
   id: string;
@@ -61,13 +62,15 @@ export interface RecoverResult {
   failed: Array<{ run: string; error: unknown }>;
   /** Run directories of runs that had already ended, removed, with the bytes they held. */
   pruned: Array<{ id: string; bytes: number }>;
+  /** Worktrees that killed reruns left behind, removed. */
+  prunedWorkspaces: string[];
 }
 
 /** How old a run directory with no run must be before it counts as abandoned (a run is published moments after its directory is made). */
 const ORPHAN_AGE_MS = 10 * 60_000;
 
 export async function recoverRuns(opts: RecoverOptions): Promise<RecoverResult> {
-  const result: RecoverResult = { recovered: [], stillRunning: [], notHere: [], failed: [], pruned: [] };
+  const result: RecoverResult = { recovered: [], stillRunning: [], notHere: [], failed: [], pruned: [], prunedWorkspaces: [] };
   const all = await readRuns(opts.repo);
   let runs: RunRecord[] = [];
   if (opts.selectors.length) {
@@ -97,7 +100,12 @@ export async function recoverRuns(opts: RecoverOptions): Promise<RecoverResult> 
       result.failed.push({ run: r.id, error: err });
     }
   }
-  result.pruned = await pruneEnded(opts.repo, all, (opts.clock ?? systemClock).now());
+  const nowMs = (opts.clock ?? systemClock).now();
+  result.pruned = await pruneEnded(opts.repo, all, nowMs);
+  // A workspace is busy while a run that may still be running works in it; the runs just recovered no longer do.
+  const ended = new Set(result.recovered.map((r) => r.id));
+  const busy = all.flatMap((r) => (r.meta?.status === 'running' && !ended.has(r.id) && r.meta.command ? [r.meta.command.cwd] : []));
+  result.prunedWorkspaces = await pruneWorkspaces(opts.repo, busy, nowMs);
   return result;
 }
 
