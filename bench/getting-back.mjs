@@ -2,7 +2,7 @@
 //
 // Getting a run back out, whole process, next to the native git doing the same
 // work, alternating in one run (medians; the machine is noisy):
-//   get one     `tmt get RUN model.bin -o -`     vs `git cat-file blob <oid>`   (a large artifact)
+//   get one     `tmt get RUN model.bin -o FILE` and `-o -` vs `git cat-file blob <oid>` (a large artifact)
 //   get all     `tmt get RUN --all -o DIR`       vs `git archive <outputs>:artifacts | tar -x`
 //   checkout    `tmt checkout RUN DIR`           vs `git worktree add --detach DIR <commit>`, then removed
 //   rerun       `tmt rerun RUN` (command `true`) vs `git worktree add` + `true` + `git worktree remove`
@@ -45,7 +45,8 @@ const scratch = tempDir('tmt-bench-out-');
 let n = 0;
 const fresh = () => path.join(scratch, `o${n++}`);
 const cases = [
-  ['get one (64 MiB)', () => measure(tmt('get big model.bin -o - > /dev/null'), dir), () => measure(`git cat-file blob ${blob} > /dev/null`, dir)],
+  ['get one to a file (64 MiB)', () => measure(tmt(`get big model.bin -o ${fresh()}`), dir), () => measure(`git cat-file blob ${blob} > ${fresh()}`, dir)],
+  ['get one to stdout (64 MiB)', () => measure(tmt('get big model.bin -o - > /dev/null'), dir), () => measure(`git cat-file blob ${blob} > /dev/null`, dir)],
   ['get all', () => measure(tmt(`get big --all -o ${fresh()}`), dir), () => { const o = fresh(); fs.mkdirSync(o); return measure(`git archive ${outputs}:artifacts | tar -x -C ${o}`, dir); }],
   ['checkout', () => { const o = fresh(); const r = measure(tmt(`checkout big ${o}`), dir); git(dir, 'worktree', 'remove', '--force', o); return r; }, () => { const o = fresh(); const r = measure(`git worktree add -q --detach ${o} ${run.commit}`, dir); git(dir, 'worktree', 'remove', '--force', o); return r; }],
   ['rerun (`true`)', () => measure(tmt('rerun quick -q --no-link'), dir), () => { const o = fresh(); return measure(`git worktree add -q --detach ${o} ${quick.commit} && (cd ${o} && true) && git worktree remove --force ${o}`, dir); }],

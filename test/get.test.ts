@@ -229,6 +229,26 @@ describe('tmt get', () => {
     for (const [name, content] of left) expect(content.equals(ARTIFACTS[name]!), name).toBe(true);
   });
 
+  it('a large artifact is written by git straight into its file, byte-identical, beside small ones; a size limit midway leaves nothing, one line, exit 6', async () => {
+    const dir = makeRepo({ 'train.py': 'x\n' });
+    const big = bytes(9 << 20, 99); // over the size written directly, with a small file beside it
+    const source = tempDir('tmt-get-big-');
+    fs.writeFileSync(path.join(source, 'model.bin'), big);
+    fs.writeFileSync(path.join(source, 'notes.txt'), 'small\n');
+    const rec = await tmtAsync(dir, ['record', '-q', '-n', 'big', '--', 'sh', '-c', 'cp -p "$0"/* "$TMT_ARTIFACTS"/', source]);
+    expect(rec.code, rec.stderr).toBe(0);
+    const out = tempDir('tmt-get-out-');
+    const r = await tmtBytes(dir, ['get', 'big', '--all', '-o', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(out, 'model.bin')).equals(big)).toBe(true);
+    expect(fs.readFileSync(path.join(out, 'notes.txt'), 'utf8')).toBe('small\n');
+
+    const limited = tempDir('tmt-get-out-');
+    const cut = await tmtBytes(dir, ['get', 'big', 'model.bin', '-o', `${limited}/`], 'ulimit -f 4000');
+    expectOneLineError(cut, 6, /^error: git stopped after writing \d+ of the 9437184 bytes of object \w{12}: the disk is full or a file size limit was reached$/);
+    expect(fs.readdirSync(limited)).toEqual([]);
+  });
+
   it('bad input: one line with a hint, exit 2 for usage and 4 for what is not there', async () => {
     const { dir, id } = await recordedRun();
     expectOneLineError(await tmtAsync(dir, ['get', id]), 2, /^error: name the artifacts to get, or give --all, --log or --metrics$/);

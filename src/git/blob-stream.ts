@@ -5,8 +5,9 @@
  * hands over whole objects, which suits notes, not checkpoints). A sink that
  * returns a promise holds git back until it settles (a slow reader on stdout).
  */
+import fs from 'node:fs';
 import { TmtError } from '../errors.js';
-import { gitPipe } from './exec.js';
+import { GitCommandError, gitPipe, gitStream } from './exec.js';
 import type { Repo } from './repo.js';
 
 /** Receives each blob in order: its start, its bytes in chunks, its end. A sink that throws stops git. */
@@ -31,6 +32,25 @@ export async function streamBlobs(repo: Repo, oids: readonly string[], sink: Blo
   }
   await pipe.done;
   if (splitter.count !== oids.length) throw new TmtError('GIT_FAILED', `git cat-file ended after ${splitter.count} of ${oids.length} objects`);
+}
+
+/**
+ * One blob written by git itself into `fd` (an open regular file): the bytes
+ * never pass through Node, which for a checkpoint of gigabytes is most of the
+ * time saved. Checks that all `size` bytes arrived.
+ */
+export async function writeBlobToFile(repo: Repo, oid: string, size: number, fd: number): Promise<void> {
+  let failed: unknown;
+  await gitStream(['cat-file', 'blob', oid], { cwd: repo.workTree }, { fd }).catch((err: unknown) => (failed = err));
+  const written = fs.fstatSync(fd).size;
+  if (failed === undefined && written === size) return;
+  // git exiting on its own (not killed by a signal) said why itself: its words are the error.
+  if (failed instanceof GitCommandError && failed.exitCode !== -1 && !/No space left|File too large|Disk quota/i.test(failed.stderr)) throw failed;
+  // git writes straight into the file, so a full disk or a file size limit stops git itself (SIGXFSZ, or ENOSPC on its side).
+  throw new TmtError('NO_SPACE', `git stopped after writing ${written} of the ${size} bytes of object ${oid.slice(0, 12)}: the disk is full or a file size limit was reached`, {
+    hint: 'free some space (or raise the file size limit) and get the files again; no half-written file was left',
+    cause: failed,
+  });
 }
 
 /** Cuts cat-file's `<oid> <type> <size>\n<content>\n` records out of chunks, wherever the chunks end. */

@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { TmtError } from '../../errors.js';
-import { streamBlobs } from '../../git/blob-stream.js';
+import { streamBlobs, writeBlobToFile } from '../../git/blob-stream.js';
 import { decodeName } from '../../git/names.js';
 import type { Repo } from '../../git/repo.js';
 import { quoteName } from '../../util/quote-name.js';
@@ -68,32 +68,38 @@ function findInTheWay(root: string, placed: readonly Placed[], force: boolean): 
   }
 }
 
+/** Files this large are written by git straight into their temporary file, one process each; smaller ones share one stream. */
+const DIRECT_BYTES = 8 * 1024 * 1024;
+
 /** Streams each file's content from git into its place; the directories on the way are created. */
 export async function writeFiles(repo: Repo, root: string, placed: readonly Placed[], force: boolean): Promise<void> {
   const made = new Set<string>();
   let current: { fd: number; temp: Buffer; target: Buffer } | undefined;
+  const open = ({ file, rel }: Placed) => {
+    const dir = makeDirs(root, rel, made);
+    const temp = Buffer.concat([dir, Buffer.from(`/.tmt-get-${process.pid}-${randomBytes(6).toString('hex')}`)]);
+    // 'wx': O_EXCL, so not even the temporary name can be a link someone planted.
+    current = { fd: fs.openSync(temp, 'wx', file.mode === '100755' ? 0o777 : 0o666), temp, target: under(root, rel) };
+  };
+  const close = () => {
+    const { fd, temp, target } = current!;
+    fs.closeSync(fd);
+    current = { fd: -1, temp, target };
+    settle(temp, target, force);
+    current = undefined;
+  };
+  const streamed = placed.filter((p) => p.file.size < DIRECT_BYTES);
   try {
     await streamBlobs(
       repo,
-      placed.map((p) => p.file.oid),
-      {
-        begin: (i) => {
-          const { file, rel } = placed[i]!;
-          const dir = makeDirs(root, rel, made);
-          const temp = Buffer.concat([dir, Buffer.from(`/.tmt-get-${process.pid}-${randomBytes(6).toString('hex')}`)]);
-          // 'wx': O_EXCL, so not even the temporary name can be a link someone planted.
-          current = { fd: fs.openSync(temp, 'wx', file.mode === '100755' ? 0o777 : 0o666), temp, target: under(root, rel) };
-        },
-        data: (chunk) => writeAll(current!.fd, chunk),
-        end: () => {
-          const { fd, temp, target } = current!;
-          fs.closeSync(fd);
-          current = { fd: -1, temp, target };
-          settle(temp, target, force);
-          current = undefined;
-        },
-      },
+      streamed.map((p) => p.file.oid),
+      { begin: (i) => open(streamed[i]!), data: (chunk) => writeAll(current!.fd, chunk), end: close },
     );
+    for (const p of placed.filter((x) => x.file.size >= DIRECT_BYTES)) {
+      open(p);
+      await writeBlobToFile(repo, p.file.oid, p.file.size, current!.fd);
+      close();
+    }
   } catch (err) {
     throw fileError(err, root);
   } finally {
