@@ -7,7 +7,7 @@ import { TmtError } from '../errors.js';
 import { GitCommandError } from '../git/exec.js';
 import { firstMissingObject } from '../git/missing.js';
 import type { Repo } from '../git/repo.js';
-import { describeRun } from '../query/pick.js';
+import { describeRun } from '../run/note/id.js';
 import type { ResolvedRun } from './compared-runs.js';
 
 /** A tree (or commit) a diff reads, and the run it belongs to. */

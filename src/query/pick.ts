@@ -6,6 +6,7 @@
  * the order given, then the filter's, oldest first.
  */
 import { isTmtError, TmtError } from '../errors.js';
+import { describeRun } from '../run/note/id.js';
 import { isRunSource, recordSource, type RunSource } from '../run/catalog/run-source.js';
 import type { RunRecord } from '../run/read/read.js';
 import { selectRow } from '../run/read/select.js';
@@ -79,9 +80,4 @@ export function pickRuns(from: RunSource | readonly RunRecord[], opts: PickOptio
     }
   }
   return { runs, unmatched };
-}
-
-/** `01abcdefghjk (name)`: how errors name a run. */
-export function describeRun(run: { id: string; meta?: { name?: string } }): string {
-  return `${run.id.slice(0, 12)}${run.meta?.name ? ` (${run.meta.name})` : ''}`;
 }

@@ -43,3 +43,8 @@ export function runIdTime(id: string): number {
   for (const ch of id.slice(0, 10)) t = t * 32 + ALPHABET.indexOf(ch);
   return t;
 }
+
+/** `01abcdefghjk (name)`: how messages name a run. */
+export function describeRun(run: { id: string; meta?: { name?: string } }): string {
+  return `${run.id.slice(0, 12)}${run.meta?.name ? ` (${run.meta.name})` : ''}`;
+}

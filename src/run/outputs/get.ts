@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { describeRun } from '../note/id.js';
 import { TmtError } from '../../errors.js';
 import { streamBlobs } from '../../git/blob-stream.js';
 import { decodeName } from '../../git/names.js';
@@ -60,7 +61,7 @@ export async function getOutputs(opts: GetOutputsOptions): Promise<GotOutputs> {
   const run = await resolveRun(opts.repo, opts.run);
   if (!run.meta) throw unreadableRunError(run, opts.run);
   const selector = run.id.slice(0, 12);
-  const label = `${selector}${run.meta.name ? ` (${run.meta.name})` : ''}`;
+  const label = describeRun(run);
   if (!run.meta.outputs) {
     throw new TmtError('NOT_FOUND', `run ${label} has no outputs (logs, metrics or artifacts)`, { hint: `tmt show ${selector} says what it has` });
   }

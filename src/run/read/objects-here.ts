@@ -5,6 +5,7 @@
  * how to get it, instead of failing halfway with git's words.
  */
 import { TmtError } from '../../errors.js';
+import { describeRun } from '../note/id.js';
 import { firstMissingObject } from '../../git/missing.js';
 import type { Repo } from '../../git/repo.js';
 import type { RunRecord } from './read.js';
@@ -23,8 +24,7 @@ async function require(repo: Repo, run: Pick<RunRecord, 'id' | 'meta'>, rev: str
   if (!rev) return;
   const missing = await firstMissingObject(repo, rev);
   if (missing === undefined) return;
-  const name = `${run.id.slice(0, 12)}${run.meta?.name ? ` (${run.meta.name})` : ''}`;
-  throw new TmtError('MISSING_OBJECTS', `run ${name}: its ${what} ${missing === rev ? 'is not' : 'is not complete'} in this repository (object ${missing.slice(0, 12)} is missing)`, {
+  throw new TmtError('MISSING_OBJECTS', `run ${describeRun(run)}: its ${what} ${missing === rev ? 'is not' : 'is not complete'} in this repository (object ${missing.slice(0, 12)} is missing)`, {
     hint: 'get the run in full with tmt fetch (a partial fetch or clone leaves objects out)',
     data: { run: run.id, object: missing },
   });

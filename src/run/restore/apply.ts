@@ -20,6 +20,7 @@
  * restoring could not put that back), during a merge, rebase, cherry-pick or
  * revert, and when a path that no snapshot holds is in the way.
  */
+import { describeRun } from '../note/id.js';
 import { TmtError } from '../../errors.js';
 import type { SaveStack } from '../../git/layout.js';
 import { decodeName } from '../../git/names.js';
@@ -29,7 +30,7 @@ import { snapshot, type SkippedFile } from '../../git/snapshot.js';
 import type { RawPath } from '../../git/tree-diff.js';
 import { openTreeIndex } from '../../git/worktree-files.js';
 import { operationInProgress, stagedPaths } from '../../git/worktree-state.js';
-import { label, oneLine, runCode } from './code.js';
+import { oneLine, runCode } from './code.js';
 import { executePlacement, planPlacement, type Placement } from './place-tree.js';
 import { dropSave, readSaveContents, readSaves, topOf, writeSave, type SaveContents, type SaveInfo } from './saves.js';
 
@@ -85,7 +86,7 @@ export async function applyRun(opts: ApplyOptions): Promise<ApplyResult> {
       placed: tree,
       replaced: plan.replaced,
       createdDirs: plan.createdDirs,
-      subject: `tmt apply: the working tree before run ${oneLine(label(run))} was applied`,
+      subject: `tmt apply: the working tree before run ${oneLine(describeRun(run))} was applied`,
       body: 'tmt apply --undo puts it back, byte for byte.',
       run: run.id,
       time: opts.now?.() ?? Date.now() / 1000,

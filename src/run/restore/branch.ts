@@ -7,6 +7,7 @@
  * params. An existing branch is never moved (WOULD_LOSE_WORK); the working
  * tree, the index and HEAD are not touched.
  */
+import { describeRun } from '../note/id.js';
 import { TmtError } from '../../errors.js';
 import { createBranch, isValidBranchName } from '../../git/branches.js';
 import { commitIdentityEnv, writeCommit } from '../../git/objects.js';
@@ -14,7 +15,7 @@ import type { Repo } from '../../git/repo.js';
 import { hasCommit } from '../../git/worktree-state.js';
 import { shellQuote } from '../../util/shell-quote.js';
 import type { RunMeta } from '../note/metadata.js';
-import { label, oneLine, runCode } from './code.js';
+import { oneLine, runCode } from './code.js';
 
 export interface BranchOptions {
   repo: Repo;
@@ -43,7 +44,7 @@ export async function branchFromRun(opts: BranchOptions): Promise<BranchResult> 
   }
   const { run, tree, base } = await runCode(repo, opts.run);
   if (base !== undefined && !(await hasCommit(repo, base))) {
-    throw new TmtError('MISSING_OBJECTS', `run ${label(run)}: its base commit ${base.slice(0, 12)} is not in this repository`, {
+    throw new TmtError('MISSING_OBJECTS', `run ${describeRun(run)}: its base commit ${base.slice(0, 12)} is not in this repository`, {
       hint: 'get it with tmt fetch (or git fetch the branch it was recorded on)',
       data: { run: run.id, object: base },
     });

@@ -14,12 +14,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { describeRun } from '../note/id.js';
 import { TmtError } from '../../errors.js';
 import { markCheckout, markedCheckouts, worktreeHasChanges } from '../../git/checkout-marks.js';
 import type { Repo } from '../../git/repo.js';
 import { addDetachedWorktree, listWorktrees, removeWorktree } from '../../git/worktree.js';
 import { resolveRun } from '../read/find-run.js';
-import { label, runCode } from './code.js';
+import { runCode } from './code.js';
 
 export interface CheckoutOptions {
   repo: Repo;
@@ -158,7 +159,7 @@ async function matching(opts: RemoveCheckoutsOptions, all: readonly CheckoutEntr
   const run = await resolveRun(opts.repo, target).catch(() => undefined);
   const byRun = run ? all.filter((c) => c.run.id === run.id) : [];
   if (byRun.length === 0) {
-    throw new TmtError('NOT_FOUND', run ? `run ${label(run)} has no checkout` : `no checkout at ${abs}, and no run "${target}"`, { hint: 'tmt checkout --list shows the checkouts tmt made' });
+    throw new TmtError('NOT_FOUND', run ? `run ${describeRun(run)} has no checkout` : `no checkout at ${abs}, and no run "${target}"`, { hint: 'tmt checkout --list shows the checkouts tmt made' });
   }
   return byRun;
 }

@@ -9,6 +9,7 @@
 import { TmtError } from '../../errors.js';
 import { readCommitLinks } from '../../git/objects.js';
 import type { Repo } from '../../git/repo.js';
+import { describeRun } from '../note/id.js';
 import type { RunMeta } from '../note/metadata.js';
 import { resolveRun } from '../read/find-run.js';
 import { requireCode } from '../read/objects-here.js';
@@ -31,17 +32,14 @@ export async function runCode(repo: Repo, selector: string): Promise<RunCode> {
   const { tree, parents } = await readCommitLinks(repo, run.commit);
   const base = meta.git.base;
   if (meta.git.tree !== tree || (base !== undefined && parents[0] !== base)) {
-    throw new TmtError('NOT_FOUND', `run ${label(run)}: its note names ${meta.git.tree !== tree ? `tree ${meta.git.tree.slice(0, 12)}` : `base ${base!.slice(0, 12)}`}, but its commit ${run.commit.slice(0, 12)} says otherwise`, {
+    throw new TmtError('NOT_FOUND', `run ${describeRun(run)}: its note names ${meta.git.tree !== tree ? `tree ${meta.git.tree.slice(0, 12)}` : `base ${base!.slice(0, 12)}`}, but its commit ${run.commit.slice(0, 12)} says otherwise`, {
       hint: `the note is damaged or not from tmt: see it with git notes --ref=tmt show refs/tmt/runs/${run.id}`,
     });
   }
   return { run: { ...run, meta }, tree, base };
 }
 
-/** `01k2...abc (name)`: how messages name a run. */
-export function label(run: Pick<RunRecord, 'id' | 'meta'>): string {
-  return `${run.id.slice(0, 12)}${run.meta?.name ? ` (${run.meta.name})` : ''}`;
-}
+
 
 /** Text from a note (anyone's, once fetched) for one line of a commit message: control characters spelled out, so `git log` shows it as text. */
 export function oneLine(text: string): string {
