@@ -18,6 +18,7 @@ const LAYERS: Array<[prefix: string, layer: number]> = [
   ['html/', 4],
   ['compare/', 4],
   ['sync/', 4],
+  ['sweep/', 4],
   ['query/', 3],
   ['run/', 2],
   ['git/', 1],

@@ -94,3 +94,15 @@ export async function ignoredTopLevel(repo: Repo): Promise<string[]> {
   }
   return [...out];
 }
+
+/**
+ * Puts a worktree back to its HEAD commit, as checked out: tracked files
+ * restored, everything else removed, ignored files too, except the paths in
+ * `keep` (links the caller made). Only git's stat pass and the changed files
+ * cost, so reusing a worktree is far cheaper than checking out a new one.
+ */
+export async function resetWorktree(dir: string, keep: readonly string[]): Promise<void> {
+  await git(['reset', '--hard', '--quiet', '--no-recurse-submodules'], { cwd: dir });
+  // -ff: nested repositories too; -x: ignored files; -e: anchored, escaped patterns, so a kept name is never read as a glob.
+  await git(['clean', '-ffdxq', ...keep.flatMap((p) => ['-e', `/${p.replace(/[\\*?[\]!# ]/g, '\\$&')}`])], { cwd: dir });
+}

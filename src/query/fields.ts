@@ -22,6 +22,8 @@ export interface QueryRun {
   branch?: string;
   /** The git base commit sha. */
   commit?: string;
+  /** The sweep trial the run is (`tmt sweep`). */
+  sweep?: { name: string; index: number; repeat: number };
   /** May be nested objects: params.model.depth */
   params: Record<string, unknown>;
   metrics: Record<string, { first: number; last: number; min: number; max: number; count: number }>;
@@ -51,6 +53,9 @@ export const BUILTIN_FIELDS = {
   host: { kind: 'text', column: 'host', value: (r) => r.host },
   branch: { kind: 'text', column: 'branch', value: (r) => r.branch },
   commit: { kind: 'text', column: 'base', value: (r) => r.commit },
+  'sweep.name': { kind: 'text', column: 'sweep', value: (r) => r.sweep?.name },
+  'sweep.index': { kind: 'number', column: 'sweep', value: (r) => r.sweep?.index },
+  'sweep.repeat': { kind: 'number', column: 'sweep', value: (r) => r.sweep?.repeat },
 } as const satisfies Record<string, BuiltinField>;
 
 export type Builtin = keyof typeof BUILTIN_FIELDS;

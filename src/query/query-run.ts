@@ -27,6 +27,7 @@ export function toQueryRun(r: RunRecord): QueryRun {
     host: m.host?.hostname,
     branch: m.git.branch,
     commit: m.git.base,
+    sweep: m.sweep,
     params: m.params,
     metrics: m.metrics,
   };

@@ -12,7 +12,7 @@ import type { RunMeta } from '../run/note/metadata.js';
 
 const SETS = new Set(['tags', 'warnings']);
 /** The order tmt writes fields in (src/run/record/create.ts, then later edits); a merged note keeps it. */
-const ORDER = ['schemaVersion', 'id', 'name', 'description', 'tags', 'status', 'params', 'metrics', 'started', 'host', 'git', 'snapshot', 'command', 'env', 'rerunOf', 'ended', 'durationMs', 'exitCode', 'failure', 'warnings', 'outputs', 'updated'];
+const ORDER = ['schemaVersion', 'id', 'name', 'description', 'tags', 'status', 'params', 'metrics', 'started', 'host', 'git', 'snapshot', 'command', 'env', 'rerunOf', 'sweep', 'ended', 'durationMs', 'exitCode', 'failure', 'warnings', 'outputs', 'updated'];
 const MAPS = new Set(['params', 'metrics', 'env']);
 
 type Doc = Record<string, unknown>;

@@ -29,6 +29,7 @@ export const COMMANDS: readonly Entry[] = [
   { names: ['diff'], load: async () => (await import('./diff.js')).diff },
   { names: ['compare'], load: async () => (await import('./compare.js')).compare },
   { names: ['rerun'], load: async () => (await import('./rerun.js')).rerun },
+  { names: ['sweep'], load: async () => (await import('./sweep.js')).sweep },
   { names: ['log'], load: async () => (await import('./log.js')).log },
   { names: ['edit'], load: async () => (await import('./edit.js')).edit },
   { names: ['recover'], load: async () => (await import('./recover.js')).recover },

@@ -19,8 +19,12 @@ export interface Tabular {
 }
 
 export type TabularFormat = 'table' | 'csv' | 'tsv' | 'md';
-/** Every format a command may offer. */
-export type Format = 'json' | TabularFormat;
+/**
+ * Every format a command may offer. `lines` (one value a line) and `array`
+ * (a range list, `0-3,7`, as `sbatch --array` takes it) are for lists of
+ * numbers: `tmt sweep --missing`.
+ */
+export type Format = 'json' | TabularFormat | 'lines' | 'array';
 
 export const TABULAR_FORMATS: Record<TabularFormat, (t: Tabular, opts: { width?: number; color: boolean }) => Text> = {
   table: (t, opts) => (t.rows.length ? renderTable(t.columns.map((header) => ({ header })), t.rows.map((r) => r.map(display)), opts) : 'no runs\n'),

@@ -16,6 +16,7 @@ export function renderRunDetails(d: RunDetails, color: boolean): Styled {
   out.push(concat(paint(color, 'yellow', `run ${d.id}`), m.name ? styled`  ${paint(color, 'bold', p(m.name))}` : ''));
   field('status', concat(paint(color, statusColor(d.status), d.status), m.exitCode !== undefined ? ` (exit ${m.exitCode})` : '', m.failure ? ` - ${p(m.failure)}` : ''));
   if (m.rerunOf) field('rerun of', m.rerunOf);
+  if (m.sweep) field('sweep', p(`${m.sweep.name}, trial ${m.sweep.index} (repeat ${m.sweep.repeat})`));
   field('started', formatTime(m.started));
   field('duration', formatDuration(m.durationMs));
   field('command', m.command && p(m.command.argv.map(shellQuote).join(' ')));

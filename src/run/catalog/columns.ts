@@ -8,7 +8,7 @@
  */
 import type { RunMeta } from '../note/metadata.js';
 
-export const BUILTIN_COLUMNS = ['name', 'status', 'tags', 'started', 'ended', 'durationMs', 'host', 'pid', 'branch', 'base'] as const;
+export const BUILTIN_COLUMNS = ['name', 'status', 'tags', 'started', 'ended', 'durationMs', 'host', 'pid', 'branch', 'base', 'sweep'] as const;
 export type BuiltinColumn = (typeof BUILTIN_COLUMNS)[number];
 
 /** Doubles per row in a metric column. */
@@ -26,7 +26,7 @@ export const paramColumn = (key: string): string => `p:${key}`;
 export const metricColumn = (name: string): string => `m:${name}`;
 
 function builtinCells(meta: RunMeta): unknown[] {
-  return [meta.name, meta.status, meta.tags.length ? meta.tags : undefined, meta.started || undefined, meta.ended, meta.durationMs, meta.host?.hostname, meta.host?.pid, meta.git.branch, meta.git.base];
+  return [meta.name, meta.status, meta.tags.length ? meta.tags : undefined, meta.started || undefined, meta.ended, meta.durationMs, meta.host?.hostname, meta.host?.pid, meta.git.branch, meta.git.base, meta.sweep];
 }
 
 /** Every value cell a run has, by column name (metrics apart, see `metricCells`). */
@@ -76,7 +76,7 @@ export class ColumnsBuilder {
   private readonly seen = new Map<string, string>();
 
   constructor(private readonly size: number) {
-    if (BUILTIN_COLUMNS.length !== 10) throw new Error('add() writes the builtin columns by position');
+    if (BUILTIN_COLUMNS.length !== 11) throw new Error('add() writes the builtin columns by position');
   }
 
   add(row: number, meta: RunMeta): void {
@@ -91,6 +91,7 @@ export class ColumnsBuilder {
     put(b[7]!, row, meta.host?.pid);
     put(b[8]!, row, meta.git.branch, this.seen);
     put(b[9]!, row, meta.git.base, this.seen);
+    put(b[10]!, row, meta.sweep);
     for (const key of firstKeys(meta.params)) {
       let c = this.params.get(key);
       if (!c) this.params.set(key, (c = { rows: [], cells: [] }));

@@ -34,7 +34,7 @@ import { Catalog, NO_NOTE, type CatalogState, type DeltaRun } from './catalog.js
 import { ColumnsBuilder } from './columns.js';
 import { loadYamlParser, MetaParseError, parseMeta, serializeMeta, type RunMeta } from '../note/metadata.js';
 
-const VERSION = 4; // 3: refs that are not run ids left out; 4: slow notes kept as YAML text, not JSON
+const VERSION = 5; // 3: refs that are not run ids left out; 4: slow notes kept as YAML text, not JSON; 5: the sweep column
 
 interface RunRef {
   id: string;

@@ -23,6 +23,7 @@ type Check = (v: unknown) => boolean;
 const isString: Check = (v) => typeof v === 'string';
 const isNumber: Check = (v) => typeof v === 'number';
 const isBoolean: Check = (v) => typeof v === 'boolean';
+const isCount: Check = (v) => Number.isSafeInteger(v) && (v as number) >= 0;
 const isOid: Check = (v) => typeof v === 'string' && OID.test(v);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 // Loops, not iterator helpers: this runs for every note of a 100,000-run catalog.
@@ -82,6 +83,7 @@ const FIELDS: Record<string, Check | undefined> = {
   warnings: listOf(isString),
   updated: isTime,
   rerunOf: (v) => typeof v === 'string' && RUN_ID.test(v),
+  sweep: shape({ name: isString, index: isCount, repeat: isCount }, ['name', 'index', 'repeat']),
 };
 
 /** Throws MetaParseError naming the first field of the wrong shape; null fields are dropped as absent. */
@@ -100,6 +102,7 @@ function describe(key: string): string {
   if (key === 'git') return 'a mapping whose base and tree are object ids';
   if (key === 'id' || key === 'rerunOf') return 'a run id';
   if (key === 'started' || key === 'ended' || key === 'updated') return 'a time like 2026-11-24T09:30:00.000Z';
+  if (key === 'sweep') return 'a mapping of name, index and repeat (whole numbers)';
   if (key === 'status') return `one of ${[...STATUSES].join(', ')}`;
   return 'what tmt writes there';
 }

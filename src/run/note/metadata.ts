@@ -23,6 +23,12 @@ export interface MetricSummary {
   maxStep?: number;
 }
 
+export interface SweepTrialRef {
+  name: string;
+  index: number;
+  repeat: number;
+}
+
 export interface RunMeta {
   schemaVersion: number;
   id: string;
@@ -50,6 +56,8 @@ export interface RunMeta {
   command?: { argv: string[]; cwd: string; dir?: string };
   /** The run this one reran (`tmt rerun`). */
   rerunOf?: string;
+  /** The sweep trial this run is (`tmt sweep`): the sweep's name, the trial's index and which repeat of its combination. */
+  sweep?: SweepTrialRef;
   host?: { hostname: string; user: string; os: string; node: string; pid: number };
   git: { base?: string; branch?: string; dirty: boolean; tree: string };
   snapshot?: { files: number; skipped: Array<{ path: string; reason: string; size?: number }> };

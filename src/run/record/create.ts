@@ -8,7 +8,7 @@ import { snapshot, type SnapshotResult } from '../../git/snapshot.js';
 import { newRunId, systemClock, type Clock } from '../note/id.js';
 import { checkRunName, checkTags } from '../note/name-rules.js';
 import { createRunDir, runDir } from './run-dir.js';
-import { SCHEMA_VERSION, serializeMeta, type MetricSummary, type RunMeta, type RunStatus } from '../note/metadata.js';
+import { SCHEMA_VERSION, serializeMeta, type MetricSummary, type RunMeta, type RunStatus, type SweepTrialRef } from '../note/metadata.js';
 
 export interface CreateRunOptions {
   repo: Repo;
@@ -30,6 +30,7 @@ export interface CreateRunOptions {
    */
   code?: KnownCode;
   rerunOf?: string;
+  sweep?: SweepTrialRef;
 }
 
 export interface KnownCode {
@@ -98,6 +99,7 @@ export async function createRun(opts: CreateRunOptions): Promise<CreatedRun> {
     command: opts.command,
     env: opts.env,
     rerunOf: opts.rerunOf,
+    sweep: opts.sweep,
   };
   if (meta.status !== 'running') {
     meta.ended = meta.started;
@@ -118,6 +120,16 @@ export async function createRun(opts: CreateRunOptions): Promise<CreatedRun> {
     throw err;
   }
   return { id, commit, meta, snapshot: snap };
+}
+
+/**
+ * The working tree's code now, snapshotted once, as code that runs recorded
+ * later take as given (`code`): a sweep's trials all record this one tree,
+ * whatever is edited while they run.
+ */
+export async function snapshotCode(repo: Repo, opts: { noCache?: boolean; maxFileSize?: number } = {}): Promise<KnownCode & { snapshot: SnapshotResult }> {
+  const [head, snap] = await Promise.all([readHead(repo), snapshot({ repo, noCache: opts.noCache, maxFileSize: opts.maxFileSize })]);
+  return { tree: snap.tree, base: head.commit, branch: head.branch, dirty: head.tree !== snap.fullTree, files: snap.files, skipped: snap.skipped, snapshot: snap };
 }
 
 /** Known code as a snapshot that found nothing new to leave out. */

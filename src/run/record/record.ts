@@ -17,7 +17,7 @@ import type { SnapshotResult } from '../../git/snapshot.js';
 import { systemClock, type Clock } from '../note/id.js';
 import { createRun, type KnownCode } from './create.js';
 import { finishRun } from './finish.js';
-import type { RunMeta, RunStatus } from '../note/metadata.js';
+import type { RunMeta, RunStatus, SweepTrialRef } from '../note/metadata.js';
 import { shellQuote } from '../../util/shell-quote.js';
 import { checkEnvNames } from '../note/name-rules.js';
 import { runDir, writeCommandPid, writeFailure, type RunDir } from './run-dir.js';
@@ -38,6 +38,8 @@ export interface RecordOptions {
   stderr: Writable;
   /** Where interrupts come from (the CLI passes `process`). */
   signals?: EventEmitter;
+  /** Aborting kills the command at once (SIGKILL): a second Ctrl-C in a sweep. The run ends as killed. */
+  killNow?: AbortSignal;
   /** Forward SIGINT to the command. Off on a terminal, which already sends it to the whole group. */
   forwardInterrupt?: boolean;
   /**
@@ -57,6 +59,10 @@ export interface RecordOptions {
   /** The code is known (a rerun): recorded as given instead of snapshotting the working tree. */
   code?: KnownCode;
   rerunOf?: string;
+  /** The sweep trial this run is. */
+  sweep?: SweepTrialRef;
+  /** More environment for the command (a sweep worker's CUDA_VISIBLE_DEVICES); `captureEnv` reads it too. */
+  env?: Record<string, string>;
   /** Called once the run exists, before the command starts. */
   onStart?: (id: string, snapshot: SnapshotResult) => void;
 }
@@ -79,7 +85,7 @@ export async function recordRun(opts: RecordOptions): Promise<RecordResult> {
   const bad = !opts.argv[0] ? 'the command is empty' : opts.argv.some((a) => a.includes('\0')) ? 'an argument holds a NUL byte' : undefined;
   if (bad) throw new TmtError('BAD_ARGUMENT', `cannot record: ${bad}`, { hint: 'tmt record [options] -- <command> [args...], e.g. tmt record -- python train.py' });
   const clock = opts.clock ?? systemClock;
-  const env = captureEnv(opts.captureEnv ?? []);
+  const env = captureEnv(opts.captureEnv ?? [], { ...process.env, ...opts.env });
   const created = await createRun({
     repo: opts.repo,
     name: opts.name,
@@ -94,6 +100,7 @@ export async function recordRun(opts: RecordOptions): Promise<RecordResult> {
     maxFileSize: opts.maxFileSize,
     code: opts.code,
     rerunOf: opts.rerunOf,
+    sweep: opts.sweep,
   });
   const { id, meta } = created;
   const dir = runDir(opts.repo, id); // createRun made it
@@ -156,7 +163,7 @@ function runCommand(opts: RecordOptions, dir: RunDir, id: string): Promise<Outco
     const [program, programArgs] = opts.pty ? ['script', ['-qefc', opts.argv.map(shellQuote).join(' '), '/dev/null']] : [cmd, args];
     const child = spawn(program, programArgs, {
       cwd: opts.cwd,
-      env: { ...process.env, ...selfOnPath(opts.self, dir, process.env.PATH), TMT_RUN_ID: id, TMT_METRICS: dir.metrics, TMT_ARTIFACTS: dir.artifacts, TMT_PARAMS: dir.params },
+      env: { ...process.env, ...opts.env, ...selfOnPath(opts.self, dir, process.env.PATH), TMT_RUN_ID: id, TMT_METRICS: dir.metrics, TMT_ARTIFACTS: dir.artifacts, TMT_PARAMS: dir.params },
       stdio: ['inherit', 'pipe', 'pipe'],
     });
     // If tmt dies, the command may live on: recover and rm ask this pid before touching its directory.
@@ -164,14 +171,21 @@ function runCommand(opts: RecordOptions, dir: RunDir, id: string): Promise<Outco
     const out = new Tee(child.stdout, opts.stdout, dir.stdout);
     const err = new Tee(child.stderr, opts.stderr, dir.stderr);
     let interrupted = false;
-    const handlers = FORWARDED.map((sig) => {
+    const handlers: Array<() => void> = FORWARDED.map((sig) => {
       const handler = () => {
         interrupted = true;
         if (sig !== 'SIGINT' || opts.forwardInterrupt !== false) child.kill(sig);
       };
       opts.signals?.on(sig, handler);
-      return () => opts.signals?.off(sig, handler);
+      return () => void opts.signals?.off(sig, handler);
     });
+    const kill = () => {
+      interrupted = true;
+      child.kill('SIGKILL');
+    };
+    if (opts.killNow?.aborted) kill();
+    else opts.killNow?.addEventListener('abort', kill, { once: true });
+    handlers.push(() => void opts.killNow?.removeEventListener('abort', kill));
     let startError: string | undefined;
     child.on('error', (e: NodeJS.ErrnoException) => {
       startError = e.code === 'ENOENT' ? `command not found: ${cmd}` : `could not start ${cmd}: ${e.message}`;
@@ -204,11 +218,11 @@ function selfOnPath(self: readonly string[] | undefined, dir: RunDir, pathVar: s
   return { PATH: pathVar ? `${bin}${path.delimiter}${pathVar}` : bin };
 }
 
-function captureEnv(names: readonly string[]): Record<string, string> | undefined {
+function captureEnv(names: readonly string[], from: NodeJS.ProcessEnv): Record<string, string> | undefined {
   checkEnvNames(names);
   if (names.length === 0) return undefined;
   const out: Record<string, string> = {};
-  for (const n of names) if (process.env[n] !== undefined) out[n] = process.env[n]!;
+  for (const n of names) if (from[n] !== undefined) out[n] = from[n]!;
   return out;
 }
 

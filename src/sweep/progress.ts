@@ -1,0 +1,91 @@
+/**
+ * Which trials of a sweep have run: the sweep's runs (found by the name in
+ * their note, through the catalog's sweep column) matched to its trials. A
+ * trial is its command line and repeat, not its index: growing a grid
+ * renumbers trials but keeps what ran. When two trials share a command line
+ * (random choices that came out alike) the run's recorded index decides.
+ */
+import type { Repo } from '../git/repo.js';
+import type { RunMeta } from '../run/note/metadata.js';
+import { withCatalog } from '../run/read/read.js';
+import { displayStatus, type DisplayStatus } from '../run/note/status.js';
+import type { Trial } from './trials.js';
+
+export interface SweepRun {
+  id: string;
+  status: DisplayStatus;
+  /** The code tree it ran. */
+  tree: string;
+  /** The index its note records (which may be from an earlier version of the spec). */
+  index: number;
+  metrics: RunMeta['metrics'];
+}
+
+export interface TrialProgress {
+  trial: Trial;
+  /** Its runs, oldest first. */
+  runs: SweepRun[];
+  /** Its newest finished run. */
+  finished?: SweepRun;
+  /** A run of it is running now (on this host, alive; from another host, as last recorded). */
+  running: boolean;
+}
+
+export interface SweepProgress {
+  trials: TrialProgress[];
+  /** Runs of the sweep that match no trial of the spec as it is now (it changed since). */
+  strays: SweepRun[];
+}
+
+const keyOf = (argv: readonly string[], repeat: number): string => JSON.stringify([repeat, ...argv]);
+
+export async function sweepProgress(repo: Repo, name: string, trials: readonly Trial[]): Promise<SweepProgress> {
+  const runs = await withCatalog(repo, (catalog) => {
+    const sweeps = catalog.column('sweep') as ReadonlyArray<{ name?: unknown } | null>;
+    const out: Array<SweepRun & { key: string }> = [];
+    sweeps.forEach((s, row) => {
+      if (s?.name !== name) return;
+      const meta = catalog.meta(row);
+      if (!meta?.sweep || !meta.command) return;
+      out.push({ id: meta.id, status: displayStatus(meta), tree: meta.git.tree, index: meta.sweep.index, metrics: meta.metrics, key: keyOf(meta.command.argv, meta.sweep.repeat) });
+    });
+    return out; // run ids sort by start time: oldest first
+  });
+  return matchRuns(trials, runs);
+}
+
+export function matchRuns(trials: readonly Trial[], runs: ReadonlyArray<SweepRun & { key: string }>): SweepProgress {
+  const progress = trials.map((trial): TrialProgress => ({ trial, runs: [], running: false }));
+  const byKey = new Map<string, TrialProgress[]>();
+  for (const p of progress) {
+    const key = keyOf(p.trial.argv, p.trial.repeat);
+    const list = byKey.get(key);
+    if (list) list.push(p);
+    else byKey.set(key, [p]);
+  }
+  const strays: SweepRun[] = [];
+  const place = (run: SweepRun & { key: string }) => {
+    const bucket = byKey.get(run.key);
+    if (!bucket) return strays.push(strip(run));
+    const target = bucket.find((p) => p.trial.index === run.index) ?? (run.status === 'finished' ? bucket.find((p) => !p.finished) : undefined) ?? bucket[0]!;
+    const r = strip(run);
+    target.runs.push(r);
+    if (r.status === 'finished') target.finished = r;
+    if (r.status === 'running') target.running = true;
+    return undefined;
+  };
+  // Runs that name their trial's index first, so that the others fill what is left.
+  const exact = (run: SweepRun & { key: string }) => !!byKey.get(run.key)?.some((p) => p.trial.index === run.index);
+  runs.filter(exact).forEach(place);
+  runs.filter((r) => !exact(r)).forEach(place);
+  for (const p of progress) {
+    p.runs.sort((a, b) => (a.id < b.id ? -1 : 1));
+    p.finished = [...p.runs].reverse().find((r) => r.status === 'finished');
+  }
+  return { trials: progress, strays };
+}
+
+function strip(run: SweepRun & { key: string }): SweepRun {
+  const { key: _, ...rest } = run;
+  return rest;
+}

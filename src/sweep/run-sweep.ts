@@ -1,0 +1,202 @@
+/**
+ * Running a sweep's trials, N at a time, each as an ordinary recorded run.
+ *
+ * The code is snapshotted once, when the sweep starts, and every trial runs
+ * on that snapshot: each worker has a workspace (a linked worktree of it, the
+ * main tree's ignored top-level entries linked in, as `tmt rerun` uses) and
+ * records the snapshot's tree as given. So editing files while a long sweep
+ * runs changes nothing it records. A worker's workspace is put back to the
+ * snapshot between trials (what a trial wrote outside the links is removed),
+ * so trials never see each other's leftovers, at the cost of a stat pass
+ * instead of a fresh checkout.
+ *
+ * Interrupts: the first stops new trials from starting and ends the running
+ * ones as `killed` (the command gets the signal); `killNow` kills them at
+ * once. Either way every trial that started is saved, and running the sweep
+ * again picks up the rest.
+ */
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Writable } from 'node:stream';
+import { commitIdentityEnv, writeCommit } from '../git/objects.js';
+import type { Repo } from '../git/repo.js';
+import { resetWorktree } from '../git/worktree.js';
+import { paramsFromArgv } from '../run/record/argv-params.js';
+import { snapshotCode, type KnownCode } from '../run/record/create.js';
+import { recordRun, type RecordResult } from '../run/record/record.js';
+import { dirInWorkspace, openWorkspace, type Workspace } from '../run/rerun/workspace.js';
+import type { SnapshotResult } from '../git/snapshot.js';
+import type { SweepSpec } from './spec.js';
+import type { Trial } from './trials.js';
+import { checkProgram } from './program.js';
+
+export interface RunSweepOptions {
+  repo: Repo;
+  spec: SweepSpec;
+  /** The trials to run, in order (those not done yet). */
+  trials: readonly Trial[];
+  /** Where the sweep was started: each trial runs in the same directory of its workspace. */
+  cwd: string;
+  /** How many trials run at once. */
+  jobs: number;
+  /** GPU ids: worker w gets CUDA_VISIBLE_DEVICES=gpus[w mod gpus.length]. */
+  gpus?: readonly string[];
+  /** What workspaces link in from the main working tree (as tmt rerun --link). */
+  link?: 'ignored' | readonly string[];
+  /** Where interrupts come from (the CLI passes `process`). */
+  signals?: EventEmitter;
+  /** Forward SIGINT to the trials' commands (off on a terminal, which sends it to them already). */
+  forwardInterrupt?: boolean;
+  self?: readonly string[];
+  noCache?: boolean;
+  maxFileSize?: number;
+  /** Where a trial's output goes. */
+  streams(trial: Trial, worker: number): { stdout: Writable; stderr: Writable };
+  onSnapshot?(snapshot: SnapshotResult, workspaces: number): void;
+  onTrialStart?(trial: Trial, id: string, worker: number): void;
+  onTrialEnd?(trial: Trial, result: RecordResult, worker: number): void;
+  /** The first interrupt (stopping) and the second (killing). */
+  onInterrupt?(second: boolean): void;
+}
+
+export interface SweepRunResult {
+  /** The code every trial recorded. */
+  tree: string;
+  /** Each trial that ran, in the order they ended. */
+  ended: Array<{ trial: Trial; result: RecordResult }>;
+  /** Trials never started (an interrupt, or a command that could not start). */
+  notStarted: number;
+  interrupted: boolean;
+  /** Why the sweep stopped before its last trial, if it did for a reason other than an interrupt. */
+  stoppedBy?: string;
+  warnings: string[];
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+export async function runSweep(opts: RunSweepOptions): Promise<SweepRunResult> {
+  const { repo, spec } = opts;
+  const first = opts.trials[0];
+  if (!first) return { tree: '', ended: [], notStarted: 0, interrupted: false, warnings: [] };
+  // Before anything is recorded: a command that cannot start would fail every trial.
+  checkProgram(first.argv[0]!, opts.cwd);
+  const relCwd = path.relative(fs.realpathSync(repo.workTree), fs.realpathSync(opts.cwd));
+  const code = await snapshotCode(repo, { noCache: opts.noCache, maxFileSize: opts.maxFileSize });
+  const commit = await writeCommit(repo, {
+    tree: code.tree,
+    parents: code.base ? [code.base] : [],
+    message: `tmt sweep ${spec.name}: the code its trials run\n`,
+    time: Date.now() / 1000,
+    env: await commitIdentityEnv(repo),
+  });
+  const workers = Math.max(1, Math.min(opts.jobs, opts.trials.length));
+  const opened = await Promise.allSettled(Array.from({ length: workers }, () => openWorkspace({ repo, commit, link: opts.link ?? 'ignored' })));
+  const workspaces = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+  const failedOpen = opened.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failedOpen) {
+    await Promise.allSettled(workspaces.map((w) => w.remove()));
+    throw failedOpen.reason;
+  }
+  opts.onSnapshot?.(code.snapshot, workers);
+
+  const state = { next: 0, stopping: false, interrupts: 0, stoppedBy: undefined as string | undefined, error: undefined as unknown };
+  const trialSignals = new EventEmitter();
+  const killNow = new AbortController();
+  const detach = SIGNALS.map((sig) => {
+    const handler = () => {
+      state.interrupts++;
+      state.stopping = true;
+      opts.onInterrupt?.(state.interrupts > 1);
+      if (state.interrupts > 1) killNow.abort();
+      else trialSignals.emit(sig);
+    };
+    opts.signals?.on(sig, handler);
+    return () => opts.signals?.off(sig, handler);
+  });
+  const ended: SweepRunResult['ended'] = [];
+  const warnings: string[] = [];
+
+  const work = async (ws: Workspace, worker: number) => {
+    let used = false;
+    while (!state.stopping && state.next < opts.trials.length) {
+      const trial = opts.trials[state.next++]!;
+      try {
+        if (used) await resetWorktree(ws.dir, ws.linked);
+        used = true;
+        const result = await runTrial(opts, { trial, worker, ws, relCwd, code, signals: trialSignals, killNow: killNow.signal });
+        ended.push({ trial, result });
+        opts.onTrialEnd?.(trial, result, worker);
+        if (result.meta.status === 'failed' && result.exitCode === 127 && /^(command not found|could not start)/.test(result.meta.failure ?? '')) {
+          state.stopping = true;
+          state.stoppedBy ??= result.meta.failure;
+        }
+      } catch (err) {
+        state.stopping = true;
+        state.error ??= err;
+      } finally {
+        // A workspace between trials is in use: tmt recover prunes only those untouched for minutes.
+        touch(ws.dir);
+      }
+    }
+  };
+  try {
+    await Promise.all(workspaces.map((ws, w) => work(ws, w)));
+  } finally {
+    for (const off of detach) off();
+    for (const ws of workspaces) {
+      try {
+        await ws.remove();
+      } catch (err) {
+        warnings.push(`a workspace of the sweep stays at ${ws.dir} (${err instanceof Error ? err.message : String(err)}); git worktree remove --force removes it`);
+      }
+    }
+  }
+  if (state.error) throw state.error;
+  return { tree: code.tree, ended, notStarted: opts.trials.length - state.next, interrupted: state.interrupts > 0, stoppedBy: state.stoppedBy, warnings };
+}
+
+async function runTrial(
+  opts: RunSweepOptions,
+  t: { trial: Trial; worker: number; ws: Workspace; relCwd: string; code: KnownCode; signals: EventEmitter; killNow: AbortSignal },
+): Promise<RecordResult> {
+  const { trial, worker, ws, spec } = { ...t, spec: opts.spec };
+  const gpu = opts.gpus?.length ? opts.gpus[worker % opts.gpus.length] : undefined;
+  const env: Record<string, string> = {
+    TMT_SWEEP: spec.name,
+    TMT_SWEEP_INDEX: String(trial.index),
+    TMT_SWEEP_REPEAT: String(trial.repeat),
+    // Output passes through pipes here, where Python would hold it back until it exits.
+    ...(process.env.PYTHONUNBUFFERED === undefined ? { PYTHONUNBUFFERED: '1' } : {}),
+    ...(gpu !== undefined ? { CUDA_VISIBLE_DEVICES: gpu } : {}),
+  };
+  const { stdout, stderr } = opts.streams(trial, worker);
+  return recordRun({
+    repo: ws.repo,
+    argv: trial.argv,
+    cwd: dirInWorkspace(ws, t.relCwd.split(path.sep).join('/')),
+    name: `${spec.name}-${trial.index}`,
+    tags: [spec.name],
+    params: { ...paramsFromArgv(trial.argv), ...Object.fromEntries(trial.params) },
+    captureEnv: gpu !== undefined ? ['CUDA_VISIBLE_DEVICES'] : [],
+    env,
+    code: t.code,
+    sweep: { name: spec.name, index: trial.index, repeat: trial.repeat },
+    stdout,
+    stderr,
+    signals: t.signals,
+    forwardInterrupt: opts.forwardInterrupt,
+    killNow: t.killNow,
+    self: opts.self,
+    onStart: (id) => opts.onTrialStart?.(trial, id, worker),
+  });
+}
+
+function touch(dir: string): void {
+  try {
+    const now = new Date();
+    fs.utimesSync(dir, now, now);
+  } catch {
+    // gone already: nothing to keep
+  }
+}
