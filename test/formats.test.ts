@@ -13,6 +13,7 @@ afterAll(cleanupTemp);
 interface SpecLike {
   name: string;
   flags?: Record<string, { flags: string; required?: boolean }>;
+  operand?: { name: string };
   commands?: SpecLike[];
 }
 
@@ -23,7 +24,8 @@ function withFormat(specs: readonly SpecLike[], parents: string[] = []): Array<[
     if (s.commands) return withFormat(s.commands, words);
     if (!s.flags?.format) return [];
     const required = Object.values(s.flags).filter((f) => f.required).flatMap((f) => [f.flags.split(/[ ,]+/).find((w) => w.startsWith('--'))!, 'x']);
-    return [[words, required]];
+    // A required operand (`tmt sweep <spec>`): the format is judged before the operand is ever read.
+    return [[words, [...(s.operand?.name.startsWith('<') ? ['x'] : []), ...required]]];
   });
 }
 
@@ -37,7 +39,8 @@ describe('--format', () => {
   it.each(CASES.map(([words, required]) => [words.join(' '), words, required] as const))('tmt %s: an unknown format exits 2 and lists the formats its help names', (_name, words, required) => {
     const dir = makeRepo({ 'a.py': 'a\n' });
     const help = tmt(dir, [...words, '--help']).stdout;
-    const listed = /--format <format>\s+(.+?) \(default: "[a-z]+"\)/.exec(help)![1]!.replace(' or ', ', ');
+    // Help wraps a long list: read it across lines.
+    const listed = /--format <format>\s+([^(]+?)\s+\(default:\s+"[a-z]+"\)/.exec(help)![1]!.replace(/\s+/g, ' ').replace(' or ', ', ');
     for (const bad of ['xml', '', 'TABLE', 'table,json']) {
       for (const extra of [[], ...(words[0] === 'list' ? [['--remote']] : [])]) {
         const args = [...words, ...required, ...extra, '--format', bad];

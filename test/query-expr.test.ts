@@ -258,7 +258,7 @@ describe('--where errors', () => {
   });
 
   it('names the known field prefixes', () => {
-    const fields = 'name, id, status, tags, started, ended, duration, host, branch, commit, params.<key> or metrics.<name>[.first|.last|.min|.max|.count]';
+    const fields = 'name, id, status, tags, started, ended, duration, host, branch, commit, sweep.name, sweep.index, sweep.repeat, params.<key> or metrics.<name>[.first|.last|.min|.max|.count]';
     expectError('foo.bar > 1', [`--where: expected a field (${fields}), found "foo.bar" at column 1`, '  foo.bar > 1', '  ^']);
     expectError('acc > 1', [`--where: expected a field (${fields}), found "acc" (did you mean metrics.acc or params.acc?) at column 1`, '  acc > 1', '  ^']);
     expectError('name = x or metric.acc > 1', [

@@ -58,11 +58,12 @@ export interface Declaration<F extends Flags, A> {
 }
 
 /** A command from its declaration. */
-export function command<F extends Flags, A = undefined>(d: Declaration<F, A>): CommandSpec & { readonly flags: F } {
+export function command<F extends Flags, A = undefined>(d: Declaration<F, A>): CommandSpec & { readonly flags: F; readonly operand?: Operand<A> } {
   return {
     name: d.name,
     aliases: d.aliases ?? [],
     flags: d.flags,
+    operand: d.operand,
     register(parent, ctx, exit) {
       const cmd = parent.command(d.name);
       for (const alias of d.aliases ?? []) cmd.alias(alias);

@@ -82,83 +82,92 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepRunResult> {
   // Before anything is recorded: a command that cannot start would fail every trial.
   checkProgram(first.argv[0]!, opts.cwd);
   const relCwd = path.relative(fs.realpathSync(repo.workTree), fs.realpathSync(opts.cwd));
-  const code = await snapshotCode(repo, { noCache: opts.noCache, maxFileSize: opts.maxFileSize });
-  const commit = await writeCommit(repo, {
-    tree: code.tree,
-    parents: code.base ? [code.base] : [],
-    message: `tmt sweep ${spec.name}: the code its trials run\n`,
-    time: Date.now() / 1000,
-    env: await commitIdentityEnv(repo),
-  });
-  const workers = Math.max(1, Math.min(opts.jobs, opts.trials.length));
-  const opened = await Promise.allSettled(Array.from({ length: workers }, () => openWorkspace({ repo, commit, link: opts.link ?? 'ignored' })));
-  const workspaces = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
-  const failedOpen = opened.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-  if (failedOpen) {
-    await Promise.allSettled(workspaces.map((w) => w.remove()));
-    throw failedOpen.reason;
-  }
-  opts.onSnapshot?.(code.snapshot, workers);
-
   const state = { next: 0, stopping: false, interrupts: 0, stoppedBy: undefined as string | undefined, error: undefined as unknown };
   const trialSignals = new EventEmitter();
   const killNow = new AbortController();
+  const cancelled = new AbortController();
+  // From the start: an interrupt while the code is snapshotted or the workspaces made must stop the sweep, not kill tmt halfway.
   const detach = SIGNALS.map((sig) => {
     const handler = () => {
       state.interrupts++;
       state.stopping = true;
       opts.onInterrupt?.(state.interrupts > 1);
       if (state.interrupts > 1) killNow.abort();
-      else trialSignals.emit(sig);
+      else {
+        cancelled.abort();
+        trialSignals.emit(sig);
+      }
     };
     opts.signals?.on(sig, handler);
-    return () => opts.signals?.off(sig, handler);
+    return () => void opts.signals?.off(sig, handler);
   });
   const ended: SweepRunResult['ended'] = [];
   const warnings: string[] = [];
+  let tree = '';
+  try {
+    const code = await snapshotCode(repo, { noCache: opts.noCache, maxFileSize: opts.maxFileSize });
+    tree = code.tree;
+    const commit = await writeCommit(repo, {
+      tree: code.tree,
+      parents: code.base ? [code.base] : [],
+      message: `tmt sweep ${spec.name}: the code its trials run\n`,
+      time: Date.now() / 1000,
+      env: await commitIdentityEnv(repo),
+    });
+    const workers = Math.max(1, Math.min(opts.jobs, opts.trials.length));
+    const opened = await Promise.allSettled(Array.from({ length: workers }, () => openWorkspace({ repo, commit, link: opts.link ?? 'ignored' })));
+    const workspaces = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+    const failedOpen = opened.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failedOpen) {
+      await Promise.allSettled(workspaces.map((w) => w.remove()));
+      throw failedOpen.reason;
+    }
+    opts.onSnapshot?.(code.snapshot, workers);
 
-  const work = async (ws: Workspace, worker: number) => {
-    let used = false;
-    while (!state.stopping && state.next < opts.trials.length) {
-      const trial = opts.trials[state.next++]!;
-      try {
-        if (used) await resetWorktree(ws.dir, ws.linked);
-        used = true;
-        const result = await runTrial(opts, { trial, worker, ws, relCwd, code, signals: trialSignals, killNow: killNow.signal });
-        ended.push({ trial, result });
-        opts.onTrialEnd?.(trial, result, worker);
-        if (result.meta.status === 'failed' && result.exitCode === 127 && /^(command not found|could not start)/.test(result.meta.failure ?? '')) {
+    const work = async (ws: Workspace, worker: number) => {
+      let used = false;
+      while (!state.stopping && state.next < opts.trials.length) {
+        const trial = opts.trials[state.next++]!;
+        try {
+          if (used) await resetWorktree(ws.dir, ws.linked);
+          used = true;
+          const result = await runTrial(opts, { trial, worker, ws, relCwd, code, signals: trialSignals, cancelled: cancelled.signal, killNow: killNow.signal });
+          ended.push({ trial, result });
+          opts.onTrialEnd?.(trial, result, worker);
+          if (result.meta.status === 'failed' && result.exitCode === 127 && /^(command not found|could not start)/.test(result.meta.failure ?? '')) {
+            state.stopping = true;
+            state.stoppedBy ??= result.meta.failure;
+          }
+        } catch (err) {
           state.stopping = true;
-          state.stoppedBy ??= result.meta.failure;
+          state.error ??= err;
+        } finally {
+          // A workspace between trials is in use: tmt recover prunes only those untouched for minutes.
+          touch(ws.dir);
         }
-      } catch (err) {
-        state.stopping = true;
-        state.error ??= err;
-      } finally {
-        // A workspace between trials is in use: tmt recover prunes only those untouched for minutes.
-        touch(ws.dir);
+      }
+    };
+    try {
+      await Promise.all(workspaces.map((ws, w) => work(ws, w)));
+    } finally {
+      for (const ws of workspaces) {
+        try {
+          await ws.remove();
+        } catch (err) {
+          warnings.push(`a workspace of the sweep stays at ${ws.dir} (${err instanceof Error ? err.message : String(err)}); git worktree remove --force removes it`);
+        }
       }
     }
-  };
-  try {
-    await Promise.all(workspaces.map((ws, w) => work(ws, w)));
   } finally {
     for (const off of detach) off();
-    for (const ws of workspaces) {
-      try {
-        await ws.remove();
-      } catch (err) {
-        warnings.push(`a workspace of the sweep stays at ${ws.dir} (${err instanceof Error ? err.message : String(err)}); git worktree remove --force removes it`);
-      }
-    }
   }
   if (state.error) throw state.error;
-  return { tree: code.tree, ended, notStarted: opts.trials.length - state.next, interrupted: state.interrupts > 0, stoppedBy: state.stoppedBy, warnings };
+  return { tree, ended, notStarted: opts.trials.length - state.next, interrupted: state.interrupts > 0, stoppedBy: state.stoppedBy, warnings };
 }
 
 async function runTrial(
   opts: RunSweepOptions,
-  t: { trial: Trial; worker: number; ws: Workspace; relCwd: string; code: KnownCode; signals: EventEmitter; killNow: AbortSignal },
+  t: { trial: Trial; worker: number; ws: Workspace; relCwd: string; code: KnownCode; signals: EventEmitter; cancelled: AbortSignal; killNow: AbortSignal },
 ): Promise<RecordResult> {
   const { trial, worker, ws, spec } = { ...t, spec: opts.spec };
   const gpu = opts.gpus?.length ? opts.gpus[worker % opts.gpus.length] : undefined;
@@ -186,6 +195,7 @@ async function runTrial(
     stderr,
     signals: t.signals,
     forwardInterrupt: opts.forwardInterrupt,
+    cancelled: t.cancelled,
     killNow: t.killNow,
     self: opts.self,
     onStart: (id) => opts.onTrialStart?.(trial, id, worker),

@@ -27,8 +27,7 @@ export type ListFlags = FlagsOf<typeof flags>;
 /** The filter language in one paragraph; its fields come from the one table of them. */
 const WHERE_HELP = [
   `Filter expressions (--where): fields ${builtinFieldsForHelp()}, params.X, metrics.X (last value) and metrics.X.min|max|first|last|count;
-   operators = != < <= > >= ~ !~ (regex),`,
-  `in (a, b), has (tags), exists FIELD, and, or, not, parentheses; literals are numbers, 'quoted' or "quoted" strings,
+   operators = != < <= > >= ~ !~ (regex), in (a, b), has (tags), exists FIELD, and, or, not, parentheses; literals are numbers, 'quoted' or "quoted" strings,
    dates (2026-11-01) and times back from now (-7d, -2h). A field a run lacks makes its comparison false.`,
 ]
   .map((p) => wrapWords(p, 77))

@@ -38,6 +38,12 @@ export interface RecordOptions {
   stderr: Writable;
   /** Where interrupts come from (the CLI passes `process`). */
   signals?: EventEmitter;
+  /**
+   * Aborted once the run must not go on (a sweep that was interrupted): a
+   * command that has not started yet never starts, and the run ends killed.
+   * One already running hears of it through `signals`.
+   */
+  cancelled?: AbortSignal;
   /** Aborting kills the command at once (SIGKILL): a second Ctrl-C in a sweep. The run ends as killed. */
   killNow?: AbortSignal;
   /** Forward SIGINT to the command. Off on a terminal, which already sends it to the whole group. */
@@ -110,7 +116,7 @@ export async function recordRun(opts: RecordOptions): Promise<RecordResult> {
 
   const outcome = await runCommand(opts, dir, id);
   const status: RunStatus = outcome.startError ? 'failed' : outcome.interrupted || outcome.signal ? 'killed' : outcome.code === 0 ? 'finished' : 'failed';
-  const failure = outcome.startError ?? outcome.captureError ?? (outcome.signal ? `killed by ${outcome.signal}` : undefined);
+  const failure = outcome.startError ?? outcome.captureError ?? (outcome.signal ? `killed by ${outcome.signal}` : outcome.notStarted ? 'interrupted before the command started' : undefined);
   let finished;
   try {
     finished = await finishRun({
@@ -153,11 +159,14 @@ interface Outcome {
   signal: NodeJS.Signals | null;
   exitCode: number;
   interrupted: boolean;
+  notStarted?: boolean;
   startError?: string;
   captureError?: string;
 }
 
 function runCommand(opts: RecordOptions, dir: RunDir, id: string): Promise<Outcome> {
+  // The run exists already; the interrupt came while it was being created, when nothing could hear it.
+  if (opts.cancelled?.aborted) return Promise.resolve({ code: null, signal: null, exitCode: 130, interrupted: true, notStarted: true });
   return new Promise((resolve) => {
     const [cmd = '', ...args] = opts.argv;
     const [program, programArgs] = opts.pty ? ['script', ['-qefc', opts.argv.map(shellQuote).join(' '), '/dev/null']] : [cmd, args];
