@@ -37,3 +37,9 @@ export { getOutputs, type GetOutputsOptions, type GotOutputs, type GotFile } fro
 export type { OutputRequest } from './run/outputs/entries.js';
 export { readMetricPoints, type MetricPointsOptions, type MetricPoints } from './query/points.js';
 export type { MetricPointRow } from './run/outputs/metric-points.js';
+// Sweeps: read a spec, list its trials, see which have run, run the rest, fold the repeats.
+export { readSpec, parseSpec, type SweepSpec, type Scalar } from './sweep/spec.js';
+export { allTrials, trialAt, trialCount, checkSize, type Trial } from './sweep/trials.js';
+export { sweepProgress, type SweepProgress, type TrialProgress, type SweepRun } from './sweep/progress.js';
+export { runSweep, type RunSweepOptions, type SweepRunResult } from './sweep/run-sweep.js';
+export { summarize as summarizeSweep, type SweepSummary, type SummaryRow } from './sweep/summary.js';

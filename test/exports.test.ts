@@ -8,10 +8,12 @@ describe('library API', () => {
     expect(Object.keys(api).sort()).toEqual([
       'RunSession',
       'TmtError',
+      'allTrials',
       'applyRun',
       'bestRuns',
       'branchFromRun',
       'checkMetrics',
+      'checkSize',
       'checkoutRun',
       'compareRuns',
       'createRun',
@@ -26,11 +28,13 @@ describe('library API', () => {
       'openLocal',
       'openRepo',
       'openSync',
+      'parseSpec',
       'planHere',
       'planRemoval',
       'pushRemote',
       'readMetricPoints',
       'readRuns',
+      'readSpec',
       'recordRun',
       'recoverRuns',
       'redoApply',
@@ -39,13 +43,35 @@ describe('library API', () => {
       'removeHere',
       'renderComparisonPage',
       'rerunRun',
+      'runSweep',
       'saveRun',
       'selectRun',
       'showRun',
       'snapshot',
       'startRun',
+      'summarizeSweep',
+      'sweepProgress',
+      'trialAt',
+      'trialCount',
       'undoApply',
     ]);
+  });
+
+  it('runs a sweep and folds its repeats, returning data', async () => {
+    const { makeRepo, cleanupTemp } = await import('./helpers/git.js');
+    const { PassThrough } = await import('node:stream');
+    const dir = makeRepo({ 'fit.sh': '#!/bin/sh\necho "{\\"acc\\": $2}" >> "$TMT_METRICS"\n' }, {});
+    const repo = await api.openRepo({ cwd: dir });
+    const spec = api.parseSpec('name: lib\ncommand: [sh, fit.sh]\ngrid: {acc: [0.5, 0.9]}\nrepeat: 2\n', 'lib.yaml');
+    const trials = api.allTrials(spec);
+    expect(trials.map((t) => t.argv.slice(2))).toEqual([['--acc', '0.5', '--seed', '0'], ['--acc', '0.9', '--seed', '0'], ['--acc', '0.5', '--seed', '1'], ['--acc', '0.9', '--seed', '1']]);
+    const out = new PassThrough();
+    const ran = await api.runSweep({ repo, spec, trials, cwd: dir, jobs: 2, streams: () => ({ stdout: out, stderr: out }) });
+    expect(ran.ended.map((e) => e.result.meta.status)).toEqual(['finished', 'finished', 'finished', 'finished']);
+    const progress = await api.sweepProgress(repo, 'lib', trials);
+    const summary = api.summarizeSweep(spec, progress, 'acc', 'max');
+    expect(summary.best).toMatchObject({ params: { acc: 0.9 }, mean: 0.9, std: 0, count: 2 });
+    cleanupTemp();
   });
 
   it('does what tmt best, edit, rm, push, fetch and recover do, returning data', async () => {
