@@ -24,7 +24,7 @@ import type { Repo } from '../git/repo.js';
 import { resetWorktree } from '../git/worktree.js';
 import { paramsFromArgv } from '../run/record/argv-params.js';
 import { snapshotCode, type KnownCode } from '../run/record/create.js';
-import { recordRun, type RecordResult } from '../run/record/record.js';
+import { recordRun, type RecordOptions, type RecordResult } from '../run/record/record.js';
 import { dirInWorkspace, openWorkspace, type Workspace } from '../run/rerun/workspace.js';
 import type { SnapshotResult } from '../git/snapshot.js';
 import type { SweepSpec } from './spec.js';
@@ -171,26 +171,20 @@ async function runTrial(
 ): Promise<RecordResult> {
   const { trial, worker, ws, spec } = { ...t, spec: opts.spec };
   const gpu = opts.gpus?.length ? opts.gpus[worker % opts.gpus.length] : undefined;
-  const env: Record<string, string> = {
-    TMT_SWEEP: spec.name,
-    TMT_SWEEP_INDEX: String(trial.index),
-    TMT_SWEEP_REPEAT: String(trial.repeat),
-    // Output passes through pipes here, where Python would hold it back until it exits.
-    ...(process.env.PYTHONUNBUFFERED === undefined ? { PYTHONUNBUFFERED: '1' } : {}),
-    ...(gpu !== undefined ? { CUDA_VISIBLE_DEVICES: gpu } : {}),
-  };
   const { stdout, stderr } = opts.streams(trial, worker);
+  const asRun = trialRun(spec, trial);
   return recordRun({
+    ...asRun,
     repo: ws.repo,
-    argv: trial.argv,
     cwd: dirInWorkspace(ws, t.relCwd.split(path.sep).join('/')),
-    name: `${spec.name}-${trial.index}`,
-    tags: [spec.name],
-    params: { ...paramsFromArgv(trial.argv), ...Object.fromEntries(trial.params) },
     captureEnv: gpu !== undefined ? ['CUDA_VISIBLE_DEVICES'] : [],
-    env,
+    env: {
+      ...asRun.env,
+      // Output passes through pipes here, where Python would hold it back until it exits.
+      ...(process.env.PYTHONUNBUFFERED === undefined ? { PYTHONUNBUFFERED: '1' } : {}),
+      ...(gpu !== undefined ? { CUDA_VISIBLE_DEVICES: gpu } : {}),
+    },
     code: t.code,
-    sweep: { name: spec.name, index: trial.index, repeat: trial.repeat },
     stdout,
     stderr,
     signals: t.signals,
@@ -200,6 +194,18 @@ async function runTrial(
     self: opts.self,
     onStart: (id) => opts.onTrialStart?.(trial, id, worker),
   });
+}
+
+/** What makes a trial's run that trial, wherever it runs: its command line, name, tag, params, sweep field and environment. */
+export function trialRun(spec: SweepSpec, trial: Trial): Pick<RecordOptions, 'argv' | 'name' | 'tags' | 'params' | 'sweep'> & { env: Record<string, string> } {
+  return {
+    argv: trial.argv,
+    name: `${spec.name}-${trial.index}`,
+    tags: [spec.name],
+    params: { ...paramsFromArgv(trial.argv), ...Object.fromEntries(trial.params) },
+    sweep: { name: spec.name, index: trial.index, repeat: trial.repeat },
+    env: { TMT_SWEEP: spec.name, TMT_SWEEP_INDEX: String(trial.index), TMT_SWEEP_REPEAT: String(trial.repeat) },
+  };
 }
 
 function touch(dir: string): void {

@@ -1,12 +1,11 @@
 import { metricDirections } from '../../compare/direction.js';
 import { TmtError } from '../../errors.js';
 import { openRepo, type Repo } from '../../git/repo.js';
-import { paramsFromArgv } from '../../run/record/argv-params.js';
 import { recordRun } from '../../run/record/record.js';
 import { checkProgram } from '../../sweep/program.js';
 import { sweepProgress, type SweepProgress } from '../../sweep/progress.js';
 import { indexRanges } from '../../sweep/ranges.js';
-import { runSweep } from '../../sweep/run-sweep.js';
+import { runSweep, trialRun } from '../../sweep/run-sweep.js';
 import { readSpec, type SweepSpec } from '../../sweep/spec.js';
 import { summarize, sweepMetrics, type SweepSummary } from '../../sweep/summary.js';
 import { allTrials, checkIndex, checkSize, combinationCount, DEFAULT_MAX_TRIALS, trialAt, type Trial } from '../../sweep/trials.js';
@@ -61,14 +60,9 @@ async function runIndex(opts: SweepCommandOptions, spec: SweepSpec, ctx: Context
   checkProgram(trial.argv[0]!, opts.cwd);
   const repo = await openRepo({ cwd: opts.cwd });
   const result = await recordRun({
+    ...trialRun(spec, trial),
     repo,
-    argv: trial.argv,
     cwd: opts.cwd,
-    name: `${spec.name}-${trial.index}`,
-    tags: [spec.name],
-    params: { ...paramsFromArgv(trial.argv), ...Object.fromEntries(trial.params) },
-    sweep: { name: spec.name, index: trial.index, repeat: trial.repeat },
-    env: { TMT_SWEEP: spec.name, TMT_SWEEP_INDEX: String(trial.index), TMT_SWEEP_REPEAT: String(trial.repeat) },
     ...commandTerminal({ term }, { noPty: opts.noPty, outputToStderr: opts.format === 'json' }),
     onStart: (id) => {
       if (!opts.quiet) out.err(paint(out.color, 'dim', `tmt: ${spec.name} trial ${trial.index} (${describeParams(trial)}): recording run ${id}\n`));
