@@ -58,6 +58,8 @@ describe('trial indices', () => {
     const spec = parseSpec('command: [python3, t.py, "--opt={opt}", "{{x}}", --d, "{d}"]\ngrid: {opt: [adam], d: [-1]}\n', 's.yaml');
     expect(trialAt(spec, 0).argv).toEqual(['python3', 't.py', '--opt=adam', '{x}', '--d', '-1']);
     expect(trialArgv({ argv: ['run'], fromList: false }, [['shift', -2], ['name', 'a b']])).toEqual(['run', '--shift=-2', '--name', 'a b']);
+    // A YAML list is taken word for word.
+    expect(trialAt(parseSpec('command: [python3, t.py, 1.50, 007, true]\ngrid: {x: [1]}\n', 's.yaml'), 0).argv).toEqual(['python3', 't.py', '1.50', '007', 'true', '--x', '1']);
   });
 
   it('--index out of range or not a number is a usage error naming the range', () => {
@@ -135,6 +137,10 @@ describe('bad specs: one line with where, exit 2 (BAD_ARGUMENT)', () => {
     ['a param the placeholders leave out', 'command: python3 t.py --lr {lr}\ngrid: {lr: [1]}\nrepeat: 2\n', /not \{seed\} \(repeat sets seed\)/],
     ['a bad sweep name', 'name: "my sweep"\ncommand: python3 t.py\ngrid: {x: [1]}\n', /^sweep\.yaml:1:7: sweep name "my sweep"/],
     ['a list at the top', '- a\n- b\n', /a sweep spec is a mapping/],
+    ['an integer too large to keep', 'command: python3 t.py\ngrid:\n  seed: [12345678901234567890]\n', /^sweep\.yaml:3:10: grid seed: 12345678901234567890 is too large to keep exactly/],
+    ['bounds whose difference overflows', 'command: python3 t.py\nrandom:\n  n: 2\n  params:\n    u: {uniform: [-1.7e308, 1.7e308]}\n', /bounds closer together/],
+    ['two YAML documents', 'command: python3 t.py\ngrid: {x: [1]}\n---\ncommand: b\n', /one YAML document/],
+    ['a command starting with ~', 'command: ~/bin/train --x 1\ngrid: {x: [1]}\n', /the shell's ~/],
   ])('%s', (_, text, message) => {
     const err = errorOf(text);
     expect(err.code).toBe('BAD_ARGUMENT');
@@ -177,7 +183,7 @@ describe('progress and summary', () => {
     tree: 't',
     index,
     metrics: acc === undefined ? {} : { acc: { first: acc, last: acc, min: acc, max: acc, count: 1 } },
-    key: JSON.stringify([trials[argvOf]!.repeat, ...trials[argvOf]!.argv]),
+    key: JSON.stringify(['', trials[argvOf]!.repeat, ...trials[argvOf]!.argv]),
   });
 
   it('a run counts for the trial with its command line and repeat, even under an older index', () => {

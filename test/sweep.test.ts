@@ -322,6 +322,82 @@ random:
   });
 });
 
+describe('tmt sweep, the hard cases', () => {
+  it('two experiments with a sweep.yaml each (one default name) never count each other\'s runs', () => {
+    const dir = makeRepo({
+      'exp1/train.py': 'print("one")\n',
+      'exp1/sweep.yaml': 'command: python3 train.py\ngrid: {lr: [0.1, 0.2]}\n',
+      'exp2/train.py': 'print("two")\n',
+      'exp2/sweep.yaml': 'command: python3 train.py\ngrid: {lr: [0.1, 0.2]}\n',
+    });
+    must(tmt(path.join(dir, 'exp1'), ['sweep', 'sweep.yaml', '-q']), 'exp1');
+    const r = tmt(path.join(dir, 'exp2'), ['sweep', 'sweep.yaml']);
+    must(r, 'exp2');
+    expect(r.stdout).toContain('[0] two\n');
+    const notes = [...runNotes(dir).values()];
+    expect(notes.map((m) => `${m.command.dir}:${m.sweep.index}:${m.status}`).sort()).toEqual(['exp1:0:finished', 'exp1:1:finished', 'exp2:0:finished', 'exp2:1:finished']);
+    expect(tmt(path.join(dir, 'exp2'), ['sweep', 'sweep.yaml', '--missing']).stdout).toBe('');
+  });
+
+  it('two tmt sweep processes on one spec run each trial once', async () => {
+    const dir = project(SPEC.replace('repeat: 2\n', ''));
+    const [a, b] = await Promise.all([tmtAsync(dir, ['sweep', 'sweep.yaml'], { SLEEP: '0.3' }), tmtAsync(dir, ['sweep', 'sweep.yaml'], { SLEEP: '0.3' })]);
+    must(a, 'first');
+    must(b, 'second');
+    const notes = [...runNotes(dir).values()];
+    expect(notes.map((m) => m.sweep.index).sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(notes.every((m) => m.status === 'finished')).toBe(true);
+    expect(`${a.stderr}${b.stderr}`).toMatch(/left out: (finished meanwhile|running in)/);
+  });
+
+  it('Ctrl-C reaches what a trial started (sh -c "... | cat"), and a killed sweep leaves no process behind', async () => {
+    const dir = project('command: [sh, -c, "python3 train.py \\"$@\\" | cat", sh]\ngrid: {lr: [0.1, 0.2]}\n');
+    const child = spawn(process.execPath, [BIN, 'sweep', 'sweep.yaml'], { cwd: dir, env: { ...testEnv, SLEEP: '30' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b) => (stdout += b));
+    child.stderr.on('data', (b) => (stderr += b));
+    await waitFor(() => stdout.includes('] start '), 20_000, () => stderr);
+    const sent = Date.now();
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code, stderr).toBe(130);
+    expect(Date.now() - sent).toBeLessThan(10_000);
+    const notes = [...runNotes(dir).values()];
+    expect(notes.map((m) => m.status)).toEqual(['killed']);
+    expect(stdout).not.toContain('trained');
+  });
+
+  it('between trials the workspace is put back: a replaced link is restored, leftovers are gone, a broken worktree is replaced', () => {
+    const script = `import os, shutil, sys
+i = int(os.environ['TMT_SWEEP_INDEX'])
+print('sees', sorted(os.listdir('data')), os.path.islink('data'), os.path.exists('leftover.txt'))
+open('leftover.txt', 'w').write('x')
+if i == 0:
+    os.remove('data'); os.mkdir('data'); open('data/junk', 'w').write('j')
+if i == 1:
+    os.remove('.git')
+`;
+    const dir = makeRepo({ 'fiddle.py': script, 'sweep.yaml': 'command: python3 fiddle.py\ngrid: {k: [0, 1, 2]}\n', '.gitignore': 'data/\n' });
+    writeFiles(dir, { 'data/x.txt': 'shared\n' });
+    const r = tmt(dir, ['sweep', 'sweep.yaml']);
+    must(r, 'sweep');
+    expect(r.stdout.split('\n').filter((l) => l.includes('sees'))).toEqual(["[0] sees ['x.txt'] True False", "[1] sees ['x.txt'] True False", "[2] sees ['x.txt'] True False"]);
+    expect(fs.readdirSync(path.join(dir, 'data'))).toEqual(['x.txt']);
+    expect(fs.readdirSync(path.join(dir, '.git/tmt/workspaces'))).toEqual([]);
+    expect(git(dir, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1);
+    fsck(dir);
+  });
+
+  it('what the snapshot leaves out is said, as tmt record says it', () => {
+    const dir = project(SPEC.replace('repeat: 2\n', '').replace('[0.1, 0.01, 0.001]', '[0.1]').replace('[32, 64]', '[32]'));
+    writeFiles(dir, { 'big.bin': 'x'.repeat(2048) });
+    const r = tmt(dir, ['sweep', 'sweep.yaml', '--max-file-size', '1K']);
+    must(r, 'sweep');
+    expect(r.stderr).toMatch(/left out big\.bin from the snapshot: 2048 bytes is over the 1K cap/);
+  });
+});
+
 async function waitFor(done: () => boolean, ms: number, context: () => string): Promise<void> {
   const until = Date.now() + ms;
   while (!done()) {

@@ -50,7 +50,12 @@
  *   workspaces/<stamp>/      Linked worktrees of runs' code that tmt rerun runs in,
  *                            removed when the rerun ends (git worktree list shows them),
  *                            or by tmt recover once a killed rerun left one; never one
- *                            whose admin dir holds tmt-keep (`--keep`).
+ *                            whose admin dir holds tmt-keep (`--keep`). A tmt sweep
+ *                            runs each worker's trials in one of these.
+ *   sweeps/<name>/<key>      A sweep trial's claim: "running <host> <pid>" while a tmt
+ *                            sweep runs it, "done <run-id>" after it finished, so two
+ *                            tmt sweep processes on one spec never run a trial twice.
+ *                            <key> hashes the trial's directory, repeat and command line.
  *
  * Sharing through a remote (`tmt push`, `tmt fetch`); none of these is pushed,
  * as tmt pushes explicit refspecs only (refs/tmt/runs/<id> and refs/notes/tmt):
@@ -183,6 +188,10 @@ export function httpScratchDir(repo: Repo, uniq: string): string {
 /** Where reruns check a run's code out (linked worktrees). */
 export function workspacesDir(repo: Repo): string {
   return path.join(sharedTmtDir(repo), 'workspaces');
+}
+
+export function sweepClaimsDir(repo: Repo, sweepName: string): string {
+  return path.join(sharedTmtDir(repo), 'sweeps', sweepName);
 }
 
 export function pageOutputDir(repo: Repo): string {

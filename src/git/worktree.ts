@@ -95,6 +95,11 @@ export async function ignoredTopLevel(repo: Repo): Promise<string[]> {
   return [...out];
 }
 
+/** Forgets worktrees whose directories are gone (`git worktree prune`). */
+export async function pruneWorktrees(repo: Repo): Promise<void> {
+  await git(['worktree', 'prune'], { cwd: repo.workTree });
+}
+
 /**
  * Puts a worktree back to its HEAD commit, as checked out: tracked files
  * restored, everything else removed, ignored files too, except the paths in

@@ -48,7 +48,7 @@ export function splitCommand(line: string): string[] {
     } else if (c === '\\') {
       if (i + 1 >= line.length) throw new Error('the command ends in a backslash');
       cur += line[++i];
-    } else if ('|&;<>()$`*?'.includes(c)) {
+    } else if ('|&;<>()$`*?'.includes(c) || (c === '~' && cur === '')) {
       throw new Error(`the command uses the shell's ${c}, and no shell runs it`);
     } else cur += c;
   }

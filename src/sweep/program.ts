@@ -8,6 +8,7 @@ import { TmtError } from '../errors.js';
 
 /** Throws a usage error unless `program` names an executable file (a path, relative to `cwd`, or a name on PATH). */
 export function checkProgram(program: string, cwd: string, pathVar = process.env.PATH ?? ''): void {
+  if (program === '') throw new TmtError('BAD_ARGUMENT', "the sweep's command is empty", { hint: 'command: python3 train.py (its first word is the program)' });
   const candidates = program.includes('/') ? [path.resolve(cwd, program)] : pathVar.split(path.delimiter).filter(Boolean).map((dir) => path.resolve(cwd, dir, program));
   for (const c of candidates) {
     try {

@@ -2,8 +2,10 @@
  * Which trials of a sweep have run: the sweep's runs (found by the name in
  * their note, through the catalog's sweep column) matched to its trials. A
  * trial is its command line and repeat, not its index: growing a grid
- * renumbers trials but keeps what ran. When two trials share a command line
- * (random choices that came out alike) the run's recorded index decides.
+ * renumbers trials but keeps what ran. The directory the sweep ran from is
+ * part of it too: two experiments' sweep.yaml (one default name) never count
+ * each other's runs. When two trials share a command line (random choices
+ * that came out alike) the run's recorded index decides.
  */
 import type { Repo } from '../git/repo.js';
 import type { RunMeta } from '../run/note/metadata.js';
@@ -19,6 +21,8 @@ export interface SweepRun {
   /** The index its note records (which may be from an earlier version of the spec). */
   index: number;
   metrics: RunMeta['metrics'];
+  /** The host it ran on, as its note says. */
+  host?: string;
 }
 
 export interface TrialProgress {
@@ -37,9 +41,11 @@ export interface SweepProgress {
   strays: SweepRun[];
 }
 
-const keyOf = (argv: readonly string[], repeat: number): string => JSON.stringify([repeat, ...argv]);
+/** What makes a trial that trial: where it runs from (relative to the top), its repeat and its command line. */
+export const trialIdentity = (dir: string, repeat: number, argv: readonly string[]): string => JSON.stringify([dir, repeat, ...argv]);
 
-export async function sweepProgress(repo: Repo, name: string, trials: readonly Trial[]): Promise<SweepProgress> {
+/** `dir`: the directory the sweep runs from, relative to the top of the working tree ('' for the top). */
+export async function sweepProgress(repo: Repo, name: string, trials: readonly Trial[], dir: string): Promise<SweepProgress> {
   const runs = await withCatalog(repo, (catalog) => {
     const sweeps = catalog.column('sweep') as ReadonlyArray<{ name?: unknown } | null>;
     const out: Array<SweepRun & { key: string }> = [];
@@ -47,18 +53,19 @@ export async function sweepProgress(repo: Repo, name: string, trials: readonly T
       if (s?.name !== name) return;
       const meta = catalog.meta(row);
       if (!meta?.sweep || !meta.command) return;
-      out.push({ id: meta.id, status: displayStatus(meta), tree: meta.git.tree, index: meta.sweep.index, metrics: meta.metrics, key: keyOf(meta.command.argv, meta.sweep.repeat) });
+      const key = trialIdentity(meta.command.dir ?? '', meta.sweep.repeat, meta.command.argv);
+      out.push({ id: meta.id, status: displayStatus(meta), tree: meta.git.tree, index: meta.sweep.index, metrics: meta.metrics, host: meta.host?.hostname, key });
     });
     return out; // run ids sort by start time: oldest first
   });
-  return matchRuns(trials, runs);
+  return matchRuns(trials, runs, dir);
 }
 
-export function matchRuns(trials: readonly Trial[], runs: ReadonlyArray<SweepRun & { key: string }>): SweepProgress {
+export function matchRuns(trials: readonly Trial[], runs: ReadonlyArray<SweepRun & { key: string }>, dir = ''): SweepProgress {
   const progress = trials.map((trial): TrialProgress => ({ trial, runs: [], running: false }));
   const byKey = new Map<string, TrialProgress[]>();
   for (const p of progress) {
-    const key = keyOf(p.trial.argv, p.trial.repeat);
+    const key = trialIdentity(dir, p.trial.repeat, p.trial.argv);
     const list = byKey.get(key);
     if (list) list.push(p);
     else byKey.set(key, [p]);

@@ -22,7 +22,7 @@ interface DistributionKind {
 }
 
 const bounds = (args: Scalar[]): string | undefined =>
-  args.length !== 2 || !args.every((a) => typeof a === 'number') ? 'takes two numbers, [low, high]' : !((args[0] as number) < (args[1] as number)) ? `needs low < high, not [${args.join(', ')}]` : undefined;
+  args.length !== 2 || !args.every((a) => typeof a === 'number') ? 'takes two numbers, [low, high]' : !((args[0] as number) < (args[1] as number)) ? `needs low < high, not [${args.join(', ')}]` : !Number.isFinite((args[1] as number) - (args[0] as number)) ? 'needs bounds closer together: their difference is not a finite number' : undefined;
 
 export const DISTRIBUTIONS: Record<'uniform' | 'loguniform' | 'randint' | 'choice', DistributionKind> = {
   uniform: { example: '[0.0, 0.5]', check: bounds, build: ([low, high]) => ({ kind: 'uniform', low: low as number, high: high as number }) },

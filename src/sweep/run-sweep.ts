@@ -17,19 +17,20 @@
  */
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { commitIdentityEnv, writeCommit } from '../git/objects.js';
 import type { Repo } from '../git/repo.js';
-import { resetWorktree } from '../git/worktree.js';
+import { pruneWorktrees, resetWorktree } from '../git/worktree.js';
 import { paramsFromArgv } from '../run/record/argv-params.js';
 import { snapshotCode, type KnownCode } from '../run/record/create.js';
-import { recordRun, type RecordOptions, type RecordResult } from '../run/record/record.js';
+import { dirInRepo, recordRun, type RecordOptions, type RecordResult } from '../run/record/record.js';
 import { dirInWorkspace, openWorkspace, type Workspace } from '../run/rerun/workspace.js';
 import type { SnapshotResult } from '../git/snapshot.js';
 import type { SweepSpec } from './spec.js';
 import type { Trial } from './trials.js';
 import { checkProgram } from './program.js';
+import { TrialClaims, type Claim } from './claims.js';
+import { trialIdentity } from './progress.js';
 
 export interface RunSweepOptions {
   repo: Repo;
@@ -46,8 +47,6 @@ export interface RunSweepOptions {
   link?: 'ignored' | readonly string[];
   /** Where interrupts come from (the CLI passes `process`). */
   signals?: EventEmitter;
-  /** Forward SIGINT to the trials' commands (off on a terminal, which sends it to them already). */
-  forwardInterrupt?: boolean;
   self?: readonly string[];
   noCache?: boolean;
   maxFileSize?: number;
@@ -65,6 +64,8 @@ export interface SweepRunResult {
   tree: string;
   /** Each trial that ran, in the order they ended. */
   ended: Array<{ trial: Trial; result: RecordResult }>;
+  /** Trials another tmt sweep on this spec ran or is running (see claims.ts), left to it. */
+  skipped: Array<{ trial: Trial; why: string }>;
   /** Trials never started (an interrupt, or a command that could not start). */
   notStarted: number;
   interrupted: boolean;
@@ -78,10 +79,11 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 export async function runSweep(opts: RunSweepOptions): Promise<SweepRunResult> {
   const { repo, spec } = opts;
   const first = opts.trials[0];
-  if (!first) return { tree: '', ended: [], notStarted: 0, interrupted: false, warnings: [] };
+  if (!first) return { tree: '', ended: [], skipped: [], notStarted: 0, interrupted: false, warnings: [] };
   // Before anything is recorded: a command that cannot start would fail every trial.
   checkProgram(first.argv[0]!, opts.cwd);
-  const relCwd = path.relative(fs.realpathSync(repo.workTree), fs.realpathSync(opts.cwd));
+  const relDir = dirInRepo(repo, opts.cwd) ?? '';
+  const claims = new TrialClaims(repo, spec.name);
   const state = { next: 0, stopping: false, interrupts: 0, stoppedBy: undefined as string | undefined, error: undefined as unknown };
   const trialSignals = new EventEmitter();
   const killNow = new AbortController();
@@ -102,6 +104,7 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepRunResult> {
     return () => void opts.signals?.off(sig, handler);
   });
   const ended: SweepRunResult['ended'] = [];
+  const skipped: SweepRunResult['skipped'] = [];
   const warnings: string[] = [];
   let tree = '';
   try {
@@ -114,26 +117,36 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepRunResult> {
       time: Date.now() / 1000,
       env: await commitIdentityEnv(repo),
     });
+    const open = () => openWorkspace({ repo, commit, link: opts.link ?? 'ignored' });
     const workers = Math.max(1, Math.min(opts.jobs, opts.trials.length));
-    const opened = await Promise.allSettled(Array.from({ length: workers }, () => openWorkspace({ repo, commit, link: opts.link ?? 'ignored' })));
-    const workspaces = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
-    const failedOpen = opened.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-    if (failedOpen) {
-      await Promise.allSettled(workspaces.map((w) => w.remove()));
-      throw failedOpen.reason;
+    // One at a time: git can trip over its own worktree bookkeeping when two are added at once.
+    const workspaces: Workspace[] = [];
+    try {
+      for (let w = 0; w < workers && !state.stopping; w++) workspaces.push(await open());
+    } catch (err) {
+      await Promise.allSettled(workspaces.map((ws) => ws.remove()));
+      throw err;
     }
     opts.onSnapshot?.(code.snapshot, workers);
 
-    const work = async (ws: Workspace, worker: number) => {
+    const work = async (w: number) => {
       let used = false;
       while (!state.stopping && state.next < opts.trials.length) {
         const trial = opts.trials[state.next++]!;
+        let claim: Claim | undefined;
         try {
-          if (used) await resetWorktree(ws.dir, ws.linked);
+          claim = await claims.claim(trialIdentity(relDir, trial.repeat, trial.argv));
+          if (claim.kind !== 'claimed') {
+            skipped.push({ trial, why: claim.kind === 'done' ? `finished meanwhile as run ${claim.run.slice(0, 12)}` : `running in ${claim.by}` });
+            continue;
+          }
+          if (used) workspaces[w] = await fresh(workspaces[w]!, open, repo);
           used = true;
-          const result = await runTrial(opts, { trial, worker, ws, relCwd, code, signals: trialSignals, cancelled: cancelled.signal, killNow: killNow.signal });
+          const result = await runTrial(opts, { trial, worker: w, ws: workspaces[w]!, relDir, code, signals: trialSignals, cancelled: cancelled.signal, killNow: killNow.signal });
+          claim.release(result.meta.status === 'finished' ? result.id : undefined);
+          claim = undefined;
           ended.push({ trial, result });
-          opts.onTrialEnd?.(trial, result, worker);
+          opts.onTrialEnd?.(trial, result, w);
           if (result.meta.status === 'failed' && result.exitCode === 127 && /^(command not found|could not start)/.test(result.meta.failure ?? '')) {
             state.stopping = true;
             state.stoppedBy ??= result.meta.failure;
@@ -142,13 +155,14 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepRunResult> {
           state.stopping = true;
           state.error ??= err;
         } finally {
+          if (claim?.kind === 'claimed') claim.release();
           // A workspace between trials is in use: tmt recover prunes only those untouched for minutes.
-          touch(ws.dir);
+          if (workspaces[w]) touch(workspaces[w]!.dir);
         }
       }
     };
     try {
-      await Promise.all(workspaces.map((ws, w) => work(ws, w)));
+      await Promise.all(workspaces.map((_, w) => work(w)));
     } finally {
       for (const ws of workspaces) {
         try {
@@ -162,12 +176,31 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepRunResult> {
     for (const off of detach) off();
   }
   if (state.error) throw state.error;
-  return { tree, ended, notStarted: opts.trials.length - state.next, interrupted: state.interrupts > 0, stoppedBy: state.stoppedBy, warnings };
+  return { tree, ended, skipped, notStarted: opts.trials.length - state.next, interrupted: state.interrupts > 0, stoppedBy: state.stoppedBy, warnings };
+}
+
+/**
+ * The workspace put back to the snapshot for the next trial: reset, and its
+ * links restored. A trial that broke it beyond that (removed its .git file,
+ * say) costs a new workspace, not the sweep.
+ */
+async function fresh(ws: Workspace, open: () => Promise<Workspace>, repo: Repo): Promise<Workspace> {
+  try {
+    await resetWorktree(ws.dir, ws.linked);
+    ws.relink();
+    return ws;
+  } catch {
+    await ws.remove().catch(async () => {
+      fs.rmSync(ws.dir, { recursive: true, force: true }); // rm never follows the links in it
+      await pruneWorktrees(repo);
+    });
+    return open();
+  }
 }
 
 async function runTrial(
   opts: RunSweepOptions,
-  t: { trial: Trial; worker: number; ws: Workspace; relCwd: string; code: KnownCode; signals: EventEmitter; cancelled: AbortSignal; killNow: AbortSignal },
+  t: { trial: Trial; worker: number; ws: Workspace; relDir: string; code: KnownCode; signals: EventEmitter; cancelled: AbortSignal; killNow: AbortSignal },
 ): Promise<RecordResult> {
   const { trial, worker, ws, spec } = { ...t, spec: opts.spec };
   const gpu = opts.gpus?.length ? opts.gpus[worker % opts.gpus.length] : undefined;
@@ -176,7 +209,7 @@ async function runTrial(
   return recordRun({
     ...asRun,
     repo: ws.repo,
-    cwd: dirInWorkspace(ws, t.relCwd.split(path.sep).join('/')),
+    cwd: dirInWorkspace(ws, t.relDir),
     captureEnv: gpu !== undefined ? ['CUDA_VISIBLE_DEVICES'] : [],
     env: {
       ...asRun.env,
@@ -188,7 +221,9 @@ async function runTrial(
     stdout,
     stderr,
     signals: t.signals,
-    forwardInterrupt: opts.forwardInterrupt,
+    // Each command leads a process group of its own, which a terminal's Ctrl-C does not reach: tmt forwards every interrupt.
+    ownGroup: true,
+    forwardInterrupt: true,
     cancelled: t.cancelled,
     killNow: t.killNow,
     self: opts.self,

@@ -44,12 +44,13 @@ export function readSpec(file: string, cwd: string): SweepSpec {
   let text: string;
   try {
     const st = fs.statSync(abs);
-    if (!st.isFile()) throw new TmtError('BAD_ARGUMENT', `${file}: not a file`, { hint: 'name a sweep spec, a YAML file such as sweep.yaml' });
-    if (st.size > MAX_SPEC_BYTES) throw new TmtError('BAD_ARGUMENT', `${file}: ${st.size} bytes is too big for a sweep spec (at most 1 MiB)`, { hint: SPEC_HINT });
-    text = fs.readFileSync(abs, 'utf8');
+    if (!st.isFile()) throw new TmtError('BAD_ARGUMENT', `${shown(file)}: not a file`, { hint: 'name a sweep spec, a YAML file such as sweep.yaml' });
+    if (st.size > MAX_SPEC_BYTES) throw new TmtError('BAD_ARGUMENT', `${shown(file)}: ${st.size} bytes is too big for a sweep spec (at most 1 MiB)`, { hint: SPEC_HINT });
+    text = new TextDecoder('utf-8', { fatal: true }).decode(fs.readFileSync(abs));
   } catch (err) {
+    if (err instanceof TypeError) throw new TmtError('BAD_ARGUMENT', `${shown(file)}: not UTF-8 text`, { hint: 'a sweep spec is a YAML file in UTF-8' });
     if (err instanceof TmtError) throw err;
-    throw new TmtError('BAD_ARGUMENT', `${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, { hint: 'name a sweep spec, a YAML file such as sweep.yaml' });
+    throw new TmtError('BAD_ARGUMENT', `${shown(file)}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, { hint: 'name a sweep spec, a YAML file such as sweep.yaml' });
   }
   return parseSpec(text, file);
 }
@@ -61,12 +62,13 @@ export function parseSpec(text: string, file: string): SweepSpec {
   const fail = (node: Node | Pair | undefined, message: string, hint = SPEC_HINT): never => {
     const offset = node && 'range' in node ? node.range?.[0] : node && 'key' in node ? (node.key as Node | null)?.range?.[0] : undefined;
     const pos = offset === undefined ? '' : (({ line, col }) => `:${line}:${col}`)(lines.linePos(offset));
-    throw new TmtError('BAD_ARGUMENT', `${file}${pos}: ${message}`, { hint });
+    throw new TmtError('BAD_ARGUMENT', `${shown(file)}${pos}: ${message}`, { hint });
   };
   const yamlError = doc.errors[0];
   if (yamlError) {
     const where = yamlError.linePos ? `:${yamlError.linePos[0].line}:${yamlError.linePos[0].col}` : '';
-    throw new TmtError('BAD_ARGUMENT', `${file}${where}: ${yamlError.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, { hint: 'the spec is not valid YAML' });
+    const what = yamlError.code === 'MULTIPLE_DOCS' ? 'a sweep spec is one YAML document, and this file has several (---)' : yamlError.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    throw new TmtError('BAD_ARGUMENT', `${shown(file)}${where}: ${what}`, { hint: 'the spec is not valid YAML' });
   }
   const root = doc.contents;
   if (!isMap(root)) return fail((root as Node | null) ?? undefined, 'a sweep spec is a mapping with command and grid (or random)');
@@ -161,6 +163,8 @@ function scalar(node: Node | null, fail: Fail, what: string): Scalar {
   if (!isScalar(node)) return fail(node ?? undefined, `${what}: a value must be a number, a text or true/false, not a list or a mapping`);
   const v = node.value;
   if (typeof v === 'number' && !Number.isFinite(v)) return fail(node, `${what}: ${String(v)} is not a finite number`);
+  // An integer literal past 2^53 would reach the command rounded; a float like 1.7e308 is only as exact as floats are.
+  if (typeof v === 'number' && !Number.isSafeInteger(v) && /^[-+]?(0x)?[0-9a-f]+$/i.test(String(node.source ?? ''))) return fail(node, `${what}: ${node.source ?? String(v)} is too large to keep exactly`, 'quote it to pass it as text');
   if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
     if (typeof v === 'string' && /[\0-\x1f\x7f]/.test(v)) return fail(node, `${what}: a value cannot hold control characters (newlines, tabs)`);
     return v;
@@ -183,7 +187,9 @@ function checkParamName(key: string, pair: Pair, fail: Fail): void {
 function commandOf(node: Node, fail: Fail): CommandTemplate {
   if (isSeq(node)) {
     if (node.items.length === 0) return fail(node, 'the command is empty');
-    const argv = node.items.map((item) => String(scalar(item as Node, fail, 'command')));
+    // Word for word: `1.50` stays 1.50, `007` stays 007.
+    const argv = node.items.map((item) => (scalar(item as Node, fail, 'command'), String((item as { source?: unknown }).source ?? (item as { value: unknown }).value)));
+    if (argv[0] === '') return fail(node.items[0] as Node, 'the command is empty');
     return { argv, fromList: true };
   }
   const line = text_(node, fail, 'command');
@@ -235,6 +241,11 @@ export function placeholdersIn(arg: string, fail: (message: string, hint: string
     out.push(m[1]!);
   }
   return out;
+}
+
+/** A file name as it may be printed in one line: control characters spelled out. */
+function shown(file: string): string {
+  return /[\0-\x1f\x7f]/.test(file) ? JSON.stringify(file).slice(1, -1) : file;
 }
 
 function throwPlain(message: string): never {

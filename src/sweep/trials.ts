@@ -74,7 +74,7 @@ export function checkIndex(spec: SweepSpec, text: string): number {
   const n = trialCount(spec);
   const i = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
   if (!Number.isSafeInteger(i) || i >= n) {
-    throw new TmtError('BAD_ARGUMENT', `--index ${text}: ${Number.isSafeInteger(i) ? 'out of range' : 'not a trial index'}; ${spec.name} has trials 0 to ${n - 1}`, {
+    throw new TmtError('BAD_ARGUMENT', `--index ${JSON.stringify(text).slice(1, -1)}: ${Number.isSafeInteger(i) ? 'out of range' : 'not a trial index'}; ${spec.name} has trials 0 to ${n - 1}`, {
       hint: 'tmt sweep SPEC --list shows every trial; with SLURM: --array=0-' + (n - 1),
     });
   }

@@ -1,7 +1,8 @@
+import os from 'node:os';
 import { metricDirections } from '../../compare/direction.js';
 import { TmtError } from '../../errors.js';
 import { openRepo, type Repo } from '../../git/repo.js';
-import { recordRun } from '../../run/record/record.js';
+import { dirInRepo, recordRun } from '../../run/record/record.js';
 import { checkProgram } from '../../sweep/program.js';
 import { sweepProgress, type SweepProgress } from '../../sweep/progress.js';
 import { indexRanges } from '../../sweep/ranges.js';
@@ -17,6 +18,8 @@ import { TABULAR_FORMATS, type Cell, type TabularFormat } from '../render/format
 import { LinePrefixer } from '../render/line-prefix.js';
 import { styled, type Text } from '../terminal-text.js';
 import { commandTerminal, reportRunEnd } from './record.js';
+import { warnSnapshot } from '../render/snapshot-warnings.js';
+import { parseSize } from '../parse-size.js';
 
 export type SweepCommandOptions = SweepFlags & { cwd: string; spec: string };
 
@@ -33,7 +36,7 @@ export async function sweepCommand(opts: SweepCommandOptions, ctx: Context): Pro
   if (mode === 'index') return runIndex(opts, spec, ctx);
   const repo = await openRepo({ cwd: opts.cwd });
   const trials = allTrials(spec);
-  const progress = await sweepProgress(repo, spec.name, trials);
+  const progress = await sweepProgress(repo, spec.name, trials, dirInRepo(repo, opts.cwd) ?? '');
   if (mode === 'list') return listTrials(opts, spec, progress, ctx);
   if (mode === 'missing') return listMissing(opts, progress, ctx);
   if (mode === 'summary') return showSummary(opts, repo, spec, progress, ctx, true);
@@ -57,6 +60,7 @@ function checkFlagsFit(opts: SweepCommandOptions, mode: string): void {
 async function runIndex(opts: SweepCommandOptions, spec: SweepSpec, ctx: Context): Promise<number> {
   const { out, term } = ctx;
   const trial = trialAt(spec, checkIndex(spec, opts.index!));
+  parseSize(opts.maxFileSize, '--max-file-size'); // a bad size is refused before anything runs
   checkProgram(trial.argv[0]!, opts.cwd);
   const repo = await openRepo({ cwd: opts.cwd });
   const result = await recordRun({
@@ -64,7 +68,10 @@ async function runIndex(opts: SweepCommandOptions, spec: SweepSpec, ctx: Context
     repo,
     cwd: opts.cwd,
     ...commandTerminal({ term }, { noPty: opts.noPty, outputToStderr: opts.format === 'json' }),
-    onStart: (id) => {
+    noCache: opts.noCache,
+    maxFileSize: parseSize(opts.maxFileSize, '--max-file-size'),
+    onStart: (id, snap) => {
+      warnSnapshot(out, snap, opts.maxFileSize);
       if (!opts.quiet) out.err(paint(out.color, 'dim', `tmt: ${spec.name} trial ${trial.index} (${describeParams(trial)}): recording run ${id}\n`));
     },
   });
@@ -193,11 +200,18 @@ async function runMissing(opts: SweepCommandOptions, repo: Repo, spec: SweepSpec
   const { out, term } = ctx;
   const say = (text: string) => !opts.quiet && out.err(paint(out.color, 'dim', `tmt: ${text}\n`));
   const todo = progress.trials.filter((p) => !p.finished && !p.running).map((p) => p.trial);
-  const running = progress.trials.filter((p) => !p.finished && p.running).length;
+  const runningTrials = progress.trials.filter((p) => !p.finished && p.running);
+  const running = runningTrials.length;
   const done = progress.trials.length - todo.length - running;
+  const here = os.hostname();
+  const afar = runningTrials.flatMap((p) => p.runs.filter((r) => r.status === 'running' && r.host !== here));
   const gpus = opts.gpus === undefined ? undefined : parseGpus(opts.gpus);
   const jobs = opts.jobs ?? gpus?.length ?? 1;
-  if (running) say(`${running} trial${running === 1 ? ' is' : 's are'} running already (another tmt sweep, or an --index job): left to ${running === 1 ? 'it' : 'them'}`);
+  if (running) say(`${plural(running, 'trial')} ${running === 1 ? 'is' : 'are'} running already (another tmt sweep, or an --index job): left to ${running === 1 ? 'it' : 'them'}`);
+  if (afar.length) {
+    const hosts = [...new Set(afar.map((r) => r.host ?? '?'))].join(', ');
+    warn(out, `${plural(afar.length, 'run')} of ${spec.name} ${afar.length === 1 ? 'is' : 'are'} recorded as running on ${hosts}, which tmt cannot ask; if ${afar.length === 1 ? 'that job' : 'those jobs'} died, tmt rm ${afar.slice(0, 4).map((r) => r.id.slice(0, 12)).join(' ')}${afar.length > 4 ? ' ...' : ''} lets this sweep run ${afar.length === 1 ? 'it' : 'them'}`);
+  }
   if (todo.length === 0) {
     say(`all ${progress.trials.length} trials of ${spec.name} have ${running ? 'a finished or running run' : 'finished runs'}`);
     return finish(opts, repo, spec, ctx, { ran: [], interrupted: false });
@@ -216,7 +230,8 @@ async function runMissing(opts: SweepCommandOptions, repo: Repo, spec: SweepSpec
     gpus,
     link: opts.noLink ? [] : opts.link.length ? opts.link : 'ignored',
     signals: process,
-    forwardInterrupt: terminal.forwardInterrupt,
+    noCache: opts.noCache,
+    maxFileSize: parseSize(opts.maxFileSize, '--max-file-size'),
     self: terminal.self,
     streams: (trial) => {
       const prefix = out.color ? `\x1b[2m[${String(trial.index).padStart(width)}]\x1b[0m ` : `[${String(trial.index).padStart(width)}] `;
@@ -225,7 +240,8 @@ async function runMissing(opts: SweepCommandOptions, repo: Repo, spec: SweepSpec
       return streams;
     },
     onSnapshot: (snap, workers) => {
-      say(`sweep ${spec.name}: ${progress.trials.length} trials, ${done} finished already; running ${todo.length}, ${workers} at a time, on one snapshot of the code (tree ${snap.tree.slice(0, 7)}, ${snap.files} files)`);
+      warnSnapshot(out, snap, opts.maxFileSize);
+      say(`sweep ${spec.name}: ${plural(progress.trials.length, 'trial')}, ${done} finished already; running ${todo.length}, ${workers} at a time, on one snapshot of the code (tree ${snap.tree.slice(0, 7)}, ${snap.files} files)`);
     },
     onTrialStart: (trial, id) => say(`[${trial.index}] ${describeParams(trial)}: run ${id.slice(0, 12)}`),
     onTrialEnd: (trial, r) => {
@@ -243,6 +259,7 @@ async function runMissing(opts: SweepCommandOptions, repo: Repo, spec: SweepSpec
       say(second ? 'killing the running trials' : 'stopping: no new trials start; the running ones end as killed (Ctrl-C again kills them at once)'),
   });
   for (const w of result.warnings) warn(out, w);
+  for (const s of result.skipped) say(`[${s.trial.index}] left out: ${s.why} (another tmt sweep of this spec)`);
   const counts = new Map<string, number>();
   for (const { result: r } of result.ended) counts.set(r.meta.status, (counts.get(r.meta.status) ?? 0) + 1);
   const tally = [...counts].map(([s, n]) => `${n} ${s}`).join(', ');
@@ -256,7 +273,7 @@ async function runMissing(opts: SweepCommandOptions, repo: Repo, spec: SweepSpec
 
 /** After a run: the summary (when a metric is known), or the JSON result. */
 async function finish(opts: SweepCommandOptions, repo: Repo, spec: SweepSpec, ctx: Context, ran: { ran: unknown[]; interrupted: boolean }, code = 0): Promise<number> {
-  const progress = await sweepProgress(repo, spec.name, allTrials(spec));
+  const progress = await sweepProgress(repo, spec.name, allTrials(spec), dirInRepo(repo, opts.cwd) ?? '');
   const missing = progress.trials.filter((p) => !p.finished).map((p) => p.trial.index);
   if (opts.format === 'json') {
     const metric = pickMetric(opts, spec, progress, false);
@@ -286,6 +303,10 @@ function codeTrees(progress: SweepProgress): Map<string, number> {
     if (run) trees.set(run.tree, (trees.get(run.tree) ?? 0) + 1);
   }
   return trees;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function describeParams(trial: Trial): string {

@@ -1,5 +1,5 @@
 /** `tmt sweep`: a grid, random search or repeats of a command, each trial an ordinary run. */
-import { bool, count, formatFlags, list, text, type FlagsOf } from '../flags.js';
+import { bool, count, formatFlags, list, text, textOr, type FlagsOf } from '../flags.js';
 import { command, operand } from '../spec.js';
 
 export const SWEEP_FORMATS = ['table', 'json', 'csv', 'tsv', 'md', 'lines', 'array'] as const;
@@ -18,6 +18,8 @@ const flags = {
   link: list('--link <path>', 'share only this path of the working tree with the trials (repeatable; default: every ignored top-level entry)'),
   noLink: bool('--no-link', 'share nothing of the working tree with the trials'),
   quiet: bool('-q, --quiet', "don't print tmt's own lines"),
+  noCache: bool('--no-cache', 'hash every file for the snapshot'),
+  maxFileSize: textOr('--max-file-size <size>', 'leave files larger than this out of the snapshot', '100M'),
   noPty: bool('--no-pty', 'with --index on a terminal: give the command pipes instead of a terminal of its own'),
   ...formatFlags(SWEEP_FORMATS, 'same as --format json'),
 };

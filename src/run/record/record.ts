@@ -46,6 +46,12 @@ export interface RecordOptions {
   cancelled?: AbortSignal;
   /** Aborting kills the command at once (SIGKILL): a second Ctrl-C in a sweep. The run ends as killed. */
   killNow?: AbortSignal;
+  /**
+   * Run the command as the leader of a process group of its own, without
+   * stdin, and send every signal to the whole group: a batch of commands (a
+   * sweep) whose interrupts tmt forwards, never the terminal.
+   */
+  ownGroup?: boolean;
   /** Forward SIGINT to the command. Off on a terminal, which already sends it to the whole group. */
   forwardInterrupt?: boolean;
   /**
@@ -144,7 +150,7 @@ export async function recordRun(opts: RecordOptions): Promise<RecordResult> {
 }
 
 /** `cwd` relative to the top of the working tree, '/'-separated ('' for the top), as a rerun elsewhere needs it. */
-function dirInRepo(repo: Repo, cwd: string): string | undefined {
+export function dirInRepo(repo: Repo, cwd: string): string | undefined {
   let rel: string;
   try {
     rel = path.relative(fs.realpathSync(repo.workTree), fs.realpathSync(cwd));
@@ -173,8 +179,18 @@ function runCommand(opts: RecordOptions, dir: RunDir, id: string): Promise<Outco
     const child = spawn(program, programArgs, {
       cwd: opts.cwd,
       env: { ...process.env, ...opts.env, ...selfOnPath(opts.self, dir, process.env.PATH), TMT_RUN_ID: id, TMT_METRICS: dir.metrics, TMT_ARTIFACTS: dir.artifacts, TMT_PARAMS: dir.params },
-      stdio: ['inherit', 'pipe', 'pipe'],
+      stdio: [opts.ownGroup ? 'ignore' : 'inherit', 'pipe', 'pipe'],
+      detached: !!opts.ownGroup,
     });
+    // A signal for the command reaches what it started too (`sh -c "python t.py | tee log"`), when it leads a group of its own.
+    const send = (sig: NodeJS.Signals) => {
+      try {
+        if (opts.ownGroup && child.pid !== undefined) return void process.kill(-child.pid, sig);
+      } catch {
+        // the group is gone already; the child may not be
+      }
+      child.kill(sig);
+    };
     // If tmt dies, the command may live on: recover and rm ask this pid before touching its directory.
     if (child.pid !== undefined) writeCommandPid(dir, child.pid);
     const out = new Tee(child.stdout, opts.stdout, dir.stdout);
@@ -183,14 +199,14 @@ function runCommand(opts: RecordOptions, dir: RunDir, id: string): Promise<Outco
     const handlers: Array<() => void> = FORWARDED.map((sig) => {
       const handler = () => {
         interrupted = true;
-        if (sig !== 'SIGINT' || opts.forwardInterrupt !== false) child.kill(sig);
+        if (sig !== 'SIGINT' || opts.forwardInterrupt !== false) send(sig);
       };
       opts.signals?.on(sig, handler);
       return () => void opts.signals?.off(sig, handler);
     });
     const kill = () => {
       interrupted = true;
-      child.kill('SIGKILL');
+      send('SIGKILL');
     };
     if (opts.killNow?.aborted) kill();
     else opts.killNow?.addEventListener('abort', kill, { once: true });

@@ -39,6 +39,12 @@ export interface Workspace {
   linked: string[];
   /** Removes the worktree and its links (never what they point to). */
   remove(): Promise<void>;
+  /**
+   * Puts every link back as tmt made it, after a command replaced one (a
+   * directory where the link was, a link elsewhere, a parent removed): the
+   * next command in the workspace must find what the first found.
+   */
+  relink(): void;
 }
 
 export async function openWorkspace(opts: WorkspaceOptions): Promise<Workspace> {
@@ -58,6 +64,23 @@ export async function openWorkspace(opts: WorkspaceOptions): Promise<Workspace> 
     for (const p of linked) if (isLink(path.join(dir, p)) && !throughLink(dir, p)) fs.unlinkSync(path.join(dir, p));
     await removeWorktree(repo, dir, { force: true });
   };
+  const relink = () => {
+    for (const p of linked) {
+      const target = path.join(dir, p);
+      const source = path.join(repo.workTree, p);
+      if (!throughLink(dir, p) && isLink(target) && fs.readlinkSync(target) === source) continue;
+      // Links on the way first: unlinking one never touches what it points to, and then nothing below goes through it.
+      const parts = p.split(path.sep);
+      for (let k = 1; k < parts.length; k++) {
+        const parent = path.join(dir, ...parts.slice(0, k));
+        if (isLink(parent)) fs.unlinkSync(parent);
+      }
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      // What is there now is in the workspace (no link on the way): the command's, to remove.
+      fs.rmSync(target, { recursive: true, force: true });
+      fs.symlinkSync(source, target);
+    }
+  };
   try {
     for (const p of paths) {
       const target = path.join(dir, p);
@@ -67,7 +90,7 @@ export async function openWorkspace(opts: WorkspaceOptions): Promise<Workspace> 
       fs.symlinkSync(path.join(repo.workTree, p), target);
       linked.push(p);
     }
-    return { dir, repo: wsRepo, linked, remove };
+    return { dir, repo: wsRepo, linked, remove, relink };
   } catch (err) {
     await remove().catch(() => undefined);
     throw err;
