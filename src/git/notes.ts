@@ -47,11 +47,46 @@ export interface NotesTransaction {
   basedOn?: ReadonlyArray<{ object: string; blob: string | null }>;
 }
 
+/**
+ * Writers of this process, one at a time per repository: two trials of one
+ * sweep racing for refs/notes/tmt would only make each other retry (and
+ * sleep). Other processes still race, and compare-and-swap settles it.
+ */
+const turns = new Map<string, Promise<void>>();
+
+function takeTurn(key: string): { ahead: boolean; ready: Promise<void>; done(): void } {
+  const before = turns.get(key);
+  let done!: () => void;
+  const mine = new Promise<void>((resolve) => (done = resolve));
+  const tail = (before ?? Promise.resolve()).then(() => mine);
+  turns.set(key, tail);
+  return {
+    ahead: before !== undefined,
+    ready: before ?? Promise.resolve(),
+    done: () => {
+      done();
+      if (turns.get(key) === tail) turns.delete(key);
+    },
+  };
+}
+
 /** Writes notes and ref updates atomically; retries while other writers win the race. */
 export async function commitNotes(repo: Repo, tx: NotesTransaction): Promise<void> {
+  const blobsWritten = Promise.all(tx.notes.map((n) => (n.text === null ? null : writeBlob(repo, n.text))));
+  const turn = takeTurn(repo.commonDir);
+  try {
+    // With no writer of ours ahead, the first look at the notes tip overlaps hashing the note blobs: one process less on the critical path.
+    const early = turn.ahead ? undefined : resolveRef(repo, NOTES_REF);
+    await turn.ready;
+    const [blobs, firstBase] = await Promise.all([blobsWritten, early ?? resolveRef(repo, NOTES_REF)]);
+    await commitInTurn(repo, tx, blobs, firstBase);
+  } finally {
+    turn.done();
+  }
+}
+
+async function commitInTurn(repo: Repo, tx: NotesTransaction, blobs: Array<string | null>, firstBase: string | undefined): Promise<void> {
   const deadline = Date.now() + (tx.timeoutMs ?? 30_000);
-  // The first look at the notes tip overlaps hashing the note blobs: one process less on the critical path.
-  const [blobs, firstBase] = await Promise.all([Promise.all(tx.notes.map((n) => (n.text === null ? null : writeBlob(repo, n.text)))), resolveRef(repo, NOTES_REF)]);
   for (let attempt = 0; ; attempt++) {
     const base = attempt === 0 ? firstBase : await resolveRef(repo, NOTES_REF);
     const work = scratchNotesRef();
