@@ -143,6 +143,29 @@ describe('tmt rerun', () => {
     git(dir, 'worktree', 'remove', ws);
   });
 
+  it("the repository's post-checkout hook never runs in a rerun's worktree; tmt checkout, a worktree the user asked for, keeps it", () => {
+    const dir = makeRepo({ 'run.sh': 'test ! -e hooked.txt || exit 3\necho CODE-A\n' });
+    must(tmt(dir, ['record', '-q', '-n', 'rh', '--', 'sh', 'run.sh']), 'record');
+    const original = meta(dir, 'rh');
+    // A hook that writes into every checkout: a new file, and the tracked script replaced.
+    fs.mkdirSync(path.join(dir, '.git/hooks'), { recursive: true });
+    fs.writeFileSync(path.join(dir, '.git/hooks/post-checkout'), '#!/bin/sh\necho hooked > hooked.txt\necho "exit 5" > run.sh\n', { mode: 0o755 });
+
+    const r = tmt(dir, ['rerun', 'rh', '--keep', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const ws = JSON.parse(r.stdout).workspace as string;
+    expect(fs.existsSync(path.join(ws, 'hooked.txt'))).toBe(false);
+    expect(git(ws, 'status', '--porcelain')).toBe('');
+    const rerun = meta(dir, 'last');
+    expect(rerun.status).toBe('finished');
+    expect(rerun.git.tree).toBe(original.git.tree);
+    git(dir, 'worktree', 'remove', ws);
+
+    const co = tmt(dir, ['checkout', 'rh']);
+    must(co, 'checkout');
+    expect(fs.readFileSync(path.join(co.stdout.trim(), 'hooked.txt'), 'utf8')).toBe('hooked\n');
+  });
+
   it('a note whose working directory leads outside the code is refused', () => {
     const dir = makeRepo({ 'train.py': TRAIN });
     must(tmt(dir, ['record', '-q', '-n', 'fit', '--', 'python3', 'train.py', '--epochs', '1']), 'record');
