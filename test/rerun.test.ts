@@ -116,12 +116,15 @@ describe('tmt rerun', () => {
       [['rerun', 'fit', '--rtol', '0.1'], 2, /only mean something with --check/],
       [['rerun', 'fit', '--check', '--atol', '-1'], 2, /--atol: expected a number of 0 or more/],
       [['rerun', 'fit', '--in-place', '--keep'], 2, /--in-place runs in your working tree/],
+      [['rerun', 'fit', '--no-link', '--link', 'data'], 2, /^error: --link and --no-link contradict each other\nhint: /],
+      [['rerun', 'fit', '--link', 'data', '--no-link'], 2, /^error: --link and --no-link contradict each other\nhint: /],
     ];
     for (const [args, code, message] of cases) {
       const r = tmt(dir, args);
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(code);
       expect(r.stderr).toMatch(message);
       expect(r.stderr.trim().split('\n').length).toBeLessThanOrEqual(2);
+      expect(r.stderr).not.toMatch(/internal error/);
     }
     expect(git(dir, 'for-each-ref', 'refs/tmt/runs/')).toBe(runs);
   });
