@@ -19,6 +19,8 @@ const flags = {
   tag: list('-t, --tag <tag>', 'tags'),
   limit: count('--limit <n>', 'limit'),
   remote: optionalValue('--remote [remote]', 'remote'),
+  link: list('--link <path>', 'link'),
+  noLink: bool('--no-link', 'no link'),
   ...formatFlags(['table', 'json', 'csv'], 'same as --format json'),
 };
 
@@ -39,7 +41,7 @@ async function parse(argv: string[]) {
 describe('flags as a command receives them', () => {
   it('switches are booleans, lists are lists, defaults are filled', async () => {
     expect(await parse(['try', '-m', 'acc'])).toEqual({
-      flags: { metric: 'acc', json: false, noCache: false, where: undefined, size: '100M', tag: [], limit: undefined, remote: undefined, format: 'table' },
+      flags: { metric: 'acc', json: false, noCache: false, where: undefined, size: '100M', tag: [], limit: undefined, remote: undefined, link: [], noLink: false, format: 'table' },
       operands: [],
       dashDash: undefined,
     });
@@ -59,6 +61,20 @@ describe('flags as a command receives them', () => {
     await expect(parse(['try', '-m', 'acc', '--format', 'tsv'])).rejects.toMatchObject({ code: 'BAD_ARGUMENT', message: '--format: unknown format "tsv"', hint: 'one of table, json, csv' });
     await expect(parse(['try', '-m', 'acc', '--limit', '0'])).rejects.toMatchObject({ code: 'BAD_ARGUMENT', message: '--limit: expected a whole number of 1 or more, got "0"' });
     expect((await parse(['try', '-m', 'acc', '--format', 'tsv', '--json'])).flags.format).toBe('json');
+  });
+});
+
+describe('a list --x beside its negation --no-x (one value in commander, under x)', () => {
+  it('each alone reads as given; repeated, the same', async () => {
+    expect((await parse(['try', '-m', 'acc', '--no-link'])).flags).toMatchObject({ link: [], noLink: true });
+    expect((await parse(['try', '-m', 'acc', '--no-link', '--no-link'])).flags).toMatchObject({ link: [], noLink: true });
+    expect((await parse(['try', '-m', 'acc', '--link', 'a', '--link', 'b'])).flags).toMatchObject({ link: ['a', 'b'], noLink: false });
+  });
+
+  it('both, in either order, are a usage error (not a crash, not a list silently dropped)', async () => {
+    for (const argv of [['--no-link', '--link', 'data'], ['--link', 'data', '--no-link'], ['--link', 'a', '--no-link', '--link', 'b']]) {
+      await expect(parse(['try', '-m', 'acc', ...argv]), argv.join(' ')).rejects.toMatchObject({ code: 'BAD_ARGUMENT', message: '--link and --no-link contradict each other' });
+    }
   });
 });
 

@@ -116,12 +116,15 @@ describe('tmt rerun', () => {
       [['rerun', 'fit', '--rtol', '0.1'], 2, /only mean something with --check/],
       [['rerun', 'fit', '--check', '--atol', '-1'], 2, /--atol: expected a number of 0 or more/],
       [['rerun', 'fit', '--in-place', '--keep'], 2, /--in-place runs in your working tree/],
+      [['rerun', 'fit', '--no-link', '--link', 'data'], 2, /^error: --link and --no-link contradict each other\nhint: /],
+      [['rerun', 'fit', '--link', 'data', '--no-link'], 2, /^error: --link and --no-link contradict each other\nhint: /],
     ];
     for (const [args, code, message] of cases) {
       const r = tmt(dir, args);
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(code);
       expect(r.stderr).toMatch(message);
       expect(r.stderr.trim().split('\n').length).toBeLessThanOrEqual(2);
+      expect(r.stderr).not.toMatch(/internal error/);
     }
     expect(git(dir, 'for-each-ref', 'refs/tmt/runs/')).toBe(runs);
   });
@@ -141,6 +144,29 @@ describe('tmt rerun', () => {
     expect(fs.readFileSync(path.join(ws, 'train.py'), 'utf8')).toBe(TRAIN);
     expect(git(dir, 'worktree', 'list')).toContain(ws);
     git(dir, 'worktree', 'remove', ws);
+  });
+
+  it("the repository's post-checkout hook never runs in a rerun's worktree; tmt checkout, a worktree the user asked for, keeps it", () => {
+    const dir = makeRepo({ 'run.sh': 'test ! -e hooked.txt || exit 3\necho CODE-A\n' });
+    must(tmt(dir, ['record', '-q', '-n', 'rh', '--', 'sh', 'run.sh']), 'record');
+    const original = meta(dir, 'rh');
+    // A hook that writes into every checkout: a new file, and the tracked script replaced.
+    fs.mkdirSync(path.join(dir, '.git/hooks'), { recursive: true });
+    fs.writeFileSync(path.join(dir, '.git/hooks/post-checkout'), '#!/bin/sh\necho hooked > hooked.txt\necho "exit 5" > run.sh\n', { mode: 0o755 });
+
+    const r = tmt(dir, ['rerun', 'rh', '--keep', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const ws = JSON.parse(r.stdout).workspace as string;
+    expect(fs.existsSync(path.join(ws, 'hooked.txt'))).toBe(false);
+    expect(git(ws, 'status', '--porcelain')).toBe('');
+    const rerun = meta(dir, 'last');
+    expect(rerun.status).toBe('finished');
+    expect(rerun.git.tree).toBe(original.git.tree);
+    git(dir, 'worktree', 'remove', ws);
+
+    const co = tmt(dir, ['checkout', 'rh']);
+    must(co, 'checkout');
+    expect(fs.readFileSync(path.join(co.stdout.trim(), 'hooked.txt'), 'utf8')).toBe('hooked\n');
   });
 
   it('a note whose working directory leads outside the code is refused', () => {

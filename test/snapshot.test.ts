@@ -159,6 +159,31 @@ describe('tmt snapshot equals git add -A + write-tree on a copy of the index', (
     expect(JSON.parse(r.stdout).skipped).toEqual([{ path: 'big\ufffd.bin', reason: 'too-large', size: 2048 }]);
   });
 
+  it('a repository whose own path is not ASCII: modified, new and non-ASCII files all recorded, no warning', () => {
+    // The work-tree path is UTF-8 text while git's paths are raw bytes: joining the two must keep each encoding.
+    const dir = path.join(tempDir('tmt-ü-'), '日本', 'jürgen');
+    fs.mkdirSync(dir, { recursive: true });
+    git(dir, 'init', '-q', '-b', 'main');
+    writeFiles(dir, { 'a.py': 'a\n', 'données/été.py': 'é\n' });
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'initial');
+    writeFiles(dir, { 'a.py': 'a changed\n', 'données/été.py': 'é changed\n', 'new.txt': 'new\n', 'ファイル.md': 'j\n' });
+    fs.writeFileSync(Buffer.concat([Buffer.from(dir + '/'), Buffer.from('caf\xe9.txt', 'latin1')]), 'not UTF-8\n');
+    const expected = nativeTree(dir);
+    for (const extra of [['--no-cache'], [], []]) {
+      const r = tmt(dir, ['snapshot', ...extra]);
+      expect(r.stderr).toBe('');
+      expect(r.stdout.trim()).toBe(expected);
+    }
+    expect(git(dir, 'cat-file', 'blob', `${expected}:données/été.py`)).toBe('é changed');
+    const rec = tmt(dir, ['record', '-q', '--no-pty', '--', 'true']);
+    expect(rec.code, rec.stderr).toBe(0);
+    expect(rec.stderr).not.toMatch(/left out/);
+    const id = JSON.parse(tmt(dir, ['list', '--json']).stdout).runs[0].id;
+    expect(git(dir, 'rev-parse', `refs/tmt/runs/${id}^{tree}`)).toBe(expected);
+    fsck(dir);
+  });
+
   it('a repository of several thousand files, half of them untracked', () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 3000; i++) files[`pkg${i % 30}/mod${i % 7}/f${i}.py`] = `value = ${i}\n`;

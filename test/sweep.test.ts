@@ -310,6 +310,8 @@ random:
     ['two questions', SPEC, ['--list', '--missing'], /--list and --missing are different questions/],
     ['--format array with --list', SPEC, ['--list', '--format', 'array'], /--format array does not fit --list/],
     ['an unknown format', SPEC, ['--format', 'yaml'], /--format: unknown format "yaml"/],
+    ['--no-link, then --link', SPEC, ['--no-link', '--link', 'data'], /^error: --link and --no-link contradict each other\n/],
+    ['--link, then --no-link', SPEC, ['--link', 'data', '--no-link'], /^error: --link and --no-link contradict each other\n/],
   ])('%s: one line, exit 2, nothing recorded', (_, spec, args, message) => {
     const dir = spec === null ? makeRepo({ 'train.py': TRAIN }) : project(spec);
     const r = tmt(dir, ['sweep', 'sweep.yaml', ...args]);

@@ -24,7 +24,19 @@ export type FlagsOf<F extends Flags> = { [K in keyof F]: F[K] extends Flag<infer
 /** A switch (`--json`, `--no-cache`): true when given. */
 export function bool(flags: string, description: string): Flag<boolean> {
   const negated = /(^|[ ,|])--no-/.test(flags);
-  return { flags, description, read: (v) => (negated ? v === false : v === true) };
+  if (!negated) return { flags, description, read: (v) => v === true };
+  // `--no-x` shares its value with a list `--x` (commander stores both under `x`) and overwrites it: a list given
+  // before is the contradiction, caught here because the value read later no longer shows it.
+  const name = longName(flags);
+  return {
+    flags,
+    description,
+    parse: (_v, previous) => {
+      if (Array.isArray(previous) && previous.length > 0) throw contradiction(`--${name.slice('--no-'.length)}`, name);
+      return false;
+    },
+    read: (v) => v === false,
+  };
 }
 
 /** A flag that takes a value; undefined when not given. */
@@ -47,9 +59,22 @@ export function optionalValue(flags: string, description: string): Flag<string |
   return { flags, description, read: (v) => v as string | true | undefined };
 }
 
-/** A repeatable flag: every value given, in order. */
+/**
+ * A repeatable flag: every value given, in order. A `--no-x` beside it shares
+ * its value (see bool): false there means that one came first, a contradiction.
+ */
 export function list(flags: string, description: string): Flag<string[]> {
-  return { flags, description, default: [], parse: (v, previous) => [...(previous as string[]), v], read: (v) => v as string[] };
+  const name = longName(flags);
+  return {
+    flags,
+    description,
+    default: [],
+    parse: (v, previous) => {
+      if (previous === false) throw contradiction(name, `--no-${name.slice(2)}`);
+      return [...(Array.isArray(previous) ? (previous as string[]) : []), v];
+    },
+    read: (v) => (Array.isArray(v) ? (v as string[]) : []),
+  };
 }
 
 /** A whole number of 1 or more, checked as it is parsed. */
@@ -75,6 +100,10 @@ export function formatFlags<F extends Format>(offered: readonly F[], json: strin
 function checkFormat<F extends Format>(format: string, offered: readonly F[]): F {
   if ((offered as readonly string[]).includes(format)) return format as F;
   throw new TmtError('BAD_ARGUMENT', `--format: unknown format "${format}"`, { hint: `one of ${offered.join(', ')}` });
+}
+
+function contradiction(flag: string, negation: string): TmtError {
+  return new TmtError('BAD_ARGUMENT', `${flag} and ${negation} contradict each other`, { hint: `give ${flag} or ${negation}, not both` });
 }
 
 function positiveInt(value: string, flag: string): number {

@@ -18,12 +18,13 @@ const GITLINK = 0o160000;
 export function changedSinceHashed(workTree: string, index: Buffer, paths: readonly string[]): string[] {
   const wanted = new Set(paths);
   const changed: string[] = [];
-  const root = workTree + path.sep;
+  // The root is UTF-8 text, each name git's raw bytes: joined as strings, one of them would be mis-encoded.
+  const root = Buffer.from(workTree + path.sep);
   forEachWanted(index, wanted, (name, head) => {
     if (head.readUInt32BE(24) === GITLINK) return;
     let st: fs.Stats;
     try {
-      st = fs.lstatSync(Buffer.from(root + name, 'latin1'));
+      st = fs.lstatSync(Buffer.concat([root, Buffer.from(name, 'latin1')]));
     } catch {
       changed.push(name); // gone since: the next read drops it, as git add -A would
       return;

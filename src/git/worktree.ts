@@ -23,12 +23,17 @@ export interface Worktree {
   prunable: boolean;
 }
 
-/** A new worktree at `dir` (which must not exist, or be empty), detached at `commit`. */
-export async function addDetachedWorktree(repo: Repo, dir: string, commit: string): Promise<void> {
+/**
+ * A new worktree at `dir` (which must not exist, or be empty), detached at
+ * `commit`. `hooks: false` keeps the repository's hooks (post-checkout) from
+ * running: a hook that writes files would make the tree differ from `commit`.
+ */
+export async function addDetachedWorktree(repo: Repo, dir: string, commit: string, opts: { hooks?: boolean } = {}): Promise<void> {
   const abs = path.resolve(repo.workTree, dir);
+  const noHooks = opts.hooks === false ? ['-c', 'core.hooksPath=/dev/null'] : [];
   try {
     // An absolute path never reads as an option; --no-checkout is not used, so git's filters apply.
-    await git(['worktree', 'add', '--quiet', '--detach', abs, commit], { cwd: repo.workTree });
+    await git([...noHooks, 'worktree', 'add', '--quiet', '--detach', abs, commit], { cwd: repo.workTree });
   } catch (err) {
     if (err instanceof GitCommandError && /already exists/.test(err.stderr)) {
       throw new TmtError('BAD_ARGUMENT', `${abs} already exists`, { hint: 'name a directory that does not exist yet' });

@@ -53,7 +53,8 @@ export async function openWorkspace(opts: WorkspaceOptions): Promise<Workspace> 
   const root = workspacesDir(repo);
   fs.mkdirSync(root, { recursive: true });
   const dir = path.join(root, `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`);
-  await addDetachedWorktree(repo, dir, opts.commit);
+  // tmt's own scratch, which must hold the run's code and nothing else; a user's `tmt checkout` keeps hooks.
+  await addDetachedWorktree(repo, dir, opts.commit, { hooks: false });
   const linked: string[] = [];
   const wsRepo = await openRepo({ cwd: dir });
   // In its admin dir, which git removes with it: the mark never outlives the worktree.
