@@ -19,6 +19,7 @@ const LAYERS: Array<[prefix: string, layer: number]> = [
   ['compare/', 4],
   ['sync/', 4],
   ['sweep/', 4],
+  ['ui/', 4],
   ['query/', 3],
   ['run/', 2],
   ['git/', 1],

@@ -16,7 +16,22 @@ const RACY_MS = 2_000;
 
 /** Fingerprint of the refs under `dirs` (e.g. `refs/tmt/runs`) and of `refs` (single refs); undefined when one cannot be trusted. */
 export function refsFingerprint(repo: Repo, dirs: readonly string[], refs: readonly string[], nowMs = Date.now()): string | undefined {
-  if (fs.existsSync(path.join(repo.commonDir, 'reftable'))) return undefined;
+  return fingerprint(repo, dirs, refs, nowMs);
+}
+
+/**
+ * The same, trusted however recent: for noticing that something changed
+ * (a live view polls it), where a change seen twice costs a refetch and a
+ * ref update always shows (git renames a new file into place). Reftable
+ * repositories get the table files' stamp.
+ */
+export function refsStamp(repo: Repo, dirs: readonly string[], refs: readonly string[]): string {
+  if (fs.existsSync(path.join(repo.commonDir, 'reftable'))) return fingerprint(repo, ['reftable'], [], undefined)!;
+  return fingerprint(repo, dirs, refs, undefined)!;
+}
+
+function fingerprint(repo: Repo, dirs: readonly string[], refs: readonly string[], nowMs: number | undefined): string | undefined {
+  if (nowMs !== undefined && fs.existsSync(path.join(repo.commonDir, 'reftable'))) return undefined;
   const h = createHash('sha1');
   let newest = 0n;
   const add = (rel: string, st: fs.BigIntStats | undefined) => {
@@ -27,7 +42,7 @@ export function refsFingerprint(repo: Repo, dirs: readonly string[], refs: reado
   add('packed-refs', stat('packed-refs'));
   for (const rel of refs) add(rel, stat(rel));
   for (const dir of dirs) walk(repo.commonDir, dir, add);
-  if (BigInt(nowMs) * 1_000_000n - newest < BigInt(RACY_MS) * 1_000_000n) return undefined;
+  if (nowMs !== undefined && BigInt(nowMs) * 1_000_000n - newest < BigInt(RACY_MS) * 1_000_000n) return undefined;
   return h.digest('hex');
 }
 

@@ -21,26 +21,29 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function launch(): Promise<Browser> {
+/** `server`: the one http origin pages may reach (tmt ui's, `http://127.0.0.1:PORT`); without it, none. */
+export async function launch(opts: { server?: () => string | undefined } = {}): Promise<Browser> {
   const { executablePath, env } = await findChromium();
   const ctx = await chromium.launchPersistentContext(tempDir('tmt-chromium-'), {
     executablePath,
     env,
     headless: true,
-    offline: true,
+    offline: !opts.server,
     viewport: { width: 1280, height: 900 },
     args: CHROMIUM_ARGS,
   });
   const network: string[] = [];
   await ctx.route('**/*', (route) => {
     const url = route.request().url();
-    if (url.startsWith('file:') || url.startsWith('data:')) return route.continue();
+    const server = opts.server?.();
+    if (url.startsWith('file:') || url.startsWith('data:') || (server && url.startsWith(`${server}/`))) return route.continue();
     network.push(url);
     return route.abort();
   });
   ctx.on('request', (r) => {
     const url = r.url();
-    if (!url.startsWith('file:') && !url.startsWith('data:') && !network.includes(url)) network.push(url);
+    const server = opts.server?.();
+    if (!url.startsWith('file:') && !url.startsWith('data:') && !(server && url.startsWith(`${server}/`)) && !network.includes(url)) network.push(url);
   });
   return { ctx, network, close: () => ctx.close() };
 }

@@ -30,6 +30,7 @@ export const COMMANDS: readonly Entry[] = [
   { names: ['compare'], load: async () => (await import('./compare.js')).compare },
   { names: ['rerun'], load: async () => (await import('./rerun.js')).rerun },
   { names: ['sweep'], load: async () => (await import('./sweep.js')).sweep },
+  { names: ['ui'], load: async () => (await import('./ui.js')).ui },
   { names: ['log'], load: async () => (await import('./log.js')).log },
   { names: ['edit'], load: async () => (await import('./edit.js')).edit },
   { names: ['recover'], load: async () => (await import('./recover.js')).recover },

@@ -1,0 +1,132 @@
+/**
+ * What `tmt ui` serves, as data: every run's row for the table, one run's
+ * details, the points of the selected runs (a running run's from its metrics
+ * file as it grows), and a stamp that changes whenever any of that may have.
+ * Everything is read from git and tmt's own files; nothing here writes.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { TmtError } from '../errors.js';
+import { NOTES_REF, runDirsRoot, RUNS_PREFIX } from '../git/layout.js';
+import { refsStamp } from '../git/refs-stat.js';
+import type { Repo } from '../git/repo.js';
+import { listRuns } from '../query/list.js';
+import { withCatalog } from '../run/read/read.js';
+import { showRun, type RunDetails } from '../run/read/show.js';
+import { readPoints } from '../run/outputs/metric-points.js';
+import { parseMetrics, type MetricPoint } from '../run/record/metrics.js';
+import { thin, type SeriesColumns } from '../compare/series.js';
+import { runDir } from '../run/record/run-dir.js';
+import { RUN_ID_PATTERN } from '../run/note/id.js';
+
+export const UI_SCHEMA_VERSION = 1;
+
+export interface UiRow {
+  id: string;
+  name: string | null;
+  status: string;
+  started: string | null;
+  durationMs: number | null;
+  tags: string[];
+  params: Record<string, unknown>;
+  /** Last value of each metric. */
+  metrics: Record<string, number>;
+  sweep: { name: string; index: number; repeat: number } | null;
+}
+
+export interface UiRuns {
+  schemaVersion: number;
+  rows: UiRow[];
+  /** Why the filter could not be read: its lines as the terminal shows them (the message, the filter, a caret). */
+  error?: string[];
+}
+
+/** Every run the filter matches, newest first; a bad filter is an answer (`error`), not a failure. */
+export async function uiRuns(repo: Repo, where: string | undefined, nowMs = Date.now()): Promise<UiRuns> {
+  try {
+    const rows = await withCatalog(repo, (catalog) => {
+      const listed = listRuns(catalog, { where: where || undefined, nowMs });
+      const sweeps = catalog.column('sweep') as ReadonlyArray<UiRow['sweep']>;
+      const rowOf = new Map(catalog.ids.map((id, row) => [id, row]));
+      return listed.map((r): UiRow => ({
+        id: r.id,
+        name: r.name ?? null,
+        status: r.status,
+        started: r.started ?? null,
+        durationMs: r.durationMs ?? null,
+        tags: r.tags,
+        params: r.params,
+        metrics: r.metrics,
+        sweep: sweeps[rowOf.get(r.id)!] ?? null,
+      }));
+    });
+    return { schemaVersion: UI_SCHEMA_VERSION, rows };
+  } catch (err) {
+    if (err instanceof TmtError && err.code === 'BAD_ARGUMENT') return { schemaVersion: UI_SCHEMA_VERSION, rows: [], error: err.message.split('\n') };
+    throw err;
+  }
+}
+
+/** One run's details, as `tmt show` gathers them (log tails included). */
+export async function uiRun(repo: Repo, id: string): Promise<RunDetails> {
+  if (!RUN_ID_PATTERN.test(id)) throw new TmtError('NOT_FOUND', 'no such run', { hint: 'pick a run from the table' });
+  return showRun({ repo, selector: id, tailLines: 40 });
+}
+
+export interface UiSeries {
+  schemaVersion: number;
+  /** Per run (in the order asked), per metric: its points, thinned for drawing as the comparison page thins them. */
+  runs: Array<{ id: string; metrics: Record<string, SeriesColumns> }>;
+}
+
+/** Points a chart line keeps of a long series (the page's own limit). */
+const MAX_POINTS = 2000;
+
+/** The logged points of these runs: a finished run's from its outputs, a running one's from its metrics file as it is now. */
+export async function uiSeries(repo: Repo, ids: readonly string[]): Promise<UiSeries> {
+  const records = await withCatalog(repo, (catalog) => {
+    const rowOf = new Map(catalog.ids.map((id, row) => [id, row]));
+    return ids.flatMap((id) => (rowOf.has(id) ? [catalog.record(rowOf.get(id)!)] : []));
+  });
+  const out: UiSeries['runs'] = [];
+  for (const r of records) {
+    const points: Record<string, MetricPoint[]> = Object.create(null);
+    const live = r.meta?.status === 'running' ? liveMetrics(repo, r.id) : undefined;
+    if (live) Object.assign(points, live.series);
+    else if (r.meta) for (const p of await readPoints(repo, [r])) (points[p.name] ??= []).push({ step: p.step, value: p.value });
+    const metrics: Record<string, SeriesColumns> = Object.create(null);
+    for (const [name, list] of Object.entries(points)) metrics[name] = thin(list, MAX_POINTS);
+    out.push({ id: r.id, metrics });
+  }
+  return { schemaVersion: UI_SCHEMA_VERSION, runs: out };
+}
+
+/** A running run's metrics file as it is now (bounded: a run's file is read whole, as finishing it would). */
+function liveMetrics(repo: Repo, id: string): ReturnType<typeof parseMetrics> | undefined {
+  try {
+    return parseMetrics(fs.readFileSync(runDir(repo, id).metrics, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Changes whenever a run starts, ends or is edited, fetched, recorded by
+ * another process, or a running run logs a point: the run refs and the notes
+ * ref, and the size of every running run's metrics file. File system only,
+ * so polling it several times a second costs no git process.
+ */
+export function uiStamp(repo: Repo): string {
+  const parts = [refsStamp(repo, [RUNS_PREFIX.slice(0, -1)], [NOTES_REF])];
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(runDirsRoot(repo)).sort();
+  } catch {
+    // no run has ever run here
+  }
+  for (const name of names) {
+    const st = fs.statSync(path.join(runDirsRoot(repo), name, 'metrics.jsonl'), { throwIfNoEntry: false });
+    parts.push(`${name}:${st?.size ?? '-'}`);
+  }
+  return parts.join(' ');
+}

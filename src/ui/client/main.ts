@@ -1,0 +1,275 @@
+/**
+ * `tmt ui` in the browser: the runs table (filter, quick search, sort,
+ * select), charts of the selected runs, one run's details, and live updates.
+ * Data comes from the server's JSON API and is put on the page as text nodes
+ * (see html/client/dom.ts), never as markup. The table draws only the rows in
+ * view, so 100,000 runs scroll as 40 do.
+ */
+import { drawChart } from '../../html/client/chart.js';
+import { append, h } from '../../html/client/dom.js';
+import { fmtNum, fmtTime } from '../../html/client/format.js';
+import type { UiRow, UiRuns, UiSeries } from '../api.js';
+import type { RunDetails } from '../../run/read/show.js';
+
+const ROW_HEIGHT = 25;
+const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+/** How often the server is asked whether anything changed. */
+const POLL_MS = 400;
+
+interface Column {
+  key: string;
+  label: string;
+  value(r: UiRow): string | number | null;
+  num?: boolean;
+}
+
+const state = {
+  rows: [] as UiRow[],
+  shown: [] as UiRow[],
+  where: '',
+  search: '',
+  sort: { key: 'started', descending: true },
+  selected: new Set<string>(),
+  current: undefined as string | undefined,
+  columns: [] as Column[],
+  stamp: '',
+};
+
+const app = document.getElementById('app')!;
+const summary = document.getElementById('summary')!;
+const whereInput = h('input', { type: 'text', id: 'where', title: "a filter expression, as tmt list --where takes it: status = finished and metrics.acc > 0.9" });
+const searchInput = h('input', { type: 'text', id: 'search', title: 'name, id or tag contains' });
+const whereError = h('pre', { class: 'where-error', id: 'where-error' });
+const scroller = h('div', { class: 'runs', id: 'runs' });
+const chartsBox = h('section', { class: 'block', id: 'charts' });
+const detailBox = h('section', { class: 'block', id: 'detail' });
+whereInput.placeholder = 'filter: status = finished and metrics.acc > 0.9';
+searchInput.placeholder = 'search name, id, tag';
+append(app, [
+  h('div', { class: 'bar' }, h('label', { class: 'control' }, 'where ', whereInput), h('label', { class: 'control' }, 'search ', searchInput), compareLink()),
+  whereError,
+  scroller,
+  h('div', { class: 'panels' }, chartsBox, detailBox),
+]);
+
+async function get<T>(path: string): Promise<T> {
+  const res = await fetch(path, { credentials: 'same-origin' });
+  if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function loadRuns(): Promise<void> {
+  const data = await get<UiRuns>(`/api/runs?where=${encodeURIComponent(state.where)}`);
+  whereError.textContent = data.error ? data.error.join('\n') : '';
+  state.rows = data.rows;
+  state.columns = columnsFor(state.rows);
+  refresh();
+}
+
+/** Label, status, started, duration, the params that vary across the runs, then the metrics. */
+function columnsFor(rows: readonly UiRow[]): Column[] {
+  const params = new Map<string, Set<string>>();
+  const metrics = new Set<string>();
+  for (const r of rows) {
+    for (const [k, v] of Object.entries(r.params)) {
+      if (v !== null && typeof v === 'object') continue;
+      let seen = params.get(k);
+      if (!seen) params.set(k, (seen = new Set()));
+      if (seen.size < 2) seen.add(String(v));
+    }
+    for (const k of Object.keys(r.metrics)) metrics.add(k);
+  }
+  const varying = [...params].filter(([k, seen]) => seen.size > 1 || rows.some((r) => !(k in r.params))).map(([k]) => k);
+  return [
+    { key: 'label', label: 'run', value: (r) => r.name ?? r.id.slice(0, 12) },
+    { key: 'status', label: 'status', value: (r) => r.status },
+    { key: 'started', label: 'started', value: (r) => r.started },
+    { key: 'duration', label: 'duration', value: (r) => (r.durationMs === null ? null : r.durationMs / 1000), num: true },
+    ...varying.slice(0, 12).map((k): Column => ({ key: `params.${k}`, label: k, value: (r) => scalar(r.params[k]), num: true })),
+    ...[...metrics].slice(0, 12).map((k): Column => ({ key: `metrics.${k}`, label: k, value: (r) => r.metrics[k] ?? null, num: true })),
+  ];
+}
+
+function scalar(v: unknown): string | number | null {
+  return v === undefined || v === null ? null : typeof v === 'number' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
+
+function refresh(): void {
+  const q = state.search.trim().toLowerCase();
+  const shown = q ? state.rows.filter((r) => r.id.includes(q) || (r.name ?? '').toLowerCase().includes(q) || r.tags.some((t) => t.toLowerCase().includes(q))) : [...state.rows];
+  const col = state.columns.find((c) => c.key === state.sort.key);
+  if (col) {
+    const dir = state.sort.descending ? -1 : 1;
+    // Missing values last either way, as tmt list --sort puts them.
+    shown.sort((a, b) => {
+      const va = col.value(a);
+      const vb = col.value(b);
+      return va === null || vb === null ? (va === null ? 1 : 0) - (vb === null ? 1 : 0) : dir * compare(va, vb);
+    });
+  }
+  state.shown = shown;
+  summary.textContent = `${shown.length} of ${state.rows.length} runs${state.selected.size ? `, ${state.selected.size} selected` : ''}`;
+  drawTable();
+}
+
+function compare(a: string | number | null, b: string | number | null): number {
+  if (a === null) return b === null ? 0 : -1;
+  if (b === null) return 1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
+}
+
+/** The rows in view and a spacer above and below: the DOM holds a screenful whatever the count. */
+function drawTable(): void {
+  const first = Math.max(0, Math.floor(scroller.scrollTop / ROW_HEIGHT) - 10);
+  const count = Math.ceil(scroller.clientHeight / ROW_HEIGHT) + 20;
+  const last = Math.min(state.shown.length, first + count);
+  const head = h('tr', null, h('th', null, ''), ...state.columns.map((c) => {
+    const th = h('th', { 'data-key': c.key, title: `sort by ${c.label}` }, c.label, state.sort.key === c.key ? (state.sort.descending ? ' ▼' : ' ▲') : '');
+    th.addEventListener('click', () => {
+      state.sort = { key: c.key, descending: state.sort.key === c.key ? !state.sort.descending : c.key === 'started' };
+      refresh();
+    });
+    return th;
+  }));
+  const body = h('tbody');
+  const cols = state.columns.length + 1;
+  if (first > 0) body.appendChild(h('tr', { 'aria-hidden': 'true' }, spacer(first * ROW_HEIGHT, cols)));
+  for (const r of state.shown.slice(first, last)) body.appendChild(rowFor(r));
+  if (last < state.shown.length) body.appendChild(h('tr', { 'aria-hidden': 'true' }, spacer((state.shown.length - last) * ROW_HEIGHT, cols)));
+  scroller.replaceChildren(h('table', { id: 'runs-table' }, h('thead', null, head), body));
+}
+
+function spacer(height: number, cols: number): HTMLTableCellElement {
+  const td = h('td', { colspan: cols });
+  td.style.height = `${height}px`;
+  td.style.padding = '0';
+  return td;
+}
+
+function rowFor(r: UiRow): HTMLTableRowElement {
+  const box = h('input', { type: 'checkbox', checked: state.selected.has(r.id), title: 'chart this run' });
+  box.addEventListener('click', (e) => e.stopPropagation());
+  box.addEventListener('change', () => {
+    if (box.checked) state.selected.add(r.id);
+    else state.selected.delete(r.id);
+    summary.textContent = `${state.shown.length} of ${state.rows.length} runs${state.selected.size ? `, ${state.selected.size} selected` : ''}`;
+    void drawCharts();
+  });
+  const tr = h('tr', { 'data-id': r.id, class: r.id === state.current ? 'current' : undefined }, h('td', null, box), ...state.columns.map((c) => cell(c, r)));
+  tr.addEventListener('click', () => void showDetail(r.id));
+  return tr;
+}
+
+function cell(c: Column, r: UiRow): HTMLTableCellElement {
+  const v = c.value(r);
+  if (c.key === 'status') return h('td', { class: `status-${r.status}` }, r.status);
+  if (c.key === 'started') return h('td', null, r.started ? fmtTime(r.started) : '');
+  return h('td', { class: c.num && typeof v === 'number' ? 'num' : undefined }, v === null ? '' : typeof v === 'number' ? fmtNum(v) : v);
+}
+
+async function drawCharts(): Promise<void> {
+  const ids = [...state.selected];
+  if (ids.length === 0) return void chartsBox.replaceChildren(h('h2', null, 'Charts'), h('p', { class: 'dim' }, 'Select runs in the table to chart them.'));
+  const data = await get<UiSeries>(`/api/series?ids=${ids.map(encodeURIComponent).join(',')}`);
+  const names = [...new Set(data.runs.flatMap((r) => Object.keys(r.metrics)))].slice(0, 24);
+  const labels = data.runs.map((r) => state.rows.find((x) => x.id === r.id)?.name ?? r.id.slice(0, 12));
+  const style = { labels, colors: data.runs.map((_, i) => PALETTE[i % PALETTE.length]!) };
+  const width = Math.max(300, chartsBox.clientWidth - 20);
+  const cards = names.map((name) => {
+    const set = { name, direction: 'max' as const, runs: data.runs.map((r) => r.metrics[name] ?? null) };
+    return h('figure', { class: 'chart-card', 'data-metric': name }, h('figcaption', null, name), drawChart(set, style, { smoothing: 0, logY: false, width }));
+  });
+  chartsBox.replaceChildren(h('h2', null, 'Charts'), legend(labels, style.colors), h('div', { class: 'charts' }, ...cards));
+}
+
+function legend(labels: readonly string[], colors: readonly string[]): HTMLElement {
+  return h('p', { class: 'legend' }, ...labels.map((l, i) => {
+    const sw = h('span', { class: 'swatch' });
+    sw.style.background = colors[i]!;
+    return h('span', null, sw, l);
+  }));
+}
+
+async function showDetail(id: string): Promise<void> {
+  state.current = id;
+  drawTable();
+  const d = await get<RunDetails>(`/api/run?id=${encodeURIComponent(id)}`);
+  const m = d.meta;
+  const kv = (k: string, v: string | undefined) => (v ? h('tr', null, h('th', null, k), h('td', null, v)) : null);
+  // A failed run's traceback first.
+  const streams = d.status === 'failed' ? (['stderr', 'stdout'] as const) : (['stdout', 'stderr'] as const);
+  const logs = streams.map((stream) => h('div', null, h('h3', null, `${stream} (last lines of ${d.logs[stream].lines})`), h('pre', { class: 'log', 'data-stream': stream }, d.logs[stream].tail.join('\n') || '(empty)')));
+  detailBox.replaceChildren(
+    h('h2', null, `Run ${m.name ?? id.slice(0, 12)}`),
+    h('table', { class: 'kv', id: 'detail-fields' },
+      kv('id', id),
+      kv('status', `${d.status}${m.exitCode !== undefined ? ` (exit ${m.exitCode})` : ''}${m.failure ? `: ${m.failure}` : ''}`),
+      kv('started', m.started),
+      kv('command', m.command?.argv.join(' ')),
+      kv('tags', m.tags.join(', ')),
+      kv('description', m.description),
+      kv('sweep', m.sweep ? `${m.sweep.name}, trial ${m.sweep.index} (repeat ${m.sweep.repeat})` : undefined),
+      kv('tree', m.git.tree),
+    ),
+    h('h3', null, 'params'),
+    h('table', { class: 'kv' }, ...Object.entries(m.params).map(([k, v]) => kv(k, typeof v === 'object' ? JSON.stringify(v) : String(v)))),
+    h('h3', null, 'metrics (last)'),
+    h('table', { class: 'kv' }, ...Object.entries(m.metrics).map(([k, s]) => kv(k, fmtNum(s.last)))),
+    h('h3', null, 'artifacts'),
+    h('ul', null, ...d.artifacts.map((a) => h('li', null, `${a.path} (${a.size} bytes)`))),
+    ...logs,
+    h('h3', null, 'code changes against its base commit'),
+    h('pre', { class: 'log', 'data-stream': 'diffstat' }, d.diffStat || '(none: the run ran committed code)'),
+  );
+}
+
+function compareLink(): HTMLElement {
+  const a = document.createElement('a');
+  a.className = 'button';
+  a.id = 'compare';
+  a.textContent = 'compare selected';
+  a.target = '_blank';
+  a.addEventListener('click', (e) => {
+    if (state.selected.size === 0) return void e.preventDefault();
+    a.href = `/compare?ids=${[...state.selected].map(encodeURIComponent).join(',')}`;
+  });
+  return a;
+}
+
+let typing: ReturnType<typeof setTimeout> | undefined;
+whereInput.addEventListener('input', () => {
+  clearTimeout(typing);
+  typing = setTimeout(() => {
+    state.where = whereInput.value;
+    void loadRuns();
+  }, 250);
+});
+searchInput.addEventListener('input', () => {
+  state.search = searchInput.value;
+  refresh();
+});
+scroller.addEventListener('scroll', () => requestAnimationFrame(drawTable));
+
+/** Live: whatever changed (a run started or ended, a point logged, a fetch), the table and the open views are read again. */
+async function poll(): Promise<void> {
+  try {
+    const { stamp } = await get<{ stamp: string }>('/api/stamp');
+    if (stamp !== state.stamp) {
+      const first = state.stamp === '';
+      state.stamp = stamp;
+      await loadRuns();
+      // For tests and scripts: the table is drawn, from this state of the repository.
+      document.documentElement.dataset.ready = '1';
+      document.documentElement.dataset.stamp = stamp;
+      if (!first && state.selected.size) await drawCharts();
+      if (!first && state.current) await showDetail(state.current);
+    }
+  } catch {
+    // the server went away (tmt ui stopped): keep what is shown
+  }
+  setTimeout(() => void poll(), POLL_MS);
+}
+
+void drawCharts();
+void poll();

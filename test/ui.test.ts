@@ -1,0 +1,215 @@
+/**
+ * tmt ui against real recorded runs, in a real headless Chromium: the runs
+ * table (filter with its errors, search, sort), charts of selected runs, a
+ * failed run's stderr, hostile text shown as text, live updates while a run
+ * trains; and the server's guards (token, Host header, methods, --host).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launch, screenshot, type Browser } from './helpers/browser.js';
+import { cleanupTemp, makeRepo, tempDir, writeFiles } from './helpers/git.js';
+import { curve, recordRun } from './helpers/runs.js';
+import { BIN, tmt } from './helpers/tmt.js';
+import { testEnv } from './helpers/env.js';
+
+interface Served {
+  child: ChildProcess;
+  url: string;
+  port: number;
+  token: string;
+  stderr: () => string;
+}
+
+const servers: ChildProcess[] = [];
+
+async function serve(dir: string, args: string[] = []): Promise<Served> {
+  const child = spawn(process.execPath, [BIN, 'ui', '--no-open', ...args], { cwd: dir, env: testEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  servers.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (b) => (stdout += b));
+  child.stderr!.on('data', (b) => (stderr += b));
+  const until = Date.now() + 20_000;
+  while (!/tmt ui: (\S+)\n/.test(stdout)) {
+    if (Date.now() > until || child.exitCode !== null) throw new Error(`tmt ui did not start: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const url = /tmt ui: (\S+)\n/.exec(stdout)![1]!;
+  const u = new URL(url);
+  return { child, url, port: Number(u.port), token: u.searchParams.get('token')!, stderr: () => stderr };
+}
+
+function request(port: number, pathname: string, headers: Record<string, string>, method = 'GET'): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path: pathname, method, headers }, (res) => {
+      let body = '';
+      res.on('data', (b) => (body += b));
+      res.on('end', () => resolve({ status: res.statusCode!, body, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+afterAll(() => {
+  for (const s of servers) s.kill('SIGTERM');
+  cleanupTemp();
+});
+
+describe('tmt ui: the server', () => {
+  it('needs the token, a Host naming it, and GET; sets the token as a cookie and drops it from the address', async () => {
+    const dir = makeRepo({ 'a.py': 'x\n' });
+    recordRun(dir, { name: 'one', metrics: [{ step: 0, acc: 0.5 }] });
+    const s = await serve(dir);
+    expect(new URL(s.url).hostname).toBe('127.0.0.1');
+    const host = { Host: `127.0.0.1:${s.port}` };
+    expect((await request(s.port, '/api/runs', host)).status).toBe(403);
+    expect((await request(s.port, `/api/runs?token=${s.token.slice(0, -1)}0`, host)).status).toBe(403);
+    expect((await request(s.port, '/api/runs', { ...host, Cookie: `tmt_ui=nope` })).status).toBe(403);
+    // DNS rebinding: a page from evil.example resolved to 127.0.0.1 sends its own name.
+    expect((await request(s.port, `/api/runs?token=${s.token}`, { Host: `evil.example:${s.port}` })).status).toBe(403);
+    expect((await request(s.port, `/api/runs?token=${s.token}`, { Host: `127.0.0.1:${s.port + 1}` })).status).toBe(403);
+    const first = await request(s.port, `/?token=${s.token}`, host);
+    expect(first.status).toBe(303);
+    expect(first.headers.location).toBe('/');
+    expect(first.headers['set-cookie']?.[0]).toMatch(new RegExp(`^tmt_ui=${s.token}; HttpOnly; SameSite=Strict; Path=/$`));
+    const cookie = { ...host, Cookie: `tmt_ui=${s.token}` };
+    const runs = await request(s.port, '/api/runs', cookie);
+    expect(runs.status).toBe(200);
+    expect(JSON.parse(runs.body).rows.map((r: { name: string }) => r.name)).toEqual(['one']);
+    expect((await request(s.port, '/api/runs', { Host: `localhost:${s.port}`, Cookie: `tmt_ui=${s.token}` })).status).toBe(200);
+    expect((await request(s.port, '/api/runs', cookie, 'POST')).status).toBe(405);
+    expect((await request(s.port, '/api/runs', cookie, 'DELETE')).status).toBe(405);
+    const page = await request(s.port, '/', cookie);
+    expect(page.headers['content-security-policy']).toMatch(/default-src 'none'; script-src 'self'/);
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('--host 0.0.0.0 warns that other machines can connect; a bad --port is a usage error', async () => {
+    const dir = makeRepo({ 'a.py': 'x\n' });
+    const s = await serve(dir, ['--host', '0.0.0.0']);
+    const until = Date.now() + 5000;
+    while (!s.stderr().includes('warning') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    expect(s.stderr()).toMatch(/warning: listening on 0\.0\.0\.0: other machines can reach this server/);
+    const bad = tmt(dir, ['ui', '--no-open', '--port', 'http']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^error: --port http: not a port/);
+  });
+});
+
+describe('tmt ui in Chromium', () => {
+  let browser: Browser;
+  let dir: string;
+  let s: Served;
+  const XSS = '<img src=x onerror=alert(1)><script>alert(2)</script>';
+
+  beforeAll(async () => {
+    // The server is the one address the page may reach; everything else stays blocked (and recorded).
+    browser = await launch({ server: () => (s ? `http://127.0.0.1:${s.port}` : undefined) });
+    dir = makeRepo({ 'train.py': 'print(1)\n', 'fail.py': 'import sys\nprint("Traceback (most recent call last):\\nValueError: loss is nan", file=sys.stderr)\nsys.exit(3)\n' });
+    recordRun(dir, { name: 'base', params: { lr: 0.1, seed: 1 }, metrics: curve('loss', 20, (k) => 1 / (k + 1)) });
+    recordRun(dir, { name: 'tuned', params: { lr: 0.01, seed: 1 }, metrics: curve('loss', 20, (k) => 0.5 / (k + 1)) });
+    recordRun(dir, { name: XSS, description: XSS, tags: [XSS], params: { [XSS]: XSS }, metrics: [{ step: 0, loss: 0.3 }] });
+    expect(tmt(dir, ['record', '-q', '-n', 'broken', '--', 'python3', 'fail.py']).code).toBe(3);
+    s = await serve(dir);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function open(): Promise<{ page: Page; errors: string[]; dialogs: string[] }> {
+    const page = await browser.ctx.newPage();
+    const errors: string[] = [];
+    const dialogs: string[] = [];
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()}`));
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.goto(s.url);
+    await page.waitForSelector('html[data-ready="1"]', { timeout: 30_000 });
+    return { page, errors, dialogs };
+  }
+
+  const rowNames = (page: Page) => page.$$eval('#runs-table tbody tr[data-id] td:nth-child(2)', (tds) => tds.map((td) => td.textContent));
+
+  it('shows every run; filters with the --where language (errors with a caret), searches, sorts; nothing runs from hostile text', async () => {
+    const { page, errors, dialogs } = await open();
+    expect(page.url()).toBe(`http://127.0.0.1:${s.port}/`); // the token left the address bar
+    expect((await rowNames(page)).sort()).toEqual(['base', 'broken', 'tuned', XSS].sort());
+    expect(await page.textContent('#runs-table')).toContain(XSS);
+    await page.fill('#where', 'status = failed');
+    await page.waitForFunction(() => document.querySelectorAll('#runs-table tbody tr[data-id]').length === 1);
+    expect(await rowNames(page)).toEqual(['broken']);
+    await page.fill('#where', 'metrics.loss >');
+    await page.waitForFunction(() => (document.getElementById('where-error')?.textContent ?? '').includes('^'));
+    expect(await page.textContent('#where-error')).toMatch(/^--where: expected a value after ">" at column 14\n  metrics\.loss >\n {15}\^$/);
+    await page.fill('#where', '');
+    await page.waitForFunction(() => document.querySelectorAll('#runs-table tbody tr[data-id]').length === 4);
+    await page.fill('#search', 'tun');
+    expect(await rowNames(page)).toEqual(['tuned']);
+    await page.fill('#search', '');
+    await page.click('#runs-table th[data-key="params.lr"]');
+    expect((await rowNames(page)).slice(0, 2)).toEqual(['tuned', 'base']);
+    await page.click('#runs-table th[data-key="params.lr"]');
+    expect((await rowNames(page)).slice(0, 2)).toEqual(['base', 'tuned']); // runs without lr stay last
+    await screenshot(page, 'ui-table');
+    expect(dialogs).toEqual([]);
+    expect(errors).toEqual([]);
+    expect(browser.network).toEqual([]);
+  });
+
+  it("a run's details: a failed run's stderr first, params and command; hostile fields as text", async () => {
+    const { page, errors, dialogs } = await open();
+    await page.click('#runs-table tbody tr[data-id] >> text=broken');
+    await page.waitForSelector('#detail pre[data-stream="stderr"]');
+    const first = await page.$eval('#detail pre.log', (el) => el.getAttribute('data-stream'));
+    expect(first).toBe('stderr');
+    expect(await page.textContent('#detail pre[data-stream="stderr"]')).toContain('ValueError: loss is nan');
+    expect(await page.textContent('#detail-fields')).toMatch(/failed \(exit 3\)/);
+    await page.click(`#runs-table tbody tr[data-id] td:nth-child(2) >> text=${XSS.slice(0, 10)}`);
+    await page.waitForFunction((x) => (document.getElementById('detail')?.textContent ?? '').includes(x), XSS);
+    expect(await page.$$eval('#detail script, #detail img', (els) => els.length)).toBe(0);
+    expect(dialogs).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('charts the selected runs, one chart per metric, a line per run', async () => {
+    const { page, errors } = await open();
+    for (const name of ['base', 'tuned']) await page.check(`#runs-table tbody tr[data-id]:has(td:text-is("${name}")) input[type=checkbox]`);
+    await page.waitForFunction(() => document.querySelectorAll('#charts figure[data-metric="loss"] path.line').length === 2);
+    const points = await page.$$eval('#charts figure[data-metric="loss"] path.line', (ps) => ps.map((p) => p.getAttribute('d')!.split('L').length));
+    expect(points).toEqual([20, 20]);
+    await screenshot(page, 'ui-charts');
+    expect(errors).toEqual([]);
+  });
+
+  it('live: a running run gains points and turns finished without a reload', async () => {
+    const gate = path.join(tempDir('tmt-gate-'), 'go');
+    writeFiles(dir, {
+      'slow.py': `import json, os, time\nfor k in range(6):\n    with open(os.environ['TMT_METRICS'], 'a') as f:\n        f.write(json.dumps({'step': k, 'live': k * 1.5}) + '\\n')\n    while k == 2 and not os.path.exists(${JSON.stringify(gate)}):\n        time.sleep(0.05)\n    time.sleep(0.2)\n`,
+    });
+    const rec = spawn(process.execPath, [BIN, 'record', '-q', '-n', 'live', '--', 'python3', 'slow.py'], { cwd: dir, env: testEnv, stdio: 'ignore' });
+    const recorded = new Promise((resolve) => rec.once('close', resolve));
+    const { page, errors } = await open();
+    const liveRow = '#runs-table tbody tr[data-id]:has(td:text-is("live"))';
+    await page.waitForSelector(liveRow, { timeout: 10_000 });
+    await page.check(`${liveRow} input[type=checkbox]`);
+    // Three points logged, then the script waits at the gate: the chart shows them while the run is running.
+    await page.waitForFunction(() => document.querySelector('#charts figure[data-metric="live"] path.line')?.getAttribute('d')?.split('L').length === 3, undefined, { timeout: 10_000 });
+    expect(await page.textContent(`${liveRow} td.status-running`)).toBe('running');
+    const shown = Date.now();
+    fs.writeFileSync(gate, '');
+    await page.waitForFunction(() => document.querySelector('#charts figure[data-metric="live"] path.line')?.getAttribute('d')?.split('L').length === 6, undefined, { timeout: 10_000 });
+    await page.waitForSelector(`${liveRow} td.status-finished`, { timeout: 10_000 });
+    expect(Date.now() - shown).toBeLessThan(8000);
+    expect(await recorded).toBe(0);
+    expect(errors).toEqual([]);
+  });
+});
