@@ -29,27 +29,37 @@ export interface PageRequest {
   flags: PageFlags;
 }
 
-export async function writeComparisonPage(req: PageRequest, { out, term, version }: Context): Promise<number> {
+export async function writeComparisonPage(req: PageRequest, ctx: Context): Promise<number> {
+  const { out, version } = ctx;
   const comparison = await gatherComparison(req.repo, { kind: req.kind, runs: req.runs, cwd: req.cwd, paths: req.paths, limits: req.flags.limits, directions: req.flags.directions });
   for (const w of comparison.warnings) warn(out, w);
   const page = renderPage(comparison, { title: req.title, tmtVersion: version });
-  if (req.flags.output === '-' || (req.flags.output !== undefined && namesStdout(path.resolve(req.cwd, req.flags.output)))) {
+  return deliverPage(req.repo, req.cwd, page, { output: req.flags.output, open: req.flags.open, defaultName: req.defaultName }, ctx);
+}
+
+/**
+ * A finished page delivered: to -o (`-` for stdout), or under
+ * <git-dir>/tmt/html/ where no snapshot carries it; its path printed, a
+ * warning if the next snapshot would carry it, and opened on a terminal.
+ */
+export async function deliverPage(repo: Repo, cwd: string, page: string[], where: { output?: string; open: boolean; defaultName: string }, { out, term }: Context): Promise<number> {
+  if (where.output === '-' || (where.output !== undefined && namesStdout(path.resolve(cwd, where.output)))) {
     for (const part of page) out.verbatim(part); // -o -: the page itself on stdout, for pipes, exactly as the file would hold it
     return 0;
   }
-  let target = req.flags.output;
+  let target = where.output;
   if (target === undefined) {
-    const dir = pageOutputDir(req.repo);
+    const dir = pageOutputDir(repo);
     fs.mkdirSync(dir, { recursive: true });
-    target = path.join(dir, req.defaultName);
+    target = path.join(dir, where.defaultName);
   }
-  const written = writePage(path.resolve(req.cwd, target), page);
+  const written = writePage(path.resolve(cwd, target), page);
   if (written.special) return 0; // a FIFO or a device (-o /dev/stdout): no file to name or open
   out.out(`${written.path}\n`);
-  if (req.flags.output !== undefined && (await inNextSnapshot(req.repo, written.path))) {
+  if (where.output !== undefined && (await inNextSnapshot(repo, written.path))) {
     warn(out, `${target} is in the working tree, so the next run's snapshot will carry it; write it elsewhere, or add it to .gitignore or .tmtignore`);
   }
-  if (shouldOpen({ open: req.flags.open, tty: term.stdout, env: term.env })) await openPage(written.path, out);
+  if (shouldOpen({ open: where.open, tty: term.stdout, env: term.env })) await openPage(written.path, out);
   return 0;
 }
 
