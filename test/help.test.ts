@@ -13,7 +13,7 @@ import { tmt } from './helpers/tmt.js';
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/help');
 const COMMANDS = [
   [],
-  ['snapshot'], ['save'], ['record'], ['list'], ['best'], ['show'], ['get'], ['metrics'], ['checkout'], ['branch'], ['apply'], ['diff'], ['compare'], ['rerun'], ['sweep'], ['ui'],
+  ['snapshot'], ['save'], ['record'], ['list'], ['best'], ['show'], ['get'], ['metrics'], ['checkout'], ['branch'], ['apply'], ['diff'], ['compare'], ['rerun'], ['sweep'], ['ui'], ['report'],
   ['log'], ['log', 'metric'], ['log', 'param'], ['log', 'artifact'],
   ['edit'], ['recover'], ['rm'], ['remote'], ['remote', 'setup'], ['push'], ['fetch'], ['pull'],
 ];

@@ -10,7 +10,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, screenshot, type Browser } from './helpers/browser.js';
+import { launch, load, screenshot, type Browser } from './helpers/browser.js';
 import { cleanupTemp, makeRepo, tempDir, writeFiles } from './helpers/git.js';
 import { curve, recordRun } from './helpers/runs.js';
 import { BIN, tmt } from './helpers/tmt.js';
@@ -188,6 +188,33 @@ describe('tmt ui in Chromium', () => {
     expect(points).toEqual([20, 20]);
     await screenshot(page, 'ui-charts');
     expect(errors).toEqual([]);
+  });
+
+  it('tmt report: the same table, charts and details from one file, offline, with nothing fetched', async () => {
+    const file = path.join(tempDir('tmt-report-'), 'report.html');
+    const r = tmt(dir, ['report', '-o', file, '--no-open']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`${file}\n`);
+    const offline = await launch();
+    try {
+      const { page, errors, dialogs } = await load(offline, file);
+      expect((await rowNames(page)).sort()).toEqual(['base', 'broken', 'tuned', XSS].sort());
+      expect(await page.isDisabled('#where')).toBe(true);
+      await page.fill('#search', 'bro');
+      await page.click('#runs-table tbody tr[data-id] >> text=broken');
+      await page.waitForSelector('#detail pre[data-stream="stderr"]');
+      expect(await page.textContent('#detail pre[data-stream="stderr"]')).toContain('ValueError: loss is nan');
+      await page.fill('#search', '');
+      for (const name of ['base', 'tuned']) await page.check(`#runs-table tbody tr[data-id]:has(td:text-is("${name}")) input[type=checkbox]`);
+      await page.waitForFunction(() => document.querySelectorAll('#charts figure[data-metric="loss"] path.line').length === 2);
+      expect(await page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? [])).toEqual([]);
+      expect(dialogs).toEqual([]);
+      expect(errors).toEqual([]);
+      expect(offline.network).toEqual([]);
+      await screenshot(page, 'ui-report');
+    } finally {
+      await offline.close();
+    }
   });
 
   it('live: a running run gains points and turns finished without a reload', async () => {

@@ -28,7 +28,7 @@ export async function uiCommand(opts: UiCommandOptions, { out, term, version }: 
     warn(out, `listening on ${opts.host}: other machines can reach this server; anyone with the address (it holds the token) sees every run`);
   }
   out.out(`tmt ui: ${server.url}\n`);
-  if (shouldOpen({ open: opts.open, tty: term.stdout, env: term.env })) await openPage(server.url, out);
+  if (shouldOpen({ open: !opts.noOpen, tty: term.stdout, env: term.env })) await openPage(server.url, out);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

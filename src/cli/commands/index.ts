@@ -31,6 +31,7 @@ export const COMMANDS: readonly Entry[] = [
   { names: ['rerun'], load: async () => (await import('./rerun.js')).rerun },
   { names: ['sweep'], load: async () => (await import('./sweep.js')).sweep },
   { names: ['ui'], load: async () => (await import('./ui.js')).ui },
+  { names: ['report'], load: async () => (await import('./report.js')).report },
   { names: ['log'], load: async () => (await import('./log.js')).log },
   { names: ['edit'], load: async () => (await import('./edit.js')).edit },
   { names: ['recover'], load: async () => (await import('./recover.js')).recover },

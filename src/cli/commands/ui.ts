@@ -5,7 +5,7 @@ import { command } from '../spec.js';
 const flags = {
   port: textOr('--port <port>', 'the port to listen on (0: any free one)', '0'),
   host: textOr('--host <host>', 'the address to listen on; anything but loopback lets other machines connect (with the token)', '127.0.0.1'),
-  open: bool('--no-open', "don't open a browser"),
+  noOpen: bool('--no-open', "don't open a browser (it never opens off a terminal or under CI)"),
 };
 
 export type UiFlags = FlagsOf<typeof flags>;

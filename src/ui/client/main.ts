@@ -10,6 +10,7 @@ import { append, h } from '../../html/client/dom.js';
 import { fmtNum, fmtTime } from '../../html/client/format.js';
 import type { UiRow, UiRuns, UiSeries } from '../api.js';
 import type { RunDetails } from '../../run/read/show.js';
+import type { ReportData } from '../report.js';
 
 const ROW_HEIGHT = 25;
 const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
@@ -35,6 +36,14 @@ const state = {
   stamp: '',
 };
 
+/** In a report (tmt report), the answers the server would give, saved in the page. */
+const report = readReport();
+
+function readReport(): ReportData | undefined {
+  const block = document.getElementById('tmt-report-data');
+  return block ? (JSON.parse(block.textContent ?? '{}') as ReportData) : undefined;
+}
+
 const app = document.getElementById('app')!;
 const summary = document.getElementById('summary')!;
 const whereInput = h('input', { type: 'text', id: 'where', title: "a filter expression, as tmt list --where takes it: status = finished and metrics.acc > 0.9" });
@@ -44,6 +53,9 @@ const scroller = h('div', { class: 'runs', id: 'runs' });
 const chartsBox = h('section', { class: 'block', id: 'charts' });
 const detailBox = h('section', { class: 'block', id: 'detail' });
 whereInput.placeholder = 'filter: status = finished and metrics.acc > 0.9';
+// A report has no server to filter with: its runs are the ones it was saved with.
+if (report) whereInput.disabled = true;
+if (report) whereInput.placeholder = 'filters need tmt ui; search works';
 searchInput.placeholder = 'search name, id, tag';
 append(app, [
   h('div', { class: 'bar' }, h('label', { class: 'control' }, 'where ', whereInput), h('label', { class: 'control' }, 'search ', searchInput), compareLink()),
@@ -52,7 +64,28 @@ append(app, [
   h('div', { class: 'panels' }, chartsBox, detailBox),
 ]);
 
+function fromReport(r: ReportData, path: string): unknown {
+  const url = new URL(path, 'http://report.invalid');
+  const ids = (url.searchParams.get('ids') ?? '').split(',').filter(Boolean);
+  switch (url.pathname) {
+    case '/api/stamp':
+      return { stamp: `report ${r.generatedAt}` };
+    case '/api/runs':
+      return { schemaVersion: 1, rows: r.rows };
+    case '/api/series':
+      return { schemaVersion: 1, runs: r.series.filter((s) => ids.includes(s.id)) };
+    case '/api/run': {
+      const d = r.details[url.searchParams.get('id') ?? ''];
+      if (!d) throw new Error('this report holds no details of that run');
+      return d;
+    }
+    default:
+      throw new Error(`not in a report: ${url.pathname}`);
+  }
+}
+
 async function get<T>(path: string): Promise<T> {
+  if (report) return fromReport(report, path) as T;
   const res = await fetch(path, { credentials: 'same-origin' });
   if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
   return (await res.json()) as T;
@@ -108,8 +141,14 @@ function refresh(): void {
     });
   }
   state.shown = shown;
-  summary.textContent = `${shown.length} of ${state.rows.length} runs${state.selected.size ? `, ${state.selected.size} selected` : ''}`;
+  showSummary();
   drawTable();
+}
+
+function showSummary(): void {
+  const counts = `${state.shown.length} of ${state.rows.length} runs${state.selected.size ? `, ${state.selected.size} selected` : ''}`;
+  const saved = report ? `; saved ${fmtTime(report.generatedAt)}${report.where ? ` from --where ${report.where}` : ''}${report.leftOut ? ` (${report.leftOut} older matching runs left out)` : ''}` : '';
+  summary.textContent = counts + saved;
 }
 
 function compare(a: string | number | null, b: string | number | null): number {
@@ -153,7 +192,7 @@ function rowFor(r: UiRow): HTMLTableRowElement {
   box.addEventListener('change', () => {
     if (box.checked) state.selected.add(r.id);
     else state.selected.delete(r.id);
-    summary.textContent = `${state.shown.length} of ${state.rows.length} runs${state.selected.size ? `, ${state.selected.size} selected` : ''}`;
+    showSummary();
     void drawCharts();
   });
   const tr = h('tr', { 'data-id': r.id, class: r.id === state.current ? 'current' : undefined }, h('td', null, box), ...state.columns.map((c) => cell(c, r)));
@@ -230,6 +269,7 @@ function compareLink(): HTMLElement {
   a.id = 'compare';
   a.textContent = 'compare selected';
   a.target = '_blank';
+  if (report) a.hidden = true;
   a.addEventListener('click', (e) => {
     if (state.selected.size === 0) return void e.preventDefault();
     a.href = `/compare?ids=${[...state.selected].map(encodeURIComponent).join(',')}`;
@@ -268,7 +308,7 @@ async function poll(): Promise<void> {
   } catch {
     // the server went away (tmt ui stopped): keep what is shown
   }
-  setTimeout(() => void poll(), POLL_MS);
+  if (!report) setTimeout(() => void poll(), POLL_MS);
 }
 
 void drawCharts();
