@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, load, screenshot, type Browser } from './helpers/browser.js';
 import { cleanupTemp, makeRepo, tempDir, writeFiles } from './helpers/git.js';
-import { curve, recordRun } from './helpers/runs.js';
+import { curve, png, recordRun } from './helpers/runs.js';
 import { BIN, tmt } from './helpers/tmt.js';
 import { testEnv } from './helpers/env.js';
 
@@ -111,7 +111,7 @@ describe('tmt ui in Chromium', () => {
     // The server is the one address the page may reach; everything else stays blocked (and recorded).
     browser = await launch({ server: () => (s ? `http://127.0.0.1:${s.port}` : undefined) });
     dir = makeRepo({ 'train.py': 'print(1)\n', 'fail.py': 'import sys\nprint("Traceback (most recent call last):\\nValueError: loss is nan", file=sys.stderr)\nsys.exit(3)\n' });
-    recordRun(dir, { name: 'base', params: { lr: 0.1, seed: 1 }, metrics: curve('loss', 20, (k) => 1 / (k + 1)) });
+    recordRun(dir, { name: 'base', params: { lr: 0.1, seed: 1 }, metrics: curve('loss', 20, (k) => 1 / (k + 1)), artifacts: { 'plots/curve.png': png(8, 6, [200, 30, 30]), 'notes.txt': 'text\n' } });
     recordRun(dir, { name: 'tuned', params: { lr: 0.01, seed: 1 }, metrics: curve('loss', 20, (k) => 0.5 / (k + 1)) });
     recordRun(dir, { name: XSS, description: XSS, tags: [XSS], params: { [XSS]: XSS }, metrics: [{ step: 0, loss: 0.3 }] });
     expect(tmt(dir, ['record', '-q', '-n', 'broken', '--', 'python3', 'fail.py']).code).toBe(3);
@@ -173,6 +173,10 @@ describe('tmt ui in Chromium', () => {
     expect(first).toBe('stderr');
     expect(await page.textContent('#detail pre[data-stream="stderr"]')).toContain('ValueError: loss is nan');
     expect(await page.textContent('#detail-fields')).toMatch(/failed \(exit 3\)/);
+    // An image artifact is shown inline, served by the server (the page's policy allows images from it only).
+    await page.click('#runs-table tbody tr[data-id] td:nth-child(2) >> text=base');
+    await page.waitForFunction(() => (document.querySelector('#artifacts img') as HTMLImageElement | null)?.naturalWidth === 8);
+    expect(await page.$$eval('#artifacts img', (imgs) => imgs.map((i) => (i as HTMLImageElement).alt))).toEqual(['plots/curve.png']);
     await page.click(`#runs-table tbody tr[data-id] td:nth-child(2) >> text=${XSS.slice(0, 10)}`);
     await page.waitForFunction((x) => (document.getElementById('detail')?.textContent ?? '').includes(x), XSS);
     expect(await page.$$eval('#detail script, #detail img', (els) => els.length)).toBe(0);
@@ -204,6 +208,9 @@ describe('tmt ui in Chromium', () => {
       await page.click('#runs-table tbody tr[data-id] >> text=broken');
       await page.waitForSelector('#detail pre[data-stream="stderr"]');
       expect(await page.textContent('#detail pre[data-stream="stderr"]')).toContain('ValueError: loss is nan');
+      await page.fill('#search', 'base');
+      await page.click('#runs-table tbody tr[data-id] >> text=base');
+      await page.waitForFunction(() => (document.querySelector('#artifacts img') as HTMLImageElement | null)?.naturalWidth === 8);
       await page.fill('#search', '');
       for (const name of ['base', 'tuned']) await page.check(`#runs-table tbody tr[data-id]:has(td:text-is("${name}")) input[type=checkbox]`);
       await page.waitForFunction(() => document.querySelectorAll('#charts figure[data-metric="loss"] path.line').length === 2);

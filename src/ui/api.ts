@@ -17,6 +17,8 @@ import { readPoints } from '../run/outputs/metric-points.js';
 import { parseMetrics, type MetricPoint } from '../run/record/metrics.js';
 import { thin, type SeriesColumns } from '../compare/series.js';
 import { runDir } from '../run/record/run-dir.js';
+import { requestedFiles } from '../run/outputs/entries.js';
+import { streamBlobs } from '../git/blob-stream.js';
 import { RUN_ID_PATTERN } from '../run/note/id.js';
 
 export const UI_SCHEMA_VERSION = 1;
@@ -108,6 +110,30 @@ function liveMetrics(repo: Repo, id: string): ReturnType<typeof parseMetrics> | 
   } catch {
     return undefined;
   }
+}
+
+/** Image artifacts a page shows inline, by extension, with the type they are served as. SVG is left out: it can carry script. */
+export const INLINE_IMAGES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp' };
+/** Larger images are listed, not inlined. */
+export const MAX_INLINE_IMAGE = 8 << 20;
+
+export function imageType(name: string): string | undefined {
+  const ext = /\.([A-Za-z]+)$/.exec(name)?.[1]?.toLowerCase();
+  return ext && Object.hasOwn(INLINE_IMAGES, ext) ? INLINE_IMAGES[ext] : undefined;
+}
+
+/** One image artifact's bytes and type; a name that is not an image of at most MAX_INLINE_IMAGE bytes is NOT_FOUND. */
+export async function uiImage(repo: Repo, id: string, name: string): Promise<{ type: string; bytes: Buffer }> {
+  const type = imageType(name);
+  const record = RUN_ID_PATTERN.test(id) ? await withCatalog(repo, (c) => { const row = c.ids.indexOf(id); return row < 0 ? undefined : c.record(row); }) : undefined;
+  const outputs = record?.meta?.outputs;
+  if (!type || !outputs) throw new TmtError('NOT_FOUND', 'no such image', { hint: 'images are png, jpeg, gif or webp artifacts' });
+  const { files } = await requestedFiles(repo, outputs, { artifacts: [name] }, { label: id, selector: id });
+  const file = files.length === 1 ? files[0]! : undefined;
+  if (!file || file.name !== name || !file.mode.startsWith('100') || file.size > MAX_INLINE_IMAGE) throw new TmtError('NOT_FOUND', 'no such image', { hint: `images of at most ${MAX_INLINE_IMAGE >> 20} MiB are shown` });
+  const chunks: Buffer[] = [];
+  await streamBlobs(repo, [file.oid], { begin: () => undefined, data: (c) => void chunks.push(c), end: () => undefined });
+  return { type, bytes: Buffer.concat(chunks) };
 }
 
 /**

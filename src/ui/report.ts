@@ -13,7 +13,7 @@ import { cspHash } from '../html/assets.js';
 import { escapeHtml, escapeInlineScript, jsonForScript } from '../html/escape.js';
 import type { Repo } from '../git/repo.js';
 import type { RunDetails } from '../run/read/show.js';
-import { uiRun, uiRuns, uiSeries, type UiRow, type UiSeries } from './api.js';
+import { imageType, uiImage, uiRun, uiRuns, uiSeries, type UiRow, type UiSeries } from './api.js';
 import { UI_CSS } from './shell.js';
 
 export interface ReportOptions {
@@ -32,7 +32,12 @@ export interface ReportData {
   details: Record<string, RunDetails>;
   /** Runs the filter matched beyond the limit, left out. */
   leftOut: number;
+  /** `<run id>/<artifact>` → a data: URI, for the image artifacts small enough to carry. */
+  images: Record<string, string>;
 }
+
+/** Images a report carries, each at most this big: a report is a file to attach, not an archive. */
+const MAX_REPORT_IMAGE = 1 << 20;
 
 export async function buildReport(opts: ReportOptions): Promise<ReportData> {
   const all = await uiRuns(opts.repo, opts.where, opts.nowMs);
@@ -40,11 +45,17 @@ export async function buildReport(opts: ReportOptions): Promise<ReportData> {
   const rows = all.rows.slice(0, opts.limit);
   const series = (await uiSeries(opts.repo, rows.map((r) => r.id))).runs;
   const details: Record<string, RunDetails> = {};
+  const images: Record<string, string> = {};
   for (const r of rows) {
     if (r.status === 'unreadable') continue;
-    details[r.id] = await uiRun(opts.repo, r.id);
+    const d = (details[r.id] = await uiRun(opts.repo, r.id));
+    for (const a of d.artifacts) {
+      if (!imageType(a.path) || a.size > MAX_REPORT_IMAGE) continue;
+      const { type, bytes } = await uiImage(opts.repo, r.id, a.path);
+      images[`${r.id}/${a.path}`] = `data:${type};base64,${bytes.toString('base64')}`;
+    }
   }
-  return { generatedAt: new Date(opts.nowMs ?? Date.now()).toISOString(), where: opts.where ?? null, rows, series, details, leftOut: all.rows.length - rows.length };
+  return { generatedAt: new Date(opts.nowMs ?? Date.now()).toISOString(), where: opts.where ?? null, rows, series, details, leftOut: all.rows.length - rows.length, images };
 }
 
 /** The page as strings to write one after another. */

@@ -18,7 +18,7 @@ import { compareRuns } from '../compare/api.js';
 import { isTmtError } from '../errors.js';
 import type { Repo } from '../git/repo.js';
 import { renderPage } from '../html/page.js';
-import { uiRun, uiRuns, uiSeries, uiStamp } from './api.js';
+import { uiImage, uiRun, uiRuns, uiSeries, uiStamp } from './api.js';
 import { UI_CSS, uiShell } from './shell.js';
 
 export interface UiServerOptions {
@@ -117,6 +117,10 @@ async function handle(opts: UiServerOptions, token: string, req: http.IncomingMe
       return json(res, await uiRuns(repo, url.searchParams.get('where') ?? undefined));
     case '/api/run':
       return json(res, await uiRun(repo, url.searchParams.get('id') ?? ''));
+    case '/api/image': {
+      const image = await uiImage(repo, url.searchParams.get('id') ?? '', url.searchParams.get('name') ?? '');
+      return send(res, 200, image.type, image.bytes);
+    }
     case '/api/series': {
       const ids = (url.searchParams.get('ids') ?? '').split(',').filter(Boolean).slice(0, MAX_SERIES_RUNS);
       return json(res, await uiSeries(repo, ids));
@@ -143,7 +147,7 @@ function json(res: http.ServerResponse, value: unknown): void {
   send(res, 200, 'application/json; charset=utf-8', JSON.stringify(value));
 }
 
-function send(res: http.ServerResponse, status: number, type: string, body: string, extra: Record<string, string> = {}, csp = true): void {
+function send(res: http.ServerResponse, status: number, type: string, body: string | Buffer, extra: Record<string, string> = {}, csp = true): void {
   res.writeHead(status, {
     'Content-Type': type,
     'Content-Length': Buffer.byteLength(body),

@@ -256,11 +256,24 @@ async function showDetail(id: string): Promise<void> {
     h('h3', null, 'metrics (last)'),
     h('table', { class: 'kv' }, ...Object.entries(m.metrics).map(([k, s]) => kv(k, fmtNum(s.last)))),
     h('h3', null, 'artifacts'),
-    h('ul', null, ...d.artifacts.map((a) => h('li', null, `${a.path} (${a.size} bytes)`))),
+    h('ul', { id: 'artifacts' }, ...d.artifacts.map((a) => h('li', null, `${a.path} (${a.size} bytes)`, image(id, a)))),
     ...logs,
     h('h3', null, 'code changes against its base commit'),
     h('pre', { class: 'log', 'data-stream': 'diffstat' }, d.diffStat || '(none: the run ran committed code)'),
   );
+}
+
+/** An image artifact shown inline: the server's bytes (its policy allows images from itself), or a report's saved data: URI. */
+function image(id: string, a: { path: string; size: number }): HTMLElement | null {
+  if (!/\.(png|jpe?g|gif|webp)$/i.test(a.path) || a.size > 8 << 20) return null;
+  const src = report ? report.images?.[`${id}/${a.path}`] : `/api/image?id=${encodeURIComponent(id)}&name=${encodeURIComponent(a.path)}`;
+  if (!src) return null;
+  const img = document.createElement('img');
+  img.alt = a.path;
+  img.loading = 'lazy';
+  img.className = 'artifact-image';
+  img.src = src;
+  return h('div', null, img);
 }
 
 function compareLink(): HTMLElement {
