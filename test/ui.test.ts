@@ -113,7 +113,7 @@ describe('tmt ui in Chromium', () => {
     dir = makeRepo({ 'train.py': 'print(1)\n', 'fail.py': 'import sys\nprint("Traceback (most recent call last):\\nValueError: loss is nan", file=sys.stderr)\nsys.exit(3)\n' });
     recordRun(dir, { name: 'base', params: { lr: 0.1, seed: 1 }, metrics: curve('loss', 20, (k) => 1 / (k + 1)), artifacts: { 'plots/curve.png': png(8, 6, [200, 30, 30]), 'notes.txt': 'text\n' } });
     recordRun(dir, { name: 'tuned', params: { lr: 0.01, seed: 1 }, metrics: curve('loss', 20, (k) => 0.5 / (k + 1)) });
-    recordRun(dir, { name: XSS, description: XSS, tags: [XSS], params: { [XSS]: XSS }, metrics: [{ step: 0, loss: 0.3 }] });
+    recordRun(dir, { name: XSS, description: XSS, tags: [XSS], params: { [XSS]: XSS }, metrics: [{ step: 0, loss: 0.3, [XSS]: 1 }], artifacts: { [`${XSS}.png`]: png(2, 2, [0, 0, 0]) } });
     expect(tmt(dir, ['record', '-q', '-n', 'broken', '--', 'python3', 'fail.py']).code).toBe(3);
     s = await serve(dir);
   }, 60_000);
@@ -152,6 +152,12 @@ describe('tmt ui in Chromium', () => {
     expect(await page.textContent('#where-error')).toMatch(/^--where: expected a value after ">" at column 14\n  metrics\.loss >\n {15}\^$/);
     await page.fill('#where', '');
     await page.waitForFunction(() => document.querySelectorAll('#runs-table tbody tr[data-id]').length === 4);
+    // The column chooser: a hidden column shown, a shown one hidden.
+    await page.click('#columns summary');
+    await page.check('#columns input[data-key="id"]');
+    await page.uncheck('#columns input[data-key="metrics.loss"]');
+    expect(await page.$$eval('#runs-table thead th', (ths) => ths.map((t) => t.getAttribute('data-key')))).toContain('id');
+    expect(await page.$$eval('#runs-table thead th', (ths) => ths.map((t) => t.getAttribute('data-key')))).not.toContain('metrics.loss');
     await page.fill('#search', 'tun');
     expect(await rowNames(page)).toEqual(['tuned']);
     await page.fill('#search', '');
@@ -179,7 +185,9 @@ describe('tmt ui in Chromium', () => {
     expect(await page.$$eval('#artifacts img', (imgs) => imgs.map((i) => (i as HTMLImageElement).alt))).toEqual(['plots/curve.png']);
     await page.click(`#runs-table tbody tr[data-id] td:nth-child(2) >> text=${XSS.slice(0, 10)}`);
     await page.waitForFunction((x) => (document.getElementById('detail')?.textContent ?? '').includes(x), XSS);
-    expect(await page.$$eval('#detail script, #detail img', (els) => els.length)).toBe(0);
+    // Markup in the fields stays text: no script, no handler; the one image is the artifact, named by its (hostile) name.
+    expect(await page.$$eval('#detail script, #detail [onerror]', (els) => els.length)).toBe(0);
+    expect(await page.$$eval('#detail img', (imgs) => imgs.map((i) => [i.className, (i as HTMLImageElement).alt, i.getAttribute('src')!.startsWith('/api/image?')]))).toEqual([['artifact-image', `${XSS}.png`, true]]);
     expect(dialogs).toEqual([]);
     expect(errors).toEqual([]);
   });

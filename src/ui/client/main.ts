@@ -22,6 +22,8 @@ interface Column {
   label: string;
   value(r: UiRow): string | number | null;
   num?: boolean;
+  /** Shown unless the column chooser says otherwise. */
+  shown: boolean;
 }
 
 const state = {
@@ -50,6 +52,7 @@ const whereInput = h('input', { type: 'text', id: 'where', title: "a filter expr
 const searchInput = h('input', { type: 'text', id: 'search', title: 'name, id or tag contains' });
 const whereError = h('pre', { class: 'where-error', id: 'where-error' });
 const scroller = h('div', { class: 'runs', id: 'runs' });
+const chooser = h('details', { id: 'columns' });
 const chartsBox = h('section', { class: 'block', id: 'charts' });
 const detailBox = h('section', { class: 'block', id: 'detail' });
 whereInput.placeholder = 'filter: status = finished and metrics.acc > 0.9';
@@ -60,6 +63,7 @@ searchInput.placeholder = 'search name, id, tag';
 append(app, [
   h('div', { class: 'bar' }, h('label', { class: 'control' }, 'where ', whereInput), h('label', { class: 'control' }, 'search ', searchInput), compareLink()),
   whereError,
+  chooser,
   scroller,
   h('div', { class: 'panels' }, chartsBox, detailBox),
 ]);
@@ -95,7 +99,9 @@ async function loadRuns(): Promise<void> {
   const data = await get<UiRuns>(`/api/runs?where=${encodeURIComponent(state.where)}`);
   whereError.textContent = data.error ? data.error.join('\n') : '';
   state.rows = data.rows;
-  state.columns = columnsFor(state.rows);
+  allColumns = columnsFor(state.rows);
+  state.columns = visible();
+  drawChooser();
   refresh();
 }
 
@@ -112,15 +118,41 @@ function columnsFor(rows: readonly UiRow[]): Column[] {
     }
     for (const k of Object.keys(r.metrics)) metrics.add(k);
   }
-  const varying = [...params].filter(([k, seen]) => seen.size > 1 || rows.some((r) => !(k in r.params))).map(([k]) => k);
+  const varying = new Set([...params].filter(([k, seen]) => seen.size > 1 || rows.some((r) => !(k in r.params))).map(([k]) => k));
   return [
-    { key: 'label', label: 'run', value: (r) => r.name ?? r.id.slice(0, 12) },
-    { key: 'status', label: 'status', value: (r) => r.status },
-    { key: 'started', label: 'started', value: (r) => r.started },
-    { key: 'duration', label: 'duration', value: (r) => (r.durationMs === null ? null : r.durationMs / 1000), num: true },
-    ...varying.slice(0, 12).map((k): Column => ({ key: `params.${k}`, label: k, value: (r) => scalar(r.params[k]), num: true })),
-    ...[...metrics].slice(0, 12).map((k): Column => ({ key: `metrics.${k}`, label: k, value: (r) => r.metrics[k] ?? null, num: true })),
+    { key: 'label', label: 'run', value: (r) => r.name ?? r.id.slice(0, 12), shown: true },
+    { key: 'id', label: 'id', value: (r) => r.id, shown: false },
+    { key: 'status', label: 'status', value: (r) => r.status, shown: true },
+    { key: 'started', label: 'started', value: (r) => r.started, shown: true },
+    { key: 'duration', label: 'duration', value: (r) => (r.durationMs === null ? null : r.durationMs / 1000), num: true, shown: true },
+    { key: 'tags', label: 'tags', value: (r) => r.tags.join(', ') || null, shown: false },
+    { key: 'sweep', label: 'sweep', value: (r) => (r.sweep ? `${r.sweep.name} #${r.sweep.index}` : null), shown: false },
+    ...[...params.keys()].map((k, i): Column => ({ key: `params.${k}`, label: k, value: (r) => scalar(r.params[k]), num: true, shown: varying.has(k) && i < 40 })),
+    ...[...metrics].map((k, i): Column => ({ key: `metrics.${k}`, label: k, value: (r) => r.metrics[k] ?? null, num: true, shown: i < 12 })),
   ];
+}
+
+/** Which columns the table shows: the defaults, then what the chooser changed. */
+const chosen = new Map<string, boolean>();
+let allColumns: Column[] = [];
+
+function visible(): Column[] {
+  return allColumns.filter((c) => chosen.get(c.key) ?? c.shown);
+}
+
+function drawChooser(): void {
+  const boxes = allColumns.slice(0, 400).map((c) => {
+    const box = h('input', { type: 'checkbox', checked: chosen.get(c.key) ?? c.shown, 'data-key': c.key });
+    box.addEventListener('change', () => {
+      chosen.set(c.key, box.checked);
+      state.columns = visible();
+      refresh();
+    });
+    return h('label', { class: 'control' }, box, c.key.startsWith('metrics.') || c.key.startsWith('params.') ? c.key : c.label);
+  });
+  const open = chooser.open;
+  chooser.replaceChildren(h('summary', null, 'columns'), h('div', { class: 'bar' }, ...boxes));
+  chooser.open = open;
 }
 
 function scalar(v: unknown): string | number | null {
@@ -258,7 +290,7 @@ async function showDetail(id: string): Promise<void> {
     h('h3', null, 'artifacts'),
     h('ul', { id: 'artifacts' }, ...d.artifacts.map((a) => h('li', null, `${a.path} (${a.size} bytes)`, image(id, a)))),
     ...logs,
-    h('h3', null, 'code changes against its base commit'),
+    h('h3', null, 'code changes against its base commit ', codeLink(id)),
     h('pre', { class: 'log', 'data-stream': 'diffstat' }, d.diffStat || '(none: the run ran committed code)'),
   );
 }
@@ -274,6 +306,17 @@ function image(id: string, a: { path: string; size: number }): HTMLElement | nul
   img.className = 'artifact-image';
   img.src = src;
   return h('div', null, img);
+}
+
+/** The run's whole code diff against its base commit: the comparison page of this one run. */
+function codeLink(id: string): HTMLElement | null {
+  if (report) return null;
+  const a = document.createElement('a');
+  a.className = 'button';
+  a.target = '_blank';
+  a.href = `/compare?ids=${encodeURIComponent(id)}`;
+  a.textContent = '(the diff)';
+  return a;
 }
 
 function compareLink(): HTMLElement {
