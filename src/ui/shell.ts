@@ -48,4 +48,5 @@ export const UI_CSS = `${PAGE_CSS}
 .kv th { text-align: left; padding: 1px 12px 1px 0; color: var(--dim); font-weight: normal; vertical-align: top; }
 .kv td { padding: 1px 0; overflow-wrap: anywhere; }
 a.button { color: var(--accent); }
+.groups-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
 `;

@@ -10,6 +10,7 @@ import { append, h } from '../../html/client/dom.js';
 import { fmtNum, fmtTime } from '../../html/client/format.js';
 import type { UiRow, UiRuns, UiSeries } from '../api.js';
 import type { RunDetails } from '../../run/read/show.js';
+import { createViews } from './views.js';
 
 const ROW_HEIGHT = 25;
 const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
@@ -43,12 +44,14 @@ const whereError = h('pre', { class: 'where-error', id: 'where-error' });
 const scroller = h('div', { class: 'runs', id: 'runs' });
 const chartsBox = h('section', { class: 'block', id: 'charts' });
 const detailBox = h('section', { class: 'block', id: 'detail' });
+const views = createViews(get);
 whereInput.placeholder = 'filter: status = finished and metrics.acc > 0.9';
 searchInput.placeholder = 'search name, id, tag';
 append(app, [
-  h('div', { class: 'bar' }, h('label', { class: 'control' }, 'where ', whereInput), h('label', { class: 'control' }, 'search ', searchInput), compareLink()),
+  h('div', { class: 'bar' }, h('label', { class: 'control' }, 'where ', whereInput), h('label', { class: 'control' }, 'search ', searchInput), views.control, compareLink()),
   whereError,
   scroller,
+  views.element,
   h('div', { class: 'panels' }, chartsBox, detailBox),
 ]);
 
@@ -110,6 +113,7 @@ function refresh(): void {
   state.shown = shown;
   summary.textContent = `${shown.length} of ${state.rows.length} runs${state.selected.size ? `, ${state.selected.size} selected` : ''}`;
   drawTable();
+  views.update(state.rows, state.shown, state.selected, state.stamp);
 }
 
 function compare(a: string | number | null, b: string | number | null): number {
@@ -155,6 +159,7 @@ function rowFor(r: UiRow): HTMLTableRowElement {
     else state.selected.delete(r.id);
     summary.textContent = `${state.shown.length} of ${state.rows.length} runs${state.selected.size ? `, ${state.selected.size} selected` : ''}`;
     void drawCharts();
+    views.update(state.rows, state.shown, state.selected, state.stamp);
   });
   const tr = h('tr', { 'data-id': r.id, class: r.id === state.current ? 'current' : undefined }, h('td', null, box), ...state.columns.map((c) => cell(c, r)));
   tr.addEventListener('click', () => void showDetail(r.id));
