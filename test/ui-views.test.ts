@@ -1,9 +1,9 @@
 /**
  * tmt ui's views over many runs, against a real sweep in a real headless
- * Chromium: the group-by summary (its means and standard deviations checked
- * against Python's statistics module, a failed run left out), and each
- * group's mean ± std band. The arithmetic is also checked on its own against
- * Python.
+ * Chromium: parallel coordinates and scatters of a sweep, the group-by
+ * summary (its means and standard deviations checked against Python's
+ * statistics module, a failed run left out), and each group's mean ± std
+ * band. The arithmetic is also checked on its own against Python.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import type { Page } from 'playwright-core';
@@ -135,6 +135,41 @@ describe('tmt ui views of a sweep, in Chromium', () => {
   }
 
   const finished = () => runs.filter((r) => r.status === 'finished');
+
+  it('parallel coordinates and scatters of the sweep: a line and a point per run with the metric, axes for what varies', async () => {
+    const { page, errors } = await open();
+    await page.waitForFunction(() => document.querySelectorAll('#sweep-views polyline.pc-line').length === 8);
+    expect(await page.textContent('#sweep-views')).toContain('sweep views: 9 runs');
+    expect(await page.textContent('#sweep-views')).toContain('1 run without a value of acc');
+    expect(await page.$$eval('#sweep-views .pc-axis', (gs) => gs.map((g) => g.getAttribute('data-axis')))).toEqual(['lr', 'hidden', 'seed', 'acc']);
+    const lines = await page.$$eval('#sweep-views polyline.pc-line', (ls) => ls.map((l) => ({ id: l.getAttribute('data-id')!, points: l.getAttribute('points')!.split(' ').map((p) => Number(p.split(',')[1])), stroke: l.getAttribute('stroke') })));
+    expect(lines.map((l) => l.id).sort()).toEqual(finished().map((r) => r.id).sort());
+    // Higher on the metric's axis is a higher acc, and the best run is the ramp's bright end.
+    const acc = (id: string) => runs.find((r) => r.id === id)!.metrics.acc!;
+    const byAcc = [...lines].sort((a, b) => acc(a.id) - acc(b.id));
+    for (let k = 1; k < byAcc.length; k++) expect(byAcc[k]!.points[3]!).toBeLessThan(byAcc[k - 1]!.points[3]!);
+    expect(byAcc.at(-1)!.stroke).toBe('rgb(253,231,37)');
+    // And on the lr axis, 0.1 above 0.01.
+    for (const l of lines) expect(l.points[0]).toBe(runs.find((r) => r.id === l.id)!.params.lr === 0.1 ? Math.min(...lines.map((x) => x.points[0]!)) : Math.max(...lines.map((x) => x.points[0]!)));
+    for (const param of ['lr', 'hidden', 'seed']) {
+      const ids = await page.$$eval(`#sweep-views figure[data-param="${param}"] circle.pt`, (cs) => cs.map((c) => c.getAttribute('data-id')));
+      expect(ids.sort()).toEqual(finished().map((r) => r.id).sort());
+    }
+    // Another metric: the colours follow it (the lowest acc has the highest loss).
+    await page.selectOption('#sweep-metric', 'loss');
+    await page.waitForSelector('#sweep-views .pc-axis[data-axis="loss"]');
+    expect(await page.$eval(`#sweep-views polyline.pc-line[data-id="${byAcc[0]!.id}"]`, (l) => l.getAttribute('stroke'))).toBe('rgb(253,231,37)');
+    await screenshot(page, 'ui-sweep-views');
+    // Two selected runs are a view of their own, whatever the table shows.
+    for (const id of [byAcc[0]!.id, byAcc[7]!.id]) {
+      await page.fill('#search', id.slice(0, 10));
+      await page.check(`#runs-table tbody tr[data-id="${id}"] input[type=checkbox]`);
+    }
+    await page.waitForFunction(() => document.querySelectorAll('#sweep-views polyline.pc-line').length === 2);
+    expect(await page.textContent('#sweep-views')).toContain('the 2 selected runs');
+    expect(errors).toEqual([]);
+    expect(browser.network).toEqual([]);
+  });
 
   /** The #groups table's rows: each cell's text and data attributes. */
   const groupRows = (page: Page) =>

@@ -53,6 +53,7 @@ append(app, [
   scroller,
   views.element,
   h('div', { class: 'panels' }, chartsBox, detailBox),
+  views.sweepElement,
 ]);
 
 async function get<T>(path: string): Promise<T> {

@@ -1,8 +1,9 @@
 /**
  * The views over many runs: the group-by control with its summary table
  * (`#groups`) and, for the selected runs, each group's mean ± std curves
- * (`#group-charts`). main.ts hands over the runs whenever the table or the
- * selection changes; everything else is here.
+ * (`#group-charts`); and, placed apart, the sweep views (sweep-views.ts).
+ * main.ts hands over the runs whenever the table or the selection changes;
+ * everything else is here.
  */
 import { h } from '../../html/client/dom.js';
 import { plural } from '../../html/client/format.js';
@@ -13,6 +14,7 @@ import { groupTable } from './group-table.js';
 import { groupRuns, parseKeys, type Group } from './groups.js';
 import { showValue } from './params.js';
 import { band } from './series-band.js';
+import { sweepViews } from './sweep-views.js';
 
 const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
 /** Groups one chart draws before it gets unreadable. */
@@ -23,6 +25,8 @@ export interface Views {
   control: HTMLElement;
   /** The groups' table and charts, for under the runs table. */
   element: HTMLElement;
+  /** The sweep views: long, so below the charts and details of the runs. */
+  sweepElement: HTMLElement;
   /** `stamp`: the repository's state the rows are from; the charts read the series again when it changes. */
   update(rows: readonly UiRow[], shown: readonly UiRow[], selected: ReadonlySet<string>, stamp: string): void;
 }
@@ -34,6 +38,8 @@ export function createViews(get: <T>(path: string) => Promise<T>): Views {
   const groupsBox = h('section', { class: 'block', id: 'groups' });
   const chartsBox = h('section', { class: 'block', id: 'group-charts' });
   groupsBox.hidden = chartsBox.hidden = true;
+  const label = (r: UiRow) => r.name ?? r.id.slice(0, 12);
+  const sweeps = sweepViews(label);
   let last: Parameters<Views['update']> | undefined;
   let seriesKey = '';
   let series: UiSeries | undefined;
@@ -45,6 +51,7 @@ export function createViews(get: <T>(path: string) => Promise<T>): Views {
     const keys = parseKeys(input.value);
     const byId = new Map(rows.map((r) => [r.id, r]));
     const chosen = [...selected].flatMap((id) => byId.get(id) ?? []);
+    sweeps.update(shown, chosen);
     groupsBox.hidden = chartsBox.hidden = keys.length === 0;
     if (keys.length === 0) return;
     const groups = groupRuns(shown, keys, all.checked);
@@ -100,6 +107,7 @@ export function createViews(get: <T>(path: string) => Promise<T>): Views {
   return {
     control: h('label', { class: 'control' }, 'group by ', input),
     element: h('div', { id: 'groups-views' }, groupsBox, chartsBox),
+    sweepElement: sweeps.element,
     update(...args) {
       last = args;
       draw();
