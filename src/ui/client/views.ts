@@ -53,6 +53,8 @@ export function createViews(get: <T>(path: string) => Promise<T>): Views {
     const chosen = [...selected].flatMap((id) => byId.get(id) ?? []);
     sweeps.update(shown, chosen);
     groupsBox.hidden = chartsBox.hidden = keys.length === 0;
+    // Whatever chart is still being fetched is out of date now.
+    const mine = ++generation;
     if (keys.length === 0) return;
     const groups = groupRuns(shown, keys, all.checked);
     groupsBox.replaceChildren(
@@ -60,16 +62,16 @@ export function createViews(get: <T>(path: string) => Promise<T>): Views {
       h('p', { class: 'controls' }, plural(groups.length, 'group'), ` of ${plural(shown.length, 'shown run')}`, h('label', { class: 'control' }, all, 'count runs that did not finish')),
       groupTable(shown, keys, groups, all.checked),
     );
-    void drawCharts(keys, groupRuns(chosen, keys, all.checked), stamp);
+    // The server went away (tmt ui stopped): keep what is shown.
+    drawCharts(mine, keys, groupRuns(chosen, keys, all.checked), stamp).catch(() => undefined);
   }
 
-  async function drawCharts(keys: readonly string[], groups: readonly Group[], stamp: string): Promise<void> {
+  async function drawCharts(mine: number, keys: readonly string[], groups: readonly Group[], stamp: string): Promise<void> {
     const withRuns = groups.filter((g) => g.runs.length > 0);
     const counted = withRuns.slice(0, MAX_GROUP_LINES);
     const ids = counted.flatMap((g) => g.runs.map((r) => r.id));
     if (ids.length === 0) return void chartsBox.replaceChildren(h('h2', null, 'Group charts'), h('p', { class: 'dim' }, 'Select runs in the table to chart their groups: each group’s mean, with a band of ± one standard deviation.'));
     const key = `${stamp} ${ids.join(',')}`;
-    const mine = ++generation;
     if (key !== seriesKey) {
       const data = await get<UiSeries>(`/api/series?ids=${ids.map(encodeURIComponent).join(',')}`);
       // A newer draw started while this one waited: its picture wins.
