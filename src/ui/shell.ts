@@ -49,4 +49,10 @@ export const UI_CSS = `${PAGE_CSS}
 .kv td { padding: 1px 0; overflow-wrap: anywhere; }
 a.button { color: var(--accent); }
 img.artifact-image { max-width: 360px; max-height: 300px; display: block; margin: 4px 0; }
+.groups-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.scatters { display: grid; grid-template-columns: repeat(auto-fill, minmax(310px, 1fr)); gap: 12px; }
+.chart .pc-axis text { paint-order: stroke; stroke: var(--bg); stroke-width: 3px; }
+.chart .pc-axis .axis-label { fill: var(--fg); font-weight: 600; }
+.chart .pc-line:hover { stroke-width: 3.5px; stroke-opacity: 1; }
+.chart .pt { stroke: var(--bg); stroke-width: 1px; }
 `;

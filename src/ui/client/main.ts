@@ -11,6 +11,7 @@ import { fmtNum, fmtTime } from '../../html/client/format.js';
 import type { UiRow, UiRuns, UiSeries } from '../api.js';
 import type { RunDetails } from '../../run/read/show.js';
 import type { ReportData } from '../report.js';
+import { createViews } from './views.js';
 
 const ROW_HEIGHT = 25;
 const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
@@ -55,17 +56,20 @@ const scroller = h('div', { class: 'runs', id: 'runs' });
 const chooser = h('details', { id: 'columns' });
 const chartsBox = h('section', { class: 'block', id: 'charts' });
 const detailBox = h('section', { class: 'block', id: 'detail' });
+const views = createViews(get);
 whereInput.placeholder = 'filter: status = finished and metrics.acc > 0.9';
 // A report has no server to filter with: its runs are the ones it was saved with.
 if (report) whereInput.disabled = true;
 if (report) whereInput.placeholder = 'filters need tmt ui; search works';
 searchInput.placeholder = 'search name, id, tag';
 append(app, [
-  h('div', { class: 'bar' }, h('label', { class: 'control' }, 'where ', whereInput), h('label', { class: 'control' }, 'search ', searchInput), compareLink()),
+  h('div', { class: 'bar' }, h('label', { class: 'control' }, 'where ', whereInput), h('label', { class: 'control' }, 'search ', searchInput), views.control, compareLink()),
   whereError,
   chooser,
   scroller,
+  views.element,
   h('div', { class: 'panels' }, chartsBox, detailBox),
+  views.sweepElement,
 ]);
 
 function fromReport(r: ReportData, path: string): unknown {
@@ -175,6 +179,7 @@ function refresh(): void {
   state.shown = shown;
   showSummary();
   drawTable();
+  views.update(state.rows, state.shown, state.selected, state.stamp);
 }
 
 function showSummary(): void {
@@ -226,6 +231,7 @@ function rowFor(r: UiRow): HTMLTableRowElement {
     else state.selected.delete(r.id);
     showSummary();
     void drawCharts();
+    views.update(state.rows, state.shown, state.selected, state.stamp);
   });
   const tr = h('tr', { 'data-id': r.id, class: r.id === state.current ? 'current' : undefined }, h('td', null, box), ...state.columns.map((c) => cell(c, r)));
   tr.addEventListener('click', () => void showDetail(r.id));
