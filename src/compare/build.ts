@@ -1,13 +1,14 @@
 /**
  * Assembling a comparison from what was read: runs as views, params as rows
- * (changed ones marked), metrics judged against the first run, series thinned
- * for charts, artifacts lined up by path. Pure: no git, no clock.
+ * (changed ones marked), metrics judged against the first run (those whose
+ * direction is known), series thinned for charts, artifacts lined up by path.
+ * Pure: no git, no clock.
  */
 import type { MetricSeries } from '../run/record/metrics.js';
 import { displayStatus } from '../run/note/status.js';
 import { shellQuote } from '../util/shell-quote.js';
 import type { ArtifactView } from './artifacts.js';
-import type { DirectionChoice } from './direction.js';
+import { judged, UNKNOWN_DIRECTION, type DirectionChoice } from './direction.js';
 import { labelled, runLabels } from './display-names.js';
 import { COMPARISON_SCHEMA_VERSION, type ArtifactRow, type Comparison, type DiffEntry, type MetricRow, type ParamRow, type RunView, type Verdict } from './model.js';
 import { flattenParams, formatParam } from './params.js';
@@ -31,7 +32,7 @@ export interface ComparisonParts {
 export function buildComparison(p: ComparisonParts): Comparison {
   const names = [...new Set(p.runs.flatMap((r) => Object.keys(r.meta.metrics)))].sort();
   const seriesNames = [...new Set([...(p.series?.values() ?? [])].flatMap((s) => Object.keys(s)))].sort();
-  const dir = (n: string) => p.directions.get(n) ?? { direction: 'max' as const, source: 'default' as const };
+  const dir = (n: string) => p.directions.get(n) ?? UNKNOWN_DIRECTION;
   const labels = runLabels(p.runs.map(labelled));
   return {
     schemaVersion: COMPARISON_SCHEMA_VERSION,
@@ -40,7 +41,7 @@ export function buildComparison(p: ComparisonParts): Comparison {
     runs: p.runs.map((r, i) => runView(r, labels[i]!)),
     params: paramRows(p.runs),
     metrics: names.map((n) => metricRow(n, p.runs, dir(n))),
-    series: p.series ? seriesNames.map((n) => ({ name: n, direction: dir(n).direction, runs: p.runs.map((r) => seriesOf(p.series!, r.id, n, p.maxPoints ?? 4000)) })) : [],
+    series: p.series ? seriesNames.map((n) => ({ name: n, direction: dir(n).direction, directionSource: dir(n).source, runs: p.runs.map((r) => seriesOf(p.series!, r.id, n, p.maxPoints ?? 4000)) })) : [],
     artifacts: p.artifacts ? artifactRows(p.runs, p.artifacts) : [],
     diffs: p.diffs ?? [],
     warnings: p.warnings ?? [],
@@ -83,6 +84,10 @@ function paramRows(runs: readonly ResolvedRun[]): ParamRow[] {
 
 function metricRow(name: string, runs: readonly ResolvedRun[], d: DirectionChoice): MetricRow {
   const summaries = runs.map((r) => (Object.hasOwn(r.meta.metrics, name) ? r.meta.metrics[name]! : null));
+  const changed = summaries.some((s) => !Object.is(s?.last, summaries[0]?.last));
+  const row = { name, direction: d.direction, directionSource: d.source, summaries, changed };
+  // A metric nobody said the direction of (a logged lr) is shown, not judged.
+  if (!judged(d)) return { ...row, verdicts: summaries.map(() => null), best: null };
   const better = (a: number, b: number) => (d.direction === 'max' ? a > b : a < b);
   const ref = summaries[0]?.last;
   const verdicts = summaries.map((s, i): Verdict | null => {
@@ -91,12 +96,12 @@ function metricRow(name: string, runs: readonly ResolvedRun[], d: DirectionChoic
   });
   let best: number | null = null;
   summaries.forEach((s, i) => {
-    if (s && Number.isFinite(s.last) && (best === null || better(s.last, summaries[best]!.last))) best = i;
+    if (!s || !Number.isFinite(s.last)) return;
+    if (best === null || better(s.last, summaries[best]!.last)) best = i;
   });
   // Best of one is no finding: a metric only one run logged has no best.
   if (summaries.filter((s) => s && Number.isFinite(s.last)).length < 2) best = null;
-  const changed = summaries.some((s) => !Object.is(s?.last, summaries[0]?.last));
-  return { name, direction: d.direction, directionSource: d.source, summaries, changed, verdicts, best };
+  return { ...row, verdicts, best };
 }
 
 function seriesOf(series: ReadonlyMap<string, MetricSeries>, id: string, name: string, maxPoints: number): SeriesColumns | null {

@@ -4,7 +4,7 @@
  * first run, series for charts, artifacts and code diffs. Terminal tables,
  * JSON and the HTML page all render this one value.
  */
-import type { Direction } from '../query/best.js';
+import type { Direction } from '../query/direction-names.js';
 import type { MetricSummary } from '../run/note/metadata.js';
 import type { DisplayStatus } from '../run/note/status.js';
 import type { ArtifactView } from './artifacts.js';
@@ -49,20 +49,23 @@ export type Verdict = 'better' | 'worse' | 'same';
 
 export interface MetricRow {
   name: string;
+  /** Which way ranks; only a judgement when `directionSource` is not `unknown`. */
   direction: Direction;
+  /** `unknown`: neither flags, git config nor the name say (a logged lr): no verdicts, no best. */
   directionSource: DirectionChoice['source'];
   summaries: Array<MetricSummary | null>;
   /** Whether the runs' last values differ, as stored (0.5 and 0.5000001 do; a run without the metric differs from one with it). */
   changed: boolean;
-  /** Each run's last value against the first run's (null: the first run, or a run without the metric). */
+  /** Each run's last value against the first run's (null: the first run, a run without the metric, or a direction unknown). */
   verdicts: Array<Verdict | null>;
-  /** The run with the best last value. */
+  /** The run with the best last value; on a tie the newest; null when fewer than two runs have the metric or its direction is unknown. */
   best: number | null;
 }
 
 export interface SeriesSet {
   name: string;
   direction: Direction;
+  directionSource: DirectionChoice['source'];
   runs: Array<SeriesColumns | null>;
 }
 

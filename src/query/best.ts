@@ -9,30 +9,13 @@ import type { MetricPoint } from '../run/record/metrics.js';
 import { withCatalog } from '../run/read/read.js';
 import { readSeries } from '../run/read/series.js';
 import { groupKey } from './aggregate.js';
+import { defaultDirection, type Direction } from './direction-names.js';
 import type { QueryRun } from './expr/index.js';
 import { selectRuns, whereNames } from './list.js';
 import { sortBy } from './sort.js';
 import { unknownFieldWarning, unreadableWarning } from './warnings.js';
 
-export type Direction = 'max' | 'min';
 export type Window = { kind: 'percent'; n: number } | { kind: 'count'; n: number };
-
-/** Words that make a metric better when smaller, unless the user says otherwise. */
-const LOWER_IS_BETTER = new Set([
-  'loss', 'losses', 'error', 'errors', 'err', 'mse', 'mae', 'rmse', 'mape', 'perplexity', 'ppl', 'wer', 'cer',
-  'nll', 'bpb', 'bpc', 'bpd', 'fid', 'regret', 'cost', 'time', 'latency',
-]);
-
-/**
- * `val/loss`, `train.loss`, `valLoss` and `eval-perplexity` are all losses: the
- * name is split into words at any separator (`/` as Lightning, W&B and
- * TensorBoard write them) and at camelCase humps, and any loss-like word counts.
- */
-export function defaultDirection(metric: string): Direction {
-  // valLoss → val Loss; MSELoss → MSE Loss.
-  const words = metric.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/);
-  return words.some((w) => LOWER_IS_BETTER.has(w)) ? 'min' : 'max';
-}
 
 export function parseWindow(spec: string): Window {
   const m = /^last:(\d+(?:\.\d+)?)(%?)$/.exec(spec.trim());

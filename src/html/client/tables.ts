@@ -2,7 +2,7 @@
 import { h, section, type Child } from './dom.js';
 import { fmtDuration, fmtNum, fmtTime, plural } from './format.js';
 import { swatch } from './run-style.js';
-import type { PageData, RunStyle, RunView } from './types.js';
+import type { MetricRow, PageData, RunStyle, RunView } from './types.js';
 
 function headerRow(style: RunStyle, first: string): HTMLTableRowElement {
   return h('tr', null, h('th', { scope: 'col' }, first), ...style.labels.map((l, i) => h('th', { scope: 'col', class: 'run-col' }, swatch(style.colors[i]!), l)));
@@ -56,8 +56,7 @@ export function paramsSection(data: PageData, style: RunStyle): HTMLElement {
 export function metricsSection(data: PageData, style: RunStyle): HTMLElement {
   if (data.metrics.length === 0) return section('metrics', 'Metrics', h('p', { class: 'dim' }, 'No metrics recorded.'));
   const rows = data.metrics.map((m) => {
-    const arrow = m.direction === 'max' ? '↑ higher is better' : '↓ lower is better';
-    const source = m.directionSource === 'default' ? '' : m.directionSource === 'flag' ? ' (set on the command line)' : ' (set in git config)';
+    const how = directionText(m.directionSource, m.direction);
     const cells = m.summaries.map((s, i): Child => {
       if (!s) return h('td', { class: 'missing' }, '—');
       const verdict = m.verdicts[i];
@@ -71,8 +70,25 @@ export function metricsSection(data: PageData, style: RunStyle): HTMLElement {
         h('span', { class: 'detail' }, `${verdict && verdict !== 'same' ? `${verdict} · ` : ''}min ${fmtNum(s.min)} · max ${fmtNum(s.max)} · ${plural(s.count, 'point')}`),
       );
     });
-    return h('tr', null, h('th', { scope: 'row' }, h('span', null, m.name), h('span', { class: 'detail' }, arrow + source)), ...cells);
+    const unknown = m.directionSource === 'unknown';
+    return h(
+      'tr',
+      { class: unknown ? 'neutral' : undefined },
+      h('th', { scope: 'row' }, h('span', null, m.name), h('span', { class: 'detail', title: unknown ? howToJudge(m.name) : undefined }, how)),
+      ...cells,
+    );
   });
-  const note = data.runs.length > 1 ? h('p', { class: 'dim' }, 'Last values; ', h('span', { class: 'better' }, 'better'), ' and ', h('span', { class: 'worse' }, 'worse'), ` are against ${style.labels[0]}; ★ marks the best run.`) : null;
+  const note = data.runs.length > 1 ? h('p', { class: 'dim' }, 'Last values; ', h('span', { class: 'better' }, 'better'), ' and ', h('span', { class: 'worse' }, 'worse'), ` are against ${style.labels[0]}; ★ marks the best run (the newest of those tied). Metrics whose direction is not known are not judged.`) : null;
   return section('metrics', 'Metrics', note, h('div', { class: 'scroll' }, h('table', { class: 'grid metrics' }, h('thead', null, headerRow(style, 'metric')), h('tbody', null, ...rows))));
+}
+
+/** Which way a metric is judged, and who said so; a metric of no known direction is not judged at all. */
+export function directionText(source: MetricRow['directionSource'], direction: MetricRow['direction']): string {
+  if (source === 'unknown') return 'not judged: direction unknown';
+  const arrow = direction === 'max' ? '↑ higher is better' : '↓ lower is better';
+  return arrow + (source === 'flag' ? ' (set on the command line)' : source === 'config' ? ' (set in git config)' : '');
+}
+
+function howToJudge(name: string): string {
+  return `tmt cannot tell from the name "${name}" which way is better: say --higher-is-better or --lower-is-better, or git config tmt.metric.${name}.direction higher|lower`;
 }

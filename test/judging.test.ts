@@ -1,0 +1,85 @@
+/**
+ * Judging runs fairly in the terminal and in JSON: only metrics whose
+ * direction is known are coloured and crowned, a tie goes to the newer run,
+ * and aggregates count finished runs unless asked otherwise.
+ */
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nameDirection } from '../src/query/direction-names.js';
+import { testEnv } from './helpers/env.js';
+import { cleanupTemp, git, makeRepo } from './helpers/git.js';
+import { BIN, tmt } from './helpers/tmt.js';
+
+afterAll(cleanupTemp);
+
+function json(r: { code: number; stdout: string; stderr: string }): any {
+  if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+/** `tmt ARGS` on a terminal (through script(1)), colour on. */
+function onTerminal(dir: string, args: string): string {
+  return spawnSync('script', ['-qefc', `${process.execPath} ${BIN} ${args}`, '/dev/null'], { cwd: dir, env: { ...testEnv, NO_COLOR: undefined, TERM: 'xterm' }, encoding: 'utf8' }).stdout;
+}
+
+const line = (out: string, field: string) => out.split('\n').find((l) => l.includes(field))!;
+/** A row's cells after its (dimmed) field name. */
+const cells = (out: string, field: string) => line(out, field).replace(/^\x1b\[2m[^\x1b]*\x1b\[0m/, '');
+
+describe('which way is better, by name', () => {
+  it('loss-like names are lower-is-better, score-like names higher, the rest unknown', () => {
+    const lower = ['loss', 'val/loss', 'train.loss', 'valLoss', 'eval/perplexity', 'test_error', 'MSELoss', 'f1_loss', 'time'];
+    const higher = ['acc', 'val/acc', 'valAcc', 'eval-f1', 'val/f1', 'accuracy', 'roc_auc', 'precision', 'recall', 'bleu', 'rougeL', 'rouge2', 'reward', 'episode_return', 'score', 'mAP50', 'map', 'mIoU', 'iou', 'r2', 'dice', 'ndcg@10', 'top1', 'top5', 'hits@10', 'exact_match', 'em', 'pass@1', 'acc1'];
+    const neither = ['lr', 'learning_rate', 'epoch', 'step', 'grad_norm', 'top', 'f', 'throughput', 'tokens_per_sec', 'temperature'];
+    for (const m of lower) expect(nameDirection(m), m).toBe('min');
+    for (const m of higher) expect(nameDirection(m), m).toBe('max');
+    for (const m of neither) expect(nameDirection(m), m).toBeUndefined();
+  });
+});
+
+describe('tmt compare judges only metrics whose direction is known', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = makeRepo({ 'a.py': 'a\n' });
+    tmt(dir, ['save', '-n', 'first', '-m', 'lr=0.1', '-m', 'acc=0.5', '-m', 'val/f1=0.4', '-m', 'loss=1', '-m', 'epoch=3']);
+    tmt(dir, ['save', '-n', 'second', '-m', 'lr=0.3', '-m', 'acc=0.7', '-m', 'val/f1=0.6', '-m', 'loss=0.5', '-m', 'epoch=9']);
+  });
+
+  it('--json: lr and epoch have direction source unknown, no verdicts and no best; acc and val/f1 higher, loss lower', () => {
+    const metrics = new Map<string, any>(json(tmt(dir, ['compare', 'first', 'second', '--json'])).metrics.map((m: any) => [m.name, m]));
+    for (const name of ['lr', 'epoch']) expect(metrics.get(name), name).toMatchObject({ directionSource: 'unknown', verdicts: [null, null], best: null, changed: true });
+    expect(metrics.get('acc')).toMatchObject({ direction: 'max', directionSource: 'default', verdicts: [null, 'better'], best: 1 });
+    expect(metrics.get('val/f1')).toMatchObject({ direction: 'max', directionSource: 'default', verdicts: [null, 'better'], best: 1 });
+    expect(metrics.get('loss')).toMatchObject({ direction: 'min', directionSource: 'default', verdicts: [null, 'better'], best: 1 });
+  });
+
+  it('on a terminal: lr is plain, acc green and bold (best), loss green and bold', () => {
+    const out = onTerminal(dir, 'compare first second');
+    expect(cells(out, 'metrics.lr')).toMatch(/^ +0\.1 +0\.3\r?$/);
+    expect(cells(out, 'metrics.epoch')).toMatch(/^ +3 +9\r?$/);
+    expect(line(out, 'metrics.acc')).toContain('\x1b[1m\x1b[32m0.7\x1b[0m\x1b[0m');
+    expect(line(out, 'metrics.val/f1')).toContain('\x1b[32m0.6');
+    expect(line(out, 'metrics.loss')).toContain('\x1b[1m\x1b[32m0.5\x1b[0m\x1b[0m');
+  });
+
+  it('a direction set for lr, by git config or a flag, makes it judged', () => {
+    git(dir, 'config', 'tmt.metric.lr.direction', 'lower');
+    try {
+      const lr = json(tmt(dir, ['compare', 'first', 'second', '--json'])).metrics.find((m: any) => m.name === 'lr');
+      expect(lr).toMatchObject({ direction: 'min', directionSource: 'config', verdicts: [null, 'worse'], best: 0 });
+      expect(line(onTerminal(dir, 'compare first second'), 'metrics.lr')).toContain('\x1b[31m0.3\x1b[0m');
+    } finally {
+      git(dir, 'config', '--remove-section', 'tmt.metric.lr');
+    }
+    const flagged = json(tmt(dir, ['compare', 'first', 'second', '--json', '--higher-is-better', 'lr'])).metrics.find((m: any) => m.name === 'lr');
+    expect(flagged).toMatchObject({ direction: 'max', directionSource: 'flag', verdicts: [null, 'better'], best: 1 });
+  });
+
+  it('tmt best still ranks by lr when asked, higher by default, and says it assumed that', () => {
+    const r = tmt(dir, ['best', '--metric', 'lr', '--json']);
+    expect(json(r)).toMatchObject({ direction: 'max', best: [{ name: 'second' }] });
+    expect(r.stderr).toBe('warning: no direction known for lr (its name is neither loss- nor score-like): ranked higher-is-better; --min, or git config tmt.metric.lr.direction lower, says otherwise\n');
+    expect(tmt(dir, ['best', '--metric', 'lr', '--min']).stderr).toBe('');
+    expect(tmt(dir, ['best', '--metric', 'acc']).stderr).toBe('');
+  });
+});
