@@ -83,3 +83,26 @@ describe('tmt compare judges only metrics whose direction is known', () => {
     expect(tmt(dir, ['best', '--metric', 'acc']).stderr).toBe('');
   });
 });
+
+describe('a tie goes to the newer run', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = makeRepo({ 'a.py': 'a\n' });
+    tmt(dir, ['save', '-n', 'old', '-m', 'acc=0.8', '-m', 'loss=0.2']);
+    tmt(dir, ['save', '-n', 'new', '-m', 'acc=0.8', '-m', 'loss=0.2']);
+  });
+
+  it('in compare --json, whichever run is listed first', () => {
+    for (const [order, best] of [[['old', 'new'], 1], [['new', 'old'], 0]] as const) {
+      const metrics = json(tmt(dir, ['compare', ...order, '--json'])).metrics;
+      for (const m of metrics) expect(m, `${order.join(' ')}: ${m.name}`).toMatchObject({ verdicts: [null, 'same'], best });
+    }
+    expect(json(tmt(dir, ['best', '--metric', 'acc', '--json'])).best[0].name).toBe('new'); // as tmt best does
+  });
+
+  it('in the terminal table: the newer run is bold, the older plain', () => {
+    const out = onTerminal(dir, 'compare old new');
+    expect(cells(out, 'metrics.acc')).toMatch(/^ +0\.8 +\x1b\[1m0\.8\x1b\[0m\r?$/);
+    expect(cells(onTerminal(dir, 'compare new old'), 'metrics.acc')).toMatch(/^ +\x1b\[1m0\.8\x1b\[0m +0\.8\r?$/);
+  });
+});

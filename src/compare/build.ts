@@ -97,7 +97,9 @@ function metricRow(name: string, runs: readonly ResolvedRun[], d: DirectionChoic
   let best: number | null = null;
   summaries.forEach((s, i) => {
     if (!s || !Number.isFinite(s.last)) return;
-    if (best === null || better(s.last, summaries[best]!.last)) best = i;
+    const held = best === null ? undefined : summaries[best]!.last;
+    // A tie goes to the newer run, as in tmt best (run ids sort by start time).
+    if (held === undefined || better(s.last, held) || (s.last === held && runs[i]!.id > runs[best!]!.id)) best = i;
   });
   // Best of one is no finding: a metric only one run logged has no best.
   if (summaries.filter((s) => s && Number.isFinite(s.last)).length < 2) best = null;
