@@ -106,3 +106,45 @@ describe('a tie goes to the newer run', () => {
     expect(cells(onTerminal(dir, 'compare new old'), 'metrics.acc')).toMatch(/^ +\x1b\[1m0\.8\x1b\[0m +0\.8\r?$/);
   });
 });
+
+describe('tmt list --group-by aggregates finished runs', () => {
+  let dir: string;
+  const record = (name: string, lr: number, acc: number, end = '') => tmt(dir, ['record', '-q', '-n', name, '-p', `lr=${lr}`, '--', 'sh', '-c', `echo '{"acc": ${acc}}' >> "$TMT_METRICS"${end}`]);
+  beforeAll(() => {
+    dir = makeRepo({ 'a.py': 'a\n' });
+    record('a', 0.1, 0.8);
+    record('b', 0.1, 0.9);
+    expect(record('k', 0.1, 0.1, '; kill -KILL $$').code).not.toBe(0);
+    record('c', 0.01, 0.5);
+  });
+  const groups = (extra: string[] = []) => {
+    const r = tmt(dir, ['list', '--group-by', 'params.lr', '--agg', 'mean(metrics.acc),count', '--json', ...extra]);
+    return { out: json(r), stderr: r.stderr };
+  };
+
+  it('by default: a killed run is left out of the mean and the count, and a warning says so', () => {
+    expect(json(tmt(dir, ['show', 'k', '--json'])).run.status).toBe('killed');
+    const { out, stderr } = groups();
+    expect(out.groups.map((g: any) => [g.key['params.lr'], g.values])).toEqual([
+      [0.01, { 'mean(metrics.acc)': 0.5, count: 1 }],
+      [0.1, { 'mean(metrics.acc)': expect.closeTo(0.85, 10), count: 2 }],
+    ]);
+    expect(out.unfinished).toBe(1);
+    expect(stderr).toBe('warning: left out 1 run that did not finish (failed, killed, running or stale); --any-status counts them\n');
+    const table = tmt(dir, ['list', '--group-by', 'params.lr', '--agg', 'mean(metrics.acc)']);
+    expect(table.stdout).toMatch(/^0\.1\s+0\.85$/m);
+    expect(table.stderr).toMatch(/left out 1 run that did not finish/);
+  });
+
+  it('--any-status, a --where or --status on status, or grouping by status counts every run', () => {
+    for (const extra of [['--any-status'], ['--where', "status != 'running'"], ['--status', 'finished,killed']]) {
+      const { out, stderr } = groups(extra);
+      expect(out.groups.find((g: any) => g.key['params.lr'] === 0.1).values, extra.join(' ')).toEqual({ 'mean(metrics.acc)': expect.closeTo(0.6, 10), count: 3 });
+      expect(out.unfinished).toBe(0);
+      expect(stderr).toBe('');
+    }
+    const byStatus = json(tmt(dir, ['list', '--group-by', 'status', '--json']));
+    expect(byStatus.groups.map((g: any) => [g.key.status, g.values.count])).toEqual([['finished', 3], ['killed', 1]]);
+    expect(tmt(dir, ['list', '--any-status'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^error: --any-status goes with --group-by\nhint: /) });
+  });
+});
