@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nameDirection } from '../src/query/direction-names.js';
 import { testEnv } from './helpers/env.js';
 import { cleanupTemp, git, makeRepo } from './helpers/git.js';
+import { staleRun } from './helpers/runs.js';
 import { BIN, tmt } from './helpers/tmt.js';
 
 afterAll(cleanupTemp);
@@ -146,5 +147,20 @@ describe('tmt list --group-by aggregates finished runs', () => {
     const byStatus = json(tmt(dir, ['list', '--group-by', 'status', '--json']));
     expect(byStatus.groups.map((g: any) => [g.key.status, g.values.count])).toEqual([['finished', 3], ['killed', 1]]);
     expect(tmt(dir, ['list', '--any-status'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^error: --any-status goes with --group-by\nhint: /) });
+  });
+});
+
+describe('status colours in the terminal', () => {
+  it('killed and stale each have their own colour, apart from failed, finished and running', async () => {
+    const dir = makeRepo({ 'a.py': 'a\n' });
+    tmt(dir, ['record', '-q', '-n', 'done', '--', 'true']);
+    tmt(dir, ['record', '-q', '-n', 'crashed', '--', 'sh', '-c', 'exit 1']);
+    tmt(dir, ['record', '-q', '-n', 'stopped', '--', 'sh', '-c', 'kill -KILL $$']);
+    await staleRun(dir, 'orphan');
+    const out = onTerminal(dir, 'list');
+    const colourOf = (name: string) => /\x1b\[(\d+)m(finished|failed|killed|stale)/.exec(line(out, name))?.[1];
+    expect({ done: colourOf('done'), crashed: colourOf('crashed'), stopped: colourOf('stopped'), orphan: colourOf('orphan') }).toEqual({ done: '32', crashed: '31', stopped: '35', orphan: '33' });
+    // compare's status row too.
+    expect(cells(onTerminal(dir, 'compare stopped orphan'), 'status')).toMatch(/\x1b\[35mkilled\x1b\[0m +\x1b\[33mstale\x1b\[0m/);
   });
 });

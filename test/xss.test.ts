@@ -111,3 +111,25 @@ describe('XSS: payloads in run data never execute', () => {
     });
   }
 });
+
+describe('XSS: a failed run\'s stderr on the page', () => {
+  it('every payload in the stderr tail is shown as text and none runs', async () => {
+    const dir = makeRepo({ 'fail.js': `for (const p of ${JSON.stringify([...PAYLOADS, SVG, '</pre></details><script>window.__pwned=1</script>'])}) console.error(p);\nprocess.exit(1);\n` });
+    expect(tmt(dir, ['record', '-q', '--no-pty', '-n', P1, '--', process.execPath, 'fail.js']).code).toBe(1);
+    const file = path.join(tempDir('tmt-xss-'), 'page.html');
+    expect(tmt(dir, ['compare', 'last', '-o', file, '--no-open']).code).toBe(0);
+    const html = fs.readFileSync(file, 'utf8');
+    expect(html.includes(P1) || html.includes(P2) || html.includes('</pre></details>')).toBe(false);
+
+    const { page: p, errors, dialogs } = await load(browserOf(), file);
+    const tail = p.locator('#runs details.stderr-tail');
+    expect(await tail.locator('summary').innerText()).toBe(`${P1} failed: its stderr`);
+    expect((await tail.locator('pre').innerText()).split('\n')).toEqual([...PAYLOADS, SVG, '</pre></details><script>window.__pwned=1</script>']);
+    expect(await p.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    expect(dialogs).toEqual([]);
+    expect(await p.locator('img[src="x"], [onerror], [onload], svg[width="20"]').count()).toBe(0);
+    expect(await p.locator('script:not([type])').count()).toBe(2);
+    expect(errors).toEqual([]);
+    await p.close();
+  });
+});

@@ -14,6 +14,7 @@ import { COMPARISON_SCHEMA_VERSION, type ArtifactRow, type Comparison, type Diff
 import { flattenParams, formatParam } from './params.js';
 import type { ResolvedRun } from './compared-runs.js';
 import { thin, type SeriesColumns } from './series.js';
+import type { StderrTail } from './stderr-tail.js';
 
 export interface ComparisonParts {
   kind: 'diff' | 'compare';
@@ -21,6 +22,8 @@ export interface ComparisonParts {
   directions: ReadonlyMap<string, DirectionChoice>;
   series?: ReadonlyMap<string, MetricSeries>;
   artifacts?: ReadonlyMap<string, ArtifactView[]>;
+  /** Failed runs' stderr tails, by run id. */
+  stderrTails?: ReadonlyMap<string, StderrTail>;
   diffs?: DiffEntry[];
   generatedAt: string;
   warnings?: string[];
@@ -38,7 +41,7 @@ export function buildComparison(p: ComparisonParts): Comparison {
     schemaVersion: COMPARISON_SCHEMA_VERSION,
     kind: p.kind,
     generatedAt: p.generatedAt,
-    runs: p.runs.map((r, i) => runView(r, labels[i]!)),
+    runs: p.runs.map((r, i) => runView(r, labels[i]!, p.stderrTails?.get(r.id))),
     params: paramRows(p.runs),
     metrics: names.map((n) => metricRow(n, p.runs, dir(n))),
     series: p.series ? seriesNames.map((n) => ({ name: n, direction: dir(n).direction, directionSource: dir(n).source, runs: p.runs.map((r) => seriesOf(p.series!, r.id, n, p.maxPoints ?? 4000)) })) : [],
@@ -48,7 +51,7 @@ export function buildComparison(p: ComparisonParts): Comparison {
   };
 }
 
-function runView(r: ResolvedRun, label: string): RunView {
+function runView(r: ResolvedRun, label: string, stderrTail: StderrTail | undefined): RunView {
   const m = r.meta;
   return {
     id: r.id,
@@ -70,6 +73,7 @@ function runView(r: ResolvedRun, label: string): RunView {
     commit: r.commit,
     tags: m.tags,
     description: m.description,
+    ...(stderrTail ? { stderrTail } : {}),
   };
 }
 

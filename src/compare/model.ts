@@ -11,6 +11,7 @@ import type { ArtifactView } from './artifacts.js';
 import type { CodeDiff } from './code.js';
 import type { DirectionChoice } from './direction.js';
 import type { SeriesColumns } from './series.js';
+import type { StderrTail } from './stderr-tail.js';
 
 export const COMPARISON_SCHEMA_VERSION = 1;
 
@@ -36,6 +37,8 @@ export interface RunView {
   commit: string;
   tags: string[];
   description?: string;
+  /** A failed run's last lines of stderr (on the page; not read for the terminal table). */
+  stderrTail?: StderrTail;
 }
 
 export interface ParamRow {

@@ -6,7 +6,7 @@
  */
 import type { Comparison, Verdict } from '../../compare/model.js';
 import type { Cell, Tabular } from './formats.js';
-import { formatDuration, formatTime, formatValue, paint } from './format.js';
+import { formatDuration, formatTime, formatValue, paint, statusColor } from './format.js';
 import { renderTable } from './table.js';
 import type { Styled } from '../terminal-text.js';
 
@@ -65,6 +65,7 @@ export function renderCompareTable(c: Comparison, opts: { onlyChanged: boolean; 
         if (col > 0 && best[row] === col - 1) return paint(opts.color, 'bold', judged ?? text);
         if (judged) return judged;
         if (col === 0) return paint(opts.color, 'dim', text);
+        if (cells[row]![0] === 'status') return paint(opts.color, statusColor(text.trim()), text);
         // A param that differs from the first run's stands out, as on the HTML page.
         return isParam[row] && col > 1 && cells[row]![col] !== cells[row]![1] ? paint(opts.color, 'yellow', text) : text;
       },

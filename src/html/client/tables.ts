@@ -1,6 +1,6 @@
-/** The runs side by side: metadata, params (changed ones marked) and metric summaries (better and worse coloured). */
+/** The runs side by side: metadata (with failed runs' last lines of stderr), params (changed ones marked) and metric summaries (better and worse coloured). */
 import { h, section, type Child } from './dom.js';
-import { fmtDuration, fmtNum, fmtTime, plural } from './format.js';
+import { fmtBytes, fmtDuration, fmtNum, fmtTime, plural } from './format.js';
 import { swatch } from './run-style.js';
 import type { MetricRow, PageData, RunStyle, RunView } from './types.js';
 
@@ -34,7 +34,20 @@ export function runsSection(data: PageData, style: RunStyle): HTMLElement {
     const changed = TELLING.has(label) && data.runs.length > 1 && values.some((v) => v !== values[0]);
     return h('tr', { class: changed ? 'changed' : undefined }, h('th', { scope: 'row' }, label), ...values.map((v, i) => h('td', { class: label === 'status' ? `status status-${data.runs[i]!.status}` : undefined }, v ?? '')));
   });
-  return section('runs', data.runs.length > 1 ? 'Runs' : 'Run', h('div', { class: 'scroll' }, h('table', { class: 'grid' }, h('thead', null, headerRow(style, '')), h('tbody', null, ...rows))));
+  return section('runs', data.runs.length > 1 ? 'Runs' : 'Run', h('div', { class: 'scroll' }, h('table', { class: 'grid' }, h('thead', null, headerRow(style, '')), h('tbody', null, ...rows))), ...stderrTails(data, style));
+}
+
+/** Why each failed run failed, as far as its stderr tells: its last lines, open. */
+function stderrTails(data: PageData, style: RunStyle): HTMLElement[] {
+  return data.runs.flatMap((r, i) => {
+    const t = r.stderrTail;
+    if (!t) return [];
+    const what = t.earlier ? `last ${plural(t.lines.length, 'line')} of its stderr (${fmtBytes(t.bytes)} in all: tmt show ${r.id.slice(0, 12)} --log stderr prints it)` : 'its stderr';
+    const pre = h('pre', null, t.lines.join('\n'));
+    // The last line is the one that says why: scrolled into view once the page is laid out.
+    requestAnimationFrame(() => (pre.scrollTop = pre.scrollHeight));
+    return [h('details', { class: 'stderr-tail', open: true, 'data-run': i }, h('summary', null, swatch(style.colors[i]!), `${style.labels[i]} failed: ${what}`), pre)];
+  });
 }
 
 export function paramsSection(data: PageData, style: RunStyle): HTMLElement {
