@@ -78,7 +78,8 @@ describe('tmt compare judges only metrics whose direction is known', () => {
 
   it('tmt best still ranks by lr when asked, higher by default, and says it assumed that', () => {
     const r = tmt(dir, ['best', '--metric', 'lr', '--json']);
-    expect(json(r)).toMatchObject({ direction: 'max', best: [{ name: 'second' }] });
+    expect(json(r)).toMatchObject({ direction: 'max', directionSource: 'unknown', best: [{ name: 'second' }] });
+    expect(json(tmt(dir, ['best', '--metric', 'acc', '--json']))).toMatchObject({ direction: 'max', directionSource: 'default' });
     expect(r.stderr).toBe('warning: no direction known for lr (its name is neither loss- nor score-like): ranked higher-is-better; --min, or git config tmt.metric.lr.direction lower, says otherwise\n');
     expect(tmt(dir, ['best', '--metric', 'lr', '--min']).stderr).toBe('');
     expect(tmt(dir, ['best', '--metric', 'acc']).stderr).toBe('');

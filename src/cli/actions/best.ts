@@ -27,7 +27,7 @@ export async function bestCommand(opts: BestCommandOptions, { out, term }: Conte
   for (const w of best.warnings) warn(out, w);
   if (best.picks.length === 0) throw noBestError(best, opts.where);
   if (opts.format === 'json') {
-    out.json({ schemaVersion: 1, metric, direction: best.direction, window: opts.window ?? null, best: best.picks });
+    out.json({ schemaVersion: 1, metric, direction: best.direction, directionSource: directions.get(metric)!.source, window: opts.window ?? null, best: best.picks });
     return 0;
   }
   const keys = groupBy ?? [];
