@@ -14,7 +14,8 @@ export { recordRun, type RecordOptions, type RecordResult } from './run/record/r
 export { selectRun } from './run/read/select.js';
 export { showRun, type RunDetails } from './run/read/show.js';
 export { listRuns, type ListOptions, type RunRow } from './query/list.js';
-export { bestRuns, type BestOptions, type BestPick, type BestResult, type Direction, type Window } from './query/best.js';
+export { bestRuns, type BestOptions, type BestPick, type BestResult, type Window } from './query/best.js';
+export type { Direction } from './query/direction-names.js';
 export { metricDirections, type DirectionChoice, type DirectionFlags } from './compare/direction.js';
 export { editRun, type RunEdit } from './run/update/edit.js';
 export { recoverRuns, type RecoverOptions, type RecoverResult, type Recovered } from './run/update/recover.js';

@@ -6,6 +6,7 @@ import { escapeHtml, escapeInlineScript, jsonForScript } from '../src/html/escap
 import { loadAssets } from '../dist/html/assets.js';
 import { sniffImage, looksText } from '../src/compare/sniff.js';
 import { thin } from '../src/compare/series.js';
+import { tailLines } from '../src/compare/stderr-tail.js';
 import { flattenParams, formatParam } from '../src/compare/params.js';
 import { parseRawNumstat } from '../src/git/diff-files.js';
 import { pairPatches, splitPatch } from '../src/git/diff-patch.js';
@@ -123,5 +124,18 @@ describe("parsing git's file list and splitting its patch", () => {
     expect(paired[1]!.toString()).toContain('deleted file mode 100644');
     expect(paired[1]!.toString()).toContain('new file mode 120000');
     expect(pairPatches([file('M', 'a.txt')], pieces)).toBeUndefined();
+  });
+});
+
+describe('a failed run\'s stderr tail', () => {
+  const limits = { bytes: 1024, lines: 3, lineChars: 10 };
+  it('keeps the last lines as the terminal last showed them', () => {
+    const log = Buffer.from('one\ntwo\r\n\x1b[31mred\x1b[0m \x1b]0;title\x07x\n10%\r50%\r100%\n');
+    expect(tailLines(log, false, limits)).toEqual({ lines: ['two', 'red x', '100%'], earlier: true });
+    expect(tailLines(Buffer.from('a\nb\n'), false, limits)).toEqual({ lines: ['a', 'b'], earlier: false });
+  });
+  it('drops the partial first line of a cut log, and cuts long lines', () => {
+    expect(tailLines(Buffer.from('tail of a line\nwhole\n'), true, limits)).toEqual({ lines: ['whole'], earlier: true });
+    expect(tailLines(Buffer.from('0123456789abcdef\n'), false, limits).lines).toEqual(['0123456789…']);
   });
 });

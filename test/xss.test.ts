@@ -45,7 +45,8 @@ describe('XSS: payloads in run data never execute', () => {
   for (const command of [['diff', 'last~1', 'last'], ['compare', 'last~1', 'last']]) {
     it(`tmt ${command[0]} --html`, async () => {
       const file = path.join(tempDir('tmt-xss-'), 'page.html');
-      const r = tmt(dir, [...command, '-o', file, '--no-open']);
+      // The payload metrics' names say no direction: flags give them one, so their best points (titled with the name) are drawn.
+      const r = tmt(dir, [...command, '-o', file, '--no-open', ...PAYLOADS.flatMap((m) => ['--higher-is-better', m])]);
       expect(r.code).toBe(0);
       const html = fs.readFileSync(file, 'utf8');
       // In the file: no markup payload appears unescaped, whatever the context; `javascript:` is inert text unless it is a URL.
@@ -109,4 +110,26 @@ describe('XSS: payloads in run data never execute', () => {
       await p.close();
     });
   }
+});
+
+describe('XSS: a failed run\'s stderr on the page', () => {
+  it('every payload in the stderr tail is shown as text and none runs', async () => {
+    const dir = makeRepo({ 'fail.js': `for (const p of ${JSON.stringify([...PAYLOADS, SVG, '</pre></details><script>window.__pwned=1</script>'])}) console.error(p);\nprocess.exit(1);\n` });
+    expect(tmt(dir, ['record', '-q', '--no-pty', '-n', P1, '--', process.execPath, 'fail.js']).code).toBe(1);
+    const file = path.join(tempDir('tmt-xss-'), 'page.html');
+    expect(tmt(dir, ['compare', 'last', '-o', file, '--no-open']).code).toBe(0);
+    const html = fs.readFileSync(file, 'utf8');
+    expect(html.includes(P1) || html.includes(P2) || html.includes('</pre></details>')).toBe(false);
+
+    const { page: p, errors, dialogs } = await load(browserOf(), file);
+    const tail = p.locator('#runs details.stderr-tail');
+    expect(await tail.locator('summary').innerText()).toBe(`${P1} failed: its stderr`);
+    expect((await tail.locator('pre').innerText()).split('\n')).toEqual([...PAYLOADS, SVG, '</pre></details><script>window.__pwned=1</script>']);
+    expect(await p.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    expect(dialogs).toEqual([]);
+    expect(await p.locator('img[src="x"], [onerror], [onload], svg[width="20"]').count()).toBe(0);
+    expect(await p.locator('script:not([type])').count()).toBe(2);
+    expect(errors).toEqual([]);
+    await p.close();
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * Reads everything a comparison shows, for the runs already chosen: metric
- * directions, series, artifacts and the code diffs (the first run against
- * each other run; a single run against its base commit).
+ * directions, series, artifacts, failed runs' stderr tails and the code diffs
+ * (the first run against each other run; a single run against its base
+ * commit).
  */
 import type { TreePair } from '../git/diff.js';
 import type { Repo } from '../git/repo.js';
@@ -14,6 +15,7 @@ import type { Comparison, DiffEntry } from './model.js';
 import { baseLabel, labelled, runLabels } from './display-names.js';
 import type { ResolvedRun } from './compared-runs.js';
 import { readRunSeries } from './series.js';
+import { readStderrTails } from './stderr-tail.js';
 
 /** What to read for a comparison; every field but `runs` has a default, set here and nowhere else. */
 export interface GatherOptions {
@@ -37,24 +39,28 @@ export interface GatherParts {
   code: boolean;
   series: boolean;
   artifacts: boolean;
+  /** Failed runs' stderr tails; absent: read them only when artifacts are read. */
+  logs?: boolean;
 }
 
-export const ALL_PARTS: GatherParts = { code: true, series: true, artifacts: true };
-export const NO_PARTS: GatherParts = { code: false, series: false, artifacts: false };
+export const ALL_PARTS: GatherParts = { code: true, series: true, artifacts: true, logs: true };
+export const NO_PARTS: GatherParts = { code: false, series: false, artifacts: false, logs: false };
 
 export async function gatherComparison(repo: Repo, options: GatherOptions): Promise<Comparison> {
   const o = { kind: 'compare' as const, cwd: repo.workTree, paths: [], directions: { higher: [], lower: [] }, parts: ALL_PARTS, ...options, limits: { ...DEFAULT_LIMITS, ...options.limits } };
   const names = [...new Set(o.runs.flatMap((r) => Object.keys(r.meta.metrics)))];
-  const outputs = o.parts.series || o.parts.artifacts ? await withCompleteOutputs(repo, o.runs) : { runs: [], warnings: [] };
+  const logs = o.parts.logs ?? o.parts.artifacts;
+  const outputs = o.parts.series || o.parts.artifacts || logs ? await withCompleteOutputs(repo, o.runs) : { runs: [], warnings: [] };
   const series = o.parts.series ? await readRunSeries(repo, outputs.runs) : undefined;
   for (const s of series?.values() ?? []) for (const name in s) names.push(name); // a run can have more names than a call takes arguments
-  const [{ directions, warnings }, artifacts, diffs] = await Promise.all([
+  const [{ directions, warnings }, artifacts, stderrTails, diffs] = await Promise.all([
     metricDirections(repo, [...new Set(names)], o.directions),
     o.parts.artifacts ? readArtifacts(repo, outputs.runs) : undefined,
+    logs ? readStderrTails(repo, outputs.runs) : undefined,
     o.parts.code ? codeDiffs(repo, o) : [],
   ]);
   const generatedAt = new Date(o.nowMs ?? Date.now()).toISOString();
-  return buildComparison({ kind: o.kind, runs: o.runs, directions, series, artifacts, diffs, generatedAt, warnings: [...outputs.warnings, ...warnings] });
+  return buildComparison({ kind: o.kind, runs: o.runs, directions, series, artifacts, stderrTails, diffs, generatedAt, warnings: [...outputs.warnings, ...warnings] });
 }
 
 /** One diff after another: each can be large, and git is faster than two of them at once on two cores. */

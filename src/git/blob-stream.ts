@@ -53,6 +53,26 @@ export async function writeBlobToFile(repo: Repo, oid: string, size: number, fd:
   });
 }
 
+/**
+ * The last `maxBytes` of the blob at `<rev>:<path>` and its whole size, or
+ * undefined when there is none. Only the tail is kept while git streams the
+ * rest past: a run's log may be gigabytes.
+ */
+export async function readBlobTail(repo: Repo, rev: string, file: string, maxBytes: number): Promise<{ tail: Buffer; size: number } | undefined> {
+  const kept: Buffer[] = [];
+  let keptBytes = 0;
+  let size = 0;
+  const { code } = await gitStream(['cat-file', 'blob', '--end-of-options', `${rev}:${file}`], { cwd: repo.workTree, okCodes: [128] }, (chunk) => {
+    size += chunk.length;
+    kept.push(chunk);
+    keptBytes += chunk.length;
+    while (kept.length > 1 && keptBytes - kept[0]!.length >= maxBytes) keptBytes -= kept.shift()!.length;
+  });
+  if (code !== 0) return undefined;
+  const all = Buffer.concat(kept);
+  return { tail: all.subarray(Math.max(0, all.length - maxBytes)), size };
+}
+
 /** Cuts cat-file's `<oid> <type> <size>\n<content>\n` records out of chunks, wherever the chunks end. */
 class BlobSplitter {
   count = 0;

@@ -5,10 +5,12 @@
  */
 export const PAGE_CSS = `
 :root { --bg: #fff; --fg: #1f2328; --dim: #656d76; --border: #d0d7de; --head: #f6f8fa; --changed: #fff8c5;
-  --better: #1a7f37; --better-bg: #dafbe1; --worse: #cf222e; --worse-bg: #ffebe9; --accent: #0969da; --grid: #eaeef2; color-scheme: light dark; }
+  --better: #1a7f37; --better-bg: #dafbe1; --worse: #cf222e; --worse-bg: #ffebe9; --accent: #0969da; --grid: #eaeef2;
+  --killed: #8250df; --stale: #9a6700; color-scheme: light dark; }
 @media (prefers-color-scheme: dark) {
   :root { --bg: #0d1117; --fg: #e6edf3; --dim: #8d96a0; --border: #30363d; --head: #161b22; --changed: #3b2f00;
-    --better: #3fb950; --better-bg: #12261e; --worse: #f85149; --worse-bg: #2d1214; --accent: #4493f8; --grid: #21262d; }
+    --better: #3fb950; --better-bg: #12261e; --worse: #f85149; --worse-bg: #2d1214; --accent: #4493f8; --grid: #21262d;
+    --killed: #bc8cff; --stale: #d29922; }
 }
 * { box-sizing: border-box; }
 body { margin: 0; padding: 0 24px 48px; background: var(--bg); color: var(--fg); font: 14px/1.45 -apple-system, BlinkMacSystemFont, "Segoe UI", Helvetica, Arial, sans-serif; }
@@ -39,6 +41,12 @@ td.worse { background: var(--worse-bg); }
 .best-mark { color: #bf8700; }
 .status-finished { color: var(--better); }
 .status-failed { color: var(--worse); }
+.status-killed { color: var(--killed); }
+.status-stale { color: var(--stale); font-style: italic; }
+.status-running { color: var(--accent); }
+.stderr-tail { margin: 10px 0; }
+.stderr-tail summary { cursor: pointer; color: var(--worse); }
+.stderr-tail pre { max-height: 420px; overflow: auto; background: var(--head); border: 1px solid var(--border); padding: 6px 8px; margin: 4px 0; white-space: pre-wrap; overflow-wrap: anywhere; font-size: 12px; }
 .controls { display: flex; flex-wrap: wrap; gap: 14px; align-items: center; margin: 6px 0 10px; }
 .control { display: inline-flex; gap: 4px; align-items: center; }
 .legend { display: flex; flex-wrap: wrap; gap: 12px; }

@@ -9,30 +9,14 @@ import type { MetricPoint } from '../run/record/metrics.js';
 import { withCatalog } from '../run/read/read.js';
 import { readSeries } from '../run/read/series.js';
 import { groupKey } from './aggregate.js';
+import { defaultDirection, type Direction } from './direction-names.js';
 import type { QueryRun } from './expr/index.js';
-import { selectRuns, whereNames } from './list.js';
+import { finishedOnly, unfinishedWarning } from './finished.js';
+import { selectRuns } from './list.js';
 import { sortBy } from './sort.js';
 import { unknownFieldWarning, unreadableWarning } from './warnings.js';
 
-export type Direction = 'max' | 'min';
 export type Window = { kind: 'percent'; n: number } | { kind: 'count'; n: number };
-
-/** Words that make a metric better when smaller, unless the user says otherwise. */
-const LOWER_IS_BETTER = new Set([
-  'loss', 'losses', 'error', 'errors', 'err', 'mse', 'mae', 'rmse', 'mape', 'perplexity', 'ppl', 'wer', 'cer',
-  'nll', 'bpb', 'bpc', 'bpd', 'fid', 'regret', 'cost', 'time', 'latency',
-]);
-
-/**
- * `val/loss`, `train.loss`, `valLoss` and `eval-perplexity` are all losses: the
- * name is split into words at any separator (`/` as Lightning, W&B and
- * TensorBoard write them) and at camelCase humps, and any loss-like word counts.
- */
-export function defaultDirection(metric: string): Direction {
-  // valLoss → val Loss; MSELoss → MSE Loss.
-  const words = metric.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/);
-  return words.some((w) => LOWER_IS_BETTER.has(w)) ? 'min' : 'max';
-}
 
 export function parseWindow(spec: string): Window {
   const m = /^last:(\d+(?:\.\d+)?)(%?)$/.exec(spec.trim());
@@ -102,7 +86,7 @@ export interface BestOptions {
   groupBy?: readonly string[];
   /** Score by the mean of the last part of each series (parseWindow), not the last value. */
   window?: Window;
-  /** Count runs of every status; by default only finished runs compete, unless `where` names status. */
+  /** Count runs of every status; by default only finished runs compete, unless `where` or `groupBy` names status. */
   anyStatus?: boolean;
   nowMs?: number;
 }
@@ -145,9 +129,8 @@ export async function bestRuns(repo: Repo, opts: BestOptions): Promise<BestResul
     const unreadable = selection.unreadableLeftOut + selection.runs.filter((r) => r.status === 'unreadable').length;
     if (unreadable) warnings.push(unreadableWarning(unreadable));
     const withMetric = selection.runs.filter((r) => Object.hasOwn(r.metrics, metric));
-    const candidates = opts.anyStatus || whereNames(opts.where, 'status') ? withMetric : withMetric.filter((r) => r.status === 'finished');
-    const unfinished = withMetric.length - candidates.length;
-    if (unfinished) warnings.push(`left out ${unfinished} run${unfinished === 1 ? '' : 's'} with ${metric} that did not finish (failed, killed, running or stale); --any-status counts them`);
+    const { runs: candidates, unfinished } = finishedOnly(withMetric, { anyStatus: opts.anyStatus, where: opts.where, groupBy });
+    if (unfinished) warnings.push(unfinishedWarning(unfinished, `with ${metric}`));
     const rowOf = new Map(selection.runs.map((r, k) => [r.id, selection.rows[k]!]));
     // The window reads each candidate's series from its outputs commit.
     const series = window ? await readSeries(repo, candidates.map((c) => catalog.record(rowOf.get(c.id)!)), metric) : undefined;

@@ -3,7 +3,7 @@
  * into the mean, standard deviation and count of a metric's final value over
  * their finished runs, best first, as a grid search is judged.
  */
-import type { Direction } from '../query/best.js';
+import type { Direction } from '../query/direction-names.js';
 import type { SweepProgress } from './progress.js';
 import type { Scalar, SweepSpec } from './spec.js';
 

@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { testEnv } from './env.js';
 import { tempDir } from './git.js';
-import { tmt } from './tmt.js';
+import { BIN, tmt } from './tmt.js';
 
 export interface RunSpec {
   name?: string;
@@ -79,4 +81,16 @@ export function png(w: number, h: number, rgb: [number, number, number]): Buffer
 /** `{step, name: value}` lines for a smooth curve, for charts. */
 export function curve(name: string, steps: number, f: (s: number) => number): Array<Record<string, number>> {
   return Array.from({ length: steps }, (_, s) => ({ step: s, [name]: f(s) }));
+}
+
+/**
+ * A run left `running` by a tmt killed with kill -9, so listed as `stale`.
+ * Its command (a short sleep) outlives tmt and ends on its own.
+ */
+export async function staleRun(dir: string, name: string): Promise<void> {
+  const child = spawn(process.execPath, [BIN, 'record', '-q', '--no-pty', '-n', name, '--', 'sh', '-c', 'echo ready; sleep 2'], { cwd: dir, env: testEnv });
+  const closed = new Promise((resolve) => child.on('close', resolve));
+  await new Promise<void>((resolve) => child.stdout.on('data', (b: Buffer) => b.toString().includes('ready') && resolve()));
+  child.kill('SIGKILL');
+  await closed;
 }

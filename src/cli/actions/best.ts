@@ -1,4 +1,4 @@
-import { metricDirections } from '../../compare/direction.js';
+import { assumedDirectionWarning, metricDirections } from '../../compare/direction.js';
 import { TmtError } from '../../errors.js';
 import { openRepo } from '../../git/repo.js';
 import { bestRuns, noBestError, parseWindow } from '../../query/best.js';
@@ -11,7 +11,7 @@ import { TABULAR_FORMATS } from '../render/formats.js';
 
 export type BestCommandOptions = BestFlags & { cwd: string };
 
-/** `tmt best`: the flags checked, the direction chosen (--max/--min, git config, the name), the ranking (query/best.ts) rendered. */
+/** `tmt best`: the flags checked, the direction chosen (--max/--min, git config, the name, else higher with a warning), the ranking (query/best.ts) rendered. */
 export async function bestCommand(opts: BestCommandOptions, { out, term }: Context): Promise<number> {
   if (opts.max && opts.min) throw new TmtError('BAD_ARGUMENT', '--max and --min contradict each other', { hint: 'pick one, or neither to use the default for the metric' });
   const metric = opts.metric.replace(/^metrics\./, '');
@@ -21,12 +21,13 @@ export async function bestCommand(opts: BestCommandOptions, { out, term }: Conte
   for (const k of groupBy ?? []) checkField(k, '--group-by');
   const repo = await openRepo({ cwd: opts.cwd });
   const { directions, warnings } = await metricDirections(repo, [metric], { higher: opts.max ? [metric] : [], lower: opts.min ? [metric] : [] });
-  for (const w of warnings) warn(out, w);
+  const assumed = assumedDirectionWarning(metric, directions.get(metric)!);
+  for (const w of assumed ? [...warnings, assumed] : warnings) warn(out, w);
   const best = await bestRuns(repo, { metric, direction: directions.get(metric)!.direction, where: opts.where, groupBy, window, anyStatus: opts.anyStatus, nowMs: Date.now() });
   for (const w of best.warnings) warn(out, w);
   if (best.picks.length === 0) throw noBestError(best, opts.where);
   if (opts.format === 'json') {
-    out.json({ schemaVersion: 1, metric, direction: best.direction, window: opts.window ?? null, best: best.picks });
+    out.json({ schemaVersion: 1, metric, direction: best.direction, directionSource: directions.get(metric)!.source, window: opts.window ?? null, best: best.picks });
     return 0;
   }
   const keys = groupBy ?? [];

@@ -3,8 +3,9 @@ import { openRepo } from '../../git/repo.js';
 import { flattenParams } from '../../compare/params.js';
 import { groupRuns, parseAggs, parseGroupSort, sortGroups, type Agg } from '../../query/aggregate.js';
 import type { SortKey } from '../../query/sort.js';
-import { checkField, fieldValue, splitFields } from '../../query/expr/index.js';
-import { listedRows, mainMetrics, selectRuns, type Listed, type Selection } from '../../query/list.js';
+import { checkField, fieldValue, splitFields, type QueryRun } from '../../query/expr/index.js';
+import { finishedOnly, unfinishedWarning } from '../../query/finished.js';
+import { listedRows, mainMetrics, selectRuns, type Listed } from '../../query/list.js';
 import { withCatalog } from '../../run/read/read.js';
 import { TABULAR_FORMATS, type Tabular } from '../render/formats.js';
 import { formatDuration, formatTime } from '../render/format.js';
@@ -22,6 +23,7 @@ export async function listCommand(opts: ListCommandOptions, { out, term }: Conte
   if (opts.agg !== undefined && !groupBy) throw new TmtError('BAD_ARGUMENT', '--agg needs --group-by', { hint: "e.g. --group-by params.lr --agg 'mean(metrics.acc),count'" });
   const aggs = groupBy ? parseAggs(opts.agg ?? 'count') : [];
   if (groupBy && columns) throw new TmtError('BAD_ARGUMENT', '--columns does not apply to --group-by', { hint: 'a grouped table has the --group-by keys, then the --agg columns' });
+  if (opts.anyStatus && !groupBy) throw new TmtError('BAD_ARGUMENT', '--any-status goes with --group-by', { hint: 'tmt list shows runs of every status; --any-status lets --group-by aggregates count unfinished runs too' });
   // Grouped, --sort and --limit act on the groups, not on the runs in them.
   const groupSort = groupBy && opts.sort !== undefined ? parseGroupSort(opts.sort, groupBy, aggs) : undefined;
   const repo = await openRepo({ cwd: opts.cwd });
@@ -36,7 +38,11 @@ export async function listCommand(opts: ListCommandOptions, { out, term }: Conte
     if (odd.length) warn(out, `left out ${odd.length} ref${odd.length === 1 ? '' : 's'} under refs/tmt/runs/ that ${odd.length === 1 ? 'is' : 'are'} not a run id (${odd.slice(0, 3).map((r) => JSON.stringify(r)).join(', ')}${odd.length > 3 ? ', ...' : ''}); git update-ref -d REF deletes one`);
     selection.runs.forEach((run, k) => run.status === 'unreadable' && warn(out, `run ${run.id}: ${catalog.problem(selection.rows[k]!)}`));
     // Grouping reads only the columns it needs; listing loads the shown runs whole.
-    if (groupBy) return groupCommand(selection, groupBy, aggs, groupSort, opts, term.width, out);
+    if (groupBy) {
+      const counted = finishedOnly(selection.runs, { anyStatus: opts.anyStatus, where: opts.where, status: query.status, groupBy });
+      if (counted.unfinished) warn(out, unfinishedWarning(counted.unfinished));
+      return groupCommand(counted.runs, counted.unfinished, groupBy, aggs, groupSort, opts, term.width, out);
+    }
     // An empty repository, often a fresh clone: say where runs come from.
     if (catalog.ids.length === 0 && opts.format === 'table') out.err('hint: record a run with tmt record -- <command>; a clone gets the runs pushed to its remote with tmt fetch\n');
     const listed = listedRows(catalog, selection.rows);
@@ -88,12 +94,12 @@ function tabulate(listed: readonly Listed[], columns: string[] | undefined, form
   };
 }
 
-function groupCommand(selection: Selection, keys: string[], aggs: Agg[], sort: SortKey[] | undefined, opts: ListCommandOptions, width: number | undefined, out: Output): number {
-  let groups = groupRuns(selection.runs, keys, aggs);
+function groupCommand(runs: QueryRun[], unfinished: number, keys: string[], aggs: Agg[], sort: SortKey[] | undefined, opts: ListCommandOptions, width: number | undefined, out: Output): number {
+  let groups = groupRuns(runs, keys, aggs);
   if (sort) groups = sortGroups(groups, sort);
   if (opts.limit !== undefined) groups = groups.slice(0, opts.limit);
   if (opts.format === 'json') {
-    out.json({ schemaVersion: 1, groupBy: keys, groups: groups.map((g) => ({ key: g.key, runs: g.runs.map((r) => r.id), values: g.values })) });
+    out.json({ schemaVersion: 1, groupBy: keys, groups: groups.map((g) => ({ key: g.key, runs: g.runs.map((r) => r.id), values: g.values })), unfinished });
     return 0;
   }
   const table: Tabular = {

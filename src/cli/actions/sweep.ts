@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { metricDirections } from '../../compare/direction.js';
+import { assumedDirectionWarning, metricDirections } from '../../compare/direction.js';
 import { TmtError } from '../../errors.js';
 import { openRepo, type Repo } from '../../git/repo.js';
 import { dirInRepo, recordRun } from '../../run/record/record.js';
@@ -140,7 +140,8 @@ async function showSummary(opts: SweepCommandOptions, repo: Repo, spec: SweepSpe
   const metric = pickMetric(opts, spec, progress, asked);
   if (!metric) return 0;
   const { directions, warnings } = await metricDirections(repo, [metric], { higher: opts.max ? [metric] : [], lower: opts.min ? [metric] : [] });
-  for (const w of warnings) warn(out, w);
+  const assumed = assumedDirectionWarning(metric, directions.get(metric)!);
+  for (const w of assumed ? [...warnings, assumed] : warnings) warn(out, w);
   const summary = summarize(spec, progress, metric, directions.get(metric)!.direction);
   if (opts.format === 'json') {
     out.json({ schemaVersion: SCHEMA_VERSION, sweep: spec.name, metric, direction: summary.direction, rows: summary.rows.map(jsonRow), best: summary.best ? jsonRow(summary.best) : null });
@@ -235,7 +236,7 @@ async function runMissing(opts: SweepCommandOptions, repo: Repo, spec: SweepSpec
     self: terminal.self,
     streams: (trial) => {
       const prefix = out.color ? `\x1b[2m[${String(trial.index).padStart(width)}]\x1b[0m ` : `[${String(trial.index).padStart(width)}] `;
-      const streams = { stdout: new LinePrefixer(terminal.stdout, prefix), stderr: new LinePrefixer(process.stderr, prefix) };
+      const streams = { stdout: new LinePrefixer(terminal.stdout, prefix), stderr: new LinePrefixer(terminal.stderr, prefix) };
       prefixers.set(trial.index, streams);
       return streams;
     },

@@ -6,7 +6,7 @@ const BEST_FORMATS = ['table', 'json', 'csv', 'tsv', 'md'] as const;
 
 const flags = {
   metric: required('-m, --metric <name>', 'the metric to rank by (its last value, or see --window)'),
-  max: bool('--max', 'higher is better (default, except for loss-like names)'),
+  max: bool('--max', 'higher is better (default for acc, f1, reward, ...; assumed, with a warning, when the name says neither)'),
   min: bool('--min', 'lower is better (default for loss, error, mse, perplexity, ...)'),
   where: text('-w, --where <expr>', 'only runs matching this filter expression'),
   groupBy: text('-g, --group-by <fields>', 'the best run per distinct value of these fields'),

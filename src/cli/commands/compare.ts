@@ -24,8 +24,10 @@ export const compare = command({
   help: `
 Runs named twice are an error; runs that --where matches again are listed once.
 In the terminal, metric values are green when better and red when worse than the
-first run's (direction: --higher-is-better/--lower-is-better, then git config
-tmt.metric.<name>.direction higher|lower, then loss-like names lower, others higher).
+first run's, and the best run's (on a tie, the newest's) is bold. Direction:
+--higher-is-better/--lower-is-better, then git config tmt.metric.<name>.direction
+higher|lower, then loss-like names lower (loss, error, ...) and score-like names
+higher (acc, f1, reward, ...); other metrics (lr, epoch) are shown but not judged.
 The --html page diffs the first run's code against each other run's.
 
 Examples:

@@ -1,5 +1,5 @@
 /** `tmt list` (`ls`): runs, filtered, sorted, grouped or exported; with --remote, the remote's runs not here yet. */
-import { count, formatFlags, list as repeatable, optionalValue, text, type FlagsOf } from '../flags.js';
+import { bool, count, formatFlags, list as repeatable, optionalValue, text, type FlagsOf } from '../flags.js';
 import { builtinFieldsForHelp } from '../../query/fields.js';
 import { command } from '../spec.js';
 import { wrapWords } from '../wrap.js';
@@ -13,6 +13,7 @@ const flags = {
   ...formatFlags(LIST_FORMATS, 'same as --format json (schemaVersion 1)'),
   groupBy: text('-g, --group-by <fields>', 'one row per distinct value of these fields'),
   agg: text('--agg <aggs>', "with --group-by: e.g. 'mean(metrics.acc),std(metrics.acc),count' (default: count)"),
+  anyStatus: bool('--any-status', 'with --group-by: count failed, killed and running runs too (default: finished runs only, unless --where, --status or --group-by names status)'),
   name: text('--name <regex>', 'only runs whose name matches'),
   since: text('--since <time>', 'started at or after (2026-11-01, 2h, 3d, yesterday)'),
   until: text('--until <time>', 'started at or before (a date: by the end of that day)'),
@@ -62,5 +63,5 @@ Examples:
 /** The filter flags given with `list --remote`, which lists by what is missing here instead. */
 function filtersGiven(f: ListFlags): string[] {
   const given = { '--where': f.where, '--sort': f.sort, '--columns': f.columns, '--group-by': f.groupBy, '--name': f.name, '--since': f.since, '--until': f.until, '--limit': f.limit };
-  return [...Object.entries(given).filter(([, v]) => v !== undefined).map(([k]) => k), ...(f.status.length ? ['--status'] : []), ...(f.tag.length ? ['--tag'] : [])];
+  return [...Object.entries(given).filter(([, v]) => v !== undefined).map(([k]) => k), ...(f.status.length ? ['--status'] : []), ...(f.tag.length ? ['--tag'] : []), ...(f.anyStatus ? ['--any-status'] : [])];
 }

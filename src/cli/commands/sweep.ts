@@ -12,7 +12,7 @@ const flags = {
   jobs: count('-j, --jobs <n>', 'run n trials at a time (default 1, or one per --gpus id)'),
   gpus: text('--gpus <ids>', 'GPU ids, e.g. 0,1: each worker gets its own CUDA_VISIBLE_DEVICES'),
   metric: text('-m, --metric <name>', "with --summary: the metric to rank by (default: the spec's metric, or the only one there is)"),
-  max: bool('--max', 'with --summary: higher is better (default, except for loss-like names)'),
+  max: bool('--max', 'with --summary: higher is better (default for acc, f1, reward, ...; assumed, with a warning, when the name says neither)'),
   min: bool('--min', 'with --summary: lower is better'),
   maxTrials: count('--max-trials <n>', 'allow a sweep of up to n trials (default 10000)'),
   link: list('--link <path>', 'share only this path of the working tree with the trials (repeatable; default: every ignored top-level entry)'),

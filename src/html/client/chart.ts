@@ -2,8 +2,9 @@
  * One metric's chart as SVG: every run's series overlaid on shared axes,
  * optionally smoothed with a debiased exponential moving average (as
  * TensorBoard does: the raw series stays, faint, behind the smoothed one),
- * each run's best raw point marked, and a crosshair that reads out every
- * run's value at the step under the pointer.
+ * each run's best raw point marked (when the metric's direction is known),
+ * and a crosshair that reads out every run's value at the step under the
+ * pointer.
  */
 import { h, s } from './dom.js';
 import { axes, HEIGHT, M, type Domain } from './chart-axes.js';
@@ -62,7 +63,8 @@ export function drawChart(set: SeriesSet, style: RunStyle, view: ChartView): HTM
     const dash = i >= 10 ? `${4 + 2 * Math.floor(i / 10)} 3` : undefined;
     svg.append(s('path', { class: 'line raw', d: `M${path(r.values)}`, fill: 'none', stroke: color, 'stroke-width': 1.5, 'stroke-opacity': smooth ? 0.25 : 1, 'stroke-dasharray': dash, 'data-run': i }));
     if (smooth) svg.append(s('path', { class: 'line smooth', d: `M${path(smooth)}`, fill: 'none', stroke: color, 'stroke-width': 2, 'stroke-dasharray': dash, 'data-run': i }));
-    const b = bestIndex(r.values, set.direction);
+    // A metric of no known direction has no best point to mark.
+    const b = set.directionSource === 'unknown' ? -1 : bestIndex(r.values, set.direction);
     if (b >= 0 && keep[b]) {
       const title = `${style.labels[i]}: best ${set.name} ${fmtNum(r.values[b])} at step ${fmtNum(r.steps[b])}`;
       svg.append(s('circle', { class: 'best', cx: px(r.steps[b]!).toFixed(1), cy: py(r.values[b]!).toFixed(1), r: 4.5, fill: color, 'data-run': i }, s('title', null, title)));

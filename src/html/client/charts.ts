@@ -2,6 +2,7 @@
 import { drawChart, type ChartView } from './chart.js';
 import { h, section, whenVisible } from './dom.js';
 import { swatch } from './run-style.js';
+import { directionText } from './tables.js';
 import type { PageData, RunStyle, SeriesSet } from './types.js';
 
 export function chartsSection(data: PageData, style: RunStyle): HTMLElement {
@@ -68,7 +69,7 @@ function chartCard(set: SeriesSet, data: PageData, style: RunStyle): { el: HTMLE
   const el = h(
     'figure',
     { class: 'chart-card', 'data-metric': set.name },
-    h('figcaption', null, h('strong', null, set.name), h('span', { class: 'dim' }, set.direction === 'max' ? ' ↑ higher is better' : ' ↓ lower is better', missing.length && data.runs.length > 1 ? ` · not logged by ${missing.join(', ')}` : ''), diverged.length ? h('span', { class: 'diverged' }, ` · ${diverged.join(', ')}`) : null),
+    h('figcaption', null, h('strong', null, set.name), h('span', { class: 'dim' }, ` ${directionText(set.directionSource, set.direction)}`, missing.length && data.runs.length > 1 ? ` · not logged by ${missing.join(', ')}` : ''), diverged.length ? h('span', { class: 'diverged' }, ` · ${diverged.join(', ')}`) : null),
     body,
   );
   return { el, body };
