@@ -16,6 +16,7 @@ import { showRun, type RunDetails } from '../run/read/show.js';
 import { readPoints } from '../run/outputs/metric-points.js';
 import { parseMetrics, type MetricPoint } from '../run/record/metrics.js';
 import { thin, type SeriesColumns } from '../compare/series.js';
+import { metricDirections, type DirectionChoice } from '../compare/direction.js';
 import { runDir } from '../run/record/run-dir.js';
 import { requestedFiles } from '../run/outputs/entries.js';
 import { streamBlobs } from '../git/blob-stream.js';
@@ -79,6 +80,8 @@ export interface UiSeries {
   schemaVersion: number;
   /** Per run (in the order asked), per metric: its points, thinned for drawing as the comparison page thins them. */
   runs: Array<{ id: string; metrics: Record<string, SeriesColumns> }>;
+  /** Which way each metric is better, and why (git config, the name; `unknown`: not judged), as the comparison page decides it. */
+  directions: Record<string, DirectionChoice>;
 }
 
 /** Points a chart line keeps of a long series (the page's own limit). */
@@ -100,7 +103,9 @@ export async function uiSeries(repo: Repo, ids: readonly string[]): Promise<UiSe
     for (const [name, list] of Object.entries(points)) metrics[name] = thin(list, MAX_POINTS);
     out.push({ id: r.id, metrics });
   }
-  return { schemaVersion: UI_SCHEMA_VERSION, runs: out };
+  const names = [...new Set(out.flatMap((r) => Object.keys(r.metrics)))];
+  const { directions } = await metricDirections(repo, names, { higher: [], lower: [] });
+  return { schemaVersion: UI_SCHEMA_VERSION, runs: out, directions: Object.fromEntries(directions) };
 }
 
 /** A running run's metrics file as it is now (bounded: a run's file is read whole, as finishing it would). */

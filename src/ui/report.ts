@@ -29,6 +29,7 @@ export interface ReportData {
   where: string | null;
   rows: UiRow[];
   series: UiSeries['runs'];
+  directions: UiSeries['directions'];
   details: Record<string, RunDetails>;
   /** Runs the filter matched beyond the limit, left out. */
   leftOut: number;
@@ -43,7 +44,7 @@ export async function buildReport(opts: ReportOptions): Promise<ReportData> {
   const all = await uiRuns(opts.repo, opts.where, opts.nowMs);
   if (all.error) throw new TmtError('BAD_ARGUMENT', all.error[0]!, { hint: all.error.slice(1).join('\n') || 'see the README section "Filter expressions"' });
   const rows = all.rows.slice(0, opts.limit);
-  const series = (await uiSeries(opts.repo, rows.map((r) => r.id))).runs;
+  const { runs: series, directions } = await uiSeries(opts.repo, rows.map((r) => r.id));
   const details: Record<string, RunDetails> = {};
   const images: Record<string, string> = {};
   for (const r of rows) {
@@ -55,7 +56,7 @@ export async function buildReport(opts: ReportOptions): Promise<ReportData> {
       images[`${r.id}/${a.path}`] = `data:${type};base64,${bytes.toString('base64')}`;
     }
   }
-  return { generatedAt: new Date(opts.nowMs ?? Date.now()).toISOString(), where: opts.where ?? null, rows, series, details, leftOut: all.rows.length - rows.length, images };
+  return { generatedAt: new Date(opts.nowMs ?? Date.now()).toISOString(), where: opts.where ?? null, rows, series, details, leftOut: all.rows.length - rows.length, images, directions };
 }
 
 /** The page as strings to write one after another. */

@@ -81,7 +81,7 @@ function fromReport(r: ReportData, path: string): unknown {
     case '/api/runs':
       return { schemaVersion: 1, rows: r.rows };
     case '/api/series':
-      return { schemaVersion: 1, runs: r.series.filter((s) => ids.includes(s.id)) };
+      return { schemaVersion: 1, runs: r.series.filter((s) => ids.includes(s.id)), directions: r.directions };
     case '/api/run': {
       const d = r.details[url.searchParams.get('id') ?? ''];
       if (!d) throw new Error('this report holds no details of that run');
@@ -254,7 +254,8 @@ async function drawCharts(): Promise<void> {
   const style = { labels, colors: data.runs.map((_, i) => PALETTE[i % PALETTE.length]!) };
   const width = Math.max(300, chartsBox.clientWidth - 20);
   const cards = names.map((name) => {
-    const set = { name, direction: 'max' as const, runs: data.runs.map((r) => r.metrics[name] ?? null) };
+    const dir = data.directions[name];
+    const set = { name, direction: dir?.direction ?? 'max', directionSource: dir?.source ?? 'unknown', runs: data.runs.map((r) => r.metrics[name] ?? null) };
     return h('figure', { class: 'chart-card', 'data-metric': name }, h('figcaption', null, name), drawChart(set, style, { smoothing: 0, logY: false, width }));
   });
   chartsBox.replaceChildren(h('h2', null, 'Charts'), legend(labels, style.colors), h('div', { class: 'charts' }, ...cards));
