@@ -213,7 +213,7 @@ function memoryOf(pid) {
 function apiRuns(s, where = '') {
   return new Promise((resolve, reject) => {
     const t = performance.now();
-    const req = http.get({ host: '127.0.0.1', port: s.port, path: `/api/runs?where=${encodeURIComponent(where)}`, headers: { Host: `127.0.0.1:${s.port}`, Cookie: `tmt_ui=${s.token}` } }, (res) => {
+    const req = http.get({ host: '127.0.0.1', port: s.port, path: `/api/runs?where=${encodeURIComponent(where)}`, headers: { Host: `127.0.0.1:${s.port}`, Cookie: `tmt_ui_${s.port}=${s.token}` } }, (res) => {
       let bytes = 0;
       res.on('data', (b) => (bytes += b.length));
       res.on('end', () => (res.statusCode === 200 ? resolve({ ms: performance.now() - t, bytes }) : reject(new Error(`GET /api/runs: ${res.statusCode}`))));

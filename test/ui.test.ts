@@ -70,19 +70,21 @@ describe('tmt ui: the server', () => {
     expect((await request(s.port, '/api/runs', host)).status).toBe(403);
     const wrong = s.token.slice(0, -1) + (s.token.endsWith('0') ? '1' : '0');
     expect((await request(s.port, `/api/runs?token=${wrong}`, host)).status).toBe(403);
-    expect((await request(s.port, '/api/runs', { ...host, Cookie: `tmt_ui=nope` })).status).toBe(403);
+    expect((await request(s.port, '/api/runs', { ...host, Cookie: `tmt_ui_${s.port}=nope` })).status).toBe(403);
     // DNS rebinding: a page from evil.example resolved to 127.0.0.1 sends its own name.
     expect((await request(s.port, `/api/runs?token=${s.token}`, { Host: `evil.example:${s.port}` })).status).toBe(403);
     expect((await request(s.port, `/api/runs?token=${s.token}`, { Host: `127.0.0.1:${s.port + 1}` })).status).toBe(403);
     const first = await request(s.port, `/?token=${s.token}`, host);
     expect(first.status).toBe(303);
     expect(first.headers.location).toBe('/');
-    expect(first.headers['set-cookie']?.[0]).toMatch(new RegExp(`^tmt_ui=${s.token}; HttpOnly; SameSite=Strict; Path=/$`));
-    const cookie = { ...host, Cookie: `tmt_ui=${s.token}` };
+    expect(first.headers['set-cookie']?.[0]).toMatch(new RegExp(`^tmt_ui_${s.port}=${s.token}; HttpOnly; SameSite=Strict; Path=/$`));
+    const cookie = { ...host, Cookie: `tmt_ui_${s.port}=${s.token}` };
+    // The address's token wins over a cookie another tmt ui left on 127.0.0.1 (cookies ignore ports).
+    expect((await request(s.port, `/?token=${s.token}`, { ...host, Cookie: `tmt_ui_${s.port}=old` })).status).toBe(303);
     const runs = await request(s.port, '/api/runs', cookie);
     expect(runs.status).toBe(200);
     expect(JSON.parse(runs.body).rows.map((r: { name: string }) => r.name)).toEqual(['one']);
-    expect((await request(s.port, '/api/runs', { Host: `localhost:${s.port}`, Cookie: `tmt_ui=${s.token}` })).status).toBe(200);
+    expect((await request(s.port, '/api/runs', { Host: `localhost:${s.port}`, Cookie: `tmt_ui_${s.port}=${s.token}` })).status).toBe(200);
     expect((await request(s.port, '/api/runs', cookie, 'POST')).status).toBe(405);
     expect((await request(s.port, '/api/runs', cookie, 'DELETE')).status).toBe(405);
     const page = await request(s.port, '/', cookie);
@@ -199,6 +201,14 @@ describe('tmt ui in Chromium', () => {
     await page.waitForFunction(() => document.querySelectorAll('#charts figure[data-metric="loss"] path.line').length === 2);
     const points = await page.$$eval('#charts figure[data-metric="loss"] path.line', (ps) => ps.map((p) => p.getAttribute('d')!.split('L').length));
     expect(points).toEqual([20, 20]);
+    // Smoothing adds a smoothed line over each raw one; a log scale redraws on a log axis.
+    await page.$eval('#smoothing', (el) => {
+      (el as HTMLInputElement).value = '0.6';
+      el.dispatchEvent(new Event('change'));
+    });
+    await page.waitForFunction(() => document.querySelectorAll('#charts figure[data-metric="loss"] path.line.smooth').length === 2);
+    await page.check('#log-y');
+    await page.waitForFunction(() => (document.querySelector('#log-y') as HTMLInputElement).checked && document.querySelectorAll('#charts figure[data-metric="loss"] path.line.smooth').length === 2);
     await screenshot(page, 'ui-charts');
     expect(errors).toEqual([]);
   });

@@ -10,7 +10,9 @@ import { TmtError } from '../errors.js';
 import { NOTES_REF, runDirsRoot, RUNS_PREFIX } from '../git/layout.js';
 import { refsStamp } from '../git/refs-stat.js';
 import type { Repo } from '../git/repo.js';
-import { listRuns } from '../query/list.js';
+import { selectRuns } from '../query/list.js';
+import { partialRuns } from '../query/query-run.js';
+import type { Catalog } from '../run/catalog/catalog.js';
 import { withCatalog } from '../run/read/read.js';
 import { showRun, type RunDetails } from '../run/read/show.js';
 import { readPoints } from '../run/outputs/metric-points.js';
@@ -44,30 +46,48 @@ export interface UiRuns {
   error?: string[];
 }
 
+/** The table's columns from the catalog: a row is built from them, no note is parsed. */
+const ROW_COLUMNS = ['name', 'tags', 'started', 'durationMs', 'sweep'];
+
+/**
+ * Every run's row, built once per state of the repository (`stamp`) from the
+ * catalog's columns, and the JSON of all of them: at 100,000 runs a table
+ * must not parse 100,000 notes on every request.
+ */
+let cached: { key: string; rows: UiRow[]; json?: string } | undefined;
+
 /** Every run the filter matches, newest first; a bad filter is an answer (`error`), not a failure. */
 export async function uiRuns(repo: Repo, where: string | undefined, nowMs = Date.now()): Promise<UiRuns> {
+  return JSON.parse(await uiRunsJson(repo, where, nowMs)) as UiRuns;
+}
+
+/** The same as JSON text, which the server sends as it is (the unfiltered answer is cached with the rows). */
+export async function uiRunsJson(repo: Repo, where: string | undefined, nowMs = Date.now()): Promise<string> {
+  const key = `${repo.commonDir}\0${uiStamp(repo).runs}`;
   try {
-    const rows = await withCatalog(repo, (catalog) => {
-      const listed = listRuns(catalog, { where: where || undefined, nowMs });
-      const sweeps = catalog.column('sweep') as ReadonlyArray<UiRow['sweep']>;
-      const rowOf = new Map(catalog.ids.map((id, row) => [id, row]));
-      return listed.map((r): UiRow => ({
-        id: r.id,
-        name: r.name ?? null,
-        status: r.status,
-        started: r.started ?? null,
-        durationMs: r.durationMs ?? null,
-        tags: r.tags,
-        params: r.params,
-        metrics: r.metrics,
-        sweep: sweeps[rowOf.get(r.id)!] ?? null,
-      }));
+    return await withCatalog(repo, (catalog) => {
+      if (cached?.key !== key) cached = { key, ...allRows(catalog) };
+      const all = cached;
+      if (!where) return (all.json ??= JSON.stringify({ schemaVersion: UI_SCHEMA_VERSION, rows: [...all.rows].reverse() }));
+      // The filter reads only the columns it names; the rows come from the cache.
+      const picked = selectRuns(catalog, { where, nowMs });
+      return JSON.stringify({ schemaVersion: UI_SCHEMA_VERSION, rows: picked.rows.map((row) => all.rows[row]!) });
     });
-    return { schemaVersion: UI_SCHEMA_VERSION, rows };
   } catch (err) {
-    if (err instanceof TmtError && err.code === 'BAD_ARGUMENT') return { schemaVersion: UI_SCHEMA_VERSION, rows: [], error: err.message.split('\n') };
+    if (err instanceof TmtError && err.code === 'BAD_ARGUMENT') return JSON.stringify({ schemaVersion: UI_SCHEMA_VERSION, rows: [], error: err.message.split('\n') });
     throw err;
   }
+}
+
+function allRows(catalog: Catalog): { rows: UiRow[] } {
+  const columns = new Set([...ROW_COLUMNS, ...catalog.columnNames().filter((c) => c.startsWith('p:') || c.startsWith('m:'))]);
+  const runs = partialRuns(catalog, columns);
+  const rows = runs.map((r): UiRow => {
+    const metrics: Record<string, number> = {};
+    for (const k in r.metrics) metrics[k] = r.metrics[k]!.last;
+    return { id: r.id, name: r.name ?? null, status: r.status, started: r.started ?? null, durationMs: r.durationMs ?? null, tags: r.tags, params: { ...r.params }, metrics, sweep: r.sweep ?? null };
+  });
+  return { rows };
 }
 
 /** One run's details, as `tmt show` gathers them (log tails included). */
@@ -143,12 +163,12 @@ export async function uiImage(repo: Repo, id: string, name: string): Promise<{ t
 
 /**
  * Changes whenever a run starts, ends or is edited, fetched, recorded by
- * another process, or a running run logs a point: the run refs and the notes
- * ref, and the size of every running run's metrics file. File system only,
- * so polling it several times a second costs no git process.
+ * another process (`runs`: the run refs and the notes ref), or a running run
+ * logs a point (`points`: the size of every running run's metrics file).
+ * File system only, so polling it several times a second costs no git process.
  */
-export function uiStamp(repo: Repo): string {
-  const parts = [refsStamp(repo, [RUNS_PREFIX.slice(0, -1)], [NOTES_REF])];
+export function uiStamp(repo: Repo): { runs: string; points: string } {
+  const sizes: string[] = [];
   let names: string[] = [];
   try {
     names = fs.readdirSync(runDirsRoot(repo)).sort();
@@ -157,7 +177,7 @@ export function uiStamp(repo: Repo): string {
   }
   for (const name of names) {
     const st = fs.statSync(path.join(runDirsRoot(repo), name, 'metrics.jsonl'), { throwIfNoEntry: false });
-    parts.push(`${name}:${st?.size ?? '-'}`);
+    sizes.push(`${name}:${st?.size ?? '-'}`);
   }
-  return parts.join(' ');
+  return { runs: refsStamp(repo, [RUNS_PREFIX.slice(0, -1)], [NOTES_REF]), points: sizes.join(' ') };
 }

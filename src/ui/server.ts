@@ -18,7 +18,7 @@ import { compareRuns } from '../compare/api.js';
 import { isTmtError } from '../errors.js';
 import type { Repo } from '../git/repo.js';
 import { renderPage } from '../html/page.js';
-import { uiImage, uiRun, uiRuns, uiSeries, uiStamp } from './api.js';
+import { uiImage, uiRun, uiRunsJson, uiSeries, uiStamp } from './api.js';
 import { UI_CSS, uiShell } from './shell.js';
 
 export interface UiServerOptions {
@@ -39,7 +39,8 @@ export interface UiServer {
   close(): Promise<void>;
 }
 
-const COOKIE = 'tmt_ui';
+/** Per port: a browser sends 127.0.0.1's cookies to every port, and an earlier tmt ui's token must not shadow this one's. */
+const cookieName = (port: number) => `tmt_ui_${port}`;
 const CSP = ["default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'"].join('; ');
 /** At most this many runs' points in one request: a chart of more says nothing. */
 const MAX_SERIES_RUNS = 50;
@@ -79,9 +80,10 @@ export function hostAllowed(header: string | undefined, boundHost: string, port:
   return name === 'localhost' || net.isIP(name) !== 0 || name === boundHost.toLowerCase();
 }
 
-function tokenOf(req: http.IncomingMessage, url: URL): string | undefined {
-  const fromCookie = (req.headers.cookie ?? '').split(';').map((c) => c.trim().split('=')).find(([k]) => k === COOKIE)?.[1];
-  return fromCookie ?? url.searchParams.get('token') ?? undefined;
+/** The token in the address wins (it is what the user just opened); else this server's cookie. */
+function tokenOf(req: http.IncomingMessage, url: URL, port: number): string | undefined {
+  const fromCookie = (req.headers.cookie ?? '').split(';').map((c) => c.trim().split('=')).find(([k]) => k === cookieName(port))?.[1];
+  return url.searchParams.get('token') ?? fromCookie;
 }
 
 function sameToken(given: string | undefined, token: string): boolean {
@@ -95,12 +97,12 @@ async function handle(opts: UiServerOptions, token: string, req: http.IncomingMe
   const port = (req.socket.localPort ?? 0);
   if (!hostAllowed(req.headers.host, opts.host, port)) return send(res, 403, 'text/plain; charset=utf-8', 'forbidden: the Host header does not name this server\n');
   const url = new URL(req.url ?? '/', 'http://ui.invalid');
-  if (!sameToken(tokenOf(req, url), token)) return send(res, 403, 'text/plain; charset=utf-8', 'forbidden: open the address tmt ui printed (it holds the token)\n');
+  if (!sameToken(tokenOf(req, url, port), token)) return send(res, 403, 'text/plain; charset=utf-8', 'forbidden: open the address tmt ui printed (it holds the token)\n');
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'only GET: tmt ui changes nothing\n', { Allow: 'GET, HEAD' });
   if (url.searchParams.has('token')) {
     // Into a cookie for this origin only, and out of the address bar and history.
     url.searchParams.delete('token');
-    res.writeHead(303, { Location: url.pathname + url.search, 'Set-Cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`, 'Cache-Control': 'no-store' });
+    res.writeHead(303, { Location: url.pathname + url.search, 'Set-Cookie': `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`, 'Cache-Control': 'no-store' });
     return void res.end();
   }
   const { repo } = opts;
@@ -112,9 +114,9 @@ async function handle(opts: UiServerOptions, token: string, req: http.IncomingMe
     case '/app.css':
       return send(res, 200, 'text/css; charset=utf-8', UI_CSS);
     case '/api/stamp':
-      return json(res, { stamp: uiStamp(repo) });
+      return json(res, uiStamp(repo));
     case '/api/runs':
-      return json(res, await uiRuns(repo, url.searchParams.get('where') ?? undefined));
+      return send(res, 200, 'application/json; charset=utf-8', await uiRunsJson(repo, url.searchParams.get('where') ?? undefined));
     case '/api/run':
       return json(res, await uiRun(repo, url.searchParams.get('id') ?? ''));
     case '/api/image': {

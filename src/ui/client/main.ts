@@ -36,7 +36,10 @@ const state = {
   selected: new Set<string>(),
   current: undefined as string | undefined,
   columns: [] as Column[],
+  /** The repository's state the page shows: its runs, and the points running runs have logged. */
   stamp: '',
+  runsStamp: '',
+  pointsStamp: '',
 };
 
 /** In a report (tmt report), the answers the server would give, saved in the page. */
@@ -77,7 +80,7 @@ function fromReport(r: ReportData, path: string): unknown {
   const ids = (url.searchParams.get('ids') ?? '').split(',').filter(Boolean);
   switch (url.pathname) {
     case '/api/stamp':
-      return { stamp: `report ${r.generatedAt}` };
+      return { runs: `report ${r.generatedAt}`, points: '' };
     case '/api/runs':
       return { schemaVersion: 1, rows: r.rows };
     case '/api/series':
@@ -196,11 +199,35 @@ function compare(a: string | number | null, b: string | number | null): number {
 }
 
 /** The rows in view and a spacer above and below: the DOM holds a screenful whatever the count. */
+const table = h('table', { id: 'runs-table' });
+let headKey = '';
+/** The rows drawn last: a scroll that stays within them redraws nothing. */
+let drawn = { first: -1, last: -1, shown: [] as readonly UiRow[], current: undefined as string | undefined };
+
 function drawTable(): void {
   const first = Math.max(0, Math.floor(scroller.scrollTop / ROW_HEIGHT) - 10);
   const count = Math.ceil(scroller.clientHeight / ROW_HEIGHT) + 20;
   const last = Math.min(state.shown.length, first + count);
-  const head = h('tr', null, h('th', null, ''), ...state.columns.map((c) => {
+  // The header only when the columns or the order changed: scrolling redraws rows alone.
+  const key = JSON.stringify([state.columns.map((c) => c.key), state.sort]);
+  if (key !== headKey) {
+    headKey = key;
+    drawn.first = -1;
+    table.replaceChildren(h('thead', null, headRow()), h('tbody'));
+  }
+  if (drawn.first === first && drawn.last === last && drawn.shown === state.shown && drawn.current === state.current) return;
+  drawn = { first, last, shown: state.shown, current: state.current };
+  const cols = state.columns.length + 1;
+  const rows: HTMLTableRowElement[] = [];
+  if (first > 0) rows.push(h('tr', { 'aria-hidden': 'true' }, spacer(first * ROW_HEIGHT, cols)));
+  for (const r of state.shown.slice(first, last)) rows.push(rowFor(r));
+  if (last < state.shown.length) rows.push(h('tr', { 'aria-hidden': 'true' }, spacer((state.shown.length - last) * ROW_HEIGHT, cols)));
+  table.tBodies[0]!.replaceChildren(...rows);
+  if (!table.isConnected) scroller.replaceChildren(table);
+}
+
+function headRow(): HTMLTableRowElement {
+  return h('tr', null, h('th', null, ''), ...state.columns.map((c) => {
     const th = h('th', { 'data-key': c.key, title: `sort by ${c.label}` }, c.label, state.sort.key === c.key ? (state.sort.descending ? ' ▼' : ' ▲') : '');
     th.addEventListener('click', () => {
       state.sort = { key: c.key, descending: state.sort.key === c.key ? !state.sort.descending : c.key === 'started' };
@@ -208,12 +235,6 @@ function drawTable(): void {
     });
     return th;
   }));
-  const body = h('tbody');
-  const cols = state.columns.length + 1;
-  if (first > 0) body.appendChild(h('tr', { 'aria-hidden': 'true' }, spacer(first * ROW_HEIGHT, cols)));
-  for (const r of state.shown.slice(first, last)) body.appendChild(rowFor(r));
-  if (last < state.shown.length) body.appendChild(h('tr', { 'aria-hidden': 'true' }, spacer((state.shown.length - last) * ROW_HEIGHT, cols)));
-  scroller.replaceChildren(h('table', { id: 'runs-table' }, h('thead', null, head), body));
 }
 
 function spacer(height: number, cols: number): HTMLTableCellElement {
@@ -245,10 +266,18 @@ function cell(c: Column, r: UiRow): HTMLTableCellElement {
   return h('td', { class: c.num && typeof v === 'number' ? 'num' : undefined }, v === null ? '' : typeof v === 'number' ? fmtNum(v) : v);
 }
 
+/** The chart controls, kept across redraws (live updates redraw the charts every time a point arrives). */
+const chartView = { smoothing: 0, logY: false };
+let lastSeries: UiSeries | undefined;
+
 async function drawCharts(): Promise<void> {
   const ids = [...state.selected];
   if (ids.length === 0) return void chartsBox.replaceChildren(h('h2', null, 'Charts'), h('p', { class: 'dim' }, 'Select runs in the table to chart them.'));
-  const data = await get<UiSeries>(`/api/series?ids=${ids.map(encodeURIComponent).join(',')}`);
+  lastSeries = await get<UiSeries>(`/api/series?ids=${ids.map(encodeURIComponent).join(',')}`);
+  renderCharts(lastSeries);
+}
+
+function renderCharts(data: UiSeries): void {
   const names = [...new Set(data.runs.flatMap((r) => Object.keys(r.metrics)))].slice(0, 24);
   const labels = data.runs.map((r) => state.rows.find((x) => x.id === r.id)?.name ?? r.id.slice(0, 12));
   const style = { labels, colors: data.runs.map((_, i) => PALETTE[i % PALETTE.length]!) };
@@ -256,9 +285,29 @@ async function drawCharts(): Promise<void> {
   const cards = names.map((name) => {
     const dir = data.directions[name];
     const set = { name, direction: dir?.direction ?? 'max', directionSource: dir?.source ?? 'unknown', runs: data.runs.map((r) => r.metrics[name] ?? null) };
-    return h('figure', { class: 'chart-card', 'data-metric': name }, h('figcaption', null, name), drawChart(set, style, { smoothing: 0, logY: false, width }));
+    return h('figure', { class: 'chart-card', 'data-metric': name }, h('figcaption', null, name), drawChart(set, style, { ...chartView, width }));
   });
-  chartsBox.replaceChildren(h('h2', null, 'Charts'), legend(labels, style.colors), h('div', { class: 'charts' }, ...cards));
+  chartsBox.replaceChildren(h('h2', null, 'Charts'), chartControls(), legend(labels, style.colors), h('div', { class: 'charts' }, ...cards));
+}
+
+/** Smoothing (a debiased moving average, the raw series faint behind it) and a log scale, as on the comparison page. */
+function chartControls(): HTMLElement {
+  const smooth = h('input', { type: 'range', id: 'smoothing', min: 0, max: 0.99, step: 0.01, value: chartView.smoothing });
+  const shown = h('span', { class: 'dim' }, chartView.smoothing.toFixed(2));
+  smooth.addEventListener('input', () => {
+    chartView.smoothing = Number(smooth.value);
+    shown.textContent = chartView.smoothing.toFixed(2);
+  });
+  smooth.addEventListener('change', () => {
+    chartView.smoothing = Number(smooth.value);
+    if (lastSeries) renderCharts(lastSeries);
+  });
+  const log = h('input', { type: 'checkbox', id: 'log-y', checked: chartView.logY });
+  log.addEventListener('change', () => {
+    chartView.logY = log.checked;
+    if (lastSeries) renderCharts(lastSeries);
+  });
+  return h('div', { class: 'controls' }, h('label', { class: 'control' }, 'smoothing ', smooth, shown), h('label', { class: 'control' }, log, ' log scale'));
 }
 
 function legend(labels: readonly string[], colors: readonly string[]): HTMLElement {
@@ -354,19 +403,27 @@ searchInput.addEventListener('input', () => {
 });
 scroller.addEventListener('scroll', () => requestAnimationFrame(drawTable));
 
-/** Live: whatever changed (a run started or ended, a point logged, a fetch), the table and the open views are read again. */
+/**
+ * Live: a run started, ended, was edited or fetched: the table and the open
+ * views are read again. Only a point logged: only the charts (the table of
+ * 100,000 runs is not fetched again for that).
+ */
 async function poll(): Promise<void> {
   try {
-    const { stamp } = await get<{ stamp: string }>('/api/stamp');
-    if (stamp !== state.stamp) {
+    const now = await get<{ runs: string; points: string }>('/api/stamp');
+    const runsChanged = now.runs !== state.runsStamp;
+    if (runsChanged || now.points !== state.pointsStamp) {
       const first = state.stamp === '';
-      state.stamp = stamp;
-      await loadRuns();
+      state.runsStamp = now.runs;
+      state.pointsStamp = now.points;
+      state.stamp = `${now.runs} ${now.points}`;
+      if (runsChanged) await loadRuns();
+      else views.update(state.rows, state.shown, state.selected, state.stamp);
       // For tests and scripts: the table is drawn, from this state of the repository.
       document.documentElement.dataset.ready = '1';
-      document.documentElement.dataset.stamp = stamp;
+      document.documentElement.dataset.stamp = state.stamp;
       if (!first && state.selected.size) await drawCharts();
-      if (!first && state.current) await showDetail(state.current);
+      if (!first && state.current && (runsChanged || state.rows.find((r) => r.id === state.current)?.status === 'running')) await showDetail(state.current);
     }
   } catch {
     // the server went away (tmt ui stopped): keep what is shown
