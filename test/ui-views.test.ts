@@ -206,7 +206,7 @@ describe('tmt ui views of a sweep, in Chromium', () => {
     expect(all[3]!.text).toMatch(/\(n=2\)$/);
     await page.uncheck('#group-all');
     // One run per group: a mean, no deviation. And an unknown name is said to be one.
-    await page.fill('#group-by', 'lr hidden seed nope');
+    await page.fill('#group-by', 'lr, hidden, seed, nope');
     await page.waitForFunction(() => document.querySelectorAll('#groups tbody tr').length === 8);
     const single = await groupRows(page);
     const order = [...finished()].sort((a, b) => a.params.lr - b.params.lr || a.params.hidden - b.params.hidden || a.params.seed - b.params.seed);

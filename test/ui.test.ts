@@ -64,6 +64,10 @@ describe('tmt ui: the server', () => {
   it('needs the token, a Host naming it, and GET; sets the token as a cookie and drops it from the address', async () => {
     const dir = makeRepo({ 'a.py': 'x\n' });
     recordRun(dir, { name: 'one', metrics: [{ step: 0, acc: 0.5 }] });
+    // Names that are also Object.prototype's: kept as data, never as a prototype.
+    expect(tmt(dir, ['record', '-q', '-n', 'proto', '--', 'sh', '-c', `echo '{"step": 1, "__proto__": 3, "constructor": 4}' >> "$TMT_METRICS"`]).code).toBe(0);
+    // A stray file where run directories live must not stop the live stamp.
+    fs.writeFileSync(path.join(dir, '.git/tmt/runs/.DS_Store'), '');
     const s = await serve(dir);
     expect(new URL(s.url).hostname).toBe('127.0.0.1');
     const host = { Host: `127.0.0.1:${s.port}` };
@@ -83,7 +87,17 @@ describe('tmt ui: the server', () => {
     expect((await request(s.port, `/?token=${s.token}`, { ...host, Cookie: `tmt_ui_${s.port}=old` })).status).toBe(303);
     const runs = await request(s.port, '/api/runs', cookie);
     expect(runs.status).toBe(200);
-    expect(JSON.parse(runs.body).rows.map((r: { name: string }) => r.name)).toEqual(['one']);
+    const rows = JSON.parse(runs.body).rows as Array<{ name: string; metrics: Record<string, number> }>;
+    expect(rows.map((r) => r.name)).toEqual(['proto', 'one']);
+    expect(Object.entries(rows[0]!.metrics)).toEqual([['__proto__', 3], ['constructor', 4]]);
+    expect((await request(s.port, '/api/stamp', cookie)).status).toBe(200);
+    // A path that normalises to //host must not redirect to another host.
+    for (const p of ['/.//evil.com', '/a/..//evil.com', '/%2e//evil.com']) {
+      const r = await request(s.port, `${p}?token=${s.token}`, host);
+      expect(r.status).toBe(303);
+      expect(r.headers.location).toBe('/evil.com');
+    }
+    expect((await request(s.port, '/compare', cookie)).status).toBe(400);
     expect((await request(s.port, '/api/runs', { Host: `localhost:${s.port}`, Cookie: `tmt_ui_${s.port}=${s.token}` })).status).toBe(200);
     expect((await request(s.port, '/api/runs', cookie, 'POST')).status).toBe(405);
     expect((await request(s.port, '/api/runs', cookie, 'DELETE')).status).toBe(405);
@@ -116,7 +130,7 @@ describe('tmt ui in Chromium', () => {
     dir = makeRepo({ 'train.py': 'print(1)\n', 'fail.py': 'import sys\nprint("Traceback (most recent call last):\\nValueError: loss is nan", file=sys.stderr)\nsys.exit(3)\n' });
     recordRun(dir, { name: 'base', params: { lr: 0.1, seed: 1 }, metrics: curve('loss', 20, (k) => 1 / (k + 1)), artifacts: { 'plots/curve.png': png(8, 6, [200, 30, 30]), 'notes.txt': 'text\n' } });
     recordRun(dir, { name: 'tuned', params: { lr: 0.01, seed: 1 }, metrics: curve('loss', 20, (k) => 0.5 / (k + 1)) });
-    recordRun(dir, { name: XSS, description: XSS, tags: [XSS], params: { [XSS]: XSS }, metrics: [{ step: 0, loss: 0.3, [XSS]: 1 }], artifacts: { [`${XSS}.png`]: png(2, 2, [0, 0, 0]) } });
+    recordRun(dir, { name: XSS, description: XSS, tags: [XSS], params: { [XSS]: XSS, constructor: 'c' }, metrics: [{ step: 0, loss: 0.3, [XSS]: 1, constructor: 2 }], artifacts: { [`${XSS}.png`]: png(2, 2, [0, 0, 0]) } });
     expect(tmt(dir, ['record', '-q', '-n', 'broken', '--', 'python3', 'fail.py']).code).toBe(3);
     s = await serve(dir);
   }, 60_000);

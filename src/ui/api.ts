@@ -83,9 +83,12 @@ function allRows(catalog: Catalog): { rows: UiRow[] } {
   const columns = new Set([...ROW_COLUMNS, ...catalog.columnNames().filter((c) => c.startsWith('p:') || c.startsWith('m:'))]);
   const runs = partialRuns(catalog, columns);
   const rows = runs.map((r): UiRow => {
-    const metrics: Record<string, number> = {};
+    // No prototypes: a metric or param may be called __proto__ or constructor.
+    const metrics: Record<string, number> = Object.create(null);
     for (const k in r.metrics) metrics[k] = r.metrics[k]!.last;
-    return { id: r.id, name: r.name ?? null, status: r.status, started: r.started ?? null, durationMs: r.durationMs ?? null, tags: r.tags, params: { ...r.params }, metrics, sweep: r.sweep ?? null };
+    const params: Record<string, unknown> = Object.create(null);
+    for (const k in r.params) params[k] = r.params[k];
+    return { id: r.id, name: r.name ?? null, status: r.status, started: r.started ?? null, durationMs: r.durationMs ?? null, tags: r.tags, params, metrics, sweep: r.sweep ?? null };
   });
   return { rows };
 }
@@ -176,8 +179,13 @@ export function uiStamp(repo: Repo): { runs: string; points: string } {
     // no run has ever run here
   }
   for (const name of names) {
-    const st = fs.statSync(path.join(runDirsRoot(repo), name, 'metrics.jsonl'), { throwIfNoEntry: false });
-    sizes.push(`${name}:${st?.size ?? '-'}`);
+    let size = '-';
+    try {
+      size = String(fs.statSync(path.join(runDirsRoot(repo), name, 'metrics.jsonl')).size);
+    } catch {
+      // not a run's directory (a stray file), or no metrics yet
+    }
+    sizes.push(`${name}:${size}`);
   }
   return { runs: refsStamp(repo, [RUNS_PREFIX.slice(0, -1)], [NOTES_REF]), points: sizes.join(' ') };
 }

@@ -102,7 +102,8 @@ async function handle(opts: UiServerOptions, token: string, req: http.IncomingMe
   if (url.searchParams.has('token')) {
     // Into a cookie for this origin only, and out of the address bar and history.
     url.searchParams.delete('token');
-    res.writeHead(303, { Location: url.pathname + url.search, 'Set-Cookie': `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`, 'Cache-Control': 'no-store' });
+    // One leading slash whatever the request held: `/.//evil.com` normalises to `//evil.com`, which a browser reads as another host.
+    res.writeHead(303, { Location: `/${url.pathname.replace(/^\/+/, '')}${url.search}`, 'Set-Cookie': `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`, 'Cache-Control': 'no-store' });
     return void res.end();
   }
   const { repo } = opts;
@@ -129,6 +130,7 @@ async function handle(opts: UiServerOptions, token: string, req: http.IncomingMe
     }
     case '/compare': {
       const ids = (url.searchParams.get('ids') ?? '').split(',').filter(Boolean).slice(0, MAX_SERIES_RUNS);
+      if (ids.length === 0) return send(res, 400, 'text/plain; charset=utf-8', 'name the runs to compare: /compare?ids=ID,ID\n');
       const c = await compareRuns({ repo, runs: ids });
       // The page brings its own policy (hashes of its inline scripts); the server's would forbid them.
       return send(res, 200, 'text/html; charset=utf-8', renderPage(c, { title: `tmt compare: ${ids.length} runs`, tmtVersion: opts.tmtVersion }).join(''), {}, false);

@@ -47,7 +47,7 @@ export function describeLeftOut(leftOut: ReadonlyMap<string, number>): string {
   return [...leftOut].map(([status, n]) => `${n} ${status}`).join(', ');
 }
 
-/** The group-by text as param names: commas or spaces between them, each once. */
+/** The group-by text as param names: commas between them (a key may hold spaces), each once. */
 export function parseKeys(text: string): string[] {
-  return [...new Set(text.split(/[\s,]+/).filter(Boolean))];
+  return [...new Set(text.split(',').map((k) => k.trim()).filter(Boolean))];
 }

@@ -95,15 +95,28 @@ function fromReport(r: ReportData, path: string): unknown {
   }
 }
 
+/** The server cannot be reached (it was stopped): live updates pause quietly. */
+class ServerGone extends Error {}
+
 async function get<T>(path: string): Promise<T> {
   if (report) return fromReport(report, path) as T;
-  const res = await fetch(path, { credentials: 'same-origin' });
+  let res: Response;
+  try {
+    res = await fetch(path, { credentials: 'same-origin' });
+  } catch (err) {
+    throw new ServerGone(err instanceof Error ? err.message : String(err));
+  }
   if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
 
+/** Answers can arrive out of order (a slow filter, then a quick one): only the newest request's is drawn. */
+let runsAsked = 0;
+
 async function loadRuns(): Promise<void> {
+  const mine = ++runsAsked;
   const data = await get<UiRuns>(`/api/runs?where=${encodeURIComponent(state.where)}`);
+  if (mine !== runsAsked) return;
   whereError.textContent = data.error ? data.error.join('\n') : '';
   state.rows = data.rows;
   allColumns = columnsFor(state.rows);
@@ -125,7 +138,7 @@ function columnsFor(rows: readonly UiRow[]): Column[] {
     }
     for (const k of Object.keys(r.metrics)) metrics.add(k);
   }
-  const varying = new Set([...params].filter(([k, seen]) => seen.size > 1 || rows.some((r) => !(k in r.params))).map(([k]) => k));
+  const varying = new Set([...params].filter(([k, seen]) => seen.size > 1 || rows.some((r) => !Object.hasOwn(r.params, k))).map(([k]) => k));
   return [
     { key: 'label', label: 'run', value: (r) => r.name ?? r.id.slice(0, 12), shown: true },
     { key: 'id', label: 'id', value: (r) => r.id, shown: false },
@@ -134,8 +147,8 @@ function columnsFor(rows: readonly UiRow[]): Column[] {
     { key: 'duration', label: 'duration', value: (r) => (r.durationMs === null ? null : r.durationMs / 1000), num: true, shown: true },
     { key: 'tags', label: 'tags', value: (r) => r.tags.join(', ') || null, shown: false },
     { key: 'sweep', label: 'sweep', value: (r) => (r.sweep ? `${r.sweep.name} #${r.sweep.index}` : null), shown: false },
-    ...[...params.keys()].map((k, i): Column => ({ key: `params.${k}`, label: k, value: (r) => scalar(r.params[k]), num: true, shown: varying.has(k) && i < 40 })),
-    ...[...metrics].map((k, i): Column => ({ key: `metrics.${k}`, label: k, value: (r) => r.metrics[k] ?? null, num: true, shown: i < 12 })),
+    ...[...params.keys()].map((k, i): Column => ({ key: `params.${k}`, label: k, value: (r) => scalar(Object.hasOwn(r.params, k) ? r.params[k] : undefined), num: true, shown: varying.has(k) && i < 40 })),
+    ...[...metrics].map((k, i): Column => ({ key: `metrics.${k}`, label: k, value: (r) => (Object.hasOwn(r.metrics, k) ? r.metrics[k]! : null), num: true, shown: i < 12 })),
   ];
 }
 
@@ -274,8 +287,14 @@ async function drawCharts(): Promise<void> {
   const ids = [...state.selected];
   if (ids.length === 0) return void chartsBox.replaceChildren(h('h2', null, 'Charts'), h('p', { class: 'dim' }, 'Select runs in the table to chart them.'));
   lastSeries = await get<UiSeries>(`/api/series?ids=${ids.map(encodeURIComponent).join(',')}`);
+  // Runs deleted meanwhile are no longer selected.
+  const here = new Set(lastSeries.runs.map((r) => r.id));
+  for (const id of ids.slice(0, MAX_CHARTED)) if (!here.has(id)) state.selected.delete(id);
   renderCharts(lastSeries);
 }
+
+/** The server charts at most this many runs at once (its /api/series limit). */
+const MAX_CHARTED = 50;
 
 function renderCharts(data: UiSeries): void {
   const names = [...new Set(data.runs.flatMap((r) => Object.keys(r.metrics)))].slice(0, 24);
@@ -287,7 +306,8 @@ function renderCharts(data: UiSeries): void {
     const set = { name, direction: dir?.direction ?? 'max', directionSource: dir?.source ?? 'unknown', runs: data.runs.map((r) => r.metrics[name] ?? null) };
     return h('figure', { class: 'chart-card', 'data-metric': name }, h('figcaption', null, name), drawChart(set, style, { ...chartView, width }));
   });
-  chartsBox.replaceChildren(h('h2', null, 'Charts'), chartControls(), legend(labels, style.colors), h('div', { class: 'charts' }, ...cards));
+  const capped = state.selected.size > MAX_CHARTED ? h('p', { class: 'dim' }, `Charting the first ${MAX_CHARTED} of ${state.selected.size} selected runs.`) : null;
+  chartsBox.replaceChildren(h('h2', null, 'Charts'), chartControls(), capped ?? '', legend(labels, style.colors), h('div', { class: 'charts' }, ...cards));
 }
 
 /** Smoothing (a debiased moving average, the raw series faint behind it) and a log scale, as on the comparison page. */
@@ -321,7 +341,15 @@ function legend(labels: readonly string[], colors: readonly string[]): HTMLEleme
 async function showDetail(id: string): Promise<void> {
   state.current = id;
   drawTable();
-  const d = await get<RunDetails>(`/api/run?id=${encodeURIComponent(id)}`);
+  let d: RunDetails;
+  try {
+    d = await get<RunDetails>(`/api/run?id=${encodeURIComponent(id)}`);
+  } catch (err) {
+    if (err instanceof ServerGone || !/^404 /.test(err instanceof Error ? err.message : '')) throw err;
+    // Deleted meanwhile (tmt rm): the panel says so, and live updates stop asking for it.
+    state.current = undefined;
+    return void detailBox.replaceChildren(h('h2', null, 'Run'), h('p', { class: 'dim' }, `Run ${id.slice(0, 12)} is not in the repository any more.`));
+  }
   const m = d.meta;
   const kv = (k: string, v: string | undefined) => (v ? h('tr', null, h('th', null, k), h('td', null, v)) : null);
   // A failed run's traceback first.
@@ -425,8 +453,12 @@ async function poll(): Promise<void> {
       if (!first && state.selected.size) await drawCharts();
       if (!first && state.current && (runsChanged || state.rows.find((r) => r.id === state.current)?.status === 'running')) await showDetail(state.current);
     }
-  } catch {
-    // the server went away (tmt ui stopped): keep what is shown
+  } catch (err) {
+    // The server went away (tmt ui stopped): keep what is shown. Anything else is a fault to show, not to hide.
+    if (!(err instanceof ServerGone)) {
+      summary.textContent = `tmt ui: ${err instanceof Error ? err.message : String(err)}`;
+      console.error(err);
+    }
   }
   if (!report) setTimeout(() => void poll(), POLL_MS);
 }
