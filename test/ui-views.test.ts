@@ -5,13 +5,13 @@
  * statistics module, a failed run left out), and each group's mean ± std
  * band. The arithmetic is also checked on its own against Python.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, screenshot, type Browser } from './helpers/browser.js';
+import { launch, load, screenshot, type Browser } from './helpers/browser.js';
+import { serveUi } from './helpers/ui-server.js';
 import { cleanupTemp, makeRepo } from './helpers/git.js';
-import { BIN, tmt } from './helpers/tmt.js';
-import { testEnv } from './helpers/env.js';
+import { tmt } from './helpers/tmt.js';
 import { spread } from '../src/ui/client/stats.js';
 import { band } from '../src/ui/client/series-band.js';
 
@@ -89,7 +89,6 @@ interface Listed {
 
 describe('tmt ui views of a sweep, in Chromium', () => {
   let browser: Browser;
-  let server: ChildProcess;
   let url = '';
   let port = 0;
   let runs: Listed[] = [];
@@ -106,33 +105,18 @@ describe('tmt ui views of a sweep, in Chromium', () => {
     expect(runs.map((r) => r.status).sort()).toEqual(['failed', ...Array(8).fill('finished')]);
     failed = runs.find((r) => r.status === 'failed')!;
     expect(failed.params).toEqual({ lr: 0.01, hidden: 16, seed: 0 });
-    server = spawn(process.execPath, [BIN, 'ui', '--no-open'], { cwd: dir, env: testEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    server.stdout!.on('data', (b) => (stdout += b));
-    const until = Date.now() + 20_000;
-    while (!/tmt ui: (\S+)\n/.test(stdout)) {
-      if (Date.now() > until || server.exitCode !== null) throw new Error('tmt ui did not start');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    url = /tmt ui: (\S+)\n/.exec(stdout)![1]!;
-    port = Number(new URL(url).port);
+    const served = await serveUi(dir);
+    url = served.url;
+    port = served.port;
   }, 120_000);
 
   afterAll(async () => {
-    server?.kill('SIGTERM');
     await browser?.close();
     cleanupTemp();
   });
 
-  async function open(): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser.ctx.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()}`));
-    await page.goto(url);
-    await page.waitForSelector('html[data-ready="1"]', { timeout: 30_000 });
-    return { page, errors };
-  }
+  /** The ui in a new page, once its table is drawn; with its errors, dialogs and CSP violations watched. */
+  const open = () => load(browser, url);
 
   const finished = () => runs.filter((r) => r.status === 'finished');
 

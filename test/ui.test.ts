@@ -4,44 +4,18 @@
  * failed run's stderr, hostile text shown as text, live updates while a run
  * trains; and the server's guards (token, Host header, methods, --host).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, load, screenshot, type Browser } from './helpers/browser.js';
+import { serveUi, type Served } from './helpers/ui-server.js';
 import { cleanupTemp, makeRepo, tempDir, writeFiles } from './helpers/git.js';
 import { curve, png, recordRun } from './helpers/runs.js';
 import { BIN, tmt } from './helpers/tmt.js';
 import { testEnv } from './helpers/env.js';
-
-interface Served {
-  child: ChildProcess;
-  url: string;
-  port: number;
-  token: string;
-  stderr: () => string;
-}
-
-const servers: ChildProcess[] = [];
-
-async function serve(dir: string, args: string[] = []): Promise<Served> {
-  const child = spawn(process.execPath, [BIN, 'ui', '--no-open', ...args], { cwd: dir, env: testEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  servers.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (b) => (stdout += b));
-  child.stderr!.on('data', (b) => (stderr += b));
-  const until = Date.now() + 20_000;
-  while (!/tmt ui: (\S+)\n/.test(stdout)) {
-    if (Date.now() > until || child.exitCode !== null) throw new Error(`tmt ui did not start: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const url = /tmt ui: (\S+)\n/.exec(stdout)![1]!;
-  const u = new URL(url);
-  return { child, url, port: Number(u.port), token: u.searchParams.get('token')!, stderr: () => stderr };
-}
 
 function request(port: number, pathname: string, headers: Record<string, string>, method = 'GET'): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
@@ -55,10 +29,7 @@ function request(port: number, pathname: string, headers: Record<string, string>
   });
 }
 
-afterAll(() => {
-  for (const s of servers) s.kill('SIGTERM');
-  cleanupTemp();
-});
+afterAll(cleanupTemp);
 
 describe('tmt ui: the server', () => {
   it('needs the token, a Host naming it, and GET; sets the token as a cookie and drops it from the address', async () => {
@@ -68,7 +39,7 @@ describe('tmt ui: the server', () => {
     expect(tmt(dir, ['record', '-q', '-n', 'proto', '--', 'sh', '-c', `echo '{"step": 1, "__proto__": 3, "constructor": 4}' >> "$TMT_METRICS"`]).code).toBe(0);
     // A stray file where run directories live must not stop the live stamp.
     fs.writeFileSync(path.join(dir, '.git/tmt/runs/.DS_Store'), '');
-    const s = await serve(dir);
+    const s = await serveUi(dir);
     expect(new URL(s.url).hostname).toBe('127.0.0.1');
     const host = { Host: `127.0.0.1:${s.port}` };
     expect((await request(s.port, '/api/runs', host)).status).toBe(403);
@@ -108,7 +79,7 @@ describe('tmt ui: the server', () => {
 
   it('--host 0.0.0.0 warns that other machines can connect; a bad --port is a usage error', async () => {
     const dir = makeRepo({ 'a.py': 'x\n' });
-    const s = await serve(dir, ['--host', '0.0.0.0']);
+    const s = await serveUi(dir, ['--host', '0.0.0.0']);
     const until = Date.now() + 5000;
     while (!s.stderr().includes('warning') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     expect(s.stderr()).toMatch(/warning: listening on 0\.0\.0\.0: other machines can reach this server/);
@@ -132,27 +103,15 @@ describe('tmt ui in Chromium', () => {
     recordRun(dir, { name: 'tuned', params: { lr: 0.01, seed: 1 }, metrics: curve('loss', 20, (k) => 0.5 / (k + 1)) });
     recordRun(dir, { name: XSS, description: XSS, tags: [XSS], params: { [XSS]: XSS, constructor: 'c' }, metrics: [{ step: 0, loss: 0.3, [XSS]: 1, constructor: 2 }], artifacts: { [`${XSS}.png`]: png(2, 2, [0, 0, 0]) } });
     expect(tmt(dir, ['record', '-q', '-n', 'broken', '--', 'python3', 'fail.py']).code).toBe(3);
-    s = await serve(dir);
+    s = await serveUi(dir);
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
   });
 
-  async function open(): Promise<{ page: Page; errors: string[]; dialogs: string[] }> {
-    const page = await browser.ctx.newPage();
-    const errors: string[] = [];
-    const dialogs: string[] = [];
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()}`));
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
-    await page.goto(s.url);
-    await page.waitForSelector('html[data-ready="1"]', { timeout: 30_000 });
-    return { page, errors, dialogs };
-  }
+  /** The ui in a new page, once its table is drawn; with its errors, dialogs and CSP violations watched. */
+  const open = () => load(browser, s.url);
 
   const rowNames = (page: Page) => page.$$eval('#runs-table tbody tr[data-id] td:nth-child(2)', (tds) => tds.map((td) => td.textContent));
 

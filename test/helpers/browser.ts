@@ -68,7 +68,7 @@ export interface Loaded {
   dialogs: string[];
 }
 
-/** Opens a page from a file: URL and waits until its script says the first screen is drawn. */
+/** Opens a page (a file, or an http address such as tmt ui's) and waits until its script says the first screen is drawn. */
 export async function load(browser: Browser, file: string): Promise<Loaded> {
   const page = await browser.ctx.newPage();
   const errors: string[] = [];
@@ -85,7 +85,7 @@ export async function load(browser: Browser, file: string): Promise<Loaded> {
       (w.__csp ??= []).push(`${e.violatedDirective} ${e.blockedURI}`);
     });
   });
-  await page.goto(pathToFileURL(file).href);
+  await page.goto(/^https?:/.test(file) ? file : pathToFileURL(file).href);
   await page.waitForSelector('html[data-ready="1"]', { timeout: 30_000 });
   return { page, errors, dialogs };
 }
