@@ -140,6 +140,7 @@ describe('bad specs: one line with where, exit 2 (BAD_ARGUMENT)', () => {
     ['an integer too large to keep', 'command: python3 t.py\ngrid:\n  seed: [12345678901234567890]\n', /^sweep\.yaml:3:10: grid seed: 12345678901234567890 is too large to keep exactly/],
     ['bounds whose difference overflows', 'command: python3 t.py\nrandom:\n  n: 2\n  params:\n    u: {uniform: [-1.7e308, 1.7e308]}\n', /bounds closer together/],
     ['two YAML documents', 'command: python3 t.py\ngrid: {x: [1]}\n---\ncommand: b\n', /one YAML document/],
+    ['a sh -c script that drops its params', "command: [sh, -c, 'python3 t.py | tee log']\ngrid: {x: [1]}\n", /^sweep\.yaml:1:10: the params would reach sh, not the script it runs/],
     ['a command starting with ~', 'command: ~/bin/train --x 1\ngrid: {x: [1]}\n', /the shell's ~/],
   ])('%s', (_, text, message) => {
     const err = errorOf(text);

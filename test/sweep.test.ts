@@ -287,12 +287,12 @@ random:
   });
 
   it('--gpus hands each worker its own CUDA_VISIBLE_DEVICES, recorded in the run', () => {
-    const dir = project(SPEC.replace('repeat: 2\n', '').replace('python3 train.py --epochs 2', "[sh, -c, 'echo gpu=$CUDA_VISIBLE_DEVICES', sh]"));
+    const dir = project(SPEC.replace('repeat: 2\n', '').replace('python3 train.py --epochs 2', "[sh, -c, 'echo gpu=$CUDA_VISIBLE_DEVICES \"$@\"', sh]"));
     const r = tmt(dir, ['sweep', 'sweep.yaml', '--gpus', '0,1']);
     expect(r.code, r.stderr).toBe(0);
     const envs = [...runNotes(dir).values()].map((m) => m.env.CUDA_VISIBLE_DEVICES).sort();
     expect(envs).toEqual(['0', '0', '0', '1', '1', '1']);
-    expect(r.stdout.match(/gpu=[01]\n/g)).toHaveLength(6);
+    expect(r.stdout.match(/gpu=[01] --lr \S+ --hidden \d+\n/g)).toHaveLength(6);
   });
 
   it.each([

@@ -196,7 +196,7 @@ function commandOf(node: Node, fail: Fail): CommandTemplate {
   try {
     return { argv: splitCommand(line), fromList: false };
   } catch (err) {
-    return fail(node, (err as Error).message, 'quote it, or write the command as a list: command: [sh, -c, "python3 train.py | tee log"]');
+    return fail(node, (err as Error).message, `quote it, or write the command as a list that passes the params on: command: [sh, -c, 'python3 train.py "$@" | tee log', sh]`);
   }
 }
 
@@ -219,6 +219,11 @@ function distribution(key: string, node: Node | null, fail: Fail): Distribution 
 function checkPlaceholders(spec: SweepSpec, fail: (message: string, hint: string) => never): void {
   const keys = paramKeys(spec);
   const used = spec.command.argv.flatMap((a) => placeholdersIn(a, fail));
+  const [program = '', flag, script = ''] = spec.command.argv;
+  // Flags appended after `sh -c SCRIPT` become the script's $0, $1...: unless it passes them on, the training never sees them.
+  if (used.length === 0 && /^(.*\/)?(ba|da|z|k)?sh$/.test(program) && flag === '-c' && !/\$@|\$\{@\}|\$\*/.test(script)) {
+    fail(`the params would reach ${program}, not the script it runs: nothing in "${script.length > 60 ? `${script.slice(0, 60)}...` : script}" passes "$@" on`, `end the list with a name for $0 and use "$@": [sh, -c, 'python3 train.py "$@" | tee log', sh], or put {name} placeholders in the script`);
+  }
   if (used.length === 0) return;
   for (const u of used) if (!keys.includes(u)) fail(`the command's {${u}} names no param of the sweep`, `the params are ${keys.join(', ')}; write {{ and }} for literal braces`);
   const unused = keys.filter((k) => !used.includes(k));

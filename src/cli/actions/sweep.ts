@@ -83,7 +83,7 @@ async function runIndex(opts: SweepCommandOptions, spec: SweepSpec, ctx: Context
 function listTrials(opts: SweepCommandOptions, spec: SweepSpec, progress: SweepProgress, { out, term }: Context): number {
   const trees = codeTrees(progress);
   const treeWarning = trees.size > 1 ? `the trials of ${spec.name} ran ${trees.size} different code trees (${[...trees].map(([t, n]) => `${t.slice(0, 7)}: ${n}`).join(', ')}); tmt diff RUN1 RUN2 shows what changed` : undefined;
-  const strayWarning = progress.strays.length ? `${progress.strays.length} run${progress.strays.length === 1 ? '' : 's'} of ${spec.name} match no trial of the spec as it is now (it changed since they ran): ${progress.strays.slice(0, 5).map((r) => r.id.slice(0, 12)).join(', ')}${progress.strays.length > 5 ? ', ...' : ''}` : undefined;
+  const strayWarning = progress.strays.length ? `${progress.strays.length === 1 ? `1 run of ${spec.name} matches` : `${progress.strays.length} runs of ${spec.name} match`} no trial of the spec as it is now (it changed since ${progress.strays.length === 1 ? 'it' : 'they'} ran, or ran from another directory): ${progress.strays.slice(0, 5).map((r) => r.id.slice(0, 12)).join(', ')}${progress.strays.length > 5 ? ', ...' : ''}` : undefined;
   if (opts.format === 'json') {
     out.json({
       schemaVersion: SCHEMA_VERSION,
@@ -172,7 +172,7 @@ function pickMetric(opts: SweepCommandOptions, spec: SweepSpec, progress: SweepP
   const names = sweepMetrics(progress);
   if (names.length === 1) return names[0];
   if (!asked) return undefined;
-  throw new TmtError('BAD_ARGUMENT', names.length ? `which metric? the runs of ${spec.name} have ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', ...' : ''}` : `no finished run of ${spec.name} has a metric yet`, {
+  throw new TmtError(names.length ? 'BAD_ARGUMENT' : 'NOT_FOUND', names.length ? `which metric? the runs of ${spec.name} have ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', ...' : ''}` : `no finished run of ${spec.name} has a metric yet`, {
     hint: names.length ? `--metric ${names[0]}, or metric: ${names[0]} in the spec` : 'trials write metrics as JSON lines to $TMT_METRICS; tmt sweep SPEC --list shows what ran',
   });
 }
