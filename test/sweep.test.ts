@@ -373,10 +373,12 @@ describe('tmt sweep, the hard cases', () => {
   it('between trials the workspace is put back: a replaced link is restored, leftovers are gone, a broken worktree is replaced', () => {
     const script = `import os, shutil, sys
 i = int(os.environ['TMT_SWEEP_INDEX'])
-print('sees', sorted(os.listdir('data')), os.path.islink('data'), os.path.exists('leftover.txt'))
+print('sees', sorted(os.listdir('data')), os.path.islink('data'), os.path.exists('leftover.txt'), open('fiddle.py').read().endswith('# changed\\n'), os.path.exists('out'))
 open('leftover.txt', 'w').write('x')
+os.makedirs('out/deep', exist_ok=True); open('out/deep/x', 'w').write('x')
 if i == 0:
     os.remove('data'); os.mkdir('data'); open('data/junk', 'w').write('j')
+    open('fiddle.py', 'a').write('# changed\\n')
 if i == 1:
     os.remove('.git')
 `;
@@ -384,7 +386,8 @@ if i == 1:
     writeFiles(dir, { 'data/x.txt': 'shared\n' });
     const r = tmt(dir, ['sweep', 'sweep.yaml']);
     must(r, 'sweep');
-    expect(r.stdout.split('\n').filter((l) => l.includes('sees'))).toEqual(["[0] sees ['x.txt'] True False", "[1] sees ['x.txt'] True False", "[2] sees ['x.txt'] True False"]);
+    // A tracked file the trial edited, files and directories it made, a link it replaced: all put back.
+    expect(r.stdout.split('\n').filter((l) => l.includes('sees'))).toEqual(["[0] sees ['x.txt'] True False False False", "[1] sees ['x.txt'] True False False False", "[2] sees ['x.txt'] True False False False"]);
     expect(fs.readdirSync(path.join(dir, 'data'))).toEqual(['x.txt']);
     expect(fs.readdirSync(path.join(dir, '.git/tmt/workspaces'))).toEqual([]);
     expect(git(dir, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1);
