@@ -5,7 +5,6 @@
  * records it in `<common-dir>/worktrees/`, so the user's own `git worktree
  * list/remove` see it too.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { TmtError } from '../errors.js';
 import { git, GitCommandError } from './exec.js';
@@ -111,43 +110,9 @@ export async function pruneWorktrees(repo: Repo): Promise<void> {
  * restored, everything else removed, ignored files too, except the paths in
  * `keep` (links the caller made). Only git's stat pass and the changed files
  * cost, so reusing a worktree is far cheaper than checking out a new one.
- *
- * One `git status` first: when no tracked file changed (most runs only add
- * files: outputs, __pycache__), what it lists is removed here and git is not
- * asked again. A tracked change takes git's own reset and clean, which also
- * undo a tracked directory replaced by a link.
  */
 export async function resetWorktree(dir: string, keep: readonly string[]): Promise<void> {
-  const { stdout } = await git(['status', '--porcelain=v1', '-z', '--ignored=traditional', '--untracked-files=normal', '--no-renames'], { cwd: dir });
-  // Names as git's bytes (Latin-1 keeps every byte), so a name that is not UTF-8 is removed all the same.
-  const bytes = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
-  const kept = keep.map(bytes);
-  const extra: string[] = [];
-  let tracked = false;
-  for (const entry of stdout.toString('latin1').split('\0')) {
-    if (!entry) continue;
-    const code = entry.slice(0, 2);
-    if (code !== '??' && code !== '!!') {
-      tracked = true;
-      break;
-    }
-    const rel = entry.slice(3).replace(/\/$/, '');
-    if (kept.includes(rel)) continue;
-    // A directory that holds a kept link: git's clean sorts out what is in it.
-    if (kept.some((k) => k.startsWith(`${rel}/`))) {
-      tracked = true;
-      break;
-    }
-    extra.push(rel);
-  }
-  if (tracked) {
-    // A tracked change (or a kept link inside what is to go): git's own reset and clean.
-    await git(['reset', '--hard', '--quiet', '--no-recurse-submodules'], { cwd: dir });
-    // -ff: nested repositories too; -x: ignored files; -e: anchored, escaped patterns, so a kept name is never read as a glob.
-    await git(['clean', '-ffdxq', ...keep.flatMap((p) => ['-e', `/${p.replace(/[\\*?[\]!# ]/g, '\\$&')}`])], { cwd: dir });
-    return;
-  }
-  // Untracked or ignored, and with no tracked file inside (git lists such a directory whole): nothing of the snapshot.
-  // rm never follows a link, and git lists nothing behind one.
-  for (const rel of extra) fs.rmSync(Buffer.concat([Buffer.from(`${dir}${path.sep}`, 'utf8'), Buffer.from(rel, 'latin1')]), { recursive: true, force: true });
+  await git(['reset', '--hard', '--quiet', '--no-recurse-submodules'], { cwd: dir });
+  // -ff: nested repositories too; -x: ignored files; -e: anchored, escaped patterns, so a kept name is never read as a glob.
+  await git(['clean', '-ffdxq', ...keep.flatMap((p) => ['-e', `/${p.replace(/[\\*?[\]!# ]/g, '\\$&')}`])], { cwd: dir });
 }
