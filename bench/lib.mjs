@@ -30,6 +30,17 @@ export function tempDir(prefix) {
 }
 
 /** Writes `count` files of about 2 KB in a nested layout (about 30 files a directory). */
+/** A repository with one commit of a tiny train.py, gc off: the base that run-catalog benches build runs on. */
+export function baseRepo(prefix) {
+  const dir = tempDir(prefix);
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'config', 'gc.auto', '0');
+  fs.writeFileSync(path.join(dir, 'train.py'), 'print("train")\n');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-qm', 'base');
+  return { dir, head: git(dir, 'rev-parse', 'HEAD'), tree: git(dir, 'rev-parse', 'HEAD^{tree}') };
+}
+
 export function writeSyntheticFiles(dir, count, prefix = 'f') {
   const filler = 'x'.repeat(1990);
   for (let i = 0; i < count; i++) {

@@ -9,7 +9,7 @@
 // `git notes list | git cat-file --batch`. Refs are packed, as `git gc` leaves them.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fmtMb, fmtMs, git, measure, median, option, ROOT, saveResults, table, tempDir, TMT } from './lib.mjs';
+import { baseRepo, fmtMb, fmtMs, git, measure, median, option, ROOT, saveResults, table, tempDir, TMT } from './lib.mjs';
 
 const { writeRunsBulk } = await import(path.join(ROOT, 'dist/git/bulk.js'));
 const { openRepo } = await import(path.join(ROOT, 'dist/git/repo.js'));
@@ -25,14 +25,7 @@ let seed = 7;
 const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
 
 async function build(n) {
-  const dir = tempDir(`tmt-bench-query-${n}-`);
-  git(dir, 'init', '-q', '-b', 'main');
-  git(dir, 'config', 'gc.auto', '0');
-  fs.writeFileSync(path.join(dir, 'train.py'), 'print("train")\n');
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-qm', 'base');
-  const head = git(dir, 'rev-parse', 'HEAD');
-  const tree = git(dir, 'rev-parse', 'HEAD^{tree}');
+  const { dir, head, tree } = baseRepo(`tmt-bench-query-${n}-`);
   const repo = await openRepo({ cwd: dir });
   const t0 = Date.UTC(2026, 0, 1);
   const runs = [];

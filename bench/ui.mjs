@@ -43,7 +43,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../test/helpers/chromium.mjs';
-import { benchEnv, fmtMs, git, measure, median, option, ROOT, saveResults, table, tempDir, TMT } from './lib.mjs';
+import { baseRepo, benchEnv, fmtMs, git, measure, median, option, ROOT, saveResults, table, tempDir, TMT } from './lib.mjs';
 
 const { serializeMeta } = await import(path.join(ROOT, 'dist/run/note/metadata.js'));
 const { newRunId } = await import(path.join(ROOT, 'dist/run/note/id.js'));
@@ -113,14 +113,7 @@ function fastImport(dir, write, extra = []) {
 }
 
 async function build(n) {
-  const dir = tempDir(`tmt-bench-ui-${n}-`);
-  git(dir, 'init', '-q', '-b', 'main');
-  git(dir, 'config', 'gc.auto', '0');
-  fs.writeFileSync(path.join(dir, 'train.py'), 'print("train")\n');
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-qm', 'base');
-  const head = git(dir, 'rev-parse', 'HEAD');
-  const tree = git(dir, 'rev-parse', 'HEAD^{tree}');
+  const { dir, head, tree } = baseRepo(`tmt-bench-ui-${n}-`);
   const t0 = Date.UTC(2026, 0, 1);
   const runs = [];
   for (let i = 0; i < n; i++) {
