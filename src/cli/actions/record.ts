@@ -11,7 +11,7 @@ import type { Context } from '../context.js';
 import { warn, type Output } from '../output.js';
 import { styled } from '../terminal-text.js';
 import { warnSnapshot } from '../render/snapshot-warnings.js';
-import { parseSize } from '../parse-size.js';
+import { parseSize } from '../../util/parse-size.js';
 
 export interface RecordCommandOptions extends RecordFlags {
   cwd: string;

@@ -4,7 +4,7 @@ import { EXIT } from '../exit-codes.js';
 import type { SnapshotFlags } from '../commands/snapshot.js';
 import type { Context } from '../context.js';
 import { warnSnapshot } from '../render/snapshot-warnings.js';
-import { parseSize } from '../parse-size.js';
+import { parseSize } from '../../util/parse-size.js';
 
 export type SnapshotCommandOptions = SnapshotFlags & { cwd: string };
 

@@ -19,7 +19,7 @@ import { LinePrefixer } from '../render/line-prefix.js';
 import { styled, type Text } from '../terminal-text.js';
 import { commandTerminal, reportRunEnd } from './record.js';
 import { warnSnapshot } from '../render/snapshot-warnings.js';
-import { parseSize } from '../parse-size.js';
+import { parseSize } from '../../util/parse-size.js';
 
 export type SweepCommandOptions = SweepFlags & { cwd: string; spec: string };
 
