@@ -23,6 +23,8 @@ export type ErrorCode =
   | 'FOREIGN_NOTES'
   | 'MISSING_OBJECTS'
   | 'NO_SPACE'
+  /** A run's large artifacts are git LFS objects and git-lfs is not installed. */
+  | 'LFS_MISSING'
   /** Going on would overwrite or drop something of the user's (a file, a branch, uncommitted work) that nothing saved. */
   | 'WOULD_LOSE_WORK';
 

@@ -6,7 +6,8 @@
 import { readObjects } from '../git/cat-file.js';
 import { decodeBytes } from '../git/names.js';
 import type { Repo } from '../git/repo.js';
-import { listTree } from '../git/tree-writer.js';
+import { listArtifacts, type LfsInfo } from '../run/outputs/lfs-entries.js';
+import { shellQuote } from '../util/shell-quote.js';
 import type { ResolvedRun } from './compared-runs.js';
 import { looksText, sniffImage } from './sniff.js';
 
@@ -26,17 +27,20 @@ export interface ArtifactView {
   latin1?: boolean;
   /** why an artifact is not shown. */
   reason?: string;
+  /** Stored in git LFS; `here`: its content is in this repository. */
+  lfs?: { here: boolean };
 }
 
 export const LIMITS = { image: 5 * 1024 * 1024, textRead: 1024 * 1024, textShown: 64 * 1024, total: 48 * 1024 * 1024 };
 
 /** Run id → its artifacts, in path order. */
 export async function readArtifacts(repo: Repo, runs: readonly ResolvedRun[], limits = LIMITS): Promise<Map<string, ArtifactView[]>> {
-  const listed = await Promise.all(runs.map(async (r) => ({ run: r, entries: r.meta.outputs ? await listTree(repo, r.meta.outputs, 'artifacts') : [] })));
+  const listed = await Promise.all(runs.map(async (r) => ({ run: r, entries: r.meta.outputs ? await listArtifacts(repo, r.meta.outputs) : [] })));
   let budget = limits.total;
   const wanted = new Set<string>();
   for (const { entries } of listed) {
     for (const e of entries) {
+      if (e.lfs) continue;
       if (e.size <= Math.max(limits.image, limits.textRead) && e.size <= budget) {
         wanted.add(e.oid);
         budget -= e.size;
@@ -46,9 +50,18 @@ export async function readArtifacts(repo: Repo, runs: readonly ResolvedRun[], li
   const blobs = await readObjects(repo, [...wanted]);
   const out = new Map<string, ArtifactView[]>();
   for (const { run, entries } of listed) {
-    out.set(run.id, entries.map((e) => ({ ...view(e.path.slice('artifacts/'.length), e.size, blobs.get(e.oid), limits), ...(e.utf8 ? {} : { pathLatin1: true }) })));
+    out.set(
+      run.id,
+      entries.map((e) => ({ ...(e.lfs ? lfsView(run.id, e.path.slice('artifacts/'.length), e.lfs) : view(e.path.slice('artifacts/'.length), e.size, blobs.get(e.oid), limits)), ...(e.utf8 ? {} : { pathLatin1: true }) })),
+    );
   }
   return out;
+}
+
+/** An LFS artifact is named with its size, never embedded: at or over the LFS threshold it is too large for a page, and it may not be here. */
+function lfsView(id: string, path: string, lfs: LfsInfo): ArtifactView {
+  const reason = lfs.here ? 'in git LFS' : `in git LFS, not downloaded here: tmt get ${id.slice(0, 12)} ${shellQuote(path)}`;
+  return { path, size: lfs.size, kind: 'omitted', reason, lfs: { here: lfs.here } };
 }
 
 function view(path: string, size: number, blob: Buffer | undefined, limits: typeof LIMITS): ArtifactView {

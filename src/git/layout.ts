@@ -116,6 +116,21 @@
  *                            reads it), or a save being put together; removed
  *                            when done. The real index is never touched.
  *
+ * git LFS (src/git/lfs.ts), private to this repository and never pushed:
+ * refs/tmt-lfs/keep                   A commit whose tree holds, for each run
+ *                                      whose LFS objects are here, `<run-id>`
+ *                                      -> that run's outputs tree (the pointers).
+ *                                      Its dates are far in the future, so
+ *                                      `git lfs prune` counts it as recent and
+ *                                      keeps every object it points at; a run
+ *                                      removed by tmt rm leaves it, and prune
+ *                                      may then free that run's objects. No
+ *                                      parent: only the tip matters.
+ * <lfs dir>/objects/xx/yy/<oid> An artifact stored as an LFS object, exactly
+ *                                      where `git lfs clean` puts it. <lfs dir> is
+ *                                      `lfs.storage`, else <common-dir>/lfs.
+ *   <lfs dir>/tmp/tmt-<pid>-<rand>     An object being written (renamed into place).
+ *
  * Files git owns that tmt reads or adds to:
  *   <git-dir>/MERGE_HEAD, CHERRY_PICK_HEAD, REVERT_HEAD, rebase-merge/,
  *   rebase-apply/            An operation in progress in this worktree; `tmt
@@ -202,6 +217,8 @@ export function pageOutputDir(repo: Repo): string {
 export function gitIndexFile(repo: Repo): string {
   return path.join(repo.gitDir, 'index');
 }
+
+export const LFS_KEEP_REF = 'refs/tmt-lfs/keep';
 
 export const SAVED_PREFIX = 'refs/tmt-saved/';
 

@@ -9,6 +9,7 @@
 import { isTmtError, TmtError } from '../errors.js';
 import { backoffMs, sleep } from '../git/backoff.js';
 import { NOTES_REF } from '../git/layout.js';
+import { sendLfsObjects } from './push-lfs.js';
 import type { NoteChange, SyncContext } from './types.js';
 
 // Loaded only when needed: a push that meets no changes elsewhere stays light (bench:remote).
@@ -21,6 +22,8 @@ export interface PushSummary {
   notesPushed: boolean;
   /** How many times the remote had moved on and was merged first. */
   merges: number;
+  /** LFS objects handed to git-lfs for upload (it skips those the remote has). */
+  lfsObjects: number;
 }
 
 /** `ids` undefined: every local run. */
@@ -30,6 +33,8 @@ export async function pushRemote(ctx: SyncContext, ids: readonly string[] | unde
   let merges = 0;
   /** A remote lock file that has refused us, and since when: another push holds one for milliseconds. */
   let blocked: { lock: string; since: number; times: number } | undefined;
+  // Before any ref moves there: the remote never holds a pointer without its object.
+  const lfs = await sendLfsObjects(ctx, ids);
   for (let attempt = 0; ; attempt++) {
     const refs = await store.readRefs([NOTES_REF, transport.trackingNotes]);
     const local = refs.get(NOTES_REF);
@@ -56,7 +61,7 @@ export async function pushRemote(ctx: SyncContext, ids: readonly string[] | unde
       });
     if (outcome.ok) {
       if (notes && notes !== seen) await store.updateRefs([{ ref: transport.trackingNotes, newOid: notes, oldOid: seen ?? null }], `tmt: pushed to ${transport.label}`);
-      return { remote: transport.label, runsPushed: outcome.runsUpdated, notesPushed: outcome.notesUpdated, merges };
+      return { remote: transport.label, runsPushed: outcome.runsUpdated, notesPushed: outcome.notesUpdated, merges, lfsObjects: lfs.objects };
     }
     blocked = outcome.lock === undefined ? undefined : blocked?.lock === outcome.lock ? { ...blocked, times: blocked.times + 1 } : { lock: outcome.lock, since: Date.now(), times: 1 };
     if (blocked && blocked.times >= 4 && Date.now() - blocked.since > 3_000) {
@@ -92,5 +97,6 @@ async function whichRunIsBroken(ctx: SyncContext, ids: readonly string[] | undef
 export function describePush(s: PushSummary): string {
   const merged = s.merges ? `, after merging what was there ${s.merges === 1 ? 'once' : `${s.merges} times`}` : '';
   if (!s.runsPushed) return s.notesPushed ? `pushed notes to ${s.remote} (no new runs)${merged}` : `nothing to push: ${s.remote} is up to date`;
-  return `pushed ${s.runsPushed} run${s.runsPushed === 1 ? '' : 's'}${s.notesPushed ? ' and notes' : ''} to ${s.remote}${merged}`;
+  const lfs = s.lfsObjects ? ` (with ${s.lfsObjects} LFS object${s.lfsObjects === 1 ? '' : 's'})` : '';
+  return `pushed ${s.runsPushed} run${s.runsPushed === 1 ? '' : 's'}${s.notesPushed ? ' and notes' : ''} to ${s.remote}${lfs}${merged}`;
 }

@@ -28,6 +28,7 @@ export function runsOnly(transport: Transport): Transport {
     list: async () => onlyRuns(await transport.list()),
     fetch: async (state, opts) => onlyRuns(await transport.fetch(state, opts)),
     push: (request) => transport.push(request),
+    ...(transport.lfs ? { lfs: transport.lfs } : {}),
   };
 }
 

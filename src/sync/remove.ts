@@ -15,6 +15,7 @@ import os from 'node:os';
 import { TmtError } from '../errors.js';
 import { backoffMs, sleep } from '../git/backoff.js';
 import { NOTES_REF, runRef } from '../git/layout.js';
+import { updateLfsKeep } from '../git/lfs-keep.js';
 import { commitNotes } from '../git/notes.js';
 import type { RunRecord } from '../run/read/read.js';
 import { liveCommandPid, runDir } from '../run/record/run-dir.js';
@@ -157,6 +158,8 @@ async function deleteRefsAndNotes(store: LocalStore, runs: ReadonlyArray<{ id: s
   const message = `tmt: remove ${runs.length === 1 ? `run ${runs[0]!.id}` : `${runs.length} runs`}`;
   if (store.native) {
     await commitNotes(store.repo, { notes: runs.map((r) => ({ object: r.commit, text: null })), refs, message });
+    // After the refs: a crash in between keeps objects a little longer, never drops one a run uses.
+    await updateLfsKeep(store.repo, new Map(runs.map((r) => [r.id, null])));
     return;
   }
   for (let attempt = 0; ; attempt++) {

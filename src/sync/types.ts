@@ -11,4 +11,6 @@ export interface SyncContext {
   progress?: Progress;
   /** Milliseconds since the epoch (merges stamp `updated`). */
   now: () => number;
+  /** Said before the work goes on (a push of files some hosts refuse). */
+  warn?: (text: string) => void;
 }

@@ -51,7 +51,7 @@ export async function buildReport(opts: ReportOptions): Promise<ReportData> {
     if (r.status === 'unreadable') continue;
     const d = (details[r.id] = await uiRun(opts.repo, r.id));
     for (const a of d.artifacts) {
-      if (!imageType(a.path) || a.size > MAX_REPORT_IMAGE) continue;
+      if (!imageType(a.path) || a.size > MAX_REPORT_IMAGE || a.lfs?.here === false) continue;
       const { type, bytes } = await uiImage(opts.repo, r.id, a.path);
       images[`${r.id}/${a.path}`] = `data:${type};base64,${bytes.toString('base64')}`;
     }

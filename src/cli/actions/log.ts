@@ -3,6 +3,7 @@ import { openRepo } from '../../git/repo.js';
 import { liveRunFromEnv, logArtifacts, logMetrics, logParams, type LogTarget } from '../../run/update/log.js';
 import { coerceMetric, parseAssignments } from '../../run/note/values.js';
 import type { Context } from '../context.js';
+import { warn } from '../output.js';
 
 export interface LogCommandOptions {
   cwd: string;
@@ -26,7 +27,8 @@ export async function logCommand(opts: LogCommandOptions, { out, term }: Context
   } else if (opts.kind === 'param') {
     await logParams(target, parseAssignments(opts.items, 'param'));
   } else {
-    const names = await logArtifacts(target, opts.items, opts.cwd);
+    const { names, warnings } = await logArtifacts(target, opts.items, opts.cwd);
+    for (const w of warnings) warn(out, w);
     out.err(`logged ${names.join(', ')}\n`);
   }
   return 0;

@@ -2,6 +2,7 @@ import { isTmtError, TmtError } from '../../errors.js';
 import { describePush, pushRemote } from '../../sync/push.js';
 import { openSync } from '../../sync/open-sides.js';
 import { progressFor } from '../progress.js';
+import { warn } from '../output.js';
 import type { PushFlags } from '../commands/push.js';
 import type { Context } from '../context.js';
 
@@ -12,7 +13,7 @@ export type PushCommandOptions = PushFlags & {
 };
 
 export async function pushCommand(opts: PushCommandOptions, { out, term }: Context): Promise<number> {
-  const ctx = await openSync({ cwd: opts.cwd, maybeRemote: opts.args[0], direction: 'push', progress: progressFor(out, opts.quiet || opts.json, term.stderr) });
+  const ctx = { ...(await openSync({ cwd: opts.cwd, maybeRemote: opts.args[0], direction: 'push', progress: progressFor(out, opts.quiet || opts.json, term.stderr) })), warn: (text: string) => warn(out, text) };
   const selectors = ctx.tookRemote ? opts.args.slice(1) : opts.args;
   let ids: string[] | undefined;
   if (selectors.length || opts.where !== undefined) {

@@ -46,7 +46,8 @@ export function renderRunDetails(d: RunDetails, color: boolean): Styled {
     const latin1 = (a: { pathLatin1?: true }) => (a.pathLatin1 ? paint(color, 'dim', ' (name not UTF-8, read as Latin-1)') : '');
     const names = d.artifacts.map((a) => quoteName(a.path));
     const width = Math.max(...names.map((n) => n.length));
-    out.push('', paint(color, 'bold', 'artifacts'), ...d.artifacts.map((a, i) => styled`  ${names[i]!.padEnd(width)}  ${paint(color, 'dim', formatBytes(a.size).padStart(9))}${latin1(a)}`));
+    const lfs = (a: RunDetails['artifacts'][number]) => (!a.lfs ? '' : paint(color, 'dim', a.lfs.here ? '  git LFS' : `  git LFS, not here (tmt get ${d.id.slice(0, 12)} ${shellQuote(a.path)})`));
+    out.push('', paint(color, 'bold', 'artifacts'), ...d.artifacts.map((a, i) => styled`  ${names[i]!.padEnd(width)}  ${paint(color, 'dim', formatBytes(a.size).padStart(9))}${lfs(a)}${latin1(a)}`));
   }
   for (const name of ['stdout', 'stderr'] as const) {
     const log = d.logs[name];

@@ -82,6 +82,8 @@ export interface Transport {
   fetch(state: RemoteState, opts: { runs: boolean }): Promise<RemoteState>;
   /** Updates the remote atomically where it can; `ok: false` when another writer got there first. */
   push(request: PushRequest): Promise<PushOutcome>;
+  /** What git-lfs is to be given for this remote (native git only: without git there is no git-lfs). */
+  readonly lfs?: { arg: string; label: string };
 }
 
 /** Where progress goes; absent with -q. */

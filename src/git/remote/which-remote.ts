@@ -115,8 +115,13 @@ export function remoteEntries(values: ReadonlyMap<string, ReadonlyMap<string, st
   return remotes;
 }
 
+/** The name of a configured remote as tmt's tracking refs spell it (see src/git/layout.ts). */
+export function remoteKey(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]|^\./g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'));
+}
+
 function named(name: string, config: RemoteConfig): ResolvedRemote {
-  const key = name.replace(/[^A-Za-z0-9._-]|^\./g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'));
+  const key = remoteKey(name);
   const { url, pushUrl, receivePack, proxy } = config.remotes.get(name)!;
   return { arg: name, url, pushUrl, key, label: name, receivePack, proxy };
 }

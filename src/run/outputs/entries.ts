@@ -9,6 +9,7 @@ import { decodeName } from '../../git/names.js';
 import type { Repo } from '../../git/repo.js';
 import { listTree, type TreeEntry } from '../../git/tree-writer.js';
 import { quoteName } from '../../util/quote-name.js';
+import { markLfs, type LfsInfo } from './lfs-entries.js';
 
 /** What to get: artifacts by name, every artifact, one log, or metrics.jsonl as stored. */
 export type OutputRequest = { artifacts: readonly string[] } | { all: true } | { log: 'stdout' | 'stderr' } | { metrics: true };
@@ -19,6 +20,8 @@ export interface OutputFile extends Omit<TreeEntry, 'path' | 'bytes'> {
   name: string;
   /** The name's exact bytes: where the file goes under a directory. */
   rel: Buffer;
+  /** An artifact stored in git LFS: `size` is then the content's (the pointer's own entry is small). */
+  lfs?: LfsInfo;
 }
 
 export interface Requested {
@@ -43,7 +46,8 @@ export async function requestedFiles(repo: Repo, outputs: string, request: Outpu
     if (found.length === 0) throw new TmtError('NOT_FOUND', `run ${run.label} has no ${'log' in request ? `${request.log} log` : 'metrics.jsonl'}`, { hint: `tmt show ${run.selector} says what it has` });
     return { files: found.map((e) => toFile(e, e.bytes.subarray(e.bytes.lastIndexOf(0x2f) + 1))), single: true };
   }
-  const artifacts = (await listTree(repo, outputs, 'artifacts')).filter((e) => e.bytes.subarray(0, ARTIFACTS.length).equals(ARTIFACTS)).map((e) => toFile(e, e.bytes.subarray(ARTIFACTS.length)));
+  const listed = (await listTree(repo, outputs, 'artifacts')).filter((e) => e.bytes.subarray(0, ARTIFACTS.length).equals(ARTIFACTS));
+  const artifacts = (await markLfs(repo, outputs, listed)).map((e) => toFile(e, e.bytes.subarray(ARTIFACTS.length)));
   if ('all' in request) {
     if (artifacts.length === 0) throw new TmtError('NOT_FOUND', `run ${run.label} has no artifacts`, { hint: 'a command leaves them in $TMT_ARTIFACTS; tmt log artifact FILE adds one' });
     return { files: artifacts, single: false };
@@ -72,8 +76,8 @@ function match(artifacts: readonly OutputFile[], asked: string): { files: Output
   return { files: [], file: false };
 }
 
-function toFile(e: TreeEntry, rel: Buffer): OutputFile {
-  return { mode: e.mode, type: e.type, oid: e.oid, size: e.size, utf8: e.utf8, name: decodeName(rel), rel };
+function toFile(e: TreeEntry & { lfs?: LfsInfo }, rel: Buffer): OutputFile {
+  return { mode: e.mode, type: e.type, oid: e.oid, size: e.lfs?.size ?? e.size, utf8: e.utf8, name: decodeName(rel), rel, ...(e.lfs ? { lfs: e.lfs } : {}) };
 }
 
 /** `"a\tb"` as tmt show (and git) print a name with a tab, back to the name; undefined if `s` is not such a quoted name. */

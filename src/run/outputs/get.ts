@@ -9,6 +9,9 @@ import path from 'node:path';
 import { describeRun } from '../note/id.js';
 import { TmtError } from '../../errors.js';
 import { streamBlobs } from '../../git/blob-stream.js';
+import { copyObjectTo, lfsSettings } from '../../git/lfs.js';
+import type { Progress } from '../../git/remote/types.js';
+import { ensureLfsObjects } from './lfs-download.js';
 import { decodeName } from '../../git/names.js';
 import { quoteName } from '../../util/quote-name.js';
 import type { Repo } from '../../git/repo.js';
@@ -38,6 +41,8 @@ export interface GetOutputsOptions {
   write?: (chunk: Buffer) => void | Promise<void>;
   /** Replace files that exist (never a directory, and never through a symbolic link). */
   force?: boolean;
+  /** Where git-lfs's download meter goes, when LFS artifacts must be downloaded first. */
+  progress?: Progress;
 }
 
 export interface GotFile {
@@ -77,14 +82,24 @@ export async function getOutputs(opts: GetOutputsOptions): Promise<GotOutputs> {
     files: written.map(({ file, path: p }) => ({ name: file.name, ...(file.utf8 ? {} : { nameLatin1: true as const }), path: p, size: file.size })),
     leftOut,
   });
+  const outputs = run.meta.outputs;
+  // After the targets were checked: a refusal must not cost a download first.
+  const download = async (wanted: readonly OutputFile[]) => {
+    const lfs = wanted.filter((f) => f.lfs && !f.lfs.here).map((f) => f.lfs!);
+    if (lfs.length) await ensureLfsObjects(opts.repo, { id: run.id, outputs, label }, lfs, { progress: opts.progress });
+  };
   if (opts.write) {
     if (!requested.single || files.length !== 1) throw new TmtError('BAD_ARGUMENT', `only one file can go to stdout, and ${files.length === 1 ? 'a directory was asked for' : `${files.length} were asked for`}`, { hint: 'name one file, or give -o DIR' });
     const write = opts.write;
-    await streamBlobs(opts.repo, [files[0]!.oid], { begin: () => undefined, data: write, end: () => undefined });
+    const only = files[0]!;
+    await download([only]);
+    if (only.lfs) await copyObjectTo((await lfsSettings(opts.repo)).objectsDir, only.lfs, write);
+    else await streamBlobs(opts.repo, [only.oid], { begin: () => undefined, data: write, end: () => undefined });
     return result([{ file: files[0]!, path: '-' }]);
   }
   const { root, placed } = destination(requested.single, files, opts);
   checkTargets(root, placed, opts.force ?? false);
+  await download(placed.map((p) => p.file));
   await writeFiles(opts.repo, root, placed, opts.force ?? false);
   return result(placed.map((p) => ({ file: p.file, path: decodeName(under(root, p.rel)) })));
 }

@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { TmtError } from '../../errors.js';
 import { streamBlobs, writeBlobToFile } from '../../git/blob-stream.js';
+import { copyObjectTo, lfsSettings } from '../../git/lfs.js';
 import { decodeName } from '../../git/names.js';
 import type { Repo } from '../../git/repo.js';
 import { quoteName } from '../../util/quote-name.js';
@@ -88,16 +89,23 @@ export async function writeFiles(repo: Repo, root: string, placed: readonly Plac
     settle(temp, target, force);
     current = undefined;
   };
-  const streamed = placed.filter((p) => p.file.size < DIRECT_BYTES);
+  const streamed = placed.filter((p) => p.file.size < DIRECT_BYTES && !p.file.lfs);
   try {
     await streamBlobs(
       repo,
       streamed.map((p) => p.file.oid),
       { begin: (i) => open(streamed[i]!), data: (chunk) => writeAll(current!.fd, chunk), end: close },
     );
-    for (const p of placed.filter((x) => x.file.size >= DIRECT_BYTES)) {
+    for (const p of placed.filter((x) => x.file.size >= DIRECT_BYTES && !x.file.lfs)) {
       open(p);
       await writeBlobToFile(repo, p.file.oid, p.file.size, current!.fd);
+      close();
+    }
+    const lfs = placed.filter((x) => x.file.lfs);
+    const objectsDir = lfs.length ? (await lfsSettings(repo)).objectsDir : '';
+    for (const p of lfs) {
+      open(p);
+      await copyObjectTo(objectsDir, p.file.lfs!, (chunk) => writeAll(current!.fd, chunk));
       close();
     }
   } catch (err) {

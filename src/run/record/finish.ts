@@ -55,9 +55,9 @@ export async function finishRun(opts: FinishOptions): Promise<Finished> {
     { path: 'metrics.jsonl', data: seriesToJsonl(metrics.series) },
     ...filesUnder(dir.artifacts).map((f) => ({ path: Buffer.concat([Buffer.from('artifacts/'), f.rel]), file: f.abs })),
   ];
-  const commit = await publishRun({ repo: opts.repo, commit: opts.commit, meta, outputs, time: opts.endedMs / 1000 });
+  const published = await publishRun({ repo: opts.repo, commit: opts.commit, meta, outputs, time: opts.endedMs / 1000 });
   fs.rmSync(dir.root, { recursive: true, force: true });
-  return { commit, meta, warnings: meta.warnings ?? [] };
+  return { commit: published.commit, meta, warnings: [...(meta.warnings ?? []), ...published.warnings] };
 }
 
 /** What the command appended; a deleted or replaced file is reported, never fatal. */

@@ -57,7 +57,8 @@ export async function logParams(target: LogTarget, values: Record<string, unknow
   });
 }
 
-export async function logArtifacts(target: LogTarget, files: readonly string[], cwd: string): Promise<string[]> {
+/** The names logged, and warnings for the user (large files kept in git for want of git-lfs). */
+export async function logArtifacts(target: LogTarget, files: readonly string[], cwd: string): Promise<{ names: string[]; warnings: string[] }> {
   const found = files.map((f) => {
     const abs = path.resolve(cwd, f);
     if (!fs.statSync(abs, { throwIfNoEntry: false })?.isFile()) {
@@ -65,12 +66,13 @@ export async function logArtifacts(target: LogTarget, files: readonly string[], 
     }
     return { abs, name: path.basename(abs) };
   });
+  let warnings: string[] = [];
   if ('live' in target) {
     for (const f of found) fs.copyFileSync(f.abs, path.join(target.live.artifacts, f.name));
   } else {
-    await updateFinished(target, async () => found.map((f) => ({ path: `artifacts/${f.name}`, file: f.abs })));
+    warnings = await updateFinished(target, async () => found.map((f) => ({ path: `artifacts/${f.name}`, file: f.abs })));
   }
-  return found.map((f) => f.name);
+  return { names: found.map((f) => f.name), warnings };
 }
 
 export interface LoadedRun {
@@ -84,7 +86,7 @@ export interface LoadedRun {
  * based on the note it read: if another process edits the same run meanwhile,
  * its edit is read back and `change` applied again on top of it.
  */
-export async function updateFinished(target: { repo: Repo; selector: string; clock?: Clock }, change: (run: LoadedRun) => Promise<TreeSource[]>): Promise<void> {
+export async function updateFinished(target: { repo: Repo; selector: string; clock?: Clock }, change: (run: LoadedRun) => Promise<TreeSource[]>): Promise<string[]> {
   for (let attempt = 1; ; attempt++) {
     const run = await resolveRun(target.repo, target.selector);
     if (!run.meta) {
@@ -98,8 +100,7 @@ export async function updateFinished(target: { repo: Repo; selector: string; clo
     const loaded = { id: run.id, commit: run.commit, meta: run.meta };
     const outputs = await change(loaded);
     try {
-      await publishRun({ repo: target.repo, commit: run.commit, meta: loaded.meta, outputs, basedOn: run.noteBlob, time: (target.clock ?? systemClock).now() / 1000 });
-      return;
+      return (await publishRun({ repo: target.repo, commit: run.commit, meta: loaded.meta, outputs, basedOn: run.noteBlob, time: (target.clock ?? systemClock).now() / 1000 })).warnings;
     } catch (err) {
       if (attempt < 20 && isTmtError(err, 'CONCURRENT_UPDATE')) continue;
       throw err;

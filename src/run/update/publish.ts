@@ -8,11 +8,13 @@
  * `updated`, which decides between two clones' edits of the same field.
  */
 import { commitNotes } from '../../git/notes.js';
+import { updateLfsKeep } from '../../git/lfs-keep.js';
 import { commitIdentityEnv, writeCommit } from '../../git/objects.js';
 import { runRef } from '../../git/layout.js';
 import type { Repo } from '../../git/repo.js';
 import { listTree, pathBytes, writeTreeFrom, type TreeSource } from '../../git/tree-writer.js';
 import { serializeMeta, type RunMeta } from '../note/metadata.js';
+import { placeLargeFiles } from '../outputs/large-files.js';
 
 export interface PublishOptions {
   repo: Repo;
@@ -27,19 +29,30 @@ export interface PublishOptions {
   basedOn?: string | null;
 }
 
-/** Returns the run's commit after publishing (new when outputs changed). */
-export async function publishRun(opts: PublishOptions): Promise<string> {
+export interface Published {
+  /** The run's commit after publishing (new when outputs changed). */
+  commit: string;
+  /** For the user, not the note: large files kept in git for want of git-lfs. */
+  warnings: string[];
+}
+
+export async function publishRun(opts: PublishOptions): Promise<Published> {
   const { repo, meta } = opts;
   const identity = await commitIdentityEnv(repo);
   let commit = opts.commit;
+  const warnings: string[] = [];
   meta.updated = new Date(opts.time * 1000).toISOString();
   if (opts.outputs?.length) {
+    const placed = await placeLargeFiles(repo, meta.outputs, opts.outputs);
+    warnings.push(...placed.warnings);
     // Kept files are written back by their exact bytes: a name that is not UTF-8 stays as it was.
-    const replaced = new Set(opts.outputs.map((o) => pathBytes(o.path).toString('latin1')));
+    const replaced = new Set(placed.sources.map((o) => pathBytes(o.path).toString('latin1')));
     const kept: TreeSource[] = meta.outputs
       ? (await listTree(repo, meta.outputs, '')).filter((e) => !replaced.has(e.bytes.toString('latin1'))).map((e) => ({ path: e.bytes, blob: e.oid }))
       : [];
-    const tree = await writeTreeFrom(repo, [...kept, ...opts.outputs]);
+    const tree = await writeTreeFrom(repo, [...kept, ...placed.sources]);
+    // Before the run points at the tree: from then on, git lfs prune must keep its objects.
+    if (placed.lfsChanged) await updateLfsKeep(repo, new Map([[meta.id, placed.hasLfs ? tree : null]]));
     const outputs = await writeCommit(repo, { tree, parents: [], message: `tmt outputs ${meta.id}\n`, time: opts.time, env: identity });
     meta.outputs = outputs;
     commit = await writeCommit(repo, {
@@ -58,5 +71,5 @@ export async function publishRun(opts: PublishOptions): Promise<string> {
     env: identity,
     basedOn: opts.basedOn === undefined ? undefined : [{ object: opts.commit, blob: opts.basedOn }],
   });
-  return commit;
+  return { commit, warnings };
 }

@@ -372,16 +372,22 @@ async function showDetail(id: string): Promise<void> {
     h('h3', null, 'metrics (last)'),
     h('table', { class: 'kv' }, ...Object.entries(m.metrics).map(([k, s]) => kv(k, fmtNum(s.last)))),
     h('h3', null, 'artifacts'),
-    h('ul', { id: 'artifacts' }, ...d.artifacts.map((a) => h('li', null, `${a.path} (${a.size} bytes)`, image(id, a)))),
+    h('ul', { id: 'artifacts' }, ...d.artifacts.map((a) => h('li', null, `${a.path} (${a.size} bytes${lfsNote(id, a)})`, image(id, a)))),
     ...logs,
     h('h3', null, 'code changes against its base commit ', codeLink(id)),
     h('pre', { class: 'log', 'data-stream': 'diffstat' }, d.diffStat || '(none: the run ran committed code)'),
   );
 }
 
+/** Where an LFS artifact is: its content is here, or `tmt get` downloads it (an image is then not shown). */
+function lfsNote(id: string, a: { path: string; lfs?: { here: boolean } }): string {
+  if (!a.lfs) return '';
+  return a.lfs.here ? ', git LFS' : `, git LFS, not downloaded here: tmt get ${id.slice(0, 12)} ${/^[\w./-]+$/.test(a.path) ? a.path : `'${a.path.replace(/'/g, `'\\''`)}'`}`;
+}
+
 /** An image artifact shown inline: the server's bytes (its policy allows images from itself), or a report's saved data: URI. */
-function image(id: string, a: { path: string; size: number }): HTMLElement | null {
-  if (!/\.(png|jpe?g|gif|webp)$/i.test(a.path) || a.size > 8 << 20) return null;
+function image(id: string, a: { path: string; size: number; lfs?: { here: boolean } }): HTMLElement | null {
+  if (!/\.(png|jpe?g|gif|webp)$/i.test(a.path) || a.size > 8 << 20 || a.lfs?.here === false) return null;
   const src = report ? report.images?.[`${id}/${a.path}`] : `/api/image?id=${encodeURIComponent(id)}&name=${encodeURIComponent(a.path)}`;
   if (!src) return null;
   const img = document.createElement('img');

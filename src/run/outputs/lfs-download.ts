@@ -1,0 +1,62 @@
+/**
+ * Bringing a run's LFS objects here on demand (tmt get, and tmt push of a run
+ * whose objects were never downloaded). The remotes tmt saw the run on are
+ * asked first, then the one git-lfs picks by itself; each object asked for is
+ * checked to be here, whole, afterwards. The run joins the keep ref first, so
+ * that `git lfs prune` leaves what is downloaded.
+ */
+import { TmtError } from '../../errors.js';
+import { hasObject, lfsInstalled, lfsMissingError, lfsSettings, type LfsPointer } from '../../git/lfs.js';
+import { updateLfsKeep } from '../../git/lfs-keep.js';
+import { TRACKING_RUNS_PREFIX } from '../../git/layout.js';
+import { listRefs } from '../../git/refs.js';
+import { downloadLfsObjects } from '../../git/remote/native/lfs-transfer.js';
+import type { Progress } from '../../git/remote/types.js';
+import { readRemoteConfig, remoteKey } from '../../git/remote/which-remote.js';
+import type { Repo } from '../../git/repo.js';
+import { isTmtError } from '../../errors.js';
+
+export interface LfsRun {
+  id: string;
+  /** The outputs commit or tree (added to the keep ref). */
+  outputs: string;
+  label: string;
+}
+
+/** Makes every pointer's object present here, or throws the last remote's reason. */
+export async function ensureLfsObjects(repo: Repo, run: LfsRun, pointers: readonly LfsPointer[], opts: { first?: { arg: string; label: string }; progress?: Progress } = {}): Promise<void> {
+  const settings = await lfsSettings(repo);
+  let missing = unique(pointers).filter((p) => !hasObject(settings.objectsDir, p));
+  if (missing.length === 0) return;
+  if (!(await lfsInstalled(repo))) throw lfsMissingError(`run ${run.label} keeps ${missing.length === 1 ? 'an artifact' : `${missing.length} artifacts`} in git LFS; getting ${missing.length === 1 ? 'it' : 'them'}`);
+  // First: from the moment an object lands here, git lfs prune must keep it.
+  await updateLfsKeep(repo, new Map([[run.id, run.outputs]]));
+  let lastError: unknown;
+  for (const remote of await remotesFor(repo, run.id, opts.first)) {
+    try {
+      await downloadLfsObjects(repo, remote, missing, opts.progress);
+    } catch (err) {
+      if (!isTmtError(err)) throw err;
+      lastError = err;
+    }
+    missing = missing.filter((p) => !hasObject(settings.objectsDir, p));
+    if (missing.length === 0) break;
+  }
+  if (missing.length === 0) return;
+  if (lastError) throw lastError;
+  throw new TmtError('NOT_FOUND', `run ${run.label}: no remote has its LFS object ${missing[0]!.oid.slice(0, 12)}`, { hint: 'ask whoever recorded the run to tmt push it again' });
+}
+
+/** `first`, then the configured remotes whose tracking refs hold the run, then git-lfs's own choice (undefined). */
+async function remotesFor(repo: Repo, id: string, first?: { arg: string; label: string }): Promise<Array<{ arg: string; label: string } | undefined>> {
+  const [config, tracked] = await Promise.all([readRemoteConfig(repo), listRefs(repo, TRACKING_RUNS_PREFIX)]);
+  const keys = new Set(tracked.filter((r) => r.ref.endsWith(`/runs/${id}`)).map((r) => r.ref.slice(TRACKING_RUNS_PREFIX.length).split('/runs/')[0]!));
+  const out: Array<{ arg: string; label: string } | undefined> = first ? [first] : [];
+  for (const name of config.remotes.keys()) if (keys.has(remoteKey(name)) && name !== first?.arg) out.push({ arg: name, label: name });
+  out.push(undefined);
+  return out;
+}
+
+function unique(pointers: readonly LfsPointer[]): LfsPointer[] {
+  return [...new Map(pointers.map((p) => [p.oid, p])).values()];
+}
