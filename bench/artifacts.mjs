@@ -18,16 +18,19 @@
 //   git lfs push / tmt push of that object (tmt: of the run), each to a fresh bare repo:
 //     - file:// on the same file system: git-lfs hard-links there, so this is start-up only;
 //     - file:// on /dev/shm (tmpfs, another device): a real copy of every byte;
-//     - HTTP, when test/helpers/git-http-server.mjs answers the LFS batch API (probed; else skipped).
+//     - HTTP, when test/helpers/git-http-server.mjs answers the LFS batch API (probed; else skipped);
+//       that server is Node too and shares the machine's CPUs with the client.
 // Every tmt record is checked: the outputs tree must hold an LFS pointer to an
 // object of the file's sha256 and size. A plain blob fails the bench loudly.
 // Every push is checked: the remote must have the object (and, for tmt, the run ref).
 // Peak RSS: Linux reports the largest single process of the tree (not a sum).
 // Cases interleave and alternate order, with `sync` before each, since the
 // machine is noisy and 2 GiB of dirty pages from one case would slow the next.
-// In a VM, memory the guest has not used yet is slow to get the first time (a
-// 2 GiB copy to tmpfs took 7.4 s once, then 1.3 s): one copy to each target,
-// unmeasured, warms it up before the first rep. The table shows the range too.
+// Writing is noisy in a VM that hands freed memory back to the host (Firecracker
+// here, free page reporting): a case that fills GiBs of fresh page cache or tmpfs
+// waits for the host to fault that memory back in, which varies from run to run
+// (the same 2 GiB git lfs push to /dev/shm took 1.3 s to 7.4 s, nearly all of it
+// system time). Every case that writes pays it, so the table shows the range too.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -197,12 +200,6 @@ try {
   say(`writing a ${MB} MiB random file...`);
   spawnSync('sh', ['-c', `head -c ${SIZE} /dev/urandom > ${q(big)}`], { stdio: 'inherit' });
   if (fs.statSync(big).size !== SIZE) throw new Error(`could not write ${SIZE} bytes to ${big}`);
-  // The warm-up (see the top): one copy next to it and one to /dev/shm, deleted.
-  for (const parent of [work, shm].filter(Boolean)) {
-    const d = mk(fs.mkdtempSync(path.join(parent, 'tmt-bench-warm-')));
-    fs.copyFileSync(big, path.join(d, 'big'));
-    drop(d);
-  }
 
   const cases = {
     floor: { name: "node -e ''", ms: [], rss: [] },
