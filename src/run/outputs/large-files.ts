@@ -40,15 +40,22 @@ export interface PlacedOutputs {
  */
 export async function placeLargeFiles(repo: Repo, previous: string | undefined, sources: readonly TreeSource[]): Promise<PlacedOutputs> {
   const settings = await lfsSettings(repo);
-  const threshold = thresholdOf(settings);
+  // Outputs are published after the command ran: a value that went bad meanwhile must not lose the run (record checks it first).
+  let threshold = DEFAULT_LFS_THRESHOLD;
+  const notes: string[] = [];
+  try {
+    threshold = thresholdOf(settings);
+  } catch (err) {
+    notes.push(`${(err as Error).message}; used ${formatBytes(DEFAULT_LFS_THRESHOLD)}`);
+  }
   const large = threshold === 0 ? [] : sources.filter((s): s is Extract<TreeSource, { file: string | Buffer }> => 'file' in s && isArtifact(s.path) && sizeOf(s.file) >= threshold);
   const oldAttrs = previous ? await readBlobAt(repo, previous, ATTRIBUTES_PATH) : undefined;
-  if (large.length === 0 && oldAttrs === undefined) return { sources: [...sources], hasLfs: false, lfsChanged: false, warnings: [] };
+  if (large.length === 0 && oldAttrs === undefined) return { sources: [...sources], hasLfs: false, lfsChanged: false, warnings: notes };
   const paths = oldAttrs ? parseLfsAttributes(oldAttrs) : new Set<string>();
   for (const s of sources) paths.delete(pathBytes(s.path).toString('latin1'));
   if (large.length && !(await lfsInstalled(repo))) {
-    if (oldAttrs === undefined) return { sources: [...sources], hasLfs: false, lfsChanged: false, warnings: [keptInGitWarning(large, threshold)] };
-    return withAttributes(sources, paths, [keptInGitWarning(large, threshold)]);
+    if (oldAttrs === undefined) return { sources: [...sources], hasLfs: false, lfsChanged: false, warnings: [...notes, keptInGitWarning(large, threshold)] };
+    return withAttributes(sources, paths, [...notes, keptInGitWarning(large, threshold)]);
   }
   const replaced = new Map<TreeSource, TreeSource>();
   for (const s of large) {
@@ -59,13 +66,18 @@ export async function placeLargeFiles(repo: Repo, previous: string | undefined, 
   return withAttributes(
     sources.map((s) => replaced.get(s) ?? s),
     paths,
-    [],
+    notes,
   );
 }
 
 function withAttributes(sources: readonly TreeSource[], paths: ReadonlySet<string>, warnings: string[]): PlacedOutputs {
   const attrs = formatLfsAttributes([...paths].map((p) => Buffer.from(p, 'latin1')));
   return { sources: [...sources.filter((s) => pathBytes(s.path).toString('latin1') !== ATTRIBUTES_PATH), { path: ATTRIBUTES_PATH, data: attrs }], hasLfs: paths.size > 0, lfsChanged: true, warnings };
+}
+
+/** Throws BAD_ARGUMENT, before a run starts, when `tmt.lfs.threshold` is not a size. */
+export async function checkLfsThreshold(repo: Repo): Promise<void> {
+  thresholdOf(await lfsSettings(repo));
 }
 
 /** The threshold in bytes; a value git config holds that is not a size is an error that says where it is. */

@@ -1,13 +1,14 @@
 /**
  * Bringing a run's LFS objects here on demand (tmt get, and tmt push of a run
  * whose objects were never downloaded). The remotes tmt saw the run on are
- * asked first, then the one git-lfs picks by itself; each object asked for is
+ * asked first, then the one git-lfs would pick by itself; each object asked for is
  * checked to be here, whole, afterwards. The run joins the keep ref first, so
  * that `git lfs prune` leaves what is downloaded.
  */
 import { TmtError } from '../../errors.js';
 import { hasObject, lfsInstalled, lfsMissingError, lfsSettings, type LfsPointer } from '../../git/lfs.js';
 import { updateLfsKeep } from '../../git/lfs-keep.js';
+import { configEntries } from '../../git/config.js';
 import { TRACKING_RUNS_PREFIX } from '../../git/layout.js';
 import { listRefs } from '../../git/refs.js';
 import { downloadLfsObjects } from '../../git/remote/native/lfs-transfer.js';
@@ -47,13 +48,20 @@ export async function ensureLfsObjects(repo: Repo, run: LfsRun, pointers: readon
   throw new TmtError('NOT_FOUND', `run ${run.label}: no remote has its LFS object ${missing[0]!.oid.slice(0, 12)}`, { hint: 'ask whoever recorded the run to tmt push it again' });
 }
 
-/** `first`, then the configured remotes whose tracking refs hold the run, then git-lfs's own choice (undefined). */
-async function remotesFor(repo: Repo, id: string, first?: { arg: string; label: string }): Promise<Array<{ arg: string; label: string } | undefined>> {
-  const [config, tracked] = await Promise.all([readRemoteConfig(repo), listRefs(repo, TRACKING_RUNS_PREFIX)]);
+/**
+ * `first`, then the configured remotes whose tracking refs hold the run, then
+ * the one git-lfs would pick by itself: remote.lfsdefault, else origin, else
+ * the only remote (git lfs fetch reads its first argument as a remote, so it is named).
+ */
+async function remotesFor(repo: Repo, id: string, first?: { arg: string; label: string }): Promise<Array<{ arg: string; label: string }>> {
+  const [config, tracked, lfsDefault] = await Promise.all([readRemoteConfig(repo), listRefs(repo, TRACKING_RUNS_PREFIX), configEntries(repo, '^remote\\.lfsdefault$')]);
   const keys = new Set(tracked.filter((r) => r.ref.endsWith(`/runs/${id}`)).map((r) => r.ref.slice(TRACKING_RUNS_PREFIX.length).split('/runs/')[0]!));
-  const out: Array<{ arg: string; label: string } | undefined> = first ? [first] : [];
-  for (const name of config.remotes.keys()) if (keys.has(remoteKey(name)) && name !== first?.arg) out.push({ arg: name, label: name });
-  out.push(undefined);
+  const names = [...config.remotes.keys()];
+  const fallback = [lfsDefault[0]?.[1], 'origin', names.length === 1 ? names[0] : undefined].find((n) => n !== undefined && config.remotes.has(n));
+  const out = first ? [first] : [];
+  for (const name of [...names.filter((n) => keys.has(remoteKey(n))), ...(fallback ? [fallback] : [])]) {
+    if (!out.some((r) => r.arg === name)) out.push({ arg: name, label: name });
+  }
   return out;
 }
 

@@ -16,6 +16,7 @@ import type { Repo } from '../../git/repo.js';
 import type { SnapshotResult } from '../../git/snapshot.js';
 import { systemClock, type Clock } from '../note/id.js';
 import { createRun, type KnownCode } from './create.js';
+import { checkLfsThreshold } from '../outputs/large-files.js';
 import { finishRun } from './finish.js';
 import type { RunMeta, RunStatus, SweepTrialRef } from '../note/metadata.js';
 import { shellQuote } from '../../util/shell-quote.js';
@@ -98,6 +99,8 @@ export async function recordRun(opts: RecordOptions): Promise<RecordResult> {
   if (bad) throw new TmtError('BAD_ARGUMENT', `cannot record: ${bad}`, { hint: 'tmt record [options] -- <command> [args...], e.g. tmt record -- python train.py' });
   const clock = opts.clock ?? systemClock;
   const env = captureEnv(opts.captureEnv ?? [], { ...process.env, ...opts.env });
+  // Outputs are stored by this setting after the command ran: a bad value is refused before it runs.
+  await checkLfsThreshold(opts.repo);
   const created = await createRun({
     repo: opts.repo,
     name: opts.name,
