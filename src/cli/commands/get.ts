@@ -24,7 +24,8 @@ several, a directory's name or --all go into the current directory (or -o DIR)
 with their sub-paths. A file that exists is never replaced without --force.
 Only regular files are written, under names that stay inside the directory:
 symbolic links, submodules and names such as ../x are left out with a warning.
-The paths written are printed, one a line.
+The paths written are printed, one a line. An artifact kept in git LFS that is
+not here yet is downloaded first (git-lfs, from the remotes the run came from).
 
 Examples:
   $ tmt get last model.json
