@@ -167,6 +167,54 @@ describe.skipIf(!gitLfs)('large artifacts in git LFS', () => {
     expect((await tmtAsync(clone, ['push'])).code).toBe(0);
   });
 
+  it('two clones that each log an LFS artifact to the same run merge their outputs: both artifacts stay LFS, and tmt get gives both byte for byte on either side', async () => {
+    const bare = bareRepo();
+    const a = projectWithRemote(bare);
+    git(a, 'config', 'tmt.lfs.threshold', '1K');
+    const { id } = await recordWith(a, bigFile(100), 'small.txt');
+    expect((await tmtAsync(a, ['push'])).code).toBe(0);
+    const b = cloneOf(bare);
+    git(b, 'config', 'tmt.lfs.threshold', '1K');
+    expect((await tmtAsync(b, ['fetch'])).code).toBe(0);
+    const one = bigFile(5000);
+    const two = bigFile(6000);
+    expect(tmt(a, ['log', 'artifact', one, '--run', id]).code).toBe(0);
+    const fromB = path.join(tempDir(), 'other.pt');
+    fs.copyFileSync(two, fromB);
+    expect(tmt(b, ['log', 'artifact', fromB, '--run', id]).code).toBe(0);
+    expect((await tmtAsync(a, ['push'])).code).toBe(0);
+    const pushedB = await tmtAsync(b, ['push']);
+    expect(pushedB.code, pushedB.stderr).toBe(0);
+    expect((await tmtAsync(a, ['fetch'])).code).toBe(0);
+    for (const dir of [a, b]) {
+      expect(git(dir, 'rev-parse', `refs/tmt/runs/${id}`)).toBe(git(bare, 'rev-parse', `refs/tmt/runs/${id}`));
+      const attrs = git(dir, 'cat-file', '-p', `refs/tmt/runs/${id}^2:.gitattributes`);
+      expect(attrs).toBe('"artifacts/model.pt" filter=lfs diff=lfs merge=lfs -text\n"artifacts/other.pt" filter=lfs diff=lfs merge=lfs -text');
+      const out = tempDir();
+      const got = await tmtAsync(dir, ['get', id, '--all', '-o', out]);
+      expect(got.code, got.stderr).toBe(0);
+      expect(fs.readFileSync(path.join(out, 'model.pt')).equals(fs.readFileSync(one))).toBe(true);
+      expect(fs.readFileSync(path.join(out, 'other.pt')).equals(fs.readFileSync(two))).toBe(true);
+    }
+  });
+
+  it('a run restored after tmt rm (with the command rm prints) is kept from git lfs prune again by tmt recover', async () => {
+    const dir = makeRepo({ 'train.py': 'print(1)\n' });
+    git(dir, 'config', 'tmt.lfs.threshold', '1K');
+    const { id } = await recordWith(dir, bigFile(4096));
+    const { oid } = pointerAt(dir, `refs/tmt/runs/${id}^2:artifacts/model.pt`);
+    const rm = tmt(dir, ['rm', id, '--yes']);
+    const restore = /restore here: (.*)$/m.exec(rm.stdout + rm.stderr)?.[1];
+    expect(restore, rm.stderr).toBeDefined();
+    expect(spawnSync('sh', ['-c', restore!], { cwd: dir, env: testEnv }).status).toBe(0);
+    expect(gitRaw(dir, ['rev-parse', '--verify', '-q', 'refs/tmt-lfs/keep']).status).not.toBe(0);
+    const recovered = tmt(dir, ['recover']);
+    expect(recovered.stderr).toContain('kept the LFS objects of 1 run from git lfs prune again');
+    expect(git(dir, 'ls-tree', '--name-only', 'refs/tmt-lfs/keep')).toBe(id);
+    git(dir, 'lfs', 'prune');
+    expect(fs.existsSync(objectIn(path.join(dir, '.git', 'lfs'), oid))).toBe(true);
+  });
+
   it('a user with git-lfs hooks installed (git lfs install --local) still pushes to a path remote', async () => {
     const bare = bareRepo();
     const dir = projectWithRemote(bare);

@@ -11,7 +11,9 @@
  */
 import type { Repo } from '../git/repo.js';
 import { writeCommit } from '../git/objects.js';
-import { listTree, readBlobAt, writeTreeFrom, type TreeSource } from '../git/tree-writer.js';
+import { formatLfsAttributes, parseLfsAttributes } from '../git/lfs-attributes.js';
+import { listTree, pathBytes, readBlobAt, writeTreeFrom, type TreeSource } from '../git/tree-writer.js';
+import { ATTRIBUTES_PATH } from '../run/outputs/large-files.js';
 import type { RunMeta } from '../run/note/metadata.js';
 import { parseMetrics, seriesToJsonl, withSeries, type MetricSeries } from '../run/record/metrics.js';
 import { editedAt } from './merge-meta.js';
@@ -44,6 +46,7 @@ export async function mergeRunOutputs(repo: Repo, a: RunSide, b: RunSide, base: 
     sources.push({ path, blob });
     if (path === 'metrics.jsonl') metricsText = (await readBlobAt(repo, blob === n ? newer.meta.outputs! : older.meta.outputs!, path))?.toString('utf8');
   }
+  await mergeLfsAttributes(repo, sources, [newer.meta.outputs, older.meta.outputs]);
   const time = Math.max(editedAt(a.meta), editedAt(b.meta)) / 1000;
   const meta: RunMeta = { ...merged };
   if (metricsText !== undefined) meta.metrics = withSeries(merged.metrics, parseMetrics(metricsText).series, []); // each side's note already says what it kept
@@ -60,6 +63,23 @@ export async function mergeRunOutputs(repo: Repo, a: RunSide, b: RunSide, base: 
     env: IDENTITY,
   });
   return { commit, meta };
+}
+
+/**
+ * The `.gitattributes` that marks LFS artifacts, as the union of both sides'
+ * (restricted to the paths the merged tree holds): taking one side's file, as
+ * for any other, would leave an LFS artifact the other side added unmarked,
+ * and `tmt get` would hand out its pointer as the file.
+ */
+async function mergeLfsAttributes(repo: Repo, sources: TreeSource[], sides: ReadonlyArray<string | undefined>): Promise<void> {
+  const files = await Promise.all(sides.map((o) => (o ? readBlobAt(repo, o, ATTRIBUTES_PATH) : undefined)));
+  if (files.every((f) => f === undefined)) return;
+  const held = new Set(sources.map((s) => pathBytes(s.path).toString('latin1')));
+  const paths = new Set(files.flatMap((f) => (f ? [...parseLfsAttributes(f)] : [])).filter((p) => held.has(p)));
+  const at = sources.findIndex((s) => pathBytes(s.path).toString('latin1') === ATTRIBUTES_PATH);
+  const merged = { path: ATTRIBUTES_PATH, data: formatLfsAttributes([...paths].map((p) => Buffer.from(p, 'latin1'))) };
+  if (at >= 0) sources[at] = merged;
+  else sources.push(merged);
 }
 
 async function files(repo: Repo, outputs: string | undefined): Promise<Map<string, string>> {

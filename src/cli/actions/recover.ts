@@ -13,7 +13,7 @@ export type RecoverCommandOptions = RecoverFlags & { cwd: string; runs: string[]
 
 export async function recoverCommand(opts: RecoverCommandOptions, { out }: Context): Promise<number> {
   const repo = await openRepo({ cwd: opts.cwd });
-  const { recovered, stillRunning, notHere, failed, pruned, prunedWorkspaces } = await recoverRuns({ repo, selectors: opts.runs, force: opts.force });
+  const { recovered, stillRunning, notHere, failed, pruned, prunedWorkspaces, lfsKept } = await recoverRuns({ repo, selectors: opts.runs, force: opts.force });
   for (const s of stillRunning) warn(out, `run ${s.id} left alone: its tmt died, but its command (pid ${s.pid}) still runs; recover it once that ends`);
   for (const id of notHere) warn(out, `run ${id} left alone: it is stale here but was not started in this repository (no run directory); recover it in the clone that recorded it, or tmt rm it`);
   if (pruned.length) {
@@ -21,6 +21,7 @@ export async function recoverCommand(opts: RecoverCommandOptions, { out }: Conte
     out.err(`removed the run directories of ${pruned.length} run${pruned.length === 1 ? '' : 's'} that had already ended (${formatBytes(bytes)})\n`);
   }
   for (const w of prunedWorkspaces) out.err(styled`removed ${w}, the worktree a killed tmt rerun left behind\n`);
+  if (lfsKept.length) out.err(`kept the LFS objects of ${lfsKept.length} run${lfsKept.length === 1 ? '' : 's'} from git lfs prune again (refs/tmt-lfs/keep)\n`);
   let code: number = EXIT.OK;
   for (const f of failed) {
     // One run that cannot be recovered is reported; the others were recovered all the same.
@@ -36,6 +37,7 @@ export async function recoverCommand(opts: RecoverCommandOptions, { out }: Conte
       notHere,
       pruned,
       prunedWorkspaces,
+      lfsKept,
       failed: failed.map((f) => ({ run: f.run, error: isTmtError(f.error) ? f.error.message : String(f.error) })),
     });
     return code;

@@ -6,7 +6,8 @@
  * crafted attributes file from another clone, never turns a file into
  * something it is not.
  */
-import { readObjects } from '../../git/cat-file.js';
+import { objectInfo, readObjects } from '../../git/cat-file.js';
+import { lfsKeepEntries, updateLfsKeep } from '../../git/lfs-keep.js';
 import { parseLfsAttributes } from '../../git/lfs-attributes.js';
 import { hasObject, lfsSettings, MAX_POINTER_BYTES, parsePointer, type LfsPointer } from '../../git/lfs.js';
 import type { Repo } from '../../git/repo.js';
@@ -56,4 +57,20 @@ export async function lfsPointersIn(repo: Repo, outputs: string, listed?: readon
     if (p) out.set(e.bytes.toString('latin1'), { ...p, here: hasObject(settings.objectsDir, p) });
   }
   return out;
+}
+
+/**
+ * Puts the runs whose outputs mark LFS artifacts into the keep ref when they
+ * are not in it (a run restored after tmt rm, or recorded by a tmt older than
+ * the keep ref), so `git lfs prune` leaves their objects. Returns their ids.
+ */
+export async function keepLfsOfRuns(repo: Repo, runs: ReadonlyArray<{ id: string; outputs?: string }>): Promise<string[]> {
+  const kept = await lfsKeepEntries(repo);
+  const candidates = runs.filter((r): r is { id: string; outputs: string } => r.outputs !== undefined && !kept.has(r.id));
+  if (candidates.length === 0) return [];
+  const spec = (r: { outputs: string }) => `${r.outputs}:${ATTRIBUTES_PATH}`;
+  const found = await objectInfo(repo, candidates.map(spec));
+  const missing = candidates.filter((r) => found.has(spec(r)));
+  await updateLfsKeep(repo, new Map(missing.map((r) => [r.id, r.outputs])));
+  return missing.map((r) => r.id);
 }

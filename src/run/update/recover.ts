@@ -23,6 +23,7 @@ import { git } from '../../git/exec.js';
 import { runDirsRoot, runRef } from '../../git/layout.js';
 import type { Repo } from '../../git/repo.js';
 import { systemClock, type Clock } from '../note/id.js';
+import { keepLfsOfRuns } from '../outputs/lfs-entries.js';
 import { finishRun } from '../record/finish.js';
 import type { RunMeta } from '../note/metadata.js';
 import { readRuns, unreadableRunError, type RunRecord } from '../read/read.js';
@@ -64,13 +65,15 @@ export interface RecoverResult {
   pruned: Array<{ id: string; bytes: number }>;
   /** Worktrees that killed reruns left behind, removed. */
   prunedWorkspaces: string[];
+  /** Runs with LFS artifacts put back into refs/tmt-lfs/keep (restored after tmt rm, say). */
+  lfsKept: string[];
 }
 
 /** How old a run directory with no run must be before it counts as abandoned (a run is published moments after its directory is made). */
 const ORPHAN_AGE_MS = 10 * 60_000;
 
 export async function recoverRuns(opts: RecoverOptions): Promise<RecoverResult> {
-  const result: RecoverResult = { recovered: [], stillRunning: [], notHere: [], failed: [], pruned: [], prunedWorkspaces: [] };
+  const result: RecoverResult = { recovered: [], stillRunning: [], notHere: [], failed: [], pruned: [], prunedWorkspaces: [], lfsKept: [] };
   const all = await readRuns(opts.repo);
   let runs: RunRecord[] = [];
   if (opts.selectors.length) {
@@ -106,6 +109,7 @@ export async function recoverRuns(opts: RecoverOptions): Promise<RecoverResult> 
   const ended = new Set(result.recovered.map((r) => r.id));
   const busy = all.flatMap((r) => (r.meta?.status === 'running' && !ended.has(r.id) && r.meta.command ? [r.meta.command.cwd] : []));
   result.prunedWorkspaces = await pruneWorkspaces(opts.repo, busy, nowMs);
+  if (!opts.selectors.length) result.lfsKept = await keepLfsOfRuns(opts.repo, all.flatMap((r) => (r.meta?.outputs ? [{ id: r.id, outputs: r.meta.outputs }] : [])));
   return result;
 }
 
