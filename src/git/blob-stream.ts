@@ -115,3 +115,25 @@ class BlobSplitter {
     this.sink.begin(this.count, this.left);
   }
 }
+
+/**
+ * The blob at `<rev>:<path>` when it is at most `maxBytes`; `tooLarge` when it
+ * is larger (git is stopped as soon as that is clear, so a crafted blob from
+ * another clone costs no more than `maxBytes`); undefined when there is none.
+ */
+export async function readBlobCapped(repo: Repo, rev: string, file: string, maxBytes: number): Promise<Buffer | 'tooLarge' | undefined> {
+  const kept: Buffer[] = [];
+  let size = 0;
+  const stop = new AbortController();
+  try {
+    const { code } = await gitStream(['cat-file', 'blob', '--end-of-options', `${rev}:${file}`], { cwd: repo.workTree, okCodes: [128], signal: stop.signal }, (chunk) => {
+      size += chunk.length;
+      if (size > maxBytes) stop.abort();
+      else kept.push(chunk);
+    });
+    return code === 0 ? Buffer.concat(kept) : undefined;
+  } catch (err) {
+    if (stop.signal.aborted) return 'tooLarge';
+    throw err;
+  }
+}
