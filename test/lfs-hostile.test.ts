@@ -136,6 +136,61 @@ function errorLines(r: TmtResult | { stderr: string }): string[] {
 }
 
 describe.skipIf(!gitLfs)('hostile LFS runs fetched from a remote', () => {
+  it('(a) only an entry that .gitattributes names AND whose blob is a pointer is LFS; a pointer claiming 10^15 bytes is asked for, not found, and costs nothing', async () => {
+    const { bare, seed, id } = await seeded();
+    const fake = 'f'.repeat(64);
+    const artifacts: Array<[string, Buffer]> = [
+      ['real.bin', pointerOf(REAL)],
+      ['claims.bin', pointer(fake, '1000000000000000')], // named: an LFS artifact of 10^15 bytes that nobody has
+      ['liar.bin', pointer(REAL_OID, '1000000000000000')], // named: a real object, with a size that is not its own
+      ['unnamed-pointer.bin', pointerOf(REAL)], // pointer text, not named: a plain file
+      ['named-junk.bin', Buffer.from('named in .gitattributes, but not a pointer\n')],
+    ];
+    craftRun(seed, id, artifacts, ['real.bin', 'claims.bin', 'liar.bin', 'named-junk.bin'].map(line).join(''));
+    const clone = await publishAndClone(seed, bare);
+    const config = configText(clone);
+
+    const listed = await shown(clone, id);
+    const by = (name: string) => listed.find((a) => a.path === name)!;
+    expect(by('real.bin')).toEqual({ path: 'real.bin', size: REAL.length, lfs: { oid: REAL_OID, here: false } });
+    expect(by('claims.bin')).toEqual({ path: 'claims.bin', size: 1e15, lfs: { oid: fake, here: false } });
+    expect(by('liar.bin').lfs).toEqual({ oid: REAL_OID, here: false });
+    expect(by('unnamed-pointer.bin')).toEqual({ path: 'unnamed-pointer.bin', size: pointerOf(REAL).length });
+    expect(by('named-junk.bin').lfs).toBeUndefined();
+
+    // Plain files come as stored, and need no download.
+    for (const name of ['unnamed-pointer.bin', 'named-junk.bin']) {
+      const r = await tmtBytes(clone, ['get', id, name, '-o', '-']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.equals(artifacts.find(([n]) => n === name)![1]), name).toBe(true);
+    }
+    expect(fs.existsSync(path.join(clone, '.git/lfs'))).toBe(false);
+    expect(configText(clone)).toBe(config);
+
+    // The 10^15-byte claim: git-lfs finds no such object; one error and its hint, in bounded time; nothing written or reserved.
+    const top = tempDir('tmt-lfs-hostile-');
+    for (const name of ['claims.bin', 'liar.bin']) {
+      const r = await tmtBytes(clone, ['get', id, name, '-o', path.join(top, name)]);
+      expect(r.code, r.stderr).toBe(4);
+      expect(r.ms).toBeLessThan(30_000);
+      const lines = errorLines(r);
+      expect(lines, r.stderr).toHaveLength(2);
+      expect(lines[0]).toMatch(/^error: origin does not have the LFS object \(/);
+      expect(lines[1]).toMatch(/^hint: the run was pushed without it/);
+    }
+    const all = await tmtBytes(clone, ['get', id, '--all', '-o', path.join(top, 'all')]);
+    expect(all.code, all.stderr).toBe(4);
+    expect(filesUnder(top)).toEqual([]);
+    // git-lfs kept nothing big anywhere (no preallocation of the claimed size), and no object under the claimed oids.
+    for (const f of filesUnder(path.join(clone, '.git/lfs'))) expect(fs.statSync(path.join(clone, '.git/lfs', f)).size, f).toBeLessThan(1 << 20);
+    expect(fs.existsSync(objectFile(clone, fake))).toBe(false);
+
+    // The real one, asked for alone, downloads and checks out.
+    const real = await tmtBytes(clone, ['get', id, 'real.bin', '-o', '-']);
+    expect(real.code, real.stderr).toBe(0);
+    expect(real.stdout.equals(REAL)).toBe(true);
+  });
+
   it('(b) junk, globs, negations, other line shapes and 5 MB of garbage in .gitattributes: only tmt\'s exact lines count, in bounded time', async () => {
     const { bare, seed, id } = await seeded();
     const ptr = pointerOf(REAL);
@@ -280,6 +335,28 @@ function keepEntries(dir: string): Map<string, string> {
 }
 
 describe.skipIf(!gitLfs)('what a demanding user does with LFS artifacts', () => {
+  it('runs fetched from a URL, not a named remote: tmt get downloads from the default remote; with no remote at all, one clear error', async () => {
+    const { bare, id } = await seeded();
+    // origin is the same place, but the run came through `tmt fetch <path>`: no tracking ref names origin.
+    const dir = makeRepo({ 'a.txt': 'a\n' });
+    git(dir, 'remote', 'add', 'origin', bare);
+    expect((await tmtAsync(dir, ['fetch', bare])).code).toBe(0);
+    expect(git(dir, 'for-each-ref', 'refs/tmt-remotes/origin/')).toBe('');
+    const r = await tmtBytes(dir, ['get', id, 'real.bin', '-o', '-']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.equals(REAL)).toBe(true);
+
+    const lone = makeRepo({ 'a.txt': 'a\n' });
+    expect((await tmtAsync(lone, ['fetch', bare])).code).toBe(0);
+    const none = await tmtBytes(lone, ['get', id, 'real.bin', '-o', '-']);
+    expect(none.code).toBe(4);
+    expect(none.stdout.length).toBe(0);
+    expect(errorLines(none)).toEqual([
+      `error: run ${id.slice(0, 12)} (evil) keeps an artifact in git LFS, and this repository has no remote to download it from`,
+      'hint: add the remote the run came from (git remote add origin URL), then tmt get it again',
+    ]);
+  });
+
   it('four tmt record at once, writing the same large artifact: one object, every run pointing at it, all kept', async () => {
     const dir = makeRepo({ 'a.txt': 'a\n' });
     git(dir, 'config', 'tmt.lfs.threshold', '1K');

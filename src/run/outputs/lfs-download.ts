@@ -1,9 +1,9 @@
 /**
  * Bringing a run's LFS objects here on demand (tmt get, and tmt push of a run
  * whose objects were never downloaded). The remotes tmt saw the run on are
- * asked first, then the one git-lfs picks by itself; each object asked for is
- * checked to be here, whole, afterwards. The run joins the keep ref first, so
- * that `git lfs prune` leaves what is downloaded.
+ * asked first, then the one git-lfs would pick by itself; each object asked
+ * for is checked to be here, whole, afterwards. The run joins the keep ref
+ * first, so that `git lfs prune` leaves what is downloaded.
  */
 import { TmtError } from '../../errors.js';
 import { hasObject, lfsInstalled, lfsMissingError, lfsSettings, type LfsPointer } from '../../git/lfs.js';
@@ -29,10 +29,17 @@ export async function ensureLfsObjects(repo: Repo, run: LfsRun, pointers: readon
   let missing = unique(pointers).filter((p) => !hasObject(settings.objectsDir, p));
   if (missing.length === 0) return;
   if (!(await lfsInstalled(repo))) throw lfsMissingError(`run ${run.label} keeps ${missing.length === 1 ? 'an artifact' : `${missing.length} artifacts`} in git LFS; getting ${missing.length === 1 ? 'it' : 'them'}`);
+  const remotes = await remotesFor(repo, run.id, opts.first);
+  if (remotes.length === 0) {
+    const one = missing.length === 1;
+    throw new TmtError('NOT_FOUND', `run ${run.label} keeps ${one ? 'an artifact' : `${missing.length} artifacts`} in git LFS, and this repository has no remote to download ${one ? 'it' : 'them'} from`, {
+      hint: 'add the remote the run came from (git remote add origin URL), then tmt get it again',
+    });
+  }
   // First: from the moment an object lands here, git lfs prune must keep it.
   await updateLfsKeep(repo, new Map([[run.id, run.outputs]]));
   let lastError: unknown;
-  for (const remote of await remotesFor(repo, run.id, opts.first)) {
+  for (const remote of remotes) {
     try {
       await downloadLfsObjects(repo, remote, missing, opts.progress);
     } catch (err) {
@@ -47,13 +54,21 @@ export async function ensureLfsObjects(repo: Repo, run: LfsRun, pointers: readon
   throw new TmtError('NOT_FOUND', `run ${run.label}: no remote has its LFS object ${missing[0]!.oid.slice(0, 12)}`, { hint: 'ask whoever recorded the run to tmt push it again' });
 }
 
-/** `first`, then the configured remotes whose tracking refs hold the run, then git-lfs's own choice (undefined). */
-async function remotesFor(repo: Repo, id: string, first?: { arg: string; label: string }): Promise<Array<{ arg: string; label: string } | undefined>> {
+/**
+ * `first`, then the configured remotes whose tracking refs hold the run, then
+ * the remote git-lfs picks when none is named (the current branch's, the only
+ * one, or origin): a run fetched from a URL has no tracking ref under a name.
+ * It must be named all the same: `git lfs fetch` given a tree alone reads the
+ * tree's id as the remote's name.
+ */
+async function remotesFor(repo: Repo, id: string, first?: { arg: string; label: string }): Promise<Array<{ arg: string; label: string }>> {
   const [config, tracked] = await Promise.all([readRemoteConfig(repo), listRefs(repo, TRACKING_RUNS_PREFIX)]);
   const keys = new Set(tracked.filter((r) => r.ref.endsWith(`/runs/${id}`)).map((r) => r.ref.slice(TRACKING_RUNS_PREFIX.length).split('/runs/')[0]!));
-  const out: Array<{ arg: string; label: string } | undefined> = first ? [first] : [];
+  const out: Array<{ arg: string; label: string }> = first ? [first] : [];
   for (const name of config.remotes.keys()) if (keys.has(remoteKey(name)) && name !== first?.arg) out.push({ arg: name, label: name });
-  out.push(undefined);
+  const names = [...config.remotes.keys()];
+  const fallback = config.upstream && config.remotes.has(config.upstream) ? config.upstream : names.length === 1 ? names[0] : config.remotes.has('origin') ? 'origin' : undefined;
+  if (fallback !== undefined && !out.some((r) => r.arg === fallback)) out.push({ arg: fallback, label: fallback });
   return out;
 }
 

@@ -34,17 +34,17 @@ export async function uploadLfsObjects(repo: Repo, remote: { arg: string; label:
 }
 
 /**
- * Downloads these objects from `remote` into the LFS store here (undefined:
- * the remote git-lfs picks: lfs.url, remote.lfsdefault, origin or the only one).
+ * Downloads these objects from `remote` into the LFS store here. A remote is
+ * always named: `git lfs fetch` reads its first argument as the remote.
  */
-export async function downloadLfsObjects(repo: Repo, remote: { arg: string; label: string } | undefined, pointers: readonly LfsPointer[], progress?: Progress): Promise<void> {
+export async function downloadLfsObjects(repo: Repo, remote: { arg: string; label: string }, pointers: readonly LfsPointer[], progress?: Progress): Promise<void> {
   if (pointers.length === 0) return;
   const blobs = await Promise.all(pointers.map((p) => writeBlob(repo, formatPointer(p))));
   const input = blobs.map((b, i) => `100644 blob ${b}\t${i}\0`).join('');
   const tree = (await git(['mktree', '-z'], { cwd: repo.workTree, input })).stdout.toString('utf8').trim();
   // A user's include/exclude patterns must not filter out the names 0, 1, ... of this tree.
-  const args = ['-c', 'lfs.fetchinclude=', '-c', 'lfs.fetchexclude=', 'lfs', 'fetch', ...(remote ? [lfsRemoteArg(remote.arg)] : []), tree];
-  await lfs(repo, args, remote?.label ?? 'the default remote', undefined, progress, true);
+  const args = ['-c', 'lfs.fetchinclude=', '-c', 'lfs.fetchexclude=', 'lfs', 'fetch', lfsRemoteArg(remote.arg), tree];
+  await lfs(repo, args, remote.label, undefined, progress, true);
 }
 
 async function lfs(repo: Repo, args: string[], label: string, input: string | undefined, progress: Progress | undefined, raw = false): Promise<void> {
