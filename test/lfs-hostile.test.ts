@@ -269,6 +269,51 @@ describe.skipIf(!gitLfs)('hostile LFS runs fetched from a remote', () => {
   });
 });
 
+describe.skipIf(!gitLfs)('a damaged LFS object here', () => {
+  it('(c) tmt get refuses it with a clear error and leaves no file; after the hint, it downloads a good copy again', async () => {
+    const { bare } = await seeded();
+    const clone = cloneOf(bare);
+    expect((await tmtAsync(clone, ['fetch'])).code).toBe(0);
+    const id = git(clone, 'for-each-ref', '--format=%(refname:lstrip=3)', 'refs/tmt/runs/');
+    const first = await tmtBytes(clone, ['get', id, 'real.bin', '-o', '-']);
+    expect(first.stdout.equals(REAL), first.stderr).toBe(true);
+    // Damaged here, same size: only the hash can tell. (Replaced, not written into: git-lfs hard-links
+    // objects it copies from a file:// remote on the same file system, and the remote's must stay good.)
+    const object = objectFile(clone, REAL_OID);
+    const damage = (content: Buffer | string) => {
+      fs.writeFileSync(`${object}.new`, content);
+      fs.renameSync(`${object}.new`, object);
+    };
+    damage(Buffer.alloc(REAL.length, 0x41));
+
+    const top = tempDir('tmt-lfs-damaged-');
+    for (const args of [['real.bin', '-o', path.join(top, 'one.bin')], ['--all', '-o', path.join(top, 'all')], ['real.bin', '-o', '-']]) {
+      const r = await tmtBytes(clone, ['get', id, ...args]);
+      expect(r.code, args.join(' ')).toBe(4);
+      const lines = errorLines(r);
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toBe(`error: the LFS object ${REAL_OID.slice(0, 12)} here is damaged (${object})`);
+      expect(lines[1]).toMatch(/^hint: git lfs fsck /);
+    }
+    expect(filesUnder(top)).toEqual([]); // not the file, not a temporary one
+
+    // The hint, followed to the letter: git-lfs moves the damaged object aside, and tmt get downloads it again.
+    const fsckCommand = errorLines(await tmtBytes(clone, ['get', id, 'real.bin', '-o', '-']))[1]!.match(/^hint: (git lfs fsck[^;(]*?) moves/)![1]!.trim().split(/\s+/);
+    const fsck = spawnSync('git', [...NO_HOOKS, ...fsckCommand.slice(1)], { cwd: clone, env: testEnv, encoding: 'utf8' });
+    expect(fsck.stdout + fsck.stderr).toMatch(/corrupt/);
+    const again = await tmtBytes(clone, ['get', id, 'real.bin', '-o', path.join(top, 'again.bin')]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(top, 'again.bin')).equals(REAL)).toBe(true);
+
+    // Damaged to another size: not "here" at all, so tmt get downloads it again straight away.
+    damage('short');
+    const third = await tmtBytes(clone, ['get', id, 'real.bin', '-o', '-']);
+    expect(third.code, third.stderr).toBe(0);
+    expect(third.stdout.equals(REAL)).toBe(true);
+    expect(fs.readFileSync(object).equals(REAL)).toBe(true);
+  });
+});
+
 /**
  * A git LFS server (batch API, basic transfer) for the objects given, whose
  * downloads send half the bytes and then stall until `release()`: a download
