@@ -533,4 +533,31 @@ describe.skipIf(!gitLfs)('what a demanding user does with LFS artifacts', () => 
     expect(got.stdout.equals(REAL)).toBe(true);
     expect(storedObjects(clone, '.git/lfs-rel')).toEqual([REAL_OID]);
   });
+
+  it('a .gitattributes of 128 MiB costs tmt show no more than the 4 MiB it reads of it', async () => {
+    const dir = makeRepo({ 'a.txt': 'a\n' });
+    const id = await recordCopy(dir, { 'x.txt': path.join(src, 'real.bin') });
+    const attributes = Buffer.alloc(128 * 1024 * 1024, 0x78);
+    attributes.write(line('p.bin'));
+    const big = execFileSync('git', ['-c', 'core.loosecompression=1', 'hash-object', '-w', '--stdin'], { cwd: dir, env: testEnv, input: attributes }).toString().trim();
+    const tree = mktree(dir, [
+      ['040000', 'tree', mktree(dir, [['100644', 'blob', blob(dir, pointerOf(REAL)), 'p.bin']]), 'artifacts'],
+      ['100644', 'blob', big, '.gitattributes'],
+    ]);
+    const old = git(dir, 'rev-parse', `refs/tmt/runs/${id}`);
+    const note = git(dir, 'notes', '--ref=tmt', 'show', old) + '\n';
+    const outputs = git(dir, 'commit-tree', tree, '-m', `tmt outputs ${id}`);
+    const commit = git(dir, 'commit-tree', git(dir, 'rev-parse', `${old}^{tree}`), '-p', `${old}^1`, '-p', outputs, '-m', `tmt run ${id}`);
+    git(dir, 'update-ref', `refs/tmt/runs/${id}`, commit, old);
+    git(dir, 'notes', '--ref=tmt', 'remove', old);
+    git(dir, 'notes', '--ref=tmt', 'add', '-C', blob(dir, note.replace(/^outputs: [0-9a-f]{40}$/m, `outputs: ${outputs}`)), commit);
+
+    const rss = path.join(tempDir('tmt-lfs-rss-'), 'rss.cjs');
+    fs.writeFileSync(rss, "process.on('exit', () => require('fs').writeSync(2, `maxrss ${process.resourceUsage().maxRSS}\\n`));\n");
+    const r = spawnSync(process.execPath, ['--require', rss, BIN, 'show', id, '--json'], { cwd: dir, env: testEnv, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).run.artifacts).toEqual([{ path: 'p.bin', size: REAL.length, lfs: { oid: REAL_OID, here: false } }]);
+    const kib = Number(/maxrss (\d+)/.exec(r.stderr)![1]);
+    expect(kib).toBeLessThan(150 * 1024);
+  });
 });

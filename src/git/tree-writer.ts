@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { git } from './exec.js';
+import { git, gitStream } from './exec.js';
 import { decodeBytes } from './names.js';
 import { writeBlob } from './objects.js';
 import type { Repo } from './repo.js';
@@ -71,10 +71,31 @@ export function stdinPath(name: Buffer): Buffer {
   return Buffer.from(out);
 }
 
-/** Reads a blob at `<rev>:<path>`; undefined when it does not exist. */
-export async function readBlobAt(repo: Repo, rev: string, file: string): Promise<Buffer | undefined> {
-  const { stdout, code } = await git(['cat-file', 'blob', '--end-of-options', `${rev}:${file}`], { cwd: repo.workTree, okCodes: [128] });
-  return code === 0 ? stdout : undefined;
+/**
+ * Reads a blob at `<rev>:<path>`; undefined when it does not exist. With
+ * `maxBytes`, only its first `maxBytes` (git is stopped there): for a blob
+ * another clone may have made as large as it liked.
+ */
+export async function readBlobAt(repo: Repo, rev: string, file: string, maxBytes?: number): Promise<Buffer | undefined> {
+  const args = ['cat-file', 'blob', '--end-of-options', `${rev}:${file}`];
+  if (maxBytes === undefined) {
+    const { stdout, code } = await git(args, { cwd: repo.workTree, okCodes: [128] });
+    return code === 0 ? stdout : undefined;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const enough = new Error('enough');
+  try {
+    const { code } = await gitStream(args, { cwd: repo.workTree, okCodes: [128] }, (chunk) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= maxBytes) throw enough; // stops git
+    });
+    if (code !== 0) return undefined;
+  } catch (err) {
+    if (err !== enough) throw err;
+  }
+  return Buffer.concat(chunks).subarray(0, maxBytes);
 }
 
 export interface TreeEntry {

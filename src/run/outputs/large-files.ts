@@ -6,7 +6,7 @@
  * git as before, and the caller gets a warning that names it.
  */
 import fs from 'node:fs';
-import { formatLfsAttributes, parseLfsAttributes } from '../../git/lfs-attributes.js';
+import { formatLfsAttributes, MAX_ATTRIBUTES_BYTES, parseLfsAttributes } from '../../git/lfs-attributes.js';
 import { formatPointer, LFS_INSTALL_HINT, lfsInstalled, lfsSettings, storeObject, type LfsPointer, type LfsSettings } from '../../git/lfs.js';
 import type { Repo } from '../../git/repo.js';
 import { pathBytes, readBlobAt, type TreeSource } from '../../git/tree-writer.js';
@@ -42,7 +42,7 @@ export async function placeLargeFiles(repo: Repo, previous: string | undefined, 
   const settings = await lfsSettings(repo);
   const threshold = thresholdOf(settings);
   const large = threshold === 0 ? [] : sources.filter((s): s is Extract<TreeSource, { file: string | Buffer }> => 'file' in s && isArtifact(s.path) && sizeOf(s.file) >= threshold);
-  const oldAttrs = previous ? await readBlobAt(repo, previous, ATTRIBUTES_PATH) : undefined;
+  const oldAttrs = previous ? await readBlobAt(repo, previous, ATTRIBUTES_PATH, MAX_ATTRIBUTES_BYTES) : undefined;
   if (large.length === 0 && oldAttrs === undefined) return { sources: [...sources], hasLfs: false, lfsChanged: false, warnings: [] };
   const paths = oldAttrs ? parseLfsAttributes(oldAttrs) : new Set<string>();
   for (const s of sources) paths.delete(pathBytes(s.path).toString('latin1'));

@@ -7,7 +7,7 @@
  * something it is not.
  */
 import { readObjects } from '../../git/cat-file.js';
-import { parseLfsAttributes } from '../../git/lfs-attributes.js';
+import { MAX_ATTRIBUTES_BYTES, parseLfsAttributes } from '../../git/lfs-attributes.js';
 import { hasObject, lfsSettings, MAX_POINTER_BYTES, parsePointer, type LfsPointer } from '../../git/lfs.js';
 import type { Repo } from '../../git/repo.js';
 import { listTree, readBlobAt, type TreeEntry } from '../../git/tree-writer.js';
@@ -43,7 +43,7 @@ function withLfs<T extends TreeEntry>(e: T, lfs: ReadonlyMap<string, LfsInfo>): 
 /** Path (latin1) → pointer, for the LFS entries of an outputs tree. */
 export async function lfsPointersIn(repo: Repo, outputs: string, listed?: readonly TreeEntry[]): Promise<Map<string, LfsInfo>> {
   const out = new Map<string, LfsInfo>();
-  const attrs = await readBlobAt(repo, outputs, ATTRIBUTES_PATH);
+  const attrs = await readBlobAt(repo, outputs, ATTRIBUTES_PATH, MAX_ATTRIBUTES_BYTES);
   if (!attrs) return out;
   const named = parseLfsAttributes(attrs);
   if (named.size === 0) return out;
