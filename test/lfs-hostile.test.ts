@@ -534,6 +534,18 @@ describe.skipIf(!gitLfs)('what a demanding user does with LFS artifacts', () => 
     expect(storedObjects(clone, '.git/lfs-rel')).toEqual([REAL_OID]);
   });
 
+  it('a tmt.lfs.threshold that is not a size is refused before the command runs, not after it ran', async () => {
+    const dir = makeRepo({ 'a.txt': 'a\n' });
+    git(dir, 'config', 'tmt.lfs.threshold', '10XB');
+    const marker = path.join(tempDir('tmt-lfs-ran-'), 'ran');
+    const r = await tmtAsync(dir, ['record', '-q', '--no-pty', '--', 'sh', '-c', `touch "${marker}"; cp "${src}/real.bin" "$TMT_ARTIFACTS/"`]);
+    expect(r.code).toBe(2);
+    expect(errorLines(r)).toEqual(['error: git config tmt.lfs.threshold: cannot read "10XB" as a size', 'hint: set it to a size such as 10M or 500K (0 never uses LFS): git config tmt.lfs.threshold 10M']);
+    expect(fs.existsSync(marker)).toBe(false); // hours of training would not be spent on a run that cannot be saved
+    expect(git(dir, 'for-each-ref', 'refs/tmt/')).toBe('');
+    expect(filesUnder(path.join(dir, '.git/tmt/runs'))).toEqual([]);
+  });
+
   it('a .gitattributes of 128 MiB costs tmt show no more than the 4 MiB it reads of it', async () => {
     const dir = makeRepo({ 'a.txt': 'a\n' });
     const id = await recordCopy(dir, { 'x.txt': path.join(src, 'real.bin') });
@@ -549,7 +561,7 @@ describe.skipIf(!gitLfs)('what a demanding user does with LFS artifacts', () => 
     const outputs = git(dir, 'commit-tree', tree, '-m', `tmt outputs ${id}`);
     const commit = git(dir, 'commit-tree', git(dir, 'rev-parse', `${old}^{tree}`), '-p', `${old}^1`, '-p', outputs, '-m', `tmt run ${id}`);
     git(dir, 'update-ref', `refs/tmt/runs/${id}`, commit, old);
-    git(dir, 'notes', '--ref=tmt', 'remove', old);
+    spawnSync('git', ['notes', '--ref=tmt', 'remove', old], { cwd: dir, env: testEnv });
     git(dir, 'notes', '--ref=tmt', 'add', '-C', blob(dir, note.replace(/^outputs: [0-9a-f]{40}$/m, `outputs: ${outputs}`)), commit);
 
     const rss = path.join(tempDir('tmt-lfs-rss-'), 'rss.cjs');

@@ -17,6 +17,8 @@ import type { SnapshotResult } from '../../git/snapshot.js';
 import { systemClock, type Clock } from '../note/id.js';
 import { createRun, type KnownCode } from './create.js';
 import { finishRun } from './finish.js';
+import { lfsSettings } from '../../git/lfs.js';
+import { thresholdOf } from '../outputs/large-files.js';
 import type { RunMeta, RunStatus, SweepTrialRef } from '../note/metadata.js';
 import { shellQuote } from '../../util/shell-quote.js';
 import { checkEnvNames } from '../note/name-rules.js';
@@ -96,6 +98,8 @@ export async function recordRun(opts: RecordOptions): Promise<RecordResult> {
   // spawn() throws on these, which would leave a stale run behind: refuse them before it exists.
   const bad = !opts.argv[0] ? 'the command is empty' : opts.argv.some((a) => a.includes('\0')) ? 'an argument holds a NUL byte' : undefined;
   if (bad) throw new TmtError('BAD_ARGUMENT', `cannot record: ${bad}`, { hint: 'tmt record [options] -- <command> [args...], e.g. tmt record -- python train.py' });
+  // Read again when the run is saved; a value that is not a size must stop tmt before the command runs, not after.
+  thresholdOf(await lfsSettings(opts.repo));
   const clock = opts.clock ?? systemClock;
   const env = captureEnv(opts.captureEnv ?? [], { ...process.env, ...opts.env });
   const created = await createRun({
