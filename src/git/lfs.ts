@@ -13,6 +13,7 @@ import path from 'node:path';
 import { TmtError } from '../errors.js';
 import { configEntries } from './config.js';
 import { git } from './exec.js';
+import { LFS_KEEP_REF } from './layout.js';
 import type { Repo } from './repo.js';
 
 export interface LfsPointer {
@@ -153,7 +154,8 @@ export async function copyObjectTo(objectsDir: string, p: LfsPointer, write: (ch
   }
   if (size !== p.size || hash.digest('hex') !== p.oid) {
     throw new TmtError('MISSING_OBJECTS', `the LFS object ${p.oid.slice(0, 12)} here is damaged (${file})`, {
-      hint: 'git lfs fsck moves damaged objects aside; then tmt get downloads it again',
+      // Plain `git lfs fsck` looks at HEAD's tree, where no run's pointer is: name the keep ref, whose tree holds them.
+      hint: `git lfs fsck ${LFS_KEEP_REF} moves it aside (plain git lfs fsck looks at HEAD only); then tmt get downloads it again from a remote that has it`,
     });
   }
 }

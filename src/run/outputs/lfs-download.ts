@@ -50,14 +50,16 @@ export async function ensureLfsObjects(repo: Repo, run: LfsRun, pointers: readon
 
 /**
  * `first`, then the configured remotes whose tracking refs hold the run, then
- * the one git-lfs would pick by itself: remote.lfsdefault, else origin, else
- * the only remote (git lfs fetch reads its first argument as a remote, so it is named).
+ * the one git-lfs would pick by itself: remote.lfsdefault, else the current
+ * branch's, else origin, else the only remote (a run fetched from a URL has no
+ * tracking ref under a name; and `git lfs fetch` reads its first argument as a
+ * remote, so one is always named).
  */
 async function remotesFor(repo: Repo, id: string, first?: { arg: string; label: string }): Promise<Array<{ arg: string; label: string }>> {
   const [config, tracked, lfsDefault] = await Promise.all([readRemoteConfig(repo), listRefs(repo, TRACKING_RUNS_PREFIX), configEntries(repo, '^remote\\.lfsdefault$')]);
   const keys = new Set(tracked.filter((r) => r.ref.endsWith(`/runs/${id}`)).map((r) => r.ref.slice(TRACKING_RUNS_PREFIX.length).split('/runs/')[0]!));
   const names = [...config.remotes.keys()];
-  const fallback = [lfsDefault[0]?.[1], 'origin', names.length === 1 ? names[0] : undefined].find((n) => n !== undefined && config.remotes.has(n));
+  const fallback = [lfsDefault[0]?.[1], config.upstream, 'origin', names.length === 1 ? names[0] : undefined].find((n) => n !== undefined && config.remotes.has(n));
   const out = first ? [first] : [];
   for (const name of [...names.filter((n) => keys.has(remoteKey(n))), ...(fallback ? [fallback] : [])]) {
     if (!out.some((r) => r.arg === name)) out.push({ arg: name, label: name });
