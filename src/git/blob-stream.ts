@@ -117,23 +117,23 @@ class BlobSplitter {
 }
 
 /**
- * The blob at `<rev>:<path>` when it is at most `maxBytes`; `tooLarge` when it
- * is larger (git is stopped as soon as that is clear, so a crafted blob from
- * another clone costs no more than `maxBytes`); undefined when there is none.
+ * The first `maxBytes` of the blob at `<rev>:<path>` (git is stopped there, so
+ * a crafted blob from another clone costs no more), or undefined when there is none.
  */
-export async function readBlobCapped(repo: Repo, rev: string, file: string, maxBytes: number): Promise<Buffer | 'tooLarge' | undefined> {
+export async function readBlobHead(repo: Repo, rev: string, file: string, maxBytes: number): Promise<Buffer | undefined> {
   const kept: Buffer[] = [];
   let size = 0;
   const stop = new AbortController();
   try {
     const { code } = await gitStream(['cat-file', 'blob', '--end-of-options', `${rev}:${file}`], { cwd: repo.workTree, okCodes: [128], signal: stop.signal }, (chunk) => {
+      if (size >= maxBytes) return;
+      kept.push(chunk.subarray(0, maxBytes - size));
       size += chunk.length;
-      if (size > maxBytes) stop.abort();
-      else kept.push(chunk);
+      if (size >= maxBytes) stop.abort();
     });
     return code === 0 ? Buffer.concat(kept) : undefined;
   } catch (err) {
-    if (stop.signal.aborted) return 'tooLarge';
+    if (stop.signal.aborted) return Buffer.concat(kept);
     throw err;
   }
 }

@@ -11,7 +11,7 @@
  */
 import type { Repo } from '../git/repo.js';
 import { writeCommit } from '../git/objects.js';
-import { readBlobCapped } from '../git/blob-stream.js';
+import { readBlobHead } from '../git/blob-stream.js';
 import { formatLfsAttributes, MAX_ATTRIBUTES_BYTES, parseLfsAttributes } from '../git/lfs-attributes.js';
 import { listTree, pathBytes, readBlobAt, writeTreeFrom, type TreeSource } from '../git/tree-writer.js';
 import { ATTRIBUTES_PATH } from '../run/outputs/large-files.js';
@@ -73,9 +73,8 @@ export async function mergeRunOutputs(repo: Repo, a: RunSide, b: RunSide, base: 
  * and `tmt get` would hand out its pointer as the file.
  */
 async function mergeLfsAttributes(repo: Repo, sources: TreeSource[], sides: ReadonlyArray<string | undefined>): Promise<void> {
-  const read = await Promise.all(sides.map((o) => (o ? readBlobCapped(repo, o, ATTRIBUTES_PATH, MAX_ATTRIBUTES_BYTES) : undefined)));
-  if (read.every((f) => f === undefined)) return;
-  const files = read.map((f) => (f === 'tooLarge' ? undefined : f));
+  const files = await Promise.all(sides.map((o) => (o ? readBlobHead(repo, o, ATTRIBUTES_PATH, MAX_ATTRIBUTES_BYTES) : undefined)));
+  if (files.every((f) => f === undefined)) return;
   const held = new Set(sources.map((s) => pathBytes(s.path).toString('latin1')));
   const paths = new Set(files.flatMap((f) => (f ? [...parseLfsAttributes(f)] : [])).filter((p) => held.has(p)));
   const at = sources.findIndex((s) => pathBytes(s.path).toString('latin1') === ATTRIBUTES_PATH);

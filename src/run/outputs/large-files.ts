@@ -6,7 +6,7 @@
  * git as before, and the caller gets a warning that names it.
  */
 import fs from 'node:fs';
-import { readBlobCapped } from '../../git/blob-stream.js';
+import { readBlobHead } from '../../git/blob-stream.js';
 import { formatLfsAttributes, MAX_ATTRIBUTES_BYTES, parseLfsAttributes } from '../../git/lfs-attributes.js';
 import { formatPointer, LFS_INSTALL_HINT, lfsInstalled, lfsSettings, storeObject, type LfsPointer, type LfsSettings } from '../../git/lfs.js';
 import type { Repo } from '../../git/repo.js';
@@ -50,9 +50,7 @@ export async function placeLargeFiles(repo: Repo, previous: string | undefined, 
     notes.push(`${(err as Error).message}; used ${formatBytes(DEFAULT_LFS_THRESHOLD)}`);
   }
   const large = threshold === 0 ? [] : sources.filter((s): s is Extract<TreeSource, { file: string | Buffer }> => 'file' in s && isArtifact(s.path) && sizeOf(s.file) >= threshold);
-  const read = previous ? await readBlobCapped(repo, previous, ATTRIBUTES_PATH, MAX_ATTRIBUTES_BYTES) : undefined;
-  // One too large for tmt to have written (from another clone) is replaced by tmt's own.
-  const oldAttrs = read === 'tooLarge' ? Buffer.alloc(0) : read;
+  const oldAttrs = previous ? await readBlobHead(repo, previous, ATTRIBUTES_PATH, MAX_ATTRIBUTES_BYTES) : undefined;
   if (large.length === 0 && oldAttrs === undefined) return { sources: [...sources], hasLfs: false, lfsChanged: false, warnings: notes };
   const paths = oldAttrs ? parseLfsAttributes(oldAttrs) : new Set<string>();
   for (const s of sources) paths.delete(pathBytes(s.path).toString('latin1'));

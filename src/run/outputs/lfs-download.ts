@@ -32,8 +32,14 @@ export async function ensureLfsObjects(repo: Repo, run: LfsRun, pointers: readon
   if (!(await lfsInstalled(repo))) throw lfsMissingError(`run ${run.label} keeps ${missing.length === 1 ? 'an artifact' : `${missing.length} artifacts`} in git LFS; getting ${missing.length === 1 ? 'it' : 'them'}`);
   // First: from the moment an object lands here, git lfs prune must keep it.
   await updateLfsKeep(repo, new Map([[run.id, run.outputs]]));
+  const remotes = await remotesFor(repo, run.id, opts.first);
+  if (remotes.length === 0) {
+    throw new TmtError('NOT_FOUND', `run ${run.label} keeps ${missing.length === 1 ? 'an artifact' : 'artifacts'} in git LFS, and this repository has no remote to download it from`, {
+      hint: 'add the remote the run came from (git remote add origin URL), then tmt get it again',
+    });
+  }
   let lastError: unknown;
-  for (const remote of await remotesFor(repo, run.id, opts.first)) {
+  for (const remote of remotes) {
     try {
       await downloadLfsObjects(repo, remote, missing, opts.progress);
     } catch (err) {

@@ -8,7 +8,7 @@
  */
 import { objectInfo, readObjects } from '../../git/cat-file.js';
 import { lfsKeepEntries, updateLfsKeep } from '../../git/lfs-keep.js';
-import { readBlobCapped } from '../../git/blob-stream.js';
+import { readBlobHead } from '../../git/blob-stream.js';
 import { MAX_ATTRIBUTES_BYTES, parseLfsAttributes } from '../../git/lfs-attributes.js';
 import { hasObject, lfsSettings, MAX_POINTER_BYTES, parsePointer, type LfsPointer } from '../../git/lfs.js';
 import type { Repo } from '../../git/repo.js';
@@ -45,9 +45,8 @@ function withLfs<T extends TreeEntry>(e: T, lfs: ReadonlyMap<string, LfsInfo>): 
 /** Path (latin1) → pointer, for the LFS entries of an outputs tree. */
 export async function lfsPointersIn(repo: Repo, outputs: string, listed?: readonly TreeEntry[]): Promise<Map<string, LfsInfo>> {
   const out = new Map<string, LfsInfo>();
-  const attrs = await readBlobCapped(repo, outputs, ATTRIBUTES_PATH, MAX_ATTRIBUTES_BYTES);
-  // tmt writes a line per LFS artifact: a file this large is none of its own.
-  if (!attrs || attrs === 'tooLarge') return out;
+  const attrs = await readBlobHead(repo, outputs, ATTRIBUTES_PATH, MAX_ATTRIBUTES_BYTES);
+  if (!attrs) return out;
   const named = parseLfsAttributes(attrs);
   if (named.size === 0) return out;
   const entries = listed ?? (await listTree(repo, outputs, 'artifacts'));
