@@ -93,7 +93,9 @@ describe.skipIf(!gitLfs)('large artifacts in git LFS', () => {
     expect(gitRaw(dir, ['lfs', 'fsck', '--pointers', outputs]).status).toBe(0);
     expect(gitRaw(dir, ['lfs', 'fsck', '--objects', outputs]).status).toBe(0);
     // The keep ref lists the run, by its outputs tree.
-    expect(git(dir, 'ls-tree', 'refs/tmt-lfs/keep')).toBe(`040000 tree ${git(dir, 'rev-parse', `${outputs}^{tree}`)}\t${id}`);
+    const tree = git(dir, 'rev-parse', `${outputs}^{tree}`);
+    expect(git(dir, 'ls-tree', '--name-only', 'refs/tmt-lfs/keep')).toBe(id);
+    expect(git(dir, 'ls-tree', `refs/tmt-lfs/keep:${id}`)).toBe(`040000 tree ${tree}\t${tree}`);
     // Small files stay blobs; show gives the real size and says where the content is.
     const show = JSON.parse(tmt(dir, ['show', id, '--json']).stdout).run;
     expect(show.artifacts).toEqual([{ path: 'model.pt', size: 30 * MB, lfs: { oid: p.oid, here: true } }]);

@@ -7,7 +7,7 @@ import { readObjects } from '../git/cat-file.js';
 import { decodeBytes } from '../git/names.js';
 import type { Repo } from '../git/repo.js';
 import { listArtifacts, type LfsInfo } from '../run/outputs/lfs-entries.js';
-import { shellQuote } from '../util/shell-quote.js';
+import { getCommand } from '../run/outputs/entries.js';
 import type { ResolvedRun } from './compared-runs.js';
 import { looksText, sniffImage } from './sniff.js';
 
@@ -60,7 +60,7 @@ export async function readArtifacts(repo: Repo, runs: readonly ResolvedRun[], li
 
 /** An LFS artifact is named with its size, never embedded: at or over the LFS threshold it is too large for a page, and it may not be here. */
 function lfsView(id: string, path: string, lfs: LfsInfo): ArtifactView {
-  const reason = lfs.here ? 'in git LFS' : `in git LFS, not downloaded here: tmt get ${id.slice(0, 12)} ${shellQuote(path)}`;
+  const reason = lfs.here ? 'in git LFS' : `in git LFS, not downloaded here: ${getCommand(id, path)}`;
   return { path, size: lfs.size, kind: 'omitted', reason, lfs: { here: lfs.here } };
 }
 

@@ -114,13 +114,10 @@ export function storeObject(settings: LfsSettings, file: string | Buffer): LfsPo
     fs.closeSync(out);
     out = undefined;
     const p = { oid: hash.digest('hex'), size };
-    if (hasObject(settings.objectsDir, p)) {
-      fs.rmSync(temp);
-    } else {
-      const target = objectPath(settings.objectsDir, p.oid);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.renameSync(temp, target);
-    }
+    // Renamed over one that is there: that one may be damaged, this one was just hashed.
+    const target = objectPath(settings.objectsDir, p.oid);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.renameSync(temp, target);
     return p;
   } catch (err) {
     fs.rmSync(temp, { force: true });

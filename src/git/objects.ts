@@ -71,3 +71,19 @@ export function commitIdentityEnv(repo: Repo): Promise<Record<string, string>> {
 
 /** Per process: git config does not change under a running command. */
 const identities = new Map<string, Promise<Record<string, string>>>();
+
+/**
+ * Blobs over `bytes` reachable from these commits (outputs commits have no
+ * parents: this walks their trees, never a project's history). Objects that
+ * are missing are not this question's business (push reports them): none then.
+ */
+export async function blobsOver(repo: Repo, commits: readonly string[], bytes: number): Promise<string[]> {
+  if (commits.length === 0) return [];
+  const { stdout, code } = await git(['rev-list', '--objects', '--no-object-names', `--filter=blob:limit=${bytes + 1}`, '--filter-print-omitted', '--stdin'], {
+    cwd: repo.workTree,
+    input: commits.join('\n') + '\n',
+    okCodes: [128],
+  });
+  if (code !== 0) return [];
+  return stdout.toString('utf8').split('\n').filter((l) => l.startsWith('~')).map((l) => l.slice(1));
+}

@@ -2,19 +2,27 @@
  * Before `tmt push` moves any ref on a remote: the LFS objects of the runs it
  * sends are uploaded there, so a remote never has a pointer without its
  * object (a push killed in between leaves at most objects no ref names yet).
- * Runs the remote already has as they are here (its tracking ref says so) are
- * not looked at. Objects a pushed run needs that are not here are first
- * downloaded (from the push target, then the other remotes that had the run).
+ *
+ * Which runs: those that differ from what tmt last knew of the remote (its
+ * tracking refs, set by fetch and by a push that went through), and every run
+ * named on the command line (git-lfs skips objects the remote has). Objects a
+ * run shares with the version the remote already has are not downloaded to be
+ * sent back; other objects that are not here are downloaded first. An upload
+ * can take minutes: runs that changed meanwhile are scanned again, so the refs
+ * pushed next are ones whose objects went first.
  *
  * The same look at the runs' outputs finds files kept in git that many hosts
  * refuse (over 100 MB): those are warned about before the push.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { TmtError } from '../errors.js';
 import { objectInfo } from '../git/cat-file.js';
-import { git } from '../git/exec.js';
 import { hasObject, LFS_INSTALL_HINT, lfsInstalled, lfsSettings, type LfsPointer } from '../git/lfs.js';
+import { blobsOver } from '../git/objects.js';
 import { listRefs } from '../git/refs.js';
 import { uploadLfsObjects } from '../git/remote/native/lfs-transfer.js';
+import type { Repo } from '../git/repo.js';
 import { ensureLfsObjects } from '../run/outputs/lfs-download.js';
 import { lfsPointersIn } from '../run/outputs/lfs-entries.js';
 import { ATTRIBUTES_PATH, HOST_FILE_LIMIT } from '../run/outputs/large-files.js';
@@ -22,63 +30,93 @@ import { formatBytes } from '../util/format.js';
 import type { SyncContext } from './types.js';
 
 export interface LfsSent {
+  /** Objects handed to git-lfs (it skips those the remote has). */
   objects: number;
   bytes: number;
+  /** The local runs (id → commit) as they were when the last scan found nothing more to send. */
+  runs: Map<string, string>;
 }
+
+/** Rounds of "upload, then look again" before tmt gives up on runs that keep changing. */
+const MAX_ROUNDS = 10;
 
 /** `ids` undefined: every local run. */
 export async function sendLfsObjects(ctx: SyncContext, ids: readonly string[] | undefined): Promise<LfsSent> {
   const { store, transport } = ctx;
   const target = transport.lfs;
-  if (!store.native || !target) return { objects: 0, bytes: 0 };
+  const sent: LfsSent = { objects: 0, bytes: 0, runs: await store.runRefs() };
+  if (!store.native || !target) return sent;
   const repo = store.repo;
-  const [runs, tracked] = await Promise.all([store.runRefs(), listRefs(repo, transport.trackingRuns)]);
-  const there = new Map(tracked.map((r) => [r.ref.slice(transport.trackingRuns.length), r.oid]));
-  const changed = (ids ?? [...runs.keys()]).filter((id) => runs.has(id) && there.get(id) !== runs.get(id));
-  if (changed.length === 0) return { objects: 0, bytes: 0 };
-  const parents = await store.commitParents(changed.map((id) => runs.get(id)!));
-  const outputs = new Map<string, string>();
-  for (const id of changed) {
-    const o = parents.get(runs.get(id)!)?.[1];
-    if (o) outputs.set(id, o);
+  const tracked = new Map((await listRefs(repo, transport.trackingRuns)).map((r) => [r.ref.slice(transport.trackingRuns.length), r.oid]));
+  const named = new Set(ids ?? []);
+  const scanned = new Map<string, string>();
+  for (let round = 0; ; round++) {
+    const wanted = (ids ?? [...sent.runs.keys()]).filter((id) => sent.runs.has(id) && scanned.get(id) !== sent.runs.get(id));
+    const todo = wanted.filter((id) => named.has(id) || tracked.get(id) !== sent.runs.get(id));
+    for (const id of wanted) scanned.set(id, sent.runs.get(id)!);
+    if (todo.length === 0) return sent;
+    if (round >= MAX_ROUNDS) throw new TmtError('CONCURRENT_UPDATE', `runs kept changing while their LFS objects were uploaded to ${transport.label}`, { hint: 'push again once recording is done' });
+    const batch = await objectsToSend(ctx, todo, sent.runs, tracked, round === 0);
+    if (batch.size) {
+      await assertReachable(target.arg, transport.label);
+      const bytes = [...batch.values()].reduce((n, p) => n + p.size, 0);
+      if (ctx.progress && !ctx.progress.tty) ctx.progress.line(`tmt: uploading ${batch.size} LFS object${batch.size === 1 ? '' : 's'} (${formatBytes(bytes)}) to ${transport.label}`);
+      await uploadLfsObjects(repo, target, [...batch.keys()], ctx.progress);
+      sent.objects += batch.size;
+      sent.bytes += bytes;
+    }
+    sent.runs = await store.runRefs();
   }
-  if (outputs.size === 0) return { objects: 0, bytes: 0 };
-  const spec = (id: string) => `${outputs.get(id)}:${ATTRIBUTES_PATH}`;
-  const [attrs] = await Promise.all([objectInfo(repo, [...outputs.keys()].map(spec)), warnLargeBlobs(ctx, outputs)]);
-  const withLfs = [...outputs.keys()].filter((id) => attrs.has(spec(id)));
-  const pointers = new Map<string, LfsPointer>();
-  for (const id of withLfs) {
-    const found = [...(await lfsPointersIn(repo, outputs.get(id)!)).values()];
-    if (found.length === 0) continue;
+}
+
+/** oid → pointer of what the runs `todo` need uploaded, each object made present here first. */
+async function objectsToSend(ctx: SyncContext, todo: readonly string[], runs: ReadonlyMap<string, string>, tracked: ReadonlyMap<string, string>, warn: boolean): Promise<Map<string, LfsPointer>> {
+  const repo = ctx.store.repo;
+  const commits = [...new Set(todo.flatMap((id) => [runs.get(id)!, ...(tracked.has(id) ? [tracked.get(id)!] : [])]))];
+  const parents = await ctx.store.commitParents(commits);
+  const outputsOf = (commit: string | undefined) => (commit ? parents.get(commit)?.[1] : undefined);
+  const mine = new Map(todo.flatMap((id) => (outputsOf(runs.get(id)) ? [[id, outputsOf(runs.get(id))!] as const] : [])));
+  if (mine.size === 0) return new Map();
+  const spec = (outputs: string) => `${outputs}:${ATTRIBUTES_PATH}`;
+  const [attrs] = await Promise.all([objectInfo(repo, [...mine.values()].map(spec)), warn ? warnLargeBlobs(ctx, [...mine.values()]) : undefined]);
+  const settings = await lfsSettings(repo);
+  const out = new Map<string, LfsPointer>();
+  for (const [id, outputs] of mine) {
+    if (!attrs.has(spec(outputs))) continue;
+    const pointers = [...(await lfsPointersIn(repo, outputs)).values()];
+    if (pointers.length === 0) continue;
+    // What the remote's version of this run holds is there already: never fetched only to be sent back.
+    const theirs = outputsOf(tracked.get(id));
+    const there = theirs ? new Set([...(await lfsPointersIn(repo, theirs)).values()].map((p) => p.oid)) : new Set<string>();
+    const needed = pointers.filter((p) => p.here || !there.has(p.oid));
+    if (needed.length === 0) continue;
     if (!(await lfsInstalled(repo))) {
       throw new TmtError('LFS_MISSING', `run ${id.slice(0, 12)} keeps artifacts in git LFS, and pushing them needs git-lfs, which is not installed`, { hint: `${LFS_INSTALL_HINT}; or push the other runs by name` });
     }
-    const missing = found.filter((p) => !p.here);
-    if (missing.length) await ensureLfsObjects(repo, { id, outputs: outputs.get(id)!, label: id.slice(0, 12) }, missing, { first: target, progress: ctx.progress });
-    for (const p of found) pointers.set(p.oid, { oid: p.oid, size: p.size });
+    const missing = needed.filter((p) => !p.here);
+    if (missing.length) await ensureLfsObjects(repo, { id, outputs, label: id.slice(0, 12) }, missing, { first: ctx.transport.lfs, progress: ctx.progress });
+    for (const p of needed) {
+      if (!hasObject(settings.objectsDir, p)) throw new TmtError('MISSING_OBJECTS', `run ${id.slice(0, 12)} cannot be pushed: its LFS object ${p.oid.slice(0, 12)} is not here`, { hint: 'tmt get its artifacts from a remote that has them first, or push the other runs by name' });
+      out.set(p.oid, { oid: p.oid, size: p.size });
+    }
   }
-  if (pointers.size === 0) return { objects: 0, bytes: 0 };
-  const settings = await lfsSettings(repo);
-  const gone = [...pointers.values()].filter((p) => !hasObject(settings.objectsDir, p));
-  if (gone.length) throw new TmtError('MISSING_OBJECTS', `an LFS object to push is not here: ${gone[0]!.oid}`, { hint: 'tmt get the run\'s artifacts first, or push the other runs by name' });
-  const bytes = [...pointers.values()].reduce((n, p) => n + p.size, 0);
-  if (ctx.progress && !ctx.progress.tty) ctx.progress.line(`tmt: uploading ${pointers.size} LFS object${pointers.size === 1 ? '' : 's'} (${formatBytes(bytes)}) to ${transport.label}`);
-  await uploadLfsObjects(repo, target, [...pointers.keys()], ctx.progress);
-  return { objects: pointers.size, bytes };
+  return out;
 }
 
-/** One warning for the runs whose outputs hold a blob over 100 MB (kept in git: no LFS then, or set off). */
-async function warnLargeBlobs(ctx: SyncContext, outputs: ReadonlyMap<string, string>): Promise<void> {
+/** A path remote that does not exist, said as git would say it (git-lfs only says "EOF"). */
+async function assertReachable(arg: string, label: string): Promise<void> {
+  if (!path.isAbsolute(arg) || fs.existsSync(arg)) return;
+  throw new TmtError('REMOTE_UNREACHABLE', `cannot reach ${label} (${arg} does not appear to be a git repository)`, { hint: `check that ${label} is a git repository you can reach` });
+}
+
+/** One warning for the runs whose outputs hold a blob over 100 MB (kept in git: no git-lfs then, or tmt.lfs.threshold 0). */
+async function warnLargeBlobs(ctx: SyncContext, outputs: readonly string[]): Promise<void> {
   if (!ctx.warn) return;
-  // Outputs commits have no parents: this walks their trees only, never the project's history.
-  const { stdout } = await git(['rev-list', '--objects', '--no-object-names', `--filter=blob:limit=${HOST_FILE_LIMIT + 1}`, '--filter-print-omitted', '--stdin'], {
-    cwd: ctx.store.repo.workTree,
-    input: [...outputs.values()].join('\n') + '\n',
-  });
-  const big = stdout.toString('utf8').split('\n').filter((l) => l.startsWith('~')).map((l) => l.slice(1));
+  const repo: Repo = ctx.store.repo;
+  const big = await blobsOver(repo, outputs, HOST_FILE_LIMIT);
   if (big.length === 0) return;
-  const sizes = [...(await objectInfo(ctx.store.repo, big)).values()].map((i) => i.size).sort((a, b) => b - a);
+  const sizes = [...(await objectInfo(repo, big)).values()].map((i) => i.size).sort((a, b) => b - a);
   ctx.warn(
-    `pushing ${big.length === 1 ? 'a file' : `${big.length} files`} stored in git over 100 MB (largest ${formatBytes(sizes[0] ?? 0)}): many hosts reject them (GitHub among them). With git-lfs installed, tmt keeps new artifacts over tmt.lfs.threshold in git LFS`,
+    `pushing ${big.length === 1 ? 'a file' : `${big.length} files`} stored in git over 100 MB (largest ${formatBytes(sizes[0] ?? 0)}): many hosts reject them (GitHub among them); tmt keeps artifacts at or over tmt.lfs.threshold in git LFS when git-lfs is installed`,
   );
 }

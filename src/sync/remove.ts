@@ -159,7 +159,7 @@ async function deleteRefsAndNotes(store: LocalStore, runs: ReadonlyArray<{ id: s
   if (store.native) {
     await commitNotes(store.repo, { notes: runs.map((r) => ({ object: r.commit, text: null })), refs, message });
     // After the refs: a crash in between keeps objects a little longer, never drops one a run uses.
-    await updateLfsKeep(store.repo, new Map(runs.map((r) => [r.id, null])));
+    await updateLfsKeep(store.repo, { drop: runs.map((r) => r.id) });
     return;
   }
   for (let attempt = 0; ; attempt++) {

@@ -22,7 +22,7 @@ export async function getCommand(opts: GetCommandOptions, { out, term }: Context
   }
   const repo = await openRepo({ cwd: opts.cwd });
   const sink = toStdout ? stdoutSink(out, term.stdout) : undefined;
-  const got = await getOutputs({ repo, run: opts.run, what, cwd: opts.cwd, output: toStdout ? undefined : opts.output, write: sink?.write, force: opts.force, progress: progressFor(out, opts.json === true, term.stderr) });
+  const got = await getOutputs({ repo, run: opts.run, what, cwd: opts.cwd, output: toStdout ? undefined : opts.output, write: sink?.write, force: opts.force, remote: opts.remote, progress: progressFor(out, opts.json === true, term.stderr) });
   sink?.end();
   for (const l of got.leftOut) warn(out, `left out ${quoteName(l.name)}: ${l.reason}`);
   if (opts.json) out.json({ schemaVersion: 1, run: got.run, files: got.files, leftOut: got.leftOut });

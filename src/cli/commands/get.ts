@@ -8,6 +8,7 @@ const flags = {
   log: text('--log <stream>', 'the log instead of artifacts: stdout or stderr (to stdout unless -o)'),
   metrics: bool('--metrics', 'metrics.jsonl as stored, instead of artifacts (to stdout unless -o)'),
   force: bool('-f, --force', 'replace files that exist'),
+  remote: text('--remote <remote>', 'where to download LFS artifacts that are not here from, first (a remote, URL or path)'),
   json: bool('--json', 'print what was written as JSON (schemaVersion 1)'),
 };
 

@@ -4,6 +4,7 @@ import { printable } from './printable.js';
 import { renderTableLines } from './table.js';
 import { concat, joinText, styled, type Styled, type Text } from '../terminal-text.js';
 import { quoteName } from '../../util/quote-name.js';
+import { getCommand } from '../../run/outputs/entries.js';
 import { shellQuote } from '../../util/shell-quote.js';
 
 /** `tmt show`: metadata, params, metrics, artifacts, log tails and the code diff stat. */
@@ -46,7 +47,7 @@ export function renderRunDetails(d: RunDetails, color: boolean): Styled {
     const latin1 = (a: { pathLatin1?: true }) => (a.pathLatin1 ? paint(color, 'dim', ' (name not UTF-8, read as Latin-1)') : '');
     const names = d.artifacts.map((a) => quoteName(a.path));
     const width = Math.max(...names.map((n) => n.length));
-    const lfs = (a: RunDetails['artifacts'][number]) => (!a.lfs ? '' : paint(color, 'dim', a.lfs.here ? '  git LFS' : `  git LFS, not here (tmt get ${d.id.slice(0, 12)} ${shellQuote(a.path)})`));
+    const lfs = (a: RunDetails['artifacts'][number]) => (!a.lfs ? '' : paint(color, 'dim', a.lfs.here ? '  git LFS' : `  git LFS, not here (${getCommand(d.id, a.path)})`));
     out.push('', paint(color, 'bold', 'artifacts'), ...d.artifacts.map((a, i) => styled`  ${names[i]!.padEnd(width)}  ${paint(color, 'dim', formatBytes(a.size).padStart(9))}${lfs(a)}${latin1(a)}`));
   }
   for (const name of ['stdout', 'stderr'] as const) {

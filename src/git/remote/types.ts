@@ -23,8 +23,8 @@ export interface LocalStore {
   readonly native: boolean;
   /** run id → run commit, from refs/tmt/runs/. */
   runRefs(): Promise<Map<string, string>>;
-  /** Current values of refs (absent ones are left out). */
-  readRefs(refs: readonly string[]): Promise<Map<string, string>>;
+  /** Current values of refs (absent ones are left out); `fresh`: never from what was read when the store was opened. */
+  readRefs(refs: readonly string[], opts?: { fresh?: boolean }): Promise<Map<string, string>>;
   /** Parents of each commit, in order (commits missing here are left out). */
   commitParents(commits: readonly string[]): Promise<Map<string, string[]>>;
   isAncestor(ancestor: string, descendant: string): Promise<boolean>;

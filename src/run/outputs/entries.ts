@@ -9,6 +9,7 @@ import { decodeName } from '../../git/names.js';
 import type { Repo } from '../../git/repo.js';
 import { listTree, type TreeEntry } from '../../git/tree-writer.js';
 import { quoteName } from '../../util/quote-name.js';
+import { shellQuote } from '../../util/shell-quote.js';
 import { markLfs, type LfsInfo } from './lfs-entries.js';
 
 /** What to get: artifacts by name, every artifact, one log, or metrics.jsonl as stored. */
@@ -37,6 +38,15 @@ export interface RunLabel {
 }
 
 const ARTIFACTS = Buffer.from('artifacts/');
+
+/**
+ * The command that gets one artifact, to show in a hint: the name as one shell
+ * word, and one with a control character in the quoted form tmt get also takes
+ * (so a name from another clone prints as one line, and still works).
+ */
+export function getCommand(id: string, name: string): string {
+  return `tmt get ${id.slice(0, 12)} ${shellQuote(/[\x00-\x1f\x7f]/.test(name) ? quoteName(name) : name)}`;
+}
 
 /** The files `request` names in the outputs tree `outputs`; a name that matches nothing is NOT_FOUND. */
 export async function requestedFiles(repo: Repo, outputs: string, request: OutputRequest, run: RunLabel): Promise<Requested> {

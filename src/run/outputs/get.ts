@@ -11,6 +11,7 @@ import { TmtError } from '../../errors.js';
 import { streamBlobs } from '../../git/blob-stream.js';
 import { copyObjectTo, lfsSettings } from '../../git/lfs.js';
 import type { Progress } from '../../git/remote/types.js';
+import { chooseRemote, readRemoteConfig } from '../../git/remote/which-remote.js';
 import { ensureLfsObjects } from './lfs-download.js';
 import { decodeName } from '../../git/names.js';
 import { quoteName } from '../../util/quote-name.js';
@@ -43,6 +44,8 @@ export interface GetOutputsOptions {
   force?: boolean;
   /** Where git-lfs's download meter goes, when LFS artifacts must be downloaded first. */
   progress?: Progress;
+  /** A remote (name, URL or path) to download LFS artifacts from before the ones tmt knows the run from. */
+  remote?: string;
 }
 
 export interface GotFile {
@@ -85,8 +88,8 @@ export async function getOutputs(opts: GetOutputsOptions): Promise<GotOutputs> {
   const outputs = run.meta.outputs;
   // After the targets were checked: a refusal must not cost a download first.
   const download = async (wanted: readonly OutputFile[]) => {
-    const lfs = wanted.filter((f) => f.lfs && !f.lfs.here).map((f) => f.lfs!);
-    if (lfs.length) await ensureLfsObjects(opts.repo, { id: run.id, outputs, label }, lfs, { progress: opts.progress });
+    const lfs = wanted.filter((f) => f.lfs).map((f) => f.lfs!);
+    if (lfs.length) await ensureLfsObjects(opts.repo, { id: run.id, outputs, label }, lfs, { progress: opts.progress, first: opts.remote === undefined ? undefined : chooseRemote(await readRemoteConfig(opts.repo), opts.remote, opts.cwd) });
   };
   if (opts.write) {
     if (!requested.single || files.length !== 1) throw new TmtError('BAD_ARGUMENT', `only one file can go to stdout, and ${files.length === 1 ? 'a directory was asked for' : `${files.length} were asked for`}`, { hint: 'name one file, or give -o DIR' });

@@ -7,7 +7,7 @@
  */
 import { TmtError } from '../../errors.js';
 import { hasObject, lfsInstalled, lfsMissingError, lfsSettings, type LfsPointer } from '../../git/lfs.js';
-import { updateLfsKeep } from '../../git/lfs-keep.js';
+import { lfsKept, updateLfsKeep } from '../../git/lfs-keep.js';
 import { configEntries } from '../../git/config.js';
 import { TRACKING_RUNS_PREFIX } from '../../git/layout.js';
 import { listRefs } from '../../git/refs.js';
@@ -24,14 +24,15 @@ export interface LfsRun {
   label: string;
 }
 
-/** Makes every pointer's object present here, or throws the last remote's reason. */
+/** Makes every pointer's object present here (and kept for this run), or throws the last remote's reason. */
 export async function ensureLfsObjects(repo: Repo, run: LfsRun, pointers: readonly LfsPointer[], opts: { first?: { arg: string; label: string }; progress?: Progress } = {}): Promise<void> {
   const settings = await lfsSettings(repo);
   let missing = unique(pointers).filter((p) => !hasObject(settings.objectsDir, p));
+  // Before any download, and also when all is here already (another run brought the same
+  // object, say): from now on git lfs prune must keep them for this run too.
+  if (pointers.length && !(await lfsKept(repo, run.id, run.outputs))) await updateLfsKeep(repo, { add: new Map([[run.id, run.outputs]]) });
   if (missing.length === 0) return;
   if (!(await lfsInstalled(repo))) throw lfsMissingError(`run ${run.label} keeps ${missing.length === 1 ? 'an artifact' : `${missing.length} artifacts`} in git LFS; getting ${missing.length === 1 ? 'it' : 'them'}`);
-  // First: from the moment an object lands here, git lfs prune must keep it.
-  await updateLfsKeep(repo, new Map([[run.id, run.outputs]]));
   const remotes = await remotesFor(repo, run.id, opts.first);
   if (remotes.length === 0) {
     throw new TmtError('NOT_FOUND', `run ${run.label} keeps ${missing.length === 1 ? 'an artifact' : 'artifacts'} in git LFS, and this repository has no remote to download it from`, {

@@ -72,6 +72,6 @@ export async function keepLfsOfRuns(repo: Repo, runs: ReadonlyArray<{ id: string
   const spec = (r: { outputs: string }) => `${r.outputs}:${ATTRIBUTES_PATH}`;
   const found = await objectInfo(repo, candidates.map(spec));
   const missing = candidates.filter((r) => found.has(spec(r)));
-  await updateLfsKeep(repo, new Map(missing.map((r) => [r.id, r.outputs])));
+  await updateLfsKeep(repo, { add: new Map(missing.map((r) => [r.id, r.outputs])) });
   return missing.map((r) => r.id);
 }

@@ -52,7 +52,7 @@ export async function publishRun(opts: PublishOptions): Promise<Published> {
       : [];
     const tree = await writeTreeFrom(repo, [...kept, ...placed.sources]);
     // Before the run points at the tree: from then on, git lfs prune must keep its objects.
-    if (placed.lfsChanged) await updateLfsKeep(repo, new Map([[meta.id, placed.hasLfs ? tree : null]]));
+    if (placed.lfsChanged && placed.hasLfs) await updateLfsKeep(repo, { add: new Map([[meta.id, tree]]) });
     const outputs = await writeCommit(repo, { tree, parents: [], message: `tmt outputs ${meta.id}\n`, time: opts.time, env: identity });
     meta.outputs = outputs;
     commit = await writeCommit(repo, {

@@ -30,7 +30,7 @@ export function lfsRemoteArg(arg: string): string {
 /** Uploads these objects (all of them here) to `remote`; objects the remote already has are skipped by git-lfs. */
 export async function uploadLfsObjects(repo: Repo, remote: { arg: string; label: string }, oids: readonly string[], progress?: Progress): Promise<void> {
   if (oids.length === 0) return;
-  await lfs(repo, ['push', '--object-id', '--stdin', lfsRemoteArg(remote.arg)], remote.label, oids.join('\n') + '\n', progress);
+  await lfs(repo, ['push', '--object-id', '--stdin', lfsRemoteArg(remote.arg)], { label: remote.label, op: 'upload' }, oids.join('\n') + '\n', progress);
 }
 
 /** Downloads these objects from `remote` into the LFS store here. */
@@ -41,35 +41,49 @@ export async function downloadLfsObjects(repo: Repo, remote: { arg: string; labe
   const tree = (await git(['mktree', '-z'], { cwd: repo.workTree, input })).stdout.toString('utf8').trim();
   // A user's include/exclude patterns must not filter out the names 0, 1, ... of this tree.
   const args = ['-c', 'lfs.fetchinclude=', '-c', 'lfs.fetchexclude=', 'lfs', 'fetch', lfsRemoteArg(remote.arg), tree];
-  await lfs(repo, args, remote.label, undefined, progress, true);
+  await lfs(repo, args, { label: remote.label, op: 'download' }, undefined, progress, true);
 }
 
-async function lfs(repo: Repo, args: string[], label: string, input: string | undefined, progress: Progress | undefined, raw = false): Promise<void> {
+type Op = { label: string; op: 'upload' | 'download' };
+
+async function lfs(repo: Repo, args: string[], op: Op, input: string | undefined, progress: Progress | undefined, raw = false): Promise<void> {
   const full = raw ? args : ['lfs', ...args];
   try {
-    await git(full, { cwd: repo.workTree, input, onStderr: progress?.tty ? (chunk) => progress.raw(chunk) : undefined });
+    await git(full, { cwd: repo.workTree, input, onStderr: progress?.tty ? meterOnly(progress) : undefined });
   } catch (err) {
-    if (err instanceof GitCommandError) throw lfsFailure(err.stderr, label);
+    if (err instanceof GitCommandError) throw lfsFailure(err.stderr, op);
     throw err;
   }
 }
 
+/** git-lfs's progress meters only ("Uploading LFS objects:  40% (2/5), 1.2 GB | 80 MB/s"); its other lines may hold a URL with a token. */
+function meterOnly(progress: Progress): (chunk: Buffer) => void {
+  return (chunk) => {
+    const kept = chunk.toString('utf8').split(/(?<=[\r\n])/).filter((part) => /^(Uploading|Downloading) LFS objects:/.test(part.trimStart()));
+    if (kept.length) progress.raw(Buffer.from(redactUrls(kept.join(''))));
+  };
+}
+
 /** What git-lfs said, as one line a user can act on. */
-export function lfsFailure(stderr: string, remote: string): TmtError {
-  const said = redactUrls(
-    stderr
-      .split('\n')
-      .map((l) => l.replace(/^.*\r/, '').trim())
-      .filter((l) => l && !/^(Uploading|Downloading|fetch: Fetching|Fetching reference)/.test(l))
-      .join('; ')
-      .slice(0, 500) || 'no message',
-  );
+export function lfsFailure(stderr: string, { label: remote, op }: Op): TmtError {
+  // Redacted before it is cut: a cut through a URL could leave credentials that no longer look like one.
+  const said =
+    redactUrls(
+      stderr
+        .split('\n')
+        .map((l) => l.replace(/^.*\r/, '').trim())
+        .filter((l) => l && !/^(Uploading|Downloading|fetch: Fetching|Fetching reference)/.test(l))
+        .join('; '),
+    ).slice(0, 500) || 'no message';
   if (/is not a git command|git-lfs: not found/i.test(stderr)) return new TmtError('LFS_MISSING', 'git-lfs is not installed', { hint: LFS_INSTALL_HINT });
   if (/credentials for .* not found|Authentication required|\b401\b|\b403\b|Bad credentials/i.test(stderr)) {
     return new TmtError('AUTH_FAILED', `${remote}: git LFS authentication failed (${said})`, { hint: `check the credentials git uses for ${remote} (credential helper, or a token in the URL)` });
   }
+  if (op === 'upload' && /\b404\b|Not Found/i.test(stderr)) {
+    return new TmtError('REMOTE_UNREACHABLE', `${remote} has no git LFS store to upload to (${said})`, { hint: 'enable git LFS for the repository on its host, or set remote.<name>.lfsurl to one that has it; git lfs env shows the endpoint' });
+  }
   if (/Object does not exist|remote missing object|\b404\b/i.test(stderr)) {
-    return new TmtError('NOT_FOUND', `${remote} does not have the LFS object (${said})`, { hint: 'the run was pushed without it, or from a clone whose objects never reached this remote; ask whoever recorded it to tmt push again' });
+    return new TmtError('NOT_FOUND', `${remote} does not have the LFS object (${said})`, { hint: 'the run reached it without the object; a clone that has it sends it with tmt push REMOTE RUN (a run named is always checked)' });
   }
   if (/Unable to stat local media path|no such file or directory/i.test(stderr)) {
     return new TmtError('MISSING_OBJECTS', `an LFS object to send is missing here (${said})`, { hint: 'tmt get the run\'s artifacts from a remote that has them first, or push the other runs by name' });

@@ -27,10 +27,10 @@ export function gitStore(repo: Repo, primed?: Map<string, string>): LocalStore {
     async runRefs(): Promise<Map<string, string>> {
       return new Map((await listRefs(repo, RUNS_PREFIX)).map((r) => [r.ref.slice(RUNS_PREFIX.length), r.oid]));
     },
-    async readRefs(refs: readonly string[]): Promise<Map<string, string>> {
+    async readRefs(refs: readonly string[], opts?: { fresh?: boolean }): Promise<Map<string, string>> {
       const known = primed;
       primed = undefined;
-      if (known && refs.every((r) => r === NOTES_REF || r.startsWith(TRACKING_NOTES_PREFIX))) {
+      if (known && !opts?.fresh && refs.every((r) => r === NOTES_REF || r.startsWith(TRACKING_NOTES_PREFIX))) {
         return new Map(refs.flatMap((r) => (known.has(r) ? [[r, known.get(r)!] as [string, string]] : [])));
       }
       return readRefs(repo.workTree, refs);
