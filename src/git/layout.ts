@@ -68,7 +68,8 @@
  *                                      refs/tmt/ so a user's `git push
  *                                      'refs/tmt/*'` does not carry it.
  * refs/tmt-remotes/<remote>/runs/<id>  The remote's run refs as last fetched
- *                                      (pruned when the remote deletes one).
+ *                                      (pruned when the remote deletes one),
+ *                                      or as last pushed there.
  *                                      Local runs are created or moved from
  *                                      these only after the notes merged.
  * <remote> is the remote's name with anything but [A-Za-z0-9._-] written as
@@ -118,14 +119,16 @@
  *
  * git LFS (src/git/lfs.ts), private to this repository and never pushed:
  * refs/tmt-lfs/keep                   A commit whose tree holds, for each run
- *                                      whose LFS objects are here, `<run-id>`
- *                                      -> that run's outputs tree (the pointers).
- *                                      Its dates are far in the future, so
- *                                      `git lfs prune` counts it as recent and
- *                                      keeps every object it points at; a run
- *                                      removed by tmt rm leaves it, and prune
- *                                      may then free that run's objects. No
- *                                      parent: only the tip matters.
+ *                                      whose LFS objects are here,
+ *                                      `<run-id>/<tree-id>` -> each outputs tree
+ *                                      (the pointers) put here for it; added
+ *                                      to, never replaced. Its dates are far in
+ *                                      the future, so `git lfs prune` counts it
+ *                                      as recent and keeps every object it
+ *                                      points at; a run removed by tmt rm
+ *                                      leaves it, and prune may then free that
+ *                                      run's objects. No parent: only the tip
+ *                                      matters.
  * <lfs dir>/objects/xx/yy/<oid> An artifact stored as an LFS object, exactly
  *                                      where `git lfs clean` puts it. <lfs dir> is
  *                                      `lfs.storage`, else <common-dir>/lfs.
