@@ -160,7 +160,7 @@ export async function uiImage(repo: Repo, id: string, name: string): Promise<{ t
   const { files } = await requestedFiles(repo, outputs, { artifacts: [name] }, { label: id, selector: id });
   const file = files.length === 1 ? files[0]! : undefined;
   if (!file || file.name !== name || !file.mode.startsWith('100') || file.size > MAX_INLINE_IMAGE) throw new TmtError('NOT_FOUND', 'no such image', { hint: `images of at most ${MAX_INLINE_IMAGE >> 20} MiB are shown` });
-  if (file.lfs && !file.lfs.here) throw new TmtError('NOT_FOUND', 'the image is in git LFS and not downloaded here', { hint: getCommand(id, name) });
+  if (file.lfs && !file.lfs.here) throw new TmtError('NOT_FOUND', `the image is in git LFS and not downloaded here: ${getCommand(id, name)}`, { hint: 'tmt get downloads it' });
   const chunks: Buffer[] = [];
   if (file.lfs) await copyObjectTo((await lfsSettings(repo)).objectsDir, file.lfs, (c) => void chunks.push(c));
   else await streamBlobs(repo, [file.oid], { begin: () => undefined, data: (c) => void chunks.push(c), end: () => undefined });
