@@ -68,8 +68,7 @@
  *                                      refs/tmt/ so a user's `git push
  *                                      'refs/tmt/*'` does not carry it.
  * refs/tmt-remotes/<remote>/runs/<id>  The remote's run refs as last fetched
- *                                      (pruned when the remote deletes one),
- *                                      or as last pushed there.
+ *                                      (pruned when the remote deletes one).
  *                                      Local runs are created or moved from
  *                                      these only after the notes merged.
  * <remote> is the remote's name with anything but [A-Za-z0-9._-] written as

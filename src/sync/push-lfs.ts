@@ -3,9 +3,8 @@
  * sends are uploaded there, so a remote never has a pointer without its
  * object (a push killed in between leaves at most objects no ref names yet).
  *
- * Which runs: those that differ from what tmt last knew of the remote (its
- * tracking refs, set by fetch and by a push that went through), and every run
- * named on the command line (git-lfs skips objects the remote has). Objects a
+ * Which runs: those that differ from the remote's (listed first), and every
+ * run named on the command line (git-lfs skips objects the remote has). Objects a
  * run shares with the version the remote already has are not downloaded to be
  * sent back; other objects that are not here are downloaded first. An upload
  * can take minutes: runs that changed meanwhile are scanned again, so the refs
@@ -20,7 +19,6 @@ import { TmtError } from '../errors.js';
 import { objectInfo } from '../git/cat-file.js';
 import { hasObject, LFS_INSTALL_HINT, lfsInstalled, lfsSettings, type LfsPointer } from '../git/lfs.js';
 import { blobsOver } from '../git/objects.js';
-import { listRefs } from '../git/refs.js';
 import { uploadLfsObjects } from '../git/remote/native/lfs-transfer.js';
 import type { Repo } from '../git/repo.js';
 import { ensureLfsObjects } from '../run/outputs/lfs-download.js';
@@ -44,10 +42,14 @@ const MAX_ROUNDS = 10;
 export async function sendLfsObjects(ctx: SyncContext, ids: readonly string[] | undefined): Promise<LfsSent> {
   const { store, transport } = ctx;
   const target = transport.lfs;
-  const sent: LfsSent = { objects: 0, bytes: 0, runs: await store.runRefs() };
+  const sent: LfsSent = { objects: 0, bytes: 0, runs: new Map() };
   if (!store.native || !target) return sent;
   const repo = store.repo;
-  const tracked = new Map((await listRefs(repo, transport.trackingRuns)).map((r) => [r.ref.slice(transport.trackingRuns.length), r.oid]));
+  // What the remote has now, not what tmt last saw of it: a remote made again empty under the
+  // same name must get the objects again. One listing, in parallel with reading the runs here.
+  const [runs, remote] = await Promise.all([store.runRefs(), transport.list()]);
+  sent.runs = runs;
+  const tracked = remote.runs;
   const named = new Set(ids ?? []);
   const scanned = new Map<string, string>();
   for (let round = 0; ; round++) {
@@ -57,14 +59,14 @@ export async function sendLfsObjects(ctx: SyncContext, ids: readonly string[] | 
     if (todo.length === 0) return sent;
     if (round >= MAX_ROUNDS) throw new TmtError('CONCURRENT_UPDATE', `runs kept changing while their LFS objects were uploaded to ${transport.label}`, { hint: 'push again once recording is done' });
     const batch = await objectsToSend(ctx, todo, sent.runs, tracked, round === 0);
-    if (batch.size) {
-      await assertReachable(target.arg, transport.label);
-      const bytes = [...batch.values()].reduce((n, p) => n + p.size, 0);
-      if (ctx.progress && !ctx.progress.tty) ctx.progress.line(`tmt: uploading ${batch.size} LFS object${batch.size === 1 ? '' : 's'} (${formatBytes(bytes)}) to ${transport.label}`);
-      await uploadLfsObjects(repo, target, [...batch.keys()], ctx.progress);
-      sent.objects += batch.size;
-      sent.bytes += bytes;
-    }
+    // Nothing to upload took no time: no run can have changed while it did.
+    if (batch.size === 0) return sent;
+    await assertReachable(target.arg, transport.label);
+    const bytes = [...batch.values()].reduce((n, p) => n + p.size, 0);
+    if (ctx.progress && !ctx.progress.tty) ctx.progress.line(`tmt: uploading ${batch.size} LFS object${batch.size === 1 ? '' : 's'} (${formatBytes(bytes)}) to ${transport.label}`);
+    await uploadLfsObjects(repo, target, [...batch.keys()], ctx.progress);
+    sent.objects += batch.size;
+    sent.bytes += bytes;
     sent.runs = await store.runRefs();
   }
 }
@@ -79,10 +81,11 @@ async function objectsToSend(ctx: SyncContext, todo: readonly string[], runs: Re
   if (mine.size === 0) return new Map();
   const spec = (outputs: string) => `${outputs}:${ATTRIBUTES_PATH}`;
   const [attrs] = await Promise.all([objectInfo(repo, [...mine.values()].map(spec)), warn ? warnLargeBlobs(ctx, [...mine.values()]) : undefined]);
-  const settings = await lfsSettings(repo);
+  const withLfs = [...mine].filter(([, outputs]) => attrs.has(spec(outputs)));
   const out = new Map<string, LfsPointer>();
-  for (const [id, outputs] of mine) {
-    if (!attrs.has(spec(outputs))) continue;
+  if (withLfs.length === 0) return out;
+  const settings = await lfsSettings(repo);
+  for (const [id, outputs] of withLfs) {
     const pointers = [...(await lfsPointersIn(repo, outputs)).values()];
     if (pointers.length === 0) continue;
     // What the remote's version of this run holds is there already: never fetched only to be sent back.

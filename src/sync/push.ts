@@ -62,7 +62,6 @@ export async function pushRemote(ctx: SyncContext, ids: readonly string[] | unde
       });
     if (outcome.ok) {
       if (notes && notes !== seen) await store.updateRefs([{ ref: transport.trackingNotes, newOid: notes, oldOid: seen ?? null }], `tmt: pushed to ${transport.label}`);
-      await trackPushed(ctx, ids, lfs.runs);
       return { remote: transport.label, runsPushed: outcome.runsUpdated, notesPushed: outcome.notesUpdated, merges, lfsObjects: lfs.objects };
     }
     blocked = outcome.lock === undefined ? undefined : blocked?.lock === outcome.lock ? { ...blocked, times: blocked.times + 1 } : { lock: outcome.lock, since: Date.now(), times: 1 };
@@ -80,18 +79,6 @@ export async function pushRemote(ctx: SyncContext, ids: readonly string[] | unde
     await mergeFromRemote(ctx);
     merges++;
   }
-}
-
-/**
- * The runs pushed are what tmt now knows of the remote's (as git moves its
- * remote-tracking branches after a push): the next push does not look at
- * them again for LFS objects or large files, and the next fetch corrects
- * anything another writer changed there meanwhile.
- */
-async function trackPushed(ctx: SyncContext, ids: readonly string[] | undefined, runs: ReadonlyMap<string, string>): Promise<void> {
-  const { store, transport } = ctx;
-  const updates = (ids ?? [...runs.keys()]).filter((id) => runs.has(id)).map((id) => ({ ref: transport.trackingRuns + id, newOid: runs.get(id)! }));
-  if (updates.length) await store.updateRefs(updates, `tmt: pushed to ${transport.label}`);
 }
 
 /** The first run (of those pushed) with objects missing here, as an error that names it. */
