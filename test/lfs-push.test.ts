@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { lfsFailure } from '../src/git/remote/native/lfs-transfer.js';
 import { testEnv } from './helpers/env.js';
 import { cleanupTemp, git, makeRepo, tempDir } from './helpers/git.js';
+import { startGitHttp } from './helpers/http-git.js';
 import { gitLfs, requireGitLfsInCi } from './helpers/lfs.js';
 import { bareRepo, cloneOf, projectWithRemote } from './helpers/remote.js';
 import { tmt, tmtAsync } from './helpers/tmt.js';
@@ -101,6 +102,32 @@ describe.skipIf(!gitLfs)('tmt push with LFS artifacts', () => {
     const r = await tmtAsync(dir, ['push', path.join(tempDir(), 'nowhere.git')]);
     expect(r.code).toBe(7);
     expect(r.stderr).toMatch(/^error: .*does not appear to be a git repository\)\nhint: /m);
+  });
+});
+
+describe.skipIf(!gitLfs)('tmt push without git (isomorphic-git over HTTP)', () => {
+  it('refuses a run whose LFS objects would have to go, before anything is pushed; other runs push by name', async () => {
+    const root = tempDir('tmt-lfs-nogit-');
+    const server = await startGitHttp(root);
+    try {
+      const bare = bareRepo(root, 'proj.git');
+      const dir = projectWithRemote(server.url('proj.git'));
+      git(dir, 'config', 'tmt.lfs.threshold', '1K');
+      const big = await record(dir, file(4096));
+      const small = await record(dir, file(100), 'notes.txt');
+      // A PATH with node and nothing else: tmt finds no git, and so no git-lfs.
+      const bin = tempDir('tmt-nogit-bin-');
+      fs.symlinkSync(process.execPath, path.join(bin, 'node'));
+      const refused = await tmtAsync(dir, ['push'], { PATH: bin });
+      expect(refused.code, refused.stderr).toBe(3);
+      expect(refused.stderr).toMatch(new RegExp(`^error: run ${big.slice(0, 12)} keeps artifacts in git LFS, and sending them needs git and git-lfs, which this machine lacks\nhint: `, 'm'));
+      expect(git(bare, 'for-each-ref', 'refs/tmt', 'refs/notes')).toBe('');
+      const other = await tmtAsync(dir, ['push', 'origin', small], { PATH: bin });
+      expect(other.code, other.stderr).toBe(0);
+      expect(git(bare, 'for-each-ref', '--format=%(refname)', 'refs/tmt/runs')).toBe(`refs/tmt/runs/${small}`);
+    } finally {
+      await server.close();
+    }
   });
 });
 

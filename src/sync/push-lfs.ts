@@ -23,7 +23,7 @@ import { uploadLfsObjects } from '../git/remote/native/lfs-transfer.js';
 import type { Repo } from '../git/repo.js';
 import { ensureLfsObjects } from '../run/outputs/lfs-download.js';
 import { lfsPointersIn } from '../run/outputs/lfs-entries.js';
-import { ATTRIBUTES_PATH, HOST_FILE_LIMIT } from '../run/outputs/large-files.js';
+import { HOST_FILE_LIMIT } from '../run/outputs/large-files.js';
 import { formatBytes } from '../util/format.js';
 import type { SyncContext } from './types.js';
 
@@ -43,13 +43,16 @@ export async function sendLfsObjects(ctx: SyncContext, ids: readonly string[] | 
   const { store, transport } = ctx;
   const target = transport.lfs;
   const sent: LfsSent = { objects: 0, bytes: 0, runs: new Map() };
-  if (!store.native || !target) return sent;
-  const repo = store.repo;
   // What the remote has now, not what tmt last saw of it: a remote made again empty under the
   // same name must get the objects again. One listing, in parallel with reading the runs here.
   const [runs, remote] = await Promise.all([store.runRefs(), transport.list()]);
   sent.runs = runs;
   const tracked = remote.runs;
+  if (!store.native || !target) {
+    await refuseLfsRuns(ctx, (ids ?? [...runs.keys()]).filter((id) => runs.has(id) && tracked.get(id) !== runs.get(id)), runs);
+    return sent;
+  }
+  const repo = store.repo;
   const named = new Set(ids ?? []);
   const scanned = new Map<string, string>();
   for (let round = 0; ; round++) {
@@ -79,9 +82,8 @@ async function objectsToSend(ctx: SyncContext, todo: readonly string[], runs: Re
   const outputsOf = (commit: string | undefined) => (commit ? parents.get(commit)?.[1] : undefined);
   const mine = new Map(todo.flatMap((id) => (outputsOf(runs.get(id)) ? [[id, outputsOf(runs.get(id))!] as const] : [])));
   if (mine.size === 0) return new Map();
-  const spec = (outputs: string) => `${outputs}:${ATTRIBUTES_PATH}`;
-  const [attrs] = await Promise.all([objectInfo(repo, [...mine.values()].map(spec)), warn ? warnLargeBlobs(ctx, [...mine.values()]) : undefined]);
-  const withLfs = [...mine].filter(([, outputs]) => attrs.has(spec(outputs)));
+  const [marked] = await Promise.all([ctx.store.outputsWithLfs([...mine.values()]), warn ? warnLargeBlobs(ctx, [...mine.values()]) : undefined]);
+  const withLfs = [...mine].filter(([, outputs]) => marked.has(outputs));
   const out = new Map<string, LfsPointer>();
   if (withLfs.length === 0) return out;
   const settings = await lfsSettings(repo);
@@ -104,6 +106,22 @@ async function objectsToSend(ctx: SyncContext, todo: readonly string[], runs: Re
     }
   }
   return out;
+}
+
+/**
+ * Without git there is no git-lfs: a run whose LFS objects would have to go is
+ * refused before anything is pushed, so the remote never gets its pointers alone.
+ */
+async function refuseLfsRuns(ctx: SyncContext, changed: readonly string[], runs: ReadonlyMap<string, string>): Promise<void> {
+  if (changed.length === 0) return;
+  const parents = await ctx.store.commitParents(changed.map((id) => runs.get(id)!));
+  const outputs = new Map(changed.flatMap((id) => { const o = parents.get(runs.get(id)!)?.[1]; return o ? [[o, id] as const] : []; }));
+  const marked = await ctx.store.outputsWithLfs([...outputs.keys()]);
+  if (marked.size === 0) return;
+  const ids = [...marked].map((o) => outputs.get(o)!.slice(0, 12));
+  throw new TmtError('LFS_MISSING', `${ids.length === 1 ? `run ${ids[0]} keeps` : `${ids.length} runs (${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', ...' : ''}) keep`} artifacts in git LFS, and sending them needs git and git-lfs, which this machine lacks`, {
+    hint: 'push from a machine with git and git-lfs, or push the other runs by name',
+  });
 }
 
 /** A path remote that does not exist, said as git would say it (git-lfs only says "EOF"). */

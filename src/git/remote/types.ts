@@ -40,6 +40,8 @@ export interface LocalStore {
   updateRefs(updates: readonly RefUpdate[], message: string): Promise<RefConflict | undefined>;
   /** The objects reachable from `commit` that are missing here (a few are enough). */
   missingObjects(commit: string): Promise<string[]>;
+  /** Which of these outputs commits mark artifacts as git LFS pointers (their `.gitattributes` names some). */
+  outputsWithLfs(outputs: readonly string[]): Promise<Set<string>>;
 }
 
 /** A remote's runs and notes tip. */

@@ -7,7 +7,9 @@ import { NOTES_REF, RUNS_PREFIX, TRACKING_NOTES_PREFIX } from '../../layout.js';
 import type { NoteWrite } from '../../notes.js';
 import { diffNotes, type NoteChange } from '../../notes-diff.js';
 import { commitIdentityEnv } from '../../objects.js';
-import { readBlobs, readTypedObjects } from '../../cat-file.js';
+import { objectInfo, readBlobs, readObjects, readTypedObjects } from '../../cat-file.js';
+import { MAX_ATTRIBUTES_BYTES, parseLfsAttributes } from '../../lfs-attributes.js';
+import { readBlobHead } from '../../blob-stream.js';
 import { listRefs, tryUpdateRefs, type RefConflict, type RefUpdate } from '../../refs.js';
 import type { Repo } from '../../repo.js';
 import type { LocalStore } from '../types.js';
@@ -52,6 +54,21 @@ export function gitStore(repo: Repo, primed?: Map<string, string>): LocalStore {
     notesMerge: async (local: string, remote: string, edits: readonly NoteWrite[], message: string, timeMs: number) =>
       (await import('./notes-merge.js')).mergeNotesCommits(repo, local, remote, edits, message, timeMs / 1000),
     updateRefs: (updates: readonly RefUpdate[], message: string): Promise<RefConflict | undefined> => tryUpdateRefs(repo, updates, message),
+    async outputsWithLfs(outputs: readonly string[]): Promise<Set<string>> {
+      const spec = (o: string) => `${o}:.gitattributes`;
+      const found = await objectInfo(repo, outputs.map(spec));
+      const small = [...found.values()].filter((i) => i.size <= MAX_ATTRIBUTES_BYTES).map((i) => i.oid);
+      const texts = await readObjects(repo, [...new Set(small)]);
+      const out = new Set<string>();
+      for (const o of outputs) {
+        const info = found.get(spec(o));
+        if (!info) continue;
+        // A file larger than tmt writes is read up to that size, as everywhere else.
+        const text = info.size <= MAX_ATTRIBUTES_BYTES ? texts.get(info.oid) : await readBlobHead(repo, o, '.gitattributes', MAX_ATTRIBUTES_BYTES);
+        if (text && parseLfsAttributes(text).size > 0) out.add(o);
+      }
+      return out;
+    },
     async missingObjects(commit: string): Promise<string[]> {
       const { stdout, code } = await git(['rev-list', '--objects', '--missing=print', '--no-object-names', commit], { cwd: repo.workTree, okCodes: [128] });
       if (code !== 0) return [commit]; // the run commit itself cannot be read

@@ -11,7 +11,8 @@ import type { NoteChange, NoteWrite } from '../../notes.js';
 import type { RefUpdate } from '../../refs.js';
 import type { Repo } from '../../repo.js';
 import type { LocalStore } from '../types.js';
-import { commitHeader, type ObjectStore } from './objects.js';
+import { commitHeader, parseTree, type ObjectStore } from './objects.js';
+import { parseLfsAttributes } from '../../lfs-attributes.js';
 import { readNotes, writeNotesTree } from './notes-tree.js';
 import { listRefs, readRef, updateRefs } from './refs.js';
 
@@ -103,6 +104,17 @@ export function noGitStore(iso: Iso, repo: Repo, objects: ObjectStore, who: { na
     },
     async missingObjects(): Promise<string[]> {
       return [];
+    },
+    async outputsWithLfs(outputs: readonly string[]): Promise<Set<string>> {
+      const out = new Set<string>();
+      for (const o of outputs) {
+        const commit = await objects.read(o);
+        const tree = commit?.type === 'commit' ? await objects.read(commitHeader(commit.data).tree) : undefined;
+        const entry = tree?.type === 'tree' ? parseTree(tree.data).find((e) => e.name === '.gitattributes') : undefined;
+        const blob = entry ? await objects.read(entry.oid) : undefined;
+        if (blob?.type === 'blob' && parseLfsAttributes(blob.data).size > 0) out.add(o);
+      }
+      return out;
     },
   };
 }
