@@ -56,13 +56,10 @@ export async function updateLfsKeep(repo: Repo, change: KeepChange): Promise<voi
   }
 }
 
-/** The runs the keep ref holds, each with the outputs trees kept for it. */
-export async function lfsKeepEntries(repo: Repo): Promise<Map<string, Set<string>>> {
+/** The runs the keep ref holds (one read of its top tree, whatever the number of runs). */
+export async function lfsKeptRuns(repo: Repo): Promise<Set<string>> {
   const tip = await resolveRef(repo, LFS_KEEP_REF);
-  if (!tip) return new Map();
-  const out = new Map<string, Set<string>>();
-  for (const [id, sub] of await readTop(repo, tip)) out.set(id, await readSub(repo, sub));
-  return out;
+  return tip ? new Set((await readTop(repo, tip)).keys()) : new Set();
 }
 
 /** Whether `tree` (an outputs tree or commit) is kept for the run `id`. */

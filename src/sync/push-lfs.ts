@@ -31,8 +31,6 @@ export interface LfsSent {
   /** Objects handed to git-lfs (it skips those the remote has). */
   objects: number;
   bytes: number;
-  /** The local runs (id → commit) as they were when the last scan found nothing more to send. */
-  runs: Map<string, string>;
 }
 
 /** Rounds of "upload, then look again" before tmt gives up on runs that keep changing. */
@@ -42,26 +40,24 @@ const MAX_ROUNDS = 10;
 export async function sendLfsObjects(ctx: SyncContext, ids: readonly string[] | undefined): Promise<LfsSent> {
   const { store, transport } = ctx;
   const target = transport.lfs;
-  const sent: LfsSent = { objects: 0, bytes: 0, runs: new Map() };
+  const sent: LfsSent = { objects: 0, bytes: 0 };
   // What the remote has now, not what tmt last saw of it: a remote made again empty under the
   // same name must get the objects again. One listing, in parallel with reading the runs here.
-  const [runs, remote] = await Promise.all([store.runRefs(), transport.list()]);
-  sent.runs = runs;
-  const tracked = remote.runs;
+  let [runs, { runs: onRemote }] = await Promise.all([store.runRefs(), transport.list()]);
   if (!store.native || !target) {
-    await refuseLfsRuns(ctx, (ids ?? [...runs.keys()]).filter((id) => runs.has(id) && tracked.get(id) !== runs.get(id)), runs);
+    await refuseLfsRuns(ctx, (ids ?? [...runs.keys()]).filter((id) => runs.has(id) && onRemote.get(id) !== runs.get(id)), runs);
     return sent;
   }
   const repo = store.repo;
   const named = new Set(ids ?? []);
   const scanned = new Map<string, string>();
   for (let round = 0; ; round++) {
-    const wanted = (ids ?? [...sent.runs.keys()]).filter((id) => sent.runs.has(id) && scanned.get(id) !== sent.runs.get(id));
-    const todo = wanted.filter((id) => named.has(id) || tracked.get(id) !== sent.runs.get(id));
-    for (const id of wanted) scanned.set(id, sent.runs.get(id)!);
+    const wanted = (ids ?? [...runs.keys()]).filter((id) => runs.has(id) && scanned.get(id) !== runs.get(id));
+    const todo = wanted.filter((id) => named.has(id) || onRemote.get(id) !== runs.get(id));
+    for (const id of wanted) scanned.set(id, runs.get(id)!);
     if (todo.length === 0) return sent;
     if (round >= MAX_ROUNDS) throw new TmtError('CONCURRENT_UPDATE', `runs kept changing while their LFS objects were uploaded to ${transport.label}`, { hint: 'push again once recording is done' });
-    const batch = await objectsToSend(ctx, todo, sent.runs, tracked, round === 0);
+    const batch = await objectsToSend(ctx, todo, runs, onRemote, round === 0);
     // Nothing to upload took no time: no run can have changed while it did.
     if (batch.size === 0) return sent;
     await assertReachable(target.arg, transport.label);
@@ -70,14 +66,14 @@ export async function sendLfsObjects(ctx: SyncContext, ids: readonly string[] | 
     await uploadLfsObjects(repo, target, [...batch.keys()], ctx.progress);
     sent.objects += batch.size;
     sent.bytes += bytes;
-    sent.runs = await store.runRefs();
+    runs = await store.runRefs();
   }
 }
 
 /** oid → pointer of what the runs `todo` need uploaded, each object made present here first. */
-async function objectsToSend(ctx: SyncContext, todo: readonly string[], runs: ReadonlyMap<string, string>, tracked: ReadonlyMap<string, string>, warn: boolean): Promise<Map<string, LfsPointer>> {
+async function objectsToSend(ctx: SyncContext, todo: readonly string[], runs: ReadonlyMap<string, string>, onRemote: ReadonlyMap<string, string>, warn: boolean): Promise<Map<string, LfsPointer>> {
   const repo = ctx.store.repo;
-  const commits = [...new Set(todo.flatMap((id) => [runs.get(id)!, ...(tracked.has(id) ? [tracked.get(id)!] : [])]))];
+  const commits = [...new Set(todo.flatMap((id) => [runs.get(id)!, ...(onRemote.has(id) ? [onRemote.get(id)!] : [])]))];
   const parents = await ctx.store.commitParents(commits);
   const outputsOf = (commit: string | undefined) => (commit ? parents.get(commit)?.[1] : undefined);
   const mine = new Map(todo.flatMap((id) => (outputsOf(runs.get(id)) ? [[id, outputsOf(runs.get(id))!] as const] : [])));
@@ -91,7 +87,7 @@ async function objectsToSend(ctx: SyncContext, todo: readonly string[], runs: Re
     const pointers = [...(await lfsPointersIn(repo, outputs)).values()];
     if (pointers.length === 0) continue;
     // What the remote's version of this run holds is there already: never fetched only to be sent back.
-    const theirs = outputsOf(tracked.get(id));
+    const theirs = outputsOf(onRemote.get(id));
     const there = theirs ? new Set([...(await lfsPointersIn(repo, theirs)).values()].map((p) => p.oid)) : new Set<string>();
     const needed = pointers.filter((p) => p.here || !there.has(p.oid));
     if (needed.length === 0) continue;

@@ -7,7 +7,7 @@
  * something it is not.
  */
 import { objectInfo, readObjects } from '../../git/cat-file.js';
-import { lfsKeepEntries, updateLfsKeep } from '../../git/lfs-keep.js';
+import { lfsKeptRuns, updateLfsKeep } from '../../git/lfs-keep.js';
 import { readBlobHead } from '../../git/blob-stream.js';
 import { MAX_ATTRIBUTES_BYTES, parseLfsAttributes } from '../../git/lfs-attributes.js';
 import { hasObject, lfsSettings, MAX_POINTER_BYTES, parsePointer, type LfsPointer } from '../../git/lfs.js';
@@ -66,7 +66,7 @@ export async function lfsPointersIn(repo: Repo, outputs: string, listed?: readon
  * the keep ref), so `git lfs prune` leaves their objects. Returns their ids.
  */
 export async function keepLfsOfRuns(repo: Repo, runs: ReadonlyArray<{ id: string; outputs?: string }>): Promise<string[]> {
-  const kept = await lfsKeepEntries(repo);
+  const kept = await lfsKeptRuns(repo);
   const candidates = runs.filter((r): r is { id: string; outputs: string } => r.outputs !== undefined && !kept.has(r.id));
   if (candidates.length === 0) return [];
   const spec = (r: { outputs: string }) => `${r.outputs}:${ATTRIBUTES_PATH}`;
